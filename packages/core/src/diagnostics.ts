@@ -1,0 +1,155 @@
+import { z } from 'zod'
+
+/**
+ * Every diagnostic code, with the documentation a user sees (`aml-egress explain CODE`, the docs
+ * page). Adding a code means documenting it here: the type makes an undocumented code impossible.
+ */
+export const diagnosticCodes = {
+  AML_EGRESS_UNSUPPORTED_FEATURE: {
+    title: 'The format cannot express this rule',
+    cause:
+      'The target has no way to say this destination, protocol, port or direction (e.g. a service tag or SMB 445 in a Squid proxy, an FQDN in a plain NetworkPolicy).',
+    fix: 'Render this rule with a format that can express it (the diagnostic names one), or allow it outside this target.',
+  },
+  AML_EGRESS_LOSSY_TRANSLATION: {
+    title: 'The rendering is narrower than the rule',
+    cause:
+      'The target expresses only part of the rule (e.g. protocol ANY rendered as TCP, a port range split), so the rendered config allows less than the plan.',
+    fix: 'Usually nothing: the part left out is not used in practice. The message names it if you need it.',
+  },
+  AML_EGRESS_SERVICE_TAG_FALLBACK: {
+    title: 'A host rule was rendered as its documented service tag',
+    cause:
+      'The target cannot match this host on this protocol or port (e.g. a wildcard FQDN on UDP in an Azure Firewall network rule), so the service tag the docs give as its equivalent was used. The tag covers more than the host.',
+    fix: 'Accept the wider rule, or use a target that matches host names on this port.',
+  },
+  AML_EGRESS_DNS_PROXY_REQUIRED: {
+    title: 'FQDNs in network rules need the firewall DNS proxy',
+    cause: 'Azure Firewall resolves FQDNs in network rules only when the policy DNS proxy is on.',
+    fix: 'Set `dnsSettings.enableProxy: true` on the firewall policy and point the compute subnet DNS at the firewall.',
+  },
+  AML_EGRESS_TLS_INSPECTION_REQUIRED: {
+    title: 'A URL path can only be filtered with TLS inspection',
+    cause:
+      'The docs name a URL path, which is inside the encrypted request. Without inspection only the host can be allowed.',
+    fix: 'The host was allowed. To filter on the path, enable TLS inspection (Azure Firewall Premium, Squid ssl-bump).',
+  },
+  AML_EGRESS_NOT_EGRESS: {
+    title: 'This requirement is not egress',
+    cause:
+      'Inbound traffic to compute (e.g. TCP 44224 from AzureMachineLearning to public-IP compute) is not filtered by an egress firewall or proxy.',
+    fix: 'Allow it in the subnet NSG (the Terraform format renders it) and add a user-defined route with next hop Internet.',
+  },
+  AML_EGRESS_UNRESOLVED_ADDRESS: {
+    title: 'An address the docs need is not in the profile',
+    cause:
+      'The requirement names an address only you know (the Kubernetes API server IP, custom DNS servers).',
+    fix: 'Add it to the profile (the message names the field) and render again.',
+  },
+  AML_EGRESS_ADVISORY: {
+    title: 'A requirement that is not a firewall rule',
+    cause:
+      'The docs require a private endpoint, a route, a service endpoint policy or a port constraint. No firewall rule can provide it.',
+    fix: 'Set it up as the message says; the linked doc section has the steps.',
+  },
+  AML_EGRESS_EXFILTRATION_RISK: {
+    title: 'A rule reaches storage or services of other tenants',
+    cause:
+      'A service tag or wildcard (e.g. `Storage.<region>`, `*.blob.core.windows.net`) also reaches accounts outside your estate.',
+    fix: 'Prefer exact hosts for your own accounts, and a service endpoint policy for Microsoft storage.',
+  },
+  AML_EGRESS_OVER_BROAD_RULE: {
+    title: 'An existing rule allows more than Azure Machine Learning needs',
+    cause:
+      'The config allows `*`, a global service tag where the regional one suffices, or a wildcard without a dot (`*pytorch.org`).',
+    fix: 'Narrow the rule to what the plan lists (`aml-egress render` prints it).',
+  },
+  AML_EGRESS_LIMIT_SPLIT: {
+    title: 'A target limit forced a split',
+    cause:
+      'The rules exceed a per-collection or per-group limit of the target, so they were split.',
+    fix: 'Nothing to do; the split is deterministic. The message names the limit.',
+  },
+  AML_EGRESS_LIMIT_EXCEEDED: {
+    title: 'A target limit cannot be met',
+    cause: 'The plan needs more than the target allows even after splitting.',
+    fix: 'Reduce the estate per config (e.g. one file per region) or use IP groups.',
+  },
+  AML_EGRESS_READ_SYNTAX: {
+    title: 'The config could not be parsed',
+    cause: 'The file is not valid for its format.',
+    fix: 'Fix the file at the line given.',
+  },
+  AML_EGRESS_READ_UNSUPPORTED: {
+    title: 'Part of the config could not be interpreted',
+    cause:
+      'The reader met a construct it does not model. Flows that depend on it are reported as unknown, never as allowed.',
+    fix: 'Check those flows by hand, or open an issue with the construct.',
+  },
+  AML_EGRESS_INVALID_INPUT: {
+    title: 'Invalid input',
+    cause: 'A profile, option or file failed validation.',
+    fix: 'Correct the field the message names.',
+  },
+} as const satisfies Record<string, { title: string; cause: string; fix: string }>
+
+export type DiagnosticCode = keyof typeof diagnosticCodes
+const codeNames = Object.keys(diagnosticCodes) as [DiagnosticCode, ...DiagnosticCode[]]
+
+export const DiagnosticSeveritySchema = z.enum(['error', 'warning', 'info'])
+export type DiagnosticSeverity = z.infer<typeof DiagnosticSeveritySchema>
+
+/** A problem or remark, as data. Presentation is `formatDiagnostics`. */
+export const DiagnosticSchema = z.object({
+  code: z.enum(codeNames),
+  severity: DiagnosticSeveritySchema,
+  message: z.string(),
+  /** The format that produced it (`squid`, `azure-firewall`, …); absent for core. */
+  format: z.string().optional(),
+  /** Path into the plan, profile or parsed config. */
+  path: z.array(z.union([z.string(), z.number()])).optional(),
+  /** The plan rule concerned. */
+  ruleId: z.string().optional(),
+  /** Catalog requirements concerned. */
+  requirementIds: z.array(z.string()).optional(),
+  /** Where in a read file. */
+  location: z.object({ file: z.string(), line: z.number().int().optional() }).optional(),
+  help: z.string().optional(),
+})
+export type Diagnostic = z.infer<typeof DiagnosticSchema>
+
+/** Builds a diagnostic; `help` defaults to the documented fix for the code. */
+export function createDiagnostic(diagnostic: Diagnostic): Diagnostic {
+  return { ...diagnostic, help: diagnostic.help ?? diagnosticCodes[diagnostic.code].fix }
+}
+
+const severityRank: Record<DiagnosticSeverity, number> = { error: 0, warning: 1, info: 2 }
+
+/** Stable order: severity, code, rule, message. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort(
+    (a, b) =>
+      severityRank[a.severity] - severityRank[b.severity] ||
+      a.code.localeCompare(b.code) ||
+      (a.ruleId ?? '').localeCompare(b.ruleId ?? '') ||
+      a.message.localeCompare(b.message),
+  )
+}
+
+/**
+ * One line per diagnostic, for terminals and logs.
+ * @example formatDiagnostics([d]) // "warning AML_EGRESS_UNSUPPORTED_FEATURE [squid] …"
+ */
+export function formatDiagnostics(diagnostics: readonly Diagnostic[]): string {
+  return sortDiagnostics(diagnostics)
+    .map((d) => {
+      const where = d.location
+        ? ` ${d.location.file}${d.location.line ? `:${d.location.line}` : ''}`
+        : ''
+      const format = d.format ? ` [${d.format}]` : ''
+      const rule = d.ruleId ? ` (${d.ruleId})` : ''
+      const help = d.help ? `\n    fix: ${d.help}` : ''
+      return `${d.severity} ${d.code}${format}${where}${rule}: ${d.message}${help}`
+    })
+    .join('\n')
+}

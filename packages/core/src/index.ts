@@ -1,0 +1,94 @@
+export {
+  canonicalCidr,
+  cidrContains,
+  cidrRange,
+  isIpv4Address,
+  isIpv4Cidr,
+  sampleAddress,
+} from './cidr'
+export {
+  type Cloud,
+  cloudSuffixes,
+  clouds,
+  findRegion,
+  type Region,
+  regionalTag,
+  regions,
+} from './clouds'
+export {
+  createDiagnostic,
+  type Diagnostic,
+  type DiagnosticCode,
+  DiagnosticSchema,
+  type DiagnosticSeverity,
+  diagnosticCodes,
+  formatDiagnostics,
+  sortDiagnostics,
+} from './diagnostics'
+export {
+  describeFlow,
+  endpointMatches,
+  planFlows,
+  ruleAllowsFlow,
+  rulesAllowingFlow,
+} from './flows'
+export {
+  type DecidedBy,
+  defineFormat,
+  type EgressFormat,
+  type FormatCapabilities,
+  type ReadResult,
+  type RenderedFile,
+  type RenderResult,
+  type Verdict,
+} from './format'
+export {
+  canonicalHost,
+  hostMatchesPattern,
+  isValidHostName,
+  isValidHostPattern,
+  isWildcardPattern,
+  patternCovers,
+  reversedLabels,
+  sampleHost,
+} from './fqdn'
+export {
+  type Flow,
+  type FlowEndpoint,
+  FlowSchema,
+  type Level,
+  type Plan,
+  type PlanFlow,
+  type PlanRule,
+  PlanSchema,
+  type Risk,
+  type RuleDirection,
+  type RuleEndpoint,
+} from './plan'
+export {
+  type FlowProtocol,
+  formatPortRanges,
+  mergePortRanges,
+  type PortRange,
+  type Protocol,
+  portInRanges,
+  portRangesCover,
+  protocolCarries,
+} from './ports'
+export {
+  type ComputeKind,
+  type Features,
+  formatPath,
+  type KubernetesSettings,
+  type Profile,
+  ProfileError,
+  type ProfileInput,
+  type ProfileIssue,
+  ProfileSchema,
+  parseProfile,
+  parseProfileText,
+  profileJsonSchema,
+  type Workload,
+  type Workspace,
+} from './profile'
+export { didYouMean } from './suggest'

@@ -1,0 +1,330 @@
+import { parseDocument } from 'yaml'
+import { z } from 'zod'
+import { isIpv4Cidr } from './cidr'
+import { type Cloud, clouds, findRegion, regions } from './clouds'
+import { didYouMean } from './suggest'
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const STORAGE_ACCOUNT = /^[a-z0-9]{3,24}$/
+const CONTAINER_REGISTRY = /^[a-zA-Z0-9]{5,50}$/
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
+
+const RegionNameSchema = z
+  .string()
+  .refine((name) => findRegion(name) !== undefined, {
+    error: (issue) => {
+      const suggestion = didYouMean(
+        String(issue.input),
+        regions.map((region) => region.name),
+      )
+      return `unknown Azure region${suggestion ? `; did you mean '${suggestion}'?` : ''} (use the ARM name, e.g. 'westeurope')`
+    },
+  })
+  .transform((name) => findRegion(name)?.name ?? name)
+
+const LabelsSchema = z
+  .record(
+    z.string().regex(LABEL_KEY, 'label keys are [prefix/]name of letters, digits, -, _ and .'),
+    z.string().regex(LABEL_VALUE, 'label values are up to 63 letters, digits, -, _ and .'),
+  )
+  .describe('Kubernetes labels that select the pods')
+
+/** One Azure Machine Learning workspace of the estate. */
+export const WorkspaceSchema = z.strictObject({
+  /** Workspace ID (a GUID), from the portal: Machine Learning resource → Properties. */
+  id: z
+    .string()
+    .regex(GUID, 'must be the workspace GUID, e.g. 00000000-0000-0000-0000-000000000000'),
+  /** A name for humans; used in comments and rule names. */
+  name: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$/,
+      'names are 2–32 letters, digits, _ and -, starting with a letter or digit',
+    )
+    .optional(),
+  /** Azure region of the workspace, ARM spelling (`westeurope`). */
+  region: RegionNameSchema,
+  /** Storage accounts the workspace uses (its default one first). */
+  storageAccounts: z
+    .array(
+      z
+        .string()
+        .regex(STORAGE_ACCOUNT, 'storage account names are 3–24 lowercase letters and digits'),
+    )
+    .default([]),
+  /** Container registries (names without `.azurecr.io`). */
+  containerRegistries: z
+    .array(
+      z
+        .string()
+        .regex(CONTAINER_REGISTRY, 'registry names are 5–50 letters and digits')
+        .transform((name) => name.toLowerCase()),
+    )
+    .default([]),
+  /** `hbi_workspace` (high business impact) is on: the Batch key vault must be reachable. */
+  hbiWorkspace: z.boolean().default(false),
+})
+
+export const ComputeKindSchema = z.enum([
+  'computeInstance',
+  'computeCluster',
+  'serverless',
+  'kubernetes',
+  'attachedVm',
+  'managedOnlineEndpoint',
+])
+export type ComputeKind = z.infer<typeof ComputeKindSchema>
+
+export const WorkloadSchema = z.enum(['training', 'inference'])
+export type Workload = z.infer<typeof WorkloadSchema>
+
+/** Optional scenarios. Each defaults as documented; see docs/profile.md. */
+export const FeaturesSchema = z
+  .strictObject({
+    /** A firewall sits between compute and the storage private endpoints: SMB 445 to storage. */
+    storageFirewall: z.boolean().default(false),
+    /** VS Code desktop or web connects to compute instances. */
+    vscode: z.boolean().default(false),
+    /** VS Code connects to interactive jobs (websocket server bits from github.com). */
+    vscodeInteractiveJobs: z.boolean().default(false),
+    /** RStudio on compute instances (ghcr.io images, AzureMachineLearning 8787). */
+    rstudio: z.boolean().default(false),
+    /** Posit Workbench or custom applications on compute instances (license check at wyday.com). */
+    positWorkbench: z.boolean().default(false),
+    /** Python packages from pypi.org, anaconda and the PyTorch/TensorFlow hosts. */
+    pythonPackages: z.boolean().default(false),
+    /** R packages from CRAN (cloud.r-project.org). */
+    rPackages: z.boolean().default(false),
+    /** Compute instances or clusters have public IPs: inbound 44224 from AzureMachineLearning. */
+    publicIpCompute: z.boolean().default(false),
+    /** Microsoft-provided images from MCR. The 2025 docs say this is always needed. */
+    microsoftImages: z.boolean().default(true),
+    /** Azure Monitor is reached over its public endpoints (not secured with private link). */
+    azureMonitor: z.boolean().default(true),
+    /** Hugging Face models (Docker Hub, Cloudflare, Hugging Face CDN hosts). */
+    huggingFace: z.boolean().default(false),
+    /** AutoML NLP and Vision (public cloud only). */
+    autoML: z.boolean().default(false),
+    /** Private endpoints exist in the VNet or peered VNets: VirtualNetwork 443. */
+    privateEndpoints: z.boolean().default(true),
+    /** Follow the data-exfiltration article: exact studio hosts instead of AzureFrontDoor.FrontEnd. */
+    dataExfiltrationPrevention: z.boolean().default(false),
+  })
+  .prefault({})
+export type Features = z.infer<typeof FeaturesSchema>
+
+/** Kubernetes compute (AKS with the Azure ML extension, or Arc-connected). */
+export const KubernetesSchema = z
+  .strictObject({
+    /** `aks`: AKS cluster-extension prerequisites; `arc`: Azure Arc agent prerequisites. */
+    connection: z.enum(['aks', 'arc']).default('aks'),
+    /** Namespace of the Azure ML extension. */
+    namespace: z.string().regex(NAMESPACE, 'namespace names are DNS labels').default('azureml'),
+    /** Namespaces where models are deployed (real-time inference). */
+    modelNamespaces: z
+      .array(z.string().regex(NAMESPACE, 'namespace names are DNS labels'))
+      .default(['default']),
+    /** AKS cluster DNS prefix, for `<cluster>.hcp.<region>.azmk8s.io`; unset → `*.hcp.<region>.azmk8s.io`. */
+    clusterDnsPrefix: z.string().regex(DNS_LABEL, 'a DNS label').optional(),
+    /** API server addresses (CIDRs) for in-cluster and node egress rules. */
+    apiServerAddresses: z
+      .array(z.string().refine(isIpv4Cidr, 'must be an IPv4 address or CIDR, e.g. 10.0.0.1/32'))
+      .default([]),
+    /** Custom DNS servers the nodes use (UDP 53). */
+    customDnsServers: z
+      .array(z.string().refine(isIpv4Cidr, 'must be an IPv4 address or CIDR, e.g. 10.0.0.4'))
+      .default([]),
+    /** Pod labels of the Azure ML components; override when your installation differs. */
+    labels: z
+      .strictObject({
+        azuremlFe: LabelsSchema.default({ app: 'azureml-fe' }),
+        identityProxy: LabelsSchema.default({ app: 'amlarc-identity-proxy' }),
+        modelPods: LabelsSchema.default({}),
+        kubeDns: LabelsSchema.default({ 'k8s-app': 'kube-dns' }),
+        konnectivityAgent: LabelsSchema.default({ app: 'konnectivity-agent' }),
+      })
+      .prefault({}),
+  })
+  .prefault({})
+export type KubernetesSettings = z.infer<typeof KubernetesSchema>
+
+/** A user's estate: the input of `resolvePlan`. Field names are the public contract. */
+export const ProfileSchema = z
+  .strictObject({
+    /** JSON Schema reference for editors. */
+    $schema: z.string().optional(),
+    cloud: z.enum(clouds).default('public'),
+    workspaces: z.array(WorkspaceSchema).min(1, 'list at least one workspace'),
+    compute: z
+      .array(ComputeKindSchema)
+      .min(1, 'list the compute kinds you use, e.g. [computeInstance, computeCluster]'),
+    workloads: z.array(WorkloadSchema).min(1).default(['training', 'inference']),
+    features: FeaturesSchema,
+    /** Where both forms are documented: exact hosts (default, narrower) or service tags. */
+    destinationStyle: z.enum(['hosts', 'serviceTags']).default('hosts'),
+    kubernetes: KubernetesSchema,
+    /** The compute subnets: the source of every egress rule. */
+    sourceAddresses: z
+      .array(z.string().refine(isIpv4Cidr, 'must be an IPv4 CIDR, e.g. 10.10.0.0/24'))
+      .min(1, 'list the compute subnet CIDRs, e.g. [10.10.0.0/24]'),
+  })
+  .superRefine((profile, context) => {
+    profile.workspaces.forEach((workspace, index) => {
+      const region = findRegion(workspace.region)
+      if (region && region.cloud !== profile.cloud)
+        context.addIssue({
+          code: 'custom',
+          path: ['workspaces', index, 'region'],
+          message: `region '${workspace.region}' is in the ${region.cloud} cloud, but cloud is '${profile.cloud}'`,
+        })
+    })
+    const ids = new Map<string, number>()
+    profile.workspaces.forEach((workspace, index) => {
+      const first = ids.get(workspace.id.toLowerCase())
+      if (first !== undefined)
+        context.addIssue({
+          code: 'custom',
+          path: ['workspaces', index, 'id'],
+          message: `duplicate workspace id (also workspaces[${first}].id)`,
+        })
+      else ids.set(workspace.id.toLowerCase(), index)
+    })
+  })
+
+/** A validated profile with every default filled in. */
+export type Profile = z.infer<typeof ProfileSchema>
+/** A profile as written by a user (defaults optional). */
+export type ProfileInput = z.input<typeof ProfileSchema>
+export type Workspace = z.infer<typeof WorkspaceSchema>
+export type { Cloud }
+
+/** One validation problem: where, and what to do. */
+export type ProfileIssue = {
+  /** `workspaces[0].storageAccounts[1]`, or `(root)`. */
+  path: string
+  message: string
+}
+
+/**
+ * Thrown by `parseProfile` and `parseProfileText`. Compare `code`, not `instanceof`: a second copy
+ * of this package in `node_modules` throws a different class.
+ */
+export class ProfileError extends Error {
+  readonly code = 'AML_EGRESS_INVALID_INPUT' as const
+  readonly issues: readonly ProfileIssue[]
+  constructor(issues: readonly ProfileIssue[], source?: string) {
+    const where = source ? ` in ${source}` : ''
+    super(
+      `invalid profile${where}:\n${issues.map((issue) => `  ✖ ${issue.path}: ${issue.message}`).join('\n')}`,
+    )
+    this.name = 'ProfileError'
+    this.issues = issues
+  }
+}
+
+/** `['workspaces', 0, 'id']` → `workspaces[0].id`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)'
+  return path
+    .map((key, index) =>
+      typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`,
+    )
+    .join('')
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current: z.ZodType = schema
+  for (;;) {
+    if (
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodPrefault
+    )
+      current = current.unwrap() as z.ZodType
+    else if (current instanceof z.ZodPipe) current = current.in as z.ZodType
+    else return current
+  }
+}
+
+/** The keys an object accepts at `path` of the profile schema, for did-you-mean hints. */
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let schema: z.ZodType = ProfileSchema
+  for (const key of path) {
+    const current = unwrap(schema)
+    if (current instanceof z.ZodArray && typeof key === 'number')
+      schema = current.element as z.ZodType
+    else if (current instanceof z.ZodObject && typeof key === 'string')
+      schema = (current.shape as Record<string, z.ZodType>)[key] ?? current
+    else return []
+  }
+  const target = unwrap(schema)
+  return target instanceof z.ZodObject ? Object.keys(target.shape) : []
+}
+
+function toIssues(error: z.ZodError): ProfileIssue[] {
+  return error.issues.flatMap((issue): ProfileIssue[] => {
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeysAt(issue.path)
+      return issue.keys.map((key) => {
+        const suggestion = didYouMean(key, known)
+        return {
+          path: formatPath([...issue.path, key]),
+          message: `unknown field${suggestion ? `; did you mean '${suggestion}'?` : ''} (allowed: ${known.join(', ')})`,
+        }
+      })
+    }
+    if (issue.code === 'invalid_value' && 'values' in issue) {
+      const suggestion = didYouMean(String(issue.input), issue.values.map(String))
+      return [
+        {
+          path: formatPath(issue.path),
+          message: `must be one of ${issue.values.map((v) => `'${String(v)}'`).join(', ')}${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
+        },
+      ]
+    }
+    return [{ path: formatPath(issue.path), message: issue.message }]
+  })
+}
+
+/**
+ * Validates a profile object and fills in defaults.
+ * @throws ProfileError naming each bad field and the rule it breaks.
+ * @example const profile = parseProfile({ workspaces: [...], compute: ['computeCluster'], sourceAddresses: ['10.0.0.0/24'] })
+ */
+export function parseProfile(input: unknown, source?: string): Profile {
+  const result = ProfileSchema.safeParse(input)
+  if (!result.success) throw new ProfileError(toIssues(result.error), source)
+  return result.data
+}
+
+/**
+ * Parses YAML or JSON text (JSON is YAML) and validates it.
+ * @throws ProfileError for syntax errors (with line and column) and invalid fields.
+ */
+export function parseProfileText(text: string, source = 'profile'): Profile {
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true })
+  if (document.errors.length > 0)
+    throw new ProfileError(
+      document.errors.map((error) => ({
+        path: error.linePos
+          ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}`
+          : '(syntax)',
+        message: error.message.split('\n')[0] ?? error.message,
+      })),
+      source,
+    )
+  return parseProfile(document.toJS(), source)
+}
+
+/** The profile's JSON Schema (draft 2020-12), for editors: `aml-egress schema`. */
+export function profileJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(ProfileSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config'
+
+/** Tests run against `src/` through the `@aml-egress/source` export condition: no build needed. */
+export const sharedTestConfig = defineConfig({
+  resolve: { conditions: ['@aml-egress/source', 'module', 'node', 'import', 'default'] },
+  ssr: { resolve: { conditions: ['@aml-egress/source', 'module', 'node', 'import', 'default'] } },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // CI never writes snapshots: a missing or changed golden fails the run.
+    update: false,
+  },
+})
