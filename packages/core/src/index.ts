@@ -1,3 +1,17 @@
+export { type Catalog, catalog, findRequirement } from './catalog/catalog'
+export { conditions } from './catalog/conditions'
+export { type Decision, type DecisionId, decisions } from './catalog/decisions'
+export {
+  type CatalogComputeKind,
+  type ClusterRole,
+  type Condition,
+  ConditionSchema,
+  type Provenance,
+  type Requirement,
+  type RequirementDestination,
+  RequirementSchema,
+} from './catalog/schema'
+export { serviceTagForHost } from './catalog/serviceTagEquivalents'
 export {
   canonicalCidr,
   cidrContains,
@@ -91,4 +105,5 @@ export {
   type Workload,
   type Workspace,
 } from './profile'
+export { resolvePlan } from './resolve'
 export { didYouMean } from './suggest'

@@ -64,10 +64,11 @@ export const PlanRuleSchema = z.object({
   /** The strongest level of the requirements behind this rule. */
   level: LevelSchema,
   /**
-   * The documented service-tag equivalent of a host rule, for targets that cannot express the host
-   * on this protocol and port (e.g. a wildcard on UDP). Using it widens the rule: say so.
+   * The documented service-tag equivalents of a host rule (one per region for a fleet), for targets
+   * that cannot express the host on this protocol and port (e.g. a wildcard on UDP). Using them
+   * widens the rule: say so. Empty when the docs give no equivalent.
    */
-  serviceTagFallback: z.string().optional(),
+  serviceTagFallbacks: z.array(z.string()),
   /** Catalog requirement ids behind this rule, sorted. */
   requirementIds: z.array(z.string()),
   /** Catalog scenarios behind this rule, sorted. */

@@ -139,6 +139,8 @@ export const KubernetesSchema = z
     customDnsServers: z
       .array(z.string().refine(isIpv4Cidr, 'must be an IPv4 address or CIDR, e.g. 10.0.0.4'))
       .default([]),
+    /** AKS nodes without konnectivity (created before March 2021): UDP 1194, TCP 9000, NTP (D17). */
+    legacyNodeEgress: z.boolean().default(false),
     /** Pod labels of the Azure ML components; override when your installation differs. */
     labels: z
       .strictObject({

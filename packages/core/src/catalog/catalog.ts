@@ -1,0 +1,31 @@
+import { type Decision, decisions } from './decisions'
+import { requirementRecords } from './requirements.generated'
+import type { Requirement } from './schema'
+
+/** The requirement catalog: Microsoft's documented AML network requirements as typed data. */
+export type Catalog = {
+  /** Bumped whenever a requirement is added, removed or changed (see the changesets). */
+  version: string
+  /** The newest `ms.date` of the pages the catalog was compiled from. */
+  docDate: string
+  /** Every record, current, conflicting and historical; plans only use current ones. */
+  requirements: readonly Requirement[]
+  decisions: readonly Decision[]
+}
+
+export const catalog: Catalog = {
+  version: '2026.3.0',
+  docDate: requirementRecords.reduce(
+    (newest, record) => (record.provenance.docDate > newest ? record.provenance.docDate : newest),
+    '',
+  ),
+  requirements: requirementRecords,
+  decisions,
+}
+
+const byId = new Map(requirementRecords.map((record) => [record.id, record]))
+
+/** Looks a requirement up by id (`basic-out-06`). */
+export function findRequirement(id: string): Requirement | undefined {
+  return byId.get(id)
+}

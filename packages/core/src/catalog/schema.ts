@@ -1,0 +1,157 @@
+import { z } from 'zod'
+import { clouds } from '../clouds'
+import { LevelSchema, RiskSchema } from '../plan'
+import { PortRangeSchema, ProtocolSchema } from '../ports'
+
+/** Where a fact comes from: a Microsoft Learn source file at a commit. */
+export const ProvenanceSchema = z.object({
+  repo: z.string(),
+  path: z.string(),
+  /** Commit the file was read at; null where the docs history did not record it. */
+  commit: z.string().nullable(),
+  /** The page's `ms.date`. */
+  docDate: z.string(),
+  section: z.string(),
+})
+export type Provenance = z.infer<typeof ProvenanceSchema>
+
+/** The in-cluster roles the docs name; the profile maps each to namespaces and labels. */
+export const ClusterRoleSchema = z.enum([
+  'amlNamespace',
+  'azuremlFe',
+  'identityProxy',
+  'modelPods',
+  'kubeDns',
+  'konnectivityAgent',
+  'apiServer',
+])
+export type ClusterRole = z.infer<typeof ClusterRoleSchema>
+
+/**
+ * The destination of a requirement as the docs give it. Host patterns keep placeholders in braces:
+ * `{region}`, `{storageAccount}`, `{containerRegistry}`, `{workspaceId}`, `{aksCluster}`.
+ */
+export const RequirementDestinationSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('fqdn'),
+    pattern: z.string(),
+    urlPath: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('serviceTag'),
+    tag: z.string(),
+    /** The docs name the regional tag (`Storage.<region>`). */
+    regional: z.boolean(),
+  }),
+  z.object({
+    kind: z.literal('address'),
+    /** What the address is: only the user knows it. */
+    role: z.enum(['apiServer', 'customDns']),
+  }),
+  z.object({ kind: z.literal('inCluster'), from: ClusterRoleSchema, to: ClusterRoleSchema }),
+  z.object({ kind: z.literal('privateEndpoint'), target: z.string() }),
+  z.object({ kind: z.literal('serviceEndpointPolicy'), alias: z.string() }),
+  z.object({ kind: z.literal('route'), addressPrefix: z.string(), nextHop: z.string() }),
+  z.object({ kind: z.literal('portConstraint'), subject: z.string() }),
+])
+export type RequirementDestination = z.infer<typeof RequirementDestinationSchema>
+
+export const CatalogComputeKindSchema = z.enum([
+  'computeInstance',
+  'computeCluster',
+  'serverlessCompute',
+  'kubernetesCompute',
+  'managedOnlineEndpoint',
+  'attachedVmOrHdinsight',
+  'clientOrStudio',
+])
+export type CatalogComputeKind = z.infer<typeof CatalogComputeKindSchema>
+
+/** The condition under which a requirement applies; `conditions.ts` maps each to the profile. */
+export const ConditionSchema = z.enum([
+  'always',
+  'arcConnectedKubernetes',
+  'kubernetesCompute',
+  'aksWithoutArc',
+  'aksCluster',
+  'aksLegacyTunnel',
+  'kubernetesRealtimeInference',
+  'vscode',
+  'vscodeWeb',
+  'vscodeDesktop',
+  'vscodeInteractiveJob',
+  'vscodeExtensionBehindProxy',
+  'azureMonitorNotSecured',
+  'huggingFaceModels',
+  'computePublicIp',
+  'computePublicIpBehindFirewall',
+  'computeNoPublicIp',
+  'pythonPackages',
+  'pythonPackagesIndexOverwritten',
+  'pytorchExamples',
+  'tensorflowExamples',
+  'hbiWorkspace',
+  'managedVnet',
+  'microsoftProvidedImages',
+  'rstudio',
+  'rPackages',
+  'positWorkbench',
+  'privateLinkWorkspaceCustomApplication',
+  'autoMLNlpVision',
+  'batchEndpointsOrParallelRunStep',
+  'promptFlowWithAoaiSearch',
+  'replaceAzureFrontDoorFrontEnd',
+  'privateEndpointsInVnet',
+  'firewallBetweenComputeAndStorage',
+  'computeAndStorageInDifferentVnets',
+  'workspacePublicAccessFromSelectedIps',
+  'serverlessNoPublicIpAndWorkspaceIpAllowList',
+  'attachedVmOrHdinsight',
+  'aksInferenceRestrictedOutbound',
+  'dataExfiltrationPrevention',
+  'customDockerImages',
+  'computeClusterNoPublicIp',
+  'computeInstanceOrCluster',
+])
+export type Condition = z.infer<typeof ConditionSchema>
+
+/** One documented network requirement. */
+export const RequirementSchema = z.object({
+  /** Stable id, the one the reference compilation uses (`basic-out-06`). */
+  id: z.string(),
+  summary: z.string(),
+  /** The docs scenario it belongs to (`vscode`, `kubernetes-compute`, …). */
+  scenario: z.string(),
+  direction: z.enum(['outbound', 'inbound', 'inCluster', 'unspecified']),
+  /** For inbound requirements: who connects. */
+  source: z.object({ kind: z.literal('serviceTag'), tag: z.string() }).optional(),
+  destination: RequirementDestinationSchema,
+  /** As written in the docs, for tables that must match them (`<your ACR name>.azurecr.io`). */
+  docValue: z.string(),
+  protocol: ProtocolSchema,
+  /** Empty: every port (in-cluster peers the docs give no port for). */
+  ports: z.array(PortRangeSchema),
+  /** False where the docs give no port and a default was decided (see `decisions`). */
+  portsStated: z.boolean(),
+  /** Reached with HTTP(S) on 80/443: an Azure Firewall application rule. */
+  applicationProtocols: z.array(z.enum(['Http', 'Https'])),
+  websocket: z.boolean(),
+  applicability: z.object({
+    computeKinds: z.array(CatalogComputeKindSchema),
+    training: z.boolean(),
+    inference: z.boolean(),
+    clouds: z.array(z.enum(clouds)),
+    condition: ConditionSchema,
+  }),
+  level: LevelSchema,
+  status: z.enum(['current', 'conflicting', 'historical']),
+  /** Needed by a platform the workload runs on (AKS, Arc), documented outside the ML docs. */
+  externalPrerequisite: z.boolean(),
+  risks: z.array(RiskSchema),
+  provenance: ProvenanceSchema,
+  alsoListedIn: z.array(ProvenanceSchema),
+  /** Ids of the decisions (`decisions.ts`) that shaped this record. */
+  decisions: z.array(z.string()),
+  note: z.string().optional(),
+})
+export type Requirement = z.infer<typeof RequirementSchema>

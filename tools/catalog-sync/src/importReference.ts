@@ -1,0 +1,339 @@
+import {
+  type ClusterRole,
+  type Condition,
+  ConditionSchema,
+  type PortRange,
+  type Protocol,
+  type Provenance,
+  type Requirement,
+  type RequirementDestination,
+  RequirementSchema,
+  type Risk,
+} from '@aml-egress/core'
+import type { ReferenceDocument, ReferenceRecord } from './reference'
+
+/** Placeholders as the docs spell them → the catalog's canonical `{name}`. */
+const placeholderSpellings: readonly [RegExp, string][] = [
+  [/<your workspace (workspace )?ID>/gi, '{workspaceId}'],
+  [/<your storage account( name)?>|<storage>|<account>/g, '{storageAccount}'],
+  [/<your ACR name>|<ACR name>/g, '{containerRegistry}'],
+  [/<cluster>/g, '{aksCluster}'],
+  [/<region>|<Region>|<location>|<RegionName>|\{RegionName\}/g, '{region}'],
+]
+
+function canonicalPlaceholders(text: string): string {
+  return placeholderSpellings.reduce((value, [pattern, name]) => value.replace(pattern, name), text)
+}
+
+/** Tag names the docs misspell (D01, D02) or regionalise differently (D04). */
+const tagSpellings: Record<string, { tag: string; regional?: boolean; decision: string }> = {
+  'Frontdoor.FirstParty': { tag: 'AzureFrontDoor.FirstParty', decision: 'D01' },
+  Keyvault: { tag: 'AzureKeyVault', decision: 'D02' },
+  MicrosoftContainerRegistry: {
+    tag: 'MicrosoftContainerRegistry',
+    regional: false,
+    decision: 'D04',
+  },
+}
+
+function provenance(source: ReferenceRecord['source']): Provenance {
+  return {
+    repo: source.repo,
+    path: source.path,
+    commit: source.commit,
+    // One page writes its date with a remark ("2026-06-11 (as written in front matter)").
+    docDate: /^\d{4}-\d{2}-\d{2}/.exec(source.msDate)?.[0] ?? source.msDate,
+    section: source.section,
+  }
+}
+
+function parsePorts(ports: ReferenceRecord['ports']): PortRange[] {
+  return ports.flatMap((port): PortRange[] => {
+    if (typeof port === 'number') return [{ from: port, to: port }]
+    if (port === '*') return []
+    const [from, to] = port.split('-').map(Number)
+    if (from === undefined || to === undefined || Number.isNaN(from) || Number.isNaN(to))
+      throw new Error(`unreadable port '${port}'`)
+    return [{ from, to }]
+  })
+}
+
+type Draft = {
+  destination: RequirementDestination
+  source?: Requirement['source']
+  protocol?: Protocol
+  ports?: PortRange[]
+  condition?: Condition
+  decisions: string[]
+}
+
+const ROLE_BY_PODS: Record<string, ClusterRole> = {
+  '*': 'amlNamespace',
+  'azureml-fe-xxx': 'azuremlFe',
+  'azureml-fe': 'azuremlFe',
+  'amlarc-identity-proxy-xxx': 'identityProxy',
+  'deployed model pods': 'modelPods',
+  'model pods': 'modelPods',
+  'kube-dns': 'kubeDns',
+  'konnectivity-agent': 'konnectivityAgent',
+  '(not stated)': 'amlNamespace',
+}
+
+function clusterRole(end: Record<string, string>): ClusterRole {
+  if (end.target === 'kubernetes-api-server') return 'apiServer'
+  const role = ROLE_BY_PODS[end.pods ?? '']
+  if (!role) throw new Error(`unknown in-cluster peer ${JSON.stringify(end)}`)
+  return role
+}
+
+function parseTag(value: string): { tag: string; regional: boolean; decisions: string[] } {
+  // Values may carry prose after the tag ("AzureMachineLearning.<region> (IP ranges of …)").
+  const token = value.split(' ')[0] ?? value
+  const regionalSuffix = /\.(<region>|<Region>|region|<RegionName>)$/
+  const regional = regionalSuffix.test(token)
+  const base = token.replace(regionalSuffix, '')
+  if (!/^[A-Za-z]+(\.[A-Za-z]+)?$/.test(base)) throw new Error(`unreadable service tag '${value}'`)
+  const spelled = tagSpellings[base]
+  if (!spelled) return { tag: base, regional, decisions: regional ? ['D20'] : [] }
+  return {
+    tag: spelled.tag,
+    regional: spelled.regional ?? regional,
+    decisions: [spelled.decision, ...(regional ? ['D20'] : [])],
+  }
+}
+
+/** The record-specific shape: destination, and the decisions that fix its gaps. */
+function draft(record: ReferenceRecord): Draft {
+  switch (record.id) {
+    case 'aks-core-01':
+    case 'aks-core-02':
+      return {
+        destination: { kind: 'serviceTag', tag: 'AzureCloud', regional: true },
+        condition: 'aksLegacyTunnel',
+        decisions: ['D17'],
+      }
+    case 'aks-core-03':
+      return {
+        destination: { kind: 'fqdn', pattern: 'ntp.ubuntu.com' },
+        condition: 'aksLegacyTunnel',
+        decisions: ['D17'],
+      }
+    case 'aks-core-04':
+      return { destination: { kind: 'address', role: 'customDns' }, decisions: ['D18'] }
+    case 'aks-core-05':
+      return { destination: { kind: 'address', role: 'apiServer' }, decisions: ['D18'] }
+  }
+  if (record.routing) {
+    return {
+      destination: {
+        kind: 'route',
+        addressPrefix: record.routing.addressPrefix ?? `${record.value}`,
+        nextHop: 'Internet',
+      },
+      decisions: ['D19'],
+    }
+  }
+  switch (record.kind) {
+    case 'fqdn': {
+      const raw = record.host ?? record.value.replace(/^https?:\/\//, '')
+      const slash = raw.indexOf('/')
+      const pattern = canonicalPlaceholders(slash >= 0 ? raw.slice(0, slash) : raw)
+      const urlPath = record.urlPath ?? (slash >= 0 ? raw.slice(slash) : undefined)
+      return {
+        destination: urlPath ? { kind: 'fqdn', pattern, urlPath } : { kind: 'fqdn', pattern },
+        decisions: urlPath ? ['D13'] : [],
+      }
+    }
+    case 'serviceTag': {
+      if (record.direction === 'inbound') {
+        const parsed = parseTag(record.inbound?.source ?? record.value)
+        return {
+          source: { kind: 'serviceTag', tag: parsed.tag },
+          destination: { kind: 'serviceTag', tag: 'VirtualNetwork', regional: false },
+          decisions: parsed.decisions,
+        }
+      }
+      const parsed = parseTag(record.value)
+      return {
+        destination: { kind: 'serviceTag', tag: parsed.tag, regional: parsed.regional },
+        decisions: parsed.decisions,
+      }
+    }
+    case 'inCluster': {
+      if (!record.inCluster) throw new Error(`${record.id}: in-cluster record without peers`)
+      return {
+        destination: {
+          kind: 'inCluster',
+          from: clusterRole(record.inCluster.from),
+          to: clusterRole(record.inCluster.to),
+        },
+        decisions: ['k8s-in-06', 'k8s-in-07'].includes(record.id) ? ['D16'] : [],
+      }
+    }
+    case 'privateEndpoint':
+      return { destination: { kind: 'privateEndpoint', target: record.value }, decisions: ['D19'] }
+    case 'serviceEndpointPolicy':
+      return {
+        destination: { kind: 'serviceEndpointPolicy', alias: record.value },
+        decisions: ['D19'],
+      }
+    case 'portConstraint':
+      return {
+        destination: { kind: 'portConstraint', subject: record.value },
+        decisions: record.id === 'pia-proxy-01' ? [] : ['D12'],
+      }
+    case 'ip':
+      throw new Error(`${record.id}: address record without a mapping`)
+  }
+}
+
+const DEFAULT_PORTS: PortRange[] = [{ from: 443, to: 443 }]
+
+function resolvePortsAndProtocol(
+  record: ReferenceRecord,
+  shape: Draft,
+): { protocol: Protocol; ports: PortRange[]; decisions: string[] } {
+  const decisions: string[] = []
+  let protocol: Protocol
+  if (record.protocol === 'TCP/UDP') throw new Error(`${record.id}: split before resolving`)
+  if (record.protocol === 'unspecified') {
+    protocol = 'TCP'
+    decisions.push('D11')
+  } else protocol = record.protocol
+  let ports = parsePorts(record.ports)
+  const destination = shape.destination
+  if (record.ports.length === 0) {
+    if (destination.kind === 'inCluster') {
+      if (destination.to === 'apiServer') ports = DEFAULT_PORTS
+      if (destination.to === 'kubeDns') ports = [{ from: 53, to: 53 }]
+      decisions.push('D11')
+    } else if (destination.kind === 'fqdn' || destination.kind === 'serviceTag') {
+      ports = DEFAULT_PORTS
+      decisions.push(record.id.startsWith('mvnet-req') ? 'D15' : 'D11')
+    }
+  }
+  if (record.id === 'mvnet-req-01') ports = [{ from: 44224, to: 44224 }]
+  if (destination.kind === 'inCluster' && destination.to === 'kubeDns') protocol = 'ANY'
+  if (['basic-out-04', 'train-out-01', 'mvnet-req-04'].includes(record.id)) {
+    protocol = 'ANY'
+    decisions.push('D03')
+  }
+  return { protocol, ports, decisions }
+}
+
+const COMPUTE_CONDITION_OVERRIDES: Record<string, Condition> = {
+  'mvnet-req-01': 'computePublicIp',
+  'inf-out-01': 'aksInferenceRestrictedOutbound',
+}
+
+function applicationProtocols(
+  destination: RequirementDestination,
+  protocol: Protocol,
+  ports: readonly PortRange[],
+): Requirement['applicationProtocols'] {
+  if (destination.kind !== 'fqdn' || protocol === 'UDP') return []
+  const result: Requirement['applicationProtocols'] = []
+  if (ports.some((range) => range.from <= 80 && 80 <= range.to)) result.push('Http')
+  if (ports.some((range) => range.from <= 443 && 443 <= range.to)) result.push('Https')
+  return result
+}
+
+const WEBSOCKET_HOSTS = /(^|\.)instances\.azureml\.|^\*\.servicebus\./
+
+function risks(destination: RequirementDestination): Risk[] {
+  if (destination.kind === 'serviceTag' && destination.tag === 'Storage')
+    return [
+      {
+        code: 'exfiltration',
+        message:
+          'Storage.<region> reaches every storage account in the region, not only yours; the exfiltration article mitigates it with a service endpoint policy.',
+      },
+    ]
+  if (destination.kind === 'serviceTag' && destination.tag === 'AzureFrontDoor.FrontEnd')
+    return [
+      {
+        code: 'exfiltration',
+        message:
+          'AzureFrontDoor.FrontEnd reaches any Front Door site; the exfiltration article replaces it with ml.azure.com and the AutoML host.',
+      },
+    ]
+  if (
+    destination.kind === 'fqdn' &&
+    /^\*\.(blob|table|queue|file|dfs)\.core\./.test(destination.pattern)
+  )
+    return [
+      {
+        code: 'exfiltration',
+        message: `${destination.pattern} reaches storage accounts of every tenant; prefer a service endpoint policy for Microsoft storage.`,
+      },
+    ]
+  return []
+}
+
+/** Turns one reference record into catalog records (two when the docs give `TCP/UDP`). */
+export function importRecord(record: ReferenceRecord): Requirement[] {
+  if (record.protocol === 'TCP/UDP') {
+    // mvnet-req-02: "TCP/UDP 18881, 5831" is TCP 18881 (IntelliSense) and UDP 5831 (D15).
+    return [
+      ...importRecord({ ...record, protocol: 'TCP', ports: [18881] }),
+      ...importRecord({ ...record, id: `${record.id}#udp`, protocol: 'UDP', ports: [5831] }),
+    ].map((requirement) => ({
+      ...requirement,
+      decisions: [...new Set([...requirement.decisions, 'D15'])].sort(),
+    }))
+  }
+  const shape = draft(record)
+  const resolved = resolvePortsAndProtocol(record, shape)
+  const condition =
+    shape.condition ??
+    COMPUTE_CONDITION_OVERRIDES[record.id] ??
+    ConditionSchema.parse(record.condition)
+  const destination = shape.destination
+  const cloudList =
+    record.cloud === 'all'
+      ? (['public', 'usgov', 'china'] as const).filter(
+          (cloud) => !(record.notNeededIn ?? []).includes(cloud),
+        )
+      : [record.cloud]
+  const requirement: Requirement = {
+    id: record.id,
+    summary: record.description,
+    scenario: record.scenario,
+    direction: record.direction,
+    ...(shape.source ? { source: shape.source } : {}),
+    destination,
+    docValue: record.value,
+    protocol: resolved.protocol,
+    ports: resolved.ports,
+    portsStated: record.portsStated,
+    applicationProtocols: applicationProtocols(destination, resolved.protocol, resolved.ports),
+    websocket: destination.kind === 'fqdn' && WEBSOCKET_HOSTS.test(destination.pattern),
+    applicability: {
+      computeKinds: record.appliesTo.computeKinds as Requirement['applicability']['computeKinds'],
+      training: record.appliesTo.training,
+      inference: record.appliesTo.inference,
+      clouds: [...cloudList],
+      condition,
+    },
+    level: record.requirement,
+    status: record.status,
+    externalPrerequisite: record.externalPrerequisite,
+    risks: risks(destination),
+    provenance: provenance(record.source),
+    alsoListedIn: (record.alsoListedIn ?? []).map(provenance),
+    decisions: [...new Set([...shape.decisions, ...resolved.decisions])].sort(),
+    ...(record.note ? { note: record.note } : {}),
+  }
+  return [RequirementSchema.parse(requirement)]
+}
+
+/** Every record of the reference, in its order; throws on a record it cannot map. */
+export function importReference(document: ReferenceDocument): Requirement[] {
+  return document.records.flatMap((record) => {
+    try {
+      return importRecord(record)
+    } catch (error) {
+      throw new Error(`${record.id}: ${(error as Error).message}`)
+    }
+  })
+}
