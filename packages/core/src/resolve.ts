@@ -35,8 +35,6 @@ type Draft = {
   destination: RuleEndpoint
   protocol: Protocol
   ports: PortRange[]
-  /** For tag destinations: the tag without region; for hosts: the tags they stand for. */
-  baseTags: readonly string[]
   serviceTagFallbacks: string[]
 }
 
@@ -195,7 +193,6 @@ function expand(requirement: Requirement, profile: Profile, workspace: Workspace
           destination: destination.urlPath
             ? { kind: 'fqdn', fqdn, urlPath: destination.urlPath }
             : { kind: 'fqdn', fqdn },
-          baseTags: equivalent ? [equivalent.tag, ...equivalent.alsoCovers] : [],
           serviceTagFallbacks: fallbacks,
         })),
         diagnostics: [],
@@ -213,7 +210,6 @@ function expand(requirement: Requirement, profile: Profile, workspace: Workspace
               direction: 'inbound',
               source: { kind: 'serviceTag', tag: requirement.source.tag },
               destination: subnets,
-              baseTags: [],
             },
           ],
           diagnostics: [],
@@ -226,7 +222,6 @@ function expand(requirement: Requirement, profile: Profile, workspace: Workspace
             direction: 'outbound',
             source: subnets,
             destination: { kind: 'serviceTag', tag },
-            baseTags: [destination.tag],
           },
         ],
         diagnostics: [],
@@ -261,7 +256,6 @@ function expand(requirement: Requirement, profile: Profile, workspace: Workspace
             direction: 'outbound',
             source: subnets,
             destination: { kind: 'addresses', addresses: addresses.map(canonicalCidr).sort() },
-            baseTags: [],
           },
         ],
         diagnostics: [],
@@ -283,7 +277,6 @@ function expand(requirement: Requirement, profile: Profile, workspace: Workspace
           direction: 'inCluster',
           source: clusterEndpoint(destination.from, profile),
           destination: to,
-          baseTags: [],
         })),
         diagnostics,
       }
@@ -323,32 +316,61 @@ function expand(requirement: Requirement, profile: Profile, workspace: Workspace
   }
 }
 
-/** D21: keep one documented form of each need. */
+type Coverage = Map<string, { protocol: Protocol; ports: readonly PortRange[] }[]>
+
+/** Which (protocol, ports) each concrete tag's documented hosts, or the tag rules, provide. */
+function coverageBy(
+  drafts: readonly Draft[],
+  tagsOf: (draft: Draft) => readonly string[],
+): Coverage {
+  const coverage: Coverage = new Map()
+  for (const draft of drafts)
+    for (const tag of tagsOf(draft)) {
+      const key = tag.toLowerCase()
+      coverage.set(key, [
+        ...(coverage.get(key) ?? []),
+        { protocol: draft.protocol, ports: draft.ports },
+      ])
+    }
+  return coverage
+}
+
+/** Is every port of the draft, on its protocol, provided by one of the entries? */
+function covered(coverage: Coverage, tag: string, draft: Draft): boolean {
+  const entries = (coverage.get(tag.toLowerCase()) ?? []).filter(
+    (entry) => entry.protocol === draft.protocol || entry.protocol === 'ANY',
+  )
+  if (entries.length === 0) return false
+  if (entries.some((entry) => entry.ports.length === 0)) return true
+  return portRangesCover(
+    entries.flatMap((entry) => entry.ports),
+    draft.ports,
+  )
+}
+
+/**
+ * D21: keep one documented form of each need. `hosts` drops a tag rule when its hosts provide every
+ * port of it; `serviceTags` drops a host rule when a chosen tag rule provides every port of it.
+ */
 function chooseForm(drafts: readonly Draft[], style: Plan['destinationStyle']): Draft[] {
   const isTag = (draft: Draft) =>
-    draft.direction === 'outbound' &&
-    draft.destination.kind === 'serviceTag' &&
-    draft.baseTags.length > 0
+    draft.direction === 'outbound' && draft.destination.kind === 'serviceTag'
   const isHost = (draft: Draft) => draft.destination.kind === 'fqdn'
+  const tagOf = (draft: Draft) =>
+    draft.destination.kind === 'serviceTag' ? [draft.destination.tag] : []
   if (style === 'hosts') {
-    const coveredTags = new Set(drafts.filter(isHost).flatMap((draft) => draft.baseTags))
+    const hostCoverage = coverageBy(drafts.filter(isHost), (draft) => draft.serviceTagFallbacks)
     return drafts.filter(
-      (draft) => !(isTag(draft) && draft.baseTags.every((tag) => coveredTags.has(tag))),
+      (draft) => !(isTag(draft) && tagOf(draft).every((tag) => covered(hostCoverage, tag, draft))),
     )
   }
-  const tags = drafts.filter(isTag)
+  const tagCoverage = coverageBy(drafts.filter(isTag), tagOf)
   return drafts.filter(
     (draft) =>
       !(
         isHost(draft) &&
         draft.serviceTagFallbacks.length > 0 &&
-        tags.some(
-          (tag) =>
-            tag.destination.kind === 'serviceTag' &&
-            draft.serviceTagFallbacks.includes(tag.destination.tag) &&
-            (tag.protocol === draft.protocol || tag.protocol === 'ANY') &&
-            portRangesCover(tag.ports, draft.ports),
-        )
+        draft.serviceTagFallbacks.some((tag) => covered(tagCoverage, tag, draft))
       ),
   )
 }

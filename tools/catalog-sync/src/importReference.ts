@@ -205,6 +205,9 @@ function resolvePortsAndProtocol(
   if (record.ports.length === 0) {
     if (destination.kind === 'inCluster') {
       if (destination.to === 'apiServer') ports = DEFAULT_PORTS
+      // The firewall article gives azureml-fe → model pods as 5001; the inference article no port.
+      if (destination.from === 'azuremlFe' && destination.to === 'modelPods')
+        ports = [{ from: 5001, to: 5001 }]
       if (destination.to === 'kubeDns') ports = [{ from: 53, to: 53 }]
       decisions.push('D11')
     } else if (destination.kind === 'fqdn' || destination.kind === 'serviceTag') {

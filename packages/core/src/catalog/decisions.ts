@@ -113,10 +113,10 @@ export const decisions = [
     id: 'D11',
     question: 'Ports and protocols the docs do not state.',
     decision:
-      'Host lists and service tags: TCP 443. In-cluster: API server TCP 443; kube-dns UDP and TCP 53; konnectivity-agent and namespace peers every port. Unspecified protocol: TCP, the firewall article default.',
+      "Host lists and service tags: TCP 443. In-cluster: API server TCP 443; kube-dns UDP and TCP 53; azureml-fe to model pods 5001 (the firewall article's port for the same flow); konnectivity-agent and namespace peers every port. Unspecified protocol: TCP, the firewall article default.",
     rationale:
       'HTTPS is how these services are reached; the in-cluster defaults are the Kubernetes defaults, and the docs name no port for peers they say must talk freely.',
-    records: ['k8s-in-01', 'k8s-in-03', 'k8s-in-04', 'mvnet-req-03'],
+    records: ['k8s-in-01', 'k8s-in-03', 'k8s-in-04', 'k8s-in-10', 'mvnet-req-03'],
   },
   {
     id: 'D12',
