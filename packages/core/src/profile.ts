@@ -299,7 +299,7 @@ function toIssues(error: z.ZodError): ProfileIssue[] {
  * @example const profile = parseProfile({ workspaces: [...], compute: ['computeCluster'], sourceAddresses: ['10.0.0.0/24'] })
  */
 export function parseProfile(input: unknown, source?: string): Profile {
-  const result = ProfileSchema.safeParse(input)
+  const result = ProfileSchema.safeParse(input, { reportInput: true })
   if (!result.success) throw new ProfileError(toIssues(result.error), source)
   return result.data
 }

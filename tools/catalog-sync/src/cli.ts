@@ -1,5 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { catalog } from '@aml-egress/core'
+import { renderCatalogDocs, renderDiagnosticsDocs } from './docs'
 import { importReference } from './importReference'
 import { ReferenceDocumentSchema } from './reference'
 
@@ -7,11 +9,24 @@ const TARGET = fileURLToPath(
   new URL('../../../packages/core/src/catalog/requirements.generated.ts', import.meta.url),
 )
 
-/** `catalog-sync import <aml-requirements.json>`: regenerates the core catalog data file. */
+const docsPath = (name: string) => fileURLToPath(new URL(`../../../docs/${name}`, import.meta.url))
+
+/**
+ * `catalog-sync import <aml-requirements.json>`: regenerates the core catalog data file.
+ * `catalog-sync docs`: regenerates docs/catalog.md and docs/diagnostics.md.
+ */
 function main(argv: readonly string[]): number {
   const [command, referencePath] = argv
+  if (command === 'docs') {
+    writeFileSync(docsPath('catalog.md'), renderCatalogDocs(catalog))
+    writeFileSync(docsPath('diagnostics.md'), renderDiagnosticsDocs())
+    process.stdout.write('wrote docs/catalog.md and docs/diagnostics.md\n')
+    return 0
+  }
   if (command !== 'import' || !referencePath) {
-    process.stderr.write('usage: catalog-sync import <path to aml-requirements.json>\n')
+    process.stderr.write(
+      'usage: catalog-sync import <path to aml-requirements.json> | catalog-sync docs\n',
+    )
     return 2
   }
   const document = ReferenceDocumentSchema.parse(JSON.parse(readFileSync(referencePath, 'utf8')))

@@ -15,10 +15,11 @@ export type Catalog = {
 
 export const catalog: Catalog = {
   version: '2026.3.0',
-  docDate: requirementRecords.reduce(
-    (newest, record) => (record.provenance.docDate > newest ? record.provenance.docDate : newest),
-    '',
-  ),
+  docDate:
+    requirementRecords
+      .map((record) => record.provenance.docDate)
+      .sort()
+      .at(-1) ?? '',
   requirements: requirementRecords,
   decisions,
 }

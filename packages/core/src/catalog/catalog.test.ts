@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import { diagnosticCodes } from '../diagnostics'
+import { catalog, findRequirement } from './catalog'
+import { conditions } from './conditions'
+import { serviceTagForHost } from './serviceTagEquivalents'
+
+/** Source ids without the suffix of records the importer splits (`mvnet-req-02#udp`). */
+const sourceIds = (status: string) =>
+  new Set(catalog.requirements.filter((r) => r.status === status).map((r) => r.id.split('#')[0]))
+
+describe('catalog', () => {
+  it('holds all 268 current records of the reference, 3 conflicting and 9 historical', () => {
+    expect([
+      sourceIds('current').size,
+      sourceIds('conflicting').size,
+      sourceIds('historical').size,
+    ]).toStrictEqual([268, 3, 9])
+  })
+
+  it('gives every record a provenance with a repository, path and doc date', () => {
+    for (const requirement of catalog.requirements) {
+      expect(requirement.provenance.repo).toMatch(/^MicrosoftDocs\//)
+      expect(requirement.provenance.path).toMatch(/\.md$/)
+      expect(requirement.provenance.docDate).toMatch(/^\d{4}-\d{2}-\d{2}$/)
+    }
+  })
+
+  it('dates itself with the newest source page', () => {
+    const newest = catalog.requirements
+      .map((r) => r.provenance.docDate)
+      .sort()
+      .at(-1)
+    expect(catalog.docDate).toBe(newest)
+  })
+
+  it('references only decisions that exist, and every decision names existing records', () => {
+    const decisionIds = new Set(catalog.decisions.map((decision) => decision.id))
+    for (const requirement of catalog.requirements)
+      for (const id of requirement.decisions) expect(decisionIds, requirement.id).toContain(id)
+    for (const decision of catalog.decisions)
+      for (const id of decision.records)
+        expect(findRequirement(id), `${decision.id} → ${id}`).toBeDefined()
+  })
+
+  it('has unique decision ids in order', () => {
+    const ids = catalog.decisions.map((decision) => decision.id)
+    expect(ids).toStrictEqual([...ids].sort())
+    expect(new Set(ids).size).toBe(ids.length)
+  })
+
+  it('maps every condition a current record uses to the profile', () => {
+    const used = new Set(
+      catalog.requirements
+        .filter((r) => r.status === 'current')
+        .map((r) => r.applicability.condition),
+    )
+    for (const condition of used) expect(conditions[condition]?.title).toBeTruthy()
+  })
+
+  it('documents every diagnostic code with a title, cause and fix', () => {
+    for (const [code, doc] of Object.entries(diagnosticCodes)) {
+      expect(code).toMatch(/^AML_EGRESS_[A-Z_]+$/)
+      expect([doc.title, doc.cause, doc.fix].every((text) => text.length > 10)).toBe(true)
+    }
+  })
+
+  it('pairs the documented hosts with their service tags', () => {
+    expect(serviceTagForHost('{storageAccount}.file.core.windows.net')?.tag).toBe('Storage')
+    expect(serviceTagForHost('*.tundra.{region}.api.azureml.ms')?.tag).toBe('AzureMachineLearning')
+    expect(serviceTagForHost('*.{region}.batch.azure.com')).toStrictEqual({
+      tag: 'BatchNodeManagement',
+      regional: true,
+      alsoCovers: [],
+    })
+    // vscode.blob.core.windows.net is a Microsoft-wide account, not a regional Storage need.
+    expect(serviceTagForHost('vscode.blob.core.windows.net')).toBeUndefined()
+    expect(serviceTagForHost('pypi.org')).toBeUndefined()
+  })
+})

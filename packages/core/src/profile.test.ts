@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest'
+import { type ProfileError, parseProfile, parseProfileText } from './profile'
+
+const minimal = {
+  workspaces: [{ id: '6f1c2b9e-4a7d-4c1e-9b2a-3d5e7f8a9b0c', region: 'westeurope' }],
+  compute: ['computeCluster'],
+  sourceAddresses: ['10.10.0.0/24'],
+}
+
+function issuesOf(input: unknown): { path: string; message: string }[] {
+  try {
+    parseProfile(input)
+  } catch (error) {
+    return [...(error as ProfileError).issues]
+  }
+  throw new Error('expected the profile to be rejected')
+}
+
+describe('profile', () => {
+  it('returns documented defaults when only the required fields are given', () => {
+    const profile = parseProfile(minimal)
+    expect(profile.cloud).toBe('public')
+    expect(profile.workloads).toStrictEqual(['training', 'inference'])
+    expect(profile.destinationStyle).toBe('hosts')
+    expect(profile.features.microsoftImages).toBe(true)
+    expect(profile.features.azureMonitor).toBe(true)
+    expect(profile.features.privateEndpoints).toBe(true)
+    expect(profile.features.vscode).toBe(false)
+    expect(profile.kubernetes.namespace).toBe('azureml')
+    expect(profile.workspaces[0]?.storageAccounts).toStrictEqual([])
+  })
+
+  it('names the field and Azure rule when a storage account name is invalid', () => {
+    const issues = issuesOf({
+      ...minimal,
+      workspaces: [{ ...minimal.workspaces[0], storageAccounts: ['ok1', 'Bad_Name'] }],
+    })
+    expect(issues).toStrictEqual([
+      {
+        path: 'workspaces[0].storageAccounts[1]',
+        message: 'storage account names are 3–24 lowercase letters and digits',
+      },
+    ])
+  })
+
+  it('suggests the field when a key is misspelt', () => {
+    const issues = issuesOf({
+      ...minimal,
+      workspaces: [{ ...minimal.workspaces[0], storageAcounts: ['contoso'] }],
+    })
+    expect(issues[0]?.path).toBe('workspaces[0].storageAcounts')
+    expect(issues[0]?.message).toMatch(/did you mean 'storageAccounts'/)
+  })
+
+  it('suggests the region when a region is misspelt', () => {
+    const issues = issuesOf({
+      ...minimal,
+      workspaces: [{ ...minimal.workspaces[0], region: 'westeurop' }],
+    })
+    expect(issues[0]?.path).toBe('workspaces[0].region')
+    expect(issues[0]?.message).toMatch(/did you mean 'westeurope'/)
+  })
+
+  it('accepts a display-name region and stores the ARM name', () => {
+    const profile = parseProfile({
+      ...minimal,
+      workspaces: [{ ...minimal.workspaces[0], region: 'West Europe' }],
+    })
+    expect(profile.workspaces[0]?.region).toBe('westeurope')
+  })
+
+  it('rejects a region of another cloud', () => {
+    const issues = issuesOf({ ...minimal, cloud: 'usgov' })
+    expect(issues).toStrictEqual([
+      {
+        path: 'workspaces[0].region',
+        message: "region 'westeurope' is in the public cloud, but cloud is 'usgov'",
+      },
+    ])
+  })
+
+  it('rejects an invalid CIDR, a bad GUID and a registry name with a dash', () => {
+    const issues = issuesOf({
+      ...minimal,
+      workspaces: [{ id: 'not-a-guid', region: 'eastus', containerRegistries: ['my-acr'] }],
+      sourceAddresses: ['10.10.0.0/33'],
+    })
+    expect(issues.map((issue) => issue.path)).toStrictEqual([
+      'workspaces[0].id',
+      'workspaces[0].containerRegistries[0]',
+      'sourceAddresses[0]',
+    ])
+  })
+
+  it('rejects duplicate workspace ids', () => {
+    const workspace = minimal.workspaces[0]
+    const issues = issuesOf({
+      ...minimal,
+      workspaces: [workspace, { ...workspace, region: 'eastus' }],
+    })
+    expect(issues).toStrictEqual([
+      { path: 'workspaces[1].id', message: 'duplicate workspace id (also workspaces[0].id)' },
+    ])
+  })
+
+  it('suggests the value when an enum value is misspelt', () => {
+    const issues = issuesOf({ ...minimal, compute: ['computeInstnce'] })
+    expect(issues[0]?.path).toBe('compute[0]')
+    expect(issues[0]?.message).toMatch(/did you mean 'computeInstance'/)
+  })
+
+  it('reports the line of a YAML syntax error', () => {
+    expect(() => parseProfileText('cloud: public\nworkspaces: [\n', 'p.yaml')).toThrow(/line \d+/)
+  })
+
+  it('returns the same profile from YAML and JSON text', () => {
+    const yaml = [
+      'workspaces:',
+      '  - id: 6f1c2b9e-4a7d-4c1e-9b2a-3d5e7f8a9b0c',
+      '    region: westeurope',
+      'compute: [computeCluster]',
+      'sourceAddresses: [10.10.0.0/24]',
+    ].join('\n')
+    expect(parseProfileText(yaml)).toStrictEqual(parseProfileText(JSON.stringify(minimal)))
+  })
+
+  it('compares errors by code, not class', () => {
+    try {
+      parseProfile({})
+    } catch (error) {
+      expect((error as ProfileError).code).toBe('AML_EGRESS_INVALID_INPUT')
+    }
+    expect.assertions(1)
+  })
+})

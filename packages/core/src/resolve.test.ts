@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest'
+import type { Plan, PlanRule } from './plan'
+import { type ProfileInput, parseProfile } from './profile'
+import { resolvePlan } from './resolve'
+
+const WORKSPACE = '6f1c2b9e-4a7d-4c1e-9b2a-3d5e7f8a9b0c'
+
+function plan(input: Partial<ProfileInput> = {}): Plan {
+  return resolvePlan(
+    parseProfile({
+      workspaces: [{ id: WORKSPACE, region: 'westeurope', storageAccounts: ['contosomlsa'] }],
+      compute: ['computeCluster'],
+      sourceAddresses: ['10.10.0.0/24'],
+      ...input,
+    }),
+  )
+}
+
+function rule(from: Plan, id: string): PlanRule {
+  const found = from.rules.find((candidate) => candidate.id === id)
+  if (!found) throw new Error(`no rule ${id} in ${from.rules.map((r) => r.id).join('\n')}`)
+  return found
+}
+
+describe('resolvePlan', () => {
+  it('fills the storage account into the doc pattern and keeps 443 and 445 together', () => {
+    const found = rule(plan(), 'outbound/tcp/contosomlsa.file.core.windows.net')
+    expect(found.ports).toStrictEqual([
+      { from: 443, to: 443 },
+      { from: 445, to: 445 },
+    ])
+    expect(found.requirementIds).toStrictEqual(['host-aml-06', 'host-compute-11'])
+    expect(found.serviceTagFallbacks).toStrictEqual(['Storage.WestEurope'])
+    expect(found.workspaces).toStrictEqual([WORKSPACE])
+  })
+
+  it('folds exact hosts into a wildcard with the same ports and keeps their provenance', () => {
+    const blob = rule(plan(), 'outbound/tcp/*.blob.core.windows.net')
+    expect(blob.subsumes).toStrictEqual([
+      {
+        fqdn: 'contosomlsa.blob.core.windows.net',
+        requirementIds: ['host-aml-08', 'host-compute-12'],
+      },
+    ])
+    expect(
+      plan().rules.some((r) => r.id === 'outbound/tcp/contosomlsa.blob.core.windows.net'),
+    ).toBe(false)
+  })
+
+  it('never folds an apex into its wildcard', () => {
+    const packages = plan({ features: { pythonPackages: true } })
+    expect(rule(packages, 'outbound/tcp/pytorch.org').subsumes).toStrictEqual([])
+    expect(rule(packages, 'outbound/tcp/*.pytorch.org').subsumes).toStrictEqual([])
+  })
+
+  it('drops service tags that documented hosts cover in the default hosts style (D21)', () => {
+    const ids = plan().rules.map((r) => r.id)
+    expect(ids).not.toContain('outbound/tcp/tag:Storage.WestEurope')
+    expect(ids).not.toContain('outbound/tcp/tag:AzureActiveDirectory')
+    // No host form exists for VirtualNetwork; the tag stays.
+    expect(ids).toContain('outbound/tcp/tag:VirtualNetwork')
+  })
+
+  it('drops hosts that chosen tags cover in the serviceTags style (D21)', () => {
+    const tags = plan({ destinationStyle: 'serviceTags', features: { storageFirewall: true } })
+    const ids = tags.rules.map((r) => r.id)
+    expect(ids).toContain('outbound/tcp/tag:Storage.WestEurope')
+    expect(rule(tags, 'outbound/tcp/tag:Storage.WestEurope').ports).toStrictEqual([
+      { from: 443, to: 443 },
+      { from: 445, to: 445 },
+    ])
+    expect(ids).not.toContain('outbound/tcp/contosomlsa.file.core.windows.net')
+    expect(ids).not.toContain('outbound/tcp/login.microsoftonline.com')
+    expect(
+      rule(tags, 'outbound/tcp/tag:Storage.WestEurope').risks.map((risk) => risk.code),
+    ).toStrictEqual(['exfiltration'])
+  })
+
+  it('names regional tags and hosts per workspace region in a fleet', () => {
+    const fleet = plan({
+      workspaces: [
+        { id: WORKSPACE, region: 'westeurope', storageAccounts: ['contosoweu'] },
+        {
+          id: '0d3e5f7a-9b1c-4d2e-8f3a-5b7c9d1e3f5a',
+          region: 'eastus',
+          storageAccounts: ['contosoeus'],
+        },
+      ],
+    })
+    const batch = fleet.rules.filter((r) => r.id.includes('batch.azure.com')).map((r) => r.id)
+    expect(batch).toStrictEqual([
+      'outbound/any/*.eastus.batch.azure.com',
+      'outbound/any/*.eastus.service.batch.azure.com',
+      'outbound/any/*.westeurope.service.batch.azure.com',
+      'outbound/any/*.westeurope.batch.azure.com',
+    ])
+    expect(rule(fleet, 'outbound/tcp/*.queue.core.windows.net').serviceTagFallbacks).toStrictEqual([
+      'Storage.EastUS',
+      'Storage.WestEurope',
+    ])
+  })
+
+  it('returns an unresolved-address diagnostic instead of a rule when storage accounts are missing', () => {
+    const missing = plan({ workspaces: [{ id: WORKSPACE, region: 'westeurope' }] })
+    expect(missing.rules.some((r) => r.id.includes('{storageAccount}'))).toBe(false)
+    expect(
+      missing.advisories
+        .filter((d) => d.code === 'AML_EGRESS_UNRESOLVED_ADDRESS')
+        .map((d) => d.path),
+    ).toContainEqual(['workspaces', '0', 'storageAccounts'])
+  })
+
+  it('adds the hbi key vault only for hbi workspaces (D02)', () => {
+    expect(plan().rules.some((r) => r.id === 'outbound/tcp/*.vault.azure.net')).toBe(false)
+    const hbi = plan({
+      workspaces: [
+        {
+          id: WORKSPACE,
+          region: 'westeurope',
+          storageAccounts: ['contosomlsa'],
+          hbiWorkspace: true,
+        },
+      ],
+    })
+    expect(rule(hbi, 'outbound/tcp/*.vault.azure.net').serviceTagFallbacks).toStrictEqual([
+      'AzureKeyVault.WestEurope',
+    ])
+  })
+
+  it('resolves in-cluster DNS to UDP and TCP 53 and model pods to the profile namespaces', () => {
+    const kubernetes = plan({
+      compute: ['kubernetes'],
+      kubernetes: { modelNamespaces: ['scoring', 'batch'] },
+    })
+    const dns = kubernetes.rules
+      .filter((r) => r.id.includes('kube-dns'))
+      .map((r) => [r.protocol, r.ports])
+    expect(dns).toStrictEqual([
+      ['TCP', [{ from: 53, to: 53 }]],
+      ['UDP', [{ from: 53, to: 53 }]],
+    ])
+    const fe = rule(kubernetes, 'inCluster/tcp/pods:azureml{app=azureml-fe}->pods:batch,scoring{}')
+    expect(fe.ports).toStrictEqual([{ from: 5001, to: 5001 }])
+  })
+
+  it('keeps historical and conflicting records out of every plan', () => {
+    const everything = plan({
+      compute: ['computeInstance', 'computeCluster', 'serverless', 'kubernetes', 'attachedVm'],
+      features: { publicIpCompute: true, vscode: true, storageFirewall: true },
+    })
+    const ids = everything.rules.flatMap((r) => r.requirementIds)
+    for (const excluded of ['hist-01', 'hist-09', 'exfil-02', 'flow-in-01', 'hbi-02'])
+      expect(ids).not.toContain(excluded)
+  })
+
+  it('sorts a wildcard right before its apex (same reversed labels, `*` before letters)', () => {
+    const ids = plan({ features: { pythonPackages: true } }).rules.map((r) => r.id)
+    expect(ids.indexOf('outbound/tcp/anaconda.com')).toBe(
+      ids.indexOf('outbound/tcp/*.anaconda.com') + 1,
+    )
+  })
+})

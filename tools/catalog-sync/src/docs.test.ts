@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { catalog } from '@aml-egress/core'
+import { describe, expect, it } from 'vitest'
+import { renderCatalogDocs, renderDiagnosticsDocs } from './docs'
+
+const docs = (name: string) => fileURLToPath(new URL(`../../../docs/${name}`, import.meta.url))
+
+describe('generated docs', () => {
+  it('docs/catalog.md is what the catalog generates (run `npm run docs` after a change)', () => {
+    expect(readFileSync(docs('catalog.md'), 'utf8')).toBe(renderCatalogDocs(catalog))
+  })
+
+  it('docs/diagnostics.md is what the diagnostic codes generate', () => {
+    expect(readFileSync(docs('diagnostics.md'), 'utf8')).toBe(renderDiagnosticsDocs())
+  })
+
+  it('lists every decision and every record', () => {
+    const text = renderCatalogDocs(catalog)
+    for (const decision of catalog.decisions) expect(text).toContain(`### ${decision.id}`)
+    for (const requirement of catalog.requirements)
+      expect(text).toContain(`| \`${requirement.id}\` |`)
+  })
+})
