@@ -30,6 +30,13 @@ export {
   regions,
 } from './clouds'
 export {
+  compareDependencies,
+  type DependenciesDocument,
+  DependenciesDocumentSchema,
+  type DependencyComparison,
+  type ReportedEndpoint,
+} from './dependencies'
+export {
   createDiagnostic,
   type Diagnostic,
   type DiagnosticCode,

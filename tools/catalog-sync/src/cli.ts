@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { catalog } from '@aml-egress/core'
+import { catalog, profileJsonSchema } from '@aml-egress/core'
 import { renderCatalogDocs, renderDiagnosticsDocs } from './docs'
 import { importReference } from './importReference'
 import { ReferenceDocumentSchema } from './reference'
@@ -9,6 +9,7 @@ const TARGET = fileURLToPath(
   new URL('../../../packages/core/src/catalog/requirements.generated.ts', import.meta.url),
 )
 
+const SCHEMA = fileURLToPath(new URL('../../../packages/core/profile.schema.json', import.meta.url))
 const docsPath = (name: string) => fileURLToPath(new URL(`../../../docs/${name}`, import.meta.url))
 
 /**
@@ -20,7 +21,8 @@ function main(argv: readonly string[]): number {
   if (command === 'docs') {
     writeFileSync(docsPath('catalog.md'), renderCatalogDocs(catalog))
     writeFileSync(docsPath('diagnostics.md'), renderDiagnosticsDocs())
-    process.stdout.write('wrote docs/catalog.md and docs/diagnostics.md\n')
+    writeFileSync(SCHEMA, `${JSON.stringify(profileJsonSchema(), null, 2)}\n`)
+    process.stdout.write('wrote docs/catalog.md, docs/diagnostics.md and packages/core/profile.schema.json\n')
     return 0
   }
   if (command !== 'import' || !referencePath) {

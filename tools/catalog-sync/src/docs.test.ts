@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { catalog } from '@aml-egress/core'
+import { catalog, profileJsonSchema } from '@aml-egress/core'
 import { describe, expect, it } from 'vitest'
 import { renderCatalogDocs, renderDiagnosticsDocs } from './docs'
 
@@ -13,6 +13,11 @@ describe('generated docs', () => {
 
   it('docs/diagnostics.md is what the diagnostic codes generate', () => {
     expect(readFileSync(docs('diagnostics.md'), 'utf8')).toBe(renderDiagnosticsDocs())
+  })
+
+  it('packages/core/profile.schema.json is the JSON Schema of the profile', () => {
+    const file = fileURLToPath(new URL('../../../packages/core/profile.schema.json', import.meta.url))
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toStrictEqual(profileJsonSchema())
   })
 
   it('lists every decision and every record', () => {
