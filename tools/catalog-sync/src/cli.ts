@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { catalog, profileJsonSchema } from '@aml-egress/core'
+import { diffCatalog, formatCatalogDiff } from './diffCatalog'
 import { renderCatalogDocs, renderDiagnosticsDocs } from './docs'
 import { importReference } from './importReference'
 import { ReferenceDocumentSchema } from './reference'
@@ -14,6 +15,7 @@ const docsPath = (name: string) => fileURLToPath(new URL(`../../../docs/${name}`
 
 /**
  * `catalog-sync import <aml-requirements.json>`: regenerates the core catalog data file.
+ * `catalog-sync diff <aml-requirements.json>`: lists what an import would change (exit 1 if anything).
  * `catalog-sync docs`: regenerates docs/catalog.md and docs/diagnostics.md.
  */
 function main(argv: readonly string[]): number {
@@ -22,12 +24,20 @@ function main(argv: readonly string[]): number {
     writeFileSync(docsPath('catalog.md'), renderCatalogDocs(catalog))
     writeFileSync(docsPath('diagnostics.md'), renderDiagnosticsDocs())
     writeFileSync(SCHEMA, `${JSON.stringify(profileJsonSchema(), null, 2)}\n`)
-    process.stdout.write('wrote docs/catalog.md, docs/diagnostics.md and packages/core/profile.schema.json\n')
+    process.stdout.write(
+      'wrote docs/catalog.md, docs/diagnostics.md and packages/core/profile.schema.json\n',
+    )
     return 0
+  }
+  if (command === 'diff' && referencePath) {
+    const document = ReferenceDocumentSchema.parse(JSON.parse(readFileSync(referencePath, 'utf8')))
+    const diff = diffCatalog(catalog.requirements, importReference(document))
+    process.stdout.write(`${formatCatalogDiff(diff)}\n`)
+    return diff.added.length + diff.removed.length + diff.changed.length > 0 ? 1 : 0
   }
   if (command !== 'import' || !referencePath) {
     process.stderr.write(
-      'usage: catalog-sync import <path to aml-requirements.json> | catalog-sync docs\n',
+      'usage: catalog-sync import|diff <path to aml-requirements.json> | catalog-sync docs\n',
     )
     return 2
   }

@@ -16,7 +16,9 @@ describe('generated docs', () => {
   })
 
   it('packages/core/profile.schema.json is the JSON Schema of the profile', () => {
-    const file = fileURLToPath(new URL('../../../packages/core/profile.schema.json', import.meta.url))
+    const file = fileURLToPath(
+      new URL('../../../packages/core/profile.schema.json', import.meta.url),
+    )
     expect(JSON.parse(readFileSync(file, 'utf8'))).toStrictEqual(profileJsonSchema())
   })
 
