@@ -134,10 +134,14 @@ describe('resolvePlan', () => {
     })
     const dns = kubernetes.rules
       .filter((r) => r.id.includes('kube-dns'))
-      .map((r) => [r.protocol, r.ports])
+      .map((r) => [r.source.kind === 'pods' && r.source.namespaces, r.protocol, r.ports])
+    // D24: the model namespaces need DNS too once their egress is isolated.
+    const port53 = [{ from: 53, to: 53 }]
     expect(dns).toStrictEqual([
-      ['TCP', [{ from: 53, to: 53 }]],
-      ['UDP', [{ from: 53, to: 53 }]],
+      [['azureml'], 'TCP', port53],
+      [['batch', 'scoring'], 'TCP', port53],
+      [['azureml'], 'UDP', port53],
+      [['batch', 'scoring'], 'UDP', port53],
     ])
     const fe = rule(kubernetes, 'inCluster/tcp/pods:azureml{app=azureml-fe}->pods:batch,scoring{}')
     expect(fe.ports).toStrictEqual([{ from: 5001, to: 5001 }])

@@ -26,10 +26,11 @@ const LEVEL_RANK: Record<Level, number> = {
   informational: 3,
 }
 
-/** A rule before merging: one requirement, one workspace. */
+/** A rule before merging: one requirement, for the workspaces that share its expansion. */
 type Draft = {
   requirement: Requirement
-  workspaceId: string | undefined
+  /** Empty for an estate-wide need. */
+  workspaceIds: readonly string[]
   direction: PlanRule['direction']
   source: RuleEndpoint
   destination: RuleEndpoint
@@ -38,24 +39,74 @@ type Draft = {
   serviceTagFallbacks: string[]
 }
 
-/** Does the requirement apply to this profile (and workspace)? */
-function applies(requirement: Requirement, profile: Profile, workspace: Workspace): boolean {
+/** Does the requirement apply to this profile, before looking at single workspaces? */
+function appliesToEstate(
+  requirement: Requirement,
+  profile: Profile,
+  kinds: ReadonlySet<CatalogComputeKind>,
+): boolean {
   const { applicability } = requirement
   if (requirement.status !== 'current') return false
   if (!applicability.clouds.includes(profile.cloud)) return false
-  const kinds = profile.compute.map((kind) => CATALOG_KIND[kind])
-  if (!applicability.computeKinds.some((kind) => kinds.includes(kind))) return false
+  if (!applicability.computeKinds.some((kind) => kinds.has(kind))) return false
   // D14: workloads split only the Kubernetes tables.
   const kubernetesOnly = applicability.computeKinds.every((kind) => kind === 'kubernetesCompute')
-  if (
-    kubernetesOnly &&
-    !(
-      (profile.workloads.includes('training') && applicability.training) ||
-      (profile.workloads.includes('inference') && applicability.inference)
-    )
+  return (
+    !kubernetesOnly ||
+    (profile.workloads.includes('training') && applicability.training) ||
+    (profile.workloads.includes('inference') && applicability.inference)
   )
-    return false
-  return conditions[applicability.condition].holds(profile, workspace)
+}
+
+/** Conditions that read the workspace, not only the profile. */
+const PER_WORKSPACE_CONDITIONS: ReadonlySet<Requirement['applicability']['condition']> = new Set([
+  'hbiWorkspace',
+])
+
+type WorkspaceGroup = { workspace: Workspace; index: number; ids: string[] }
+
+/** Workspaces grouped by a key, each group with its first workspace (and its index in the profile). */
+function groupWorkspaces(
+  workspaces: readonly Workspace[],
+  keyOf: (workspace: Workspace) => string,
+  include: (workspace: Workspace) => boolean = () => true,
+): WorkspaceGroup[] {
+  const groups = new Map<string, WorkspaceGroup>()
+  workspaces.forEach((workspace, index) => {
+    if (!include(workspace)) return
+    const group = groups.get(keyOf(workspace))
+    if (group) group.ids.push(workspace.id)
+    else groups.set(keyOf(workspace), { workspace, index, ids: [workspace.id] })
+  })
+  return [...groups.values()]
+}
+
+/** Does the destination itself name the region (`{region}` in the host, a regional tag)? */
+function namesRegion(requirement: Requirement): boolean {
+  const destination = requirement.destination
+  return (
+    (destination.kind === 'fqdn' && destination.pattern.includes('{region}')) ||
+    (destination.kind === 'serviceTag' && destination.regional)
+  )
+}
+
+/**
+ * How far one expansion of a requirement reaches: the whole estate (no placeholder, nothing
+ * regional), every workspace of a region, or a single workspace (its own names and ids).
+ */
+function scopeOf(requirement: Requirement): 'estate' | 'region' | 'workspace' {
+  const destination = requirement.destination
+  if (destination.kind === 'fqdn') {
+    if (/\{(storageAccount|containerRegistry|workspaceId)\}/.test(destination.pattern))
+      return 'workspace'
+    if (
+      destination.pattern.includes('{region}') ||
+      serviceTagForHost(destination.pattern)?.regional
+    )
+      return 'region'
+    return 'estate'
+  }
+  return destination.kind === 'serviceTag' && destination.regional ? 'region' : 'estate'
 }
 
 function advisory(
@@ -129,8 +180,8 @@ function expandHost(
   pattern: string,
   profile: Profile,
   workspace: Workspace,
+  index: number,
 ): { hosts: string[]; missing?: { field: string; what: string } } {
-  const index = profile.workspaces.indexOf(workspace)
   let hosts = [
     pattern
       .replaceAll('{region}', workspace.region)
@@ -156,14 +207,16 @@ function expandHost(
   return { hosts: hosts.map(canonicalHost) }
 }
 
-function expand(requirement: Requirement, profile: Profile, workspace: Workspace): Expansion {
-  const subnets: RuleEndpoint = {
-    kind: 'addresses',
-    addresses: profile.sourceAddresses.map(canonicalCidr),
-  }
+function expand(
+  requirement: Requirement,
+  profile: Profile,
+  workspace: Workspace,
+  index: number,
+  subnets: RuleEndpoint,
+): Expansion {
   const base = {
     requirement,
-    workspaceId: undefined as string | undefined,
+    workspaceIds: [] as readonly string[],
     protocol: requirement.protocol,
     ports: requirement.ports,
     serviceTagFallbacks: [] as string[],
@@ -171,7 +224,7 @@ function expand(requirement: Requirement, profile: Profile, workspace: Workspace
   const destination = requirement.destination
   switch (destination.kind) {
     case 'fqdn': {
-      const { hosts, missing } = expandHost(destination.pattern, profile, workspace)
+      const { hosts, missing } = expandHost(destination.pattern, profile, workspace, index)
       if (missing)
         return { drafts: [], diagnostics: [unresolved(requirement, missing.field, missing.what)] }
       const equivalent = serviceTagForHost(destination.pattern)
@@ -181,13 +234,9 @@ function expand(requirement: Requirement, profile: Profile, workspace: Workspace
             ...equivalent.alsoCovers,
           ]
         : []
-      const workspaceSpecific = /\{(region|storageAccount|containerRegistry|workspaceId)\}/.test(
-        destination.pattern,
-      )
       return {
         drafts: hosts.map((fqdn) => ({
           ...base,
-          workspaceId: workspaceSpecific ? workspace.id : undefined,
           direction: 'outbound',
           source: subnets,
           destination: destination.urlPath
@@ -218,7 +267,6 @@ function expand(requirement: Requirement, profile: Profile, workspace: Workspace
         drafts: [
           {
             ...base,
-            workspaceId: destination.regional ? workspace.id : undefined,
             direction: 'outbound',
             source: subnets,
             destination: { kind: 'serviceTag', tag },
@@ -270,14 +318,21 @@ function expand(requirement: Requirement, profile: Profile, workspace: Workspace
       // D11: DNS is UDP and TCP 53; other in-cluster ANY would be the same pair.
       const protocols: Protocol[] =
         requirement.protocol === 'ANY' ? ['TCP', 'UDP'] : [requirement.protocol]
+      // D24: model pods get egress rules for real-time inference, so they need DNS as well.
+      const sources: ClusterRole[] =
+        destination.to === 'kubeDns' && profile.workloads.includes('inference')
+          ? [destination.from, 'modelPods']
+          : [destination.from]
       return {
-        drafts: protocols.map((protocol) => ({
-          ...base,
-          protocol,
-          direction: 'inCluster',
-          source: clusterEndpoint(destination.from, profile),
-          destination: to,
-        })),
+        drafts: sources.flatMap((from) =>
+          protocols.map((protocol) => ({
+            ...base,
+            protocol,
+            direction: 'inCluster' as const,
+            source: clusterEndpoint(from, profile),
+            destination: to,
+          })),
+        ),
         diagnostics,
       }
     }
@@ -316,36 +371,46 @@ function expand(requirement: Requirement, profile: Profile, workspace: Workspace
   }
 }
 
-type Coverage = Map<string, { protocol: Protocol; ports: readonly PortRange[] }[]>
+/** Per concrete tag and protocol: the ports provided (`undefined` in the list: every port). */
+type Coverage = Map<string, PortRange[] | 'every'>
 
-/** Which (protocol, ports) each concrete tag's documented hosts, or the tag rules, provide. */
+function coverageKey(tag: string, protocol: Protocol): string {
+  return `${tag.toLowerCase()}|${protocol}`
+}
+
+/** Which ports, per tag and protocol, the given drafts provide (ANY provides both protocols). */
 function coverageBy(
   drafts: readonly Draft[],
   tagsOf: (draft: Draft) => readonly string[],
 ): Coverage {
   const coverage: Coverage = new Map()
   for (const draft of drafts)
-    for (const tag of tagsOf(draft)) {
-      const key = tag.toLowerCase()
-      coverage.set(key, [
-        ...(coverage.get(key) ?? []),
-        { protocol: draft.protocol, ports: draft.ports },
-      ])
-    }
+    for (const tag of tagsOf(draft))
+      for (const protocol of draft.protocol === 'ANY'
+        ? (['TCP', 'UDP', 'ANY'] as const)
+        : [draft.protocol]) {
+        const key = coverageKey(tag, protocol)
+        const known = coverage.get(key) ?? []
+        if (known === 'every') continue
+        if (draft.ports.length === 0) coverage.set(key, 'every')
+        else {
+          known.push(...draft.ports)
+          coverage.set(key, known)
+        }
+      }
+  for (const [key, ports] of coverage)
+    if (ports !== 'every') coverage.set(key, mergePortRanges(ports))
   return coverage
 }
 
-/** Is every port of the draft, on its protocol, provided by one of the entries? */
+/** Is every port of the draft, on its protocol, provided? */
 function covered(coverage: Coverage, tag: string, draft: Draft): boolean {
-  const entries = (coverage.get(tag.toLowerCase()) ?? []).filter(
-    (entry) => entry.protocol === draft.protocol || entry.protocol === 'ANY',
-  )
-  if (entries.length === 0) return false
-  if (entries.some((entry) => entry.ports.length === 0)) return true
-  return portRangesCover(
-    entries.flatMap((entry) => entry.ports),
-    draft.ports,
-  )
+  const protocols = draft.protocol === 'ANY' ? (['ANY'] as const) : [draft.protocol]
+  return protocols.every((protocol) => {
+    const ports = coverage.get(coverageKey(tag, protocol))
+    if (ports === undefined) return false
+    return ports === 'every' || portRangesCover(ports, draft.ports)
+  })
 }
 
 /**
@@ -398,49 +463,75 @@ function ruleId(draft: Pick<Draft, 'direction' | 'protocol' | 'source' | 'destin
   return `${draft.direction}/${draft.protocol.toLowerCase()}/${source}${endpointKey(draft.destination)}`
 }
 
-const sorted = (values: Iterable<string>) => [...new Set(values)].sort()
+/** What merging collects for one rule id before the rule is written out. */
+type Accumulator = {
+  first: Draft
+  level: Level
+  everyPort: boolean
+  ports: Map<string, PortRange>
+  applicationProtocols: Set<PlanRule['applicationProtocols'][number]>
+  websocket: boolean
+  serviceTagFallbacks: Set<string>
+  requirementIds: Set<string>
+  scenarios: Set<string>
+  workspaces: Set<string>
+  risks: Map<string, PlanRule['risks'][number]>
+}
 
+const sorted = <T extends string>(values: Iterable<T>): T[] => [...values].sort()
+
+/** Merges drafts with the same id (direction, protocol, source, destination) in one pass. */
 function merge(drafts: readonly Draft[]): PlanRule[] {
-  const rules = new Map<string, PlanRule>()
+  const accumulators = new Map<string, Accumulator>()
   for (const draft of drafts) {
     const id = ruleId(draft)
     const requirement = draft.requirement
-    const existing = rules.get(id)
-    const rule: PlanRule = existing ?? {
-      id,
-      direction: draft.direction,
-      source: draft.source,
-      destination: draft.destination,
-      protocol: draft.protocol,
-      ports: [],
-      applicationProtocols: [],
-      websocket: false,
-      level: requirement.level,
-      serviceTagFallbacks: [],
-      requirementIds: [],
-      scenarios: [],
-      workspaces: [],
-      risks: [],
-      subsumes: [],
+    let into = accumulators.get(id)
+    if (!into) {
+      into = {
+        first: draft,
+        level: requirement.level,
+        everyPort: false,
+        ports: new Map(),
+        applicationProtocols: new Set(),
+        websocket: false,
+        serviceTagFallbacks: new Set(),
+        requirementIds: new Set(),
+        scenarios: new Set(),
+        workspaces: new Set(),
+        risks: new Map(),
+      }
+      accumulators.set(id, into)
     }
     // An empty list is "every port", so it absorbs any other ports.
-    const everyPort =
-      draft.ports.length === 0 || (existing !== undefined && existing.ports.length === 0)
-    rule.ports = everyPort ? [] : mergePortRanges([...rule.ports, ...draft.ports])
-    rule.applicationProtocols = [
-      ...new Set([...rule.applicationProtocols, ...requirement.applicationProtocols]),
-    ].sort() as PlanRule['applicationProtocols']
-    rule.websocket ||= requirement.websocket
-    if (LEVEL_RANK[requirement.level] < LEVEL_RANK[rule.level]) rule.level = requirement.level
-    rule.serviceTagFallbacks = sorted([...rule.serviceTagFallbacks, ...draft.serviceTagFallbacks])
-    rule.requirementIds = sorted([...rule.requirementIds, requirement.id])
-    rule.scenarios = sorted([...rule.scenarios, requirement.scenario])
-    if (draft.workspaceId) rule.workspaces = sorted([...rule.workspaces, draft.workspaceId])
-    for (const risk of requirement.risks)
-      if (!rule.risks.some((known) => known.message === risk.message)) rule.risks.push(risk)
-    rules.set(id, rule)
+    if (draft.ports.length === 0) into.everyPort = true
+    for (const range of draft.ports) into.ports.set(`${range.from}-${range.to}`, range)
+    for (const protocol of requirement.applicationProtocols) into.applicationProtocols.add(protocol)
+    into.websocket ||= requirement.websocket
+    if (LEVEL_RANK[requirement.level] < LEVEL_RANK[into.level]) into.level = requirement.level
+    for (const tag of draft.serviceTagFallbacks) into.serviceTagFallbacks.add(tag)
+    into.requirementIds.add(requirement.id)
+    into.scenarios.add(requirement.scenario)
+    for (const workspace of draft.workspaceIds) into.workspaces.add(workspace)
+    for (const risk of requirement.risks) into.risks.set(risk.message, risk)
   }
-  return [...rules.values()]
+  return [...accumulators].map(([id, into]) => ({
+    id,
+    direction: into.first.direction,
+    source: into.first.source,
+    destination: into.first.destination,
+    protocol: into.first.protocol,
+    ports: into.everyPort ? [] : mergePortRanges([...into.ports.values()]),
+    applicationProtocols: sorted(into.applicationProtocols),
+    websocket: into.websocket,
+    level: into.level,
+    serviceTagFallbacks: sorted(into.serviceTagFallbacks),
+    requirementIds: sorted(into.requirementIds),
+    scenarios: sorted(into.scenarios),
+    workspaces: sorted(into.workspaces),
+    risks: [...into.risks.values()],
+    subsumes: [],
+  }))
 }
 
 /** Folds hosts that a wildcard rule with the same protocol and ports covers into it (O(n · labels)). */
@@ -484,13 +575,17 @@ function sortKey(endpoint: RuleEndpoint): string {
     : endpointKey(endpoint).toLowerCase()
 }
 
-function compareRules(a: PlanRule, b: PlanRule): number {
-  return (
-    DIRECTION_ORDER[a.direction] - DIRECTION_ORDER[b.direction] ||
-    KIND_ORDER[a.destination.kind] - KIND_ORDER[b.destination.kind] ||
-    sortKey(a.destination).localeCompare(sortKey(b.destination)) ||
-    a.id.localeCompare(b.id)
+/** Sorts by direction, destination kind, reversed labels, id; keys computed once per rule. */
+function sortRules(rules: readonly PlanRule[]): PlanRule[] {
+  const keyed = rules.map((rule) => ({ rule, key: sortKey(rule.destination) }))
+  keyed.sort(
+    (a, b) =>
+      DIRECTION_ORDER[a.rule.direction] - DIRECTION_ORDER[b.rule.direction] ||
+      KIND_ORDER[a.rule.destination.kind] - KIND_ORDER[b.rule.destination.kind] ||
+      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) ||
+      (a.rule.id < b.rule.id ? -1 : a.rule.id > b.rule.id ? 1 : 0),
   )
+  return keyed.map(({ rule }) => rule)
 }
 
 /**
@@ -502,20 +597,42 @@ function compareRules(a: PlanRule, b: PlanRule): number {
 export function resolvePlan(profile: Profile): Plan {
   const drafts: Draft[] = []
   const advisories: Diagnostic[] = []
-  for (const requirement of catalog.requirements)
-    for (const workspace of profile.workspaces) {
-      if (!applies(requirement, profile, workspace)) continue
-      const expansion = expand(requirement, profile, workspace)
-      drafts.push(...expansion.drafts)
+  const kinds = new Set(profile.compute.map((kind) => CATALOG_KIND[kind]))
+  const sourceAddresses = profile.sourceAddresses.map(canonicalCidr)
+  const subnets: RuleEndpoint = { kind: 'addresses', addresses: sourceAddresses }
+  const everyWorkspace = groupWorkspaces(profile.workspaces, () => '')
+  const byRegion = groupWorkspaces(profile.workspaces, (workspace) => workspace.region)
+  const byWorkspace = groupWorkspaces(profile.workspaces, (workspace) => workspace.id)
+  for (const requirement of catalog.requirements) {
+    if (!appliesToEstate(requirement, profile, kinds)) continue
+    const condition = requirement.applicability.condition
+    const holds = (workspace: Workspace) => conditions[condition].holds(profile, workspace)
+    // Expand once per group of workspaces that yields the same rules (linear in the fleet size).
+    const scope = scopeOf(requirement)
+    let groups = scope === 'estate' ? everyWorkspace : scope === 'region' ? byRegion : byWorkspace
+    if (PER_WORKSPACE_CONDITIONS.has(condition))
+      groups = groupWorkspaces(
+        profile.workspaces,
+        (workspace) =>
+          scope === 'estate' ? '' : scope === 'region' ? workspace.region : workspace.id,
+        holds,
+      )
+    else if (!profile.workspaces[0] || !holds(profile.workspaces[0])) continue
+    for (const { workspace, index, ids } of groups) {
+      const expansion = expand(requirement, profile, workspace, index, subnets)
+      // A rule names its workspaces when its destination is theirs: their hosts, their region.
+      const workspaceIds = scope === 'workspace' || namesRegion(requirement) ? ids : []
+      for (const draft of expansion.drafts) drafts.push({ ...draft, workspaceIds })
       advisories.push(...expansion.diagnostics)
     }
-  const rules = subsume(merge(chooseForm(drafts, profile.destinationStyle))).sort(compareRules)
+  }
+  const rules = sortRules(subsume(merge(chooseForm(drafts, profile.destinationStyle))))
   const uniqueAdvisories = new Map(advisories.map((d) => [`${d.code}|${d.message}`, d]))
   return {
     catalog: { version: catalog.version, docDate: catalog.docDate },
     cloud: profile.cloud,
     destinationStyle: profile.destinationStyle,
-    sourceAddresses: profile.sourceAddresses.map(canonicalCidr),
+    sourceAddresses,
     rules,
     advisories: sortDiagnostics([...uniqueAdvisories.values()]),
   }

@@ -230,6 +230,15 @@ export const decisions = [
     rationale: 'The wildcard is documented; the exact host is narrower when the user knows it.',
     records: ['k8s-fe-01', 'aks-core-06'],
   },
+  {
+    id: 'D24',
+    question:
+      'The in-cluster table allows DNS for the Azure ML namespace only, but real-time inference gives model pods egress rules (to the identity proxy on 9999), which isolates their egress.',
+    decision:
+      'With inference workloads, model namespaces get the same kube-dns rule (UDP and TCP 53).',
+    rationale: 'Egress isolation without DNS breaks every name lookup in the model pods.',
+    records: ['k8s-in-03', 'k8s-in-07'],
+  },
 ] as const satisfies readonly Decision[]
 
 export type DecisionId = (typeof decisions)[number]['id']

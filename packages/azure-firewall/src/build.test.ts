@@ -1,0 +1,236 @@
+import { describe, expect, it } from 'vitest'
+import { plan, rule, SUBNET } from '../test/helpers'
+import { buildFirewallPolicy } from './build'
+import type { ApplicationRule, FirewallPolicy, NetworkRule } from './model'
+import { validatePolicy } from './validate'
+
+function rules(policy: FirewallPolicy): (ApplicationRule | NetworkRule)[] {
+  return policy.ruleCollectionGroups.flatMap((g) =>
+    g.ruleCollections.flatMap((c): (ApplicationRule | NetworkRule)[] =>
+      c.collectionType === 'filter' ? c.rules : [],
+    ),
+  )
+}
+
+function codes(diagnostics: { code: string; ruleId?: string }[]): string[] {
+  return diagnostics.map((d) => `${d.code} ${d.ruleId ?? ''}`.trim()).sort()
+}
+
+describe('format: azure-firewall', () => {
+  describe('buildFirewallPolicy', () => {
+    it('returns an application rule Https:443 when a host is reached over HTTPS', () => {
+      // GIVEN a wildcard host on TCP 443
+      const input = plan([
+        rule({ id: 'blob', destination: { kind: 'fqdn', fqdn: '*.blob.core.windows.net' } }),
+      ])
+      // WHEN the policy is built
+      const { policy, diagnostics } = buildFirewallPolicy(input)
+      // THEN one application rule carries it on Https:443 (wildcards are fine in app rules)
+      expect(rules(policy)).toStrictEqual([
+        {
+          ruleType: 'ApplicationRule',
+          name: 'wildcard.blob.core.windows.net-https',
+          description: 'aml-egress required: req-blob',
+          sourceAddresses: [SUBNET],
+          sourceIpGroups: [],
+          protocols: [{ protocolType: 'Https', port: 443 }],
+          targetFqdns: ['*.blob.core.windows.net'],
+          fqdnTags: [],
+          targetUrls: [],
+          terminateTLS: false,
+          destinationAddresses: [],
+          webCategories: [],
+        },
+      ])
+      expect(diagnostics).toStrictEqual([])
+    })
+
+    it('returns Http:80 and Https:443 in one rule when both ports are needed', () => {
+      const input = plan([
+        rule({
+          id: 'crl',
+          destination: { kind: 'fqdn', fqdn: 'crl.microsoft.com' },
+          ports: [
+            { from: 80, to: 80 },
+            { from: 443, to: 443 },
+          ],
+        }),
+      ])
+      const [only] = rules(buildFirewallPolicy(input).policy)
+      expect(only?.ruleType === 'ApplicationRule' && only.protocols).toStrictEqual([
+        { protocolType: 'Http', port: 80 },
+        { protocolType: 'Https', port: 443 },
+      ])
+    })
+
+    it('returns a service-tag network rule with a fallback diagnostic when a wildcard host is on UDP', () => {
+      // GIVEN *.tundra.<region>.api.azureml.ms on UDP 5831 with its documented tag equivalent
+      const input = plan([
+        rule({
+          id: 'tundra',
+          destination: { kind: 'fqdn', fqdn: '*.tundra.westeurope.api.azureml.ms' },
+          protocol: 'UDP',
+          ports: [{ from: 5831, to: 5831 }],
+          serviceTagFallbacks: ['AzureMachineLearning'],
+        }),
+      ])
+      // WHEN built
+      const { policy, diagnostics } = buildFirewallPolicy(input)
+      // THEN a network rule to the tag (network-rule FQDNs take no wildcards), and the widening is said
+      const [only] = rules(policy)
+      expect(only?.ruleType).toBe('NetworkRule')
+      expect(only?.ruleType === 'NetworkRule' && only).toMatchObject({
+        ipProtocols: ['UDP'],
+        destinationAddresses: ['AzureMachineLearning'],
+        destinationFqdns: [],
+        destinationPorts: ['5831'],
+      })
+      expect(codes(diagnostics)).toStrictEqual(['AML_EGRESS_SERVICE_TAG_FALLBACK tundra'])
+    })
+
+    it('returns an unsupported-feature diagnostic and no rule when a wildcard host on UDP has no tag', () => {
+      const input = plan([
+        rule({
+          id: 'nowhere',
+          destination: { kind: 'fqdn', fqdn: '*.example.com' },
+          protocol: 'UDP',
+          ports: [{ from: 5000, to: 5000 }],
+        }),
+      ])
+      const { policy, diagnostics } = buildFirewallPolicy(input)
+      expect(rules(policy)).toStrictEqual([])
+      expect(codes(diagnostics)).toStrictEqual(['AML_EGRESS_UNSUPPORTED_FEATURE nowhere'])
+    })
+
+    it('returns a network rule with a destination FQDN and a DNS-proxy diagnostic when an exact host is on 445', () => {
+      // GIVEN a storage account on 443 and 445
+      const input = plan([
+        rule({
+          id: 'files',
+          destination: { kind: 'fqdn', fqdn: 'contosomlsa.file.core.windows.net' },
+          ports: [
+            { from: 443, to: 443 },
+            { from: 445, to: 445 },
+          ],
+          serviceTagFallbacks: ['Storage.WestEurope'],
+        }),
+      ])
+      // WHEN built with the default (DNS proxy on)
+      const { policy, diagnostics } = buildFirewallPolicy(input)
+      // THEN 443 is an application rule and 445 (SMB) a network rule to the exact FQDN
+      expect(
+        rules(policy).map((r) =>
+          r.ruleType === 'ApplicationRule'
+            ? ['app', r.protocols.map((p) => `${p.protocolType}:${p.port}`), r.targetFqdns]
+            : ['net', r.ipProtocols, r.destinationFqdns, r.destinationPorts],
+        ),
+      ).toStrictEqual([
+        ['app', ['Https:443'], ['contosomlsa.file.core.windows.net']],
+        ['net', ['TCP'], ['contosomlsa.file.core.windows.net'], ['445']],
+      ])
+      expect(codes(diagnostics)).toStrictEqual(['AML_EGRESS_DNS_PROXY_REQUIRED files'])
+      expect(policy.dnsProxy).toBe(true)
+    })
+
+    it('returns the service tag instead of an FQDN when dnsProxy is off', () => {
+      const input = plan([
+        rule({
+          id: 'files',
+          destination: { kind: 'fqdn', fqdn: 'contosomlsa.file.core.windows.net' },
+          ports: [{ from: 445, to: 445 }],
+          serviceTagFallbacks: ['Storage.WestEurope'],
+        }),
+      ])
+      const { policy, diagnostics } = buildFirewallPolicy(input, { dnsProxy: false })
+      const [only] = rules(policy)
+      expect(only?.ruleType === 'NetworkRule' && only.destinationAddresses).toStrictEqual([
+        'Storage.WestEurope',
+      ])
+      expect(codes(diagnostics)).toStrictEqual(['AML_EGRESS_SERVICE_TAG_FALLBACK files'])
+      expect(policy.dnsProxy).toBeUndefined()
+    })
+
+    it('returns TCP and UDP but never Any when the plan says ANY', () => {
+      // `Any` would also pass ICMP, which the plan does not allow.
+      const input = plan([
+        rule({
+          id: 'batch',
+          destination: { kind: 'serviceTag', tag: 'BatchNodeManagement.WestEurope' },
+          protocol: 'ANY',
+        }),
+      ])
+      const [only] = rules(buildFirewallPolicy(input).policy)
+      expect(only?.ruleType === 'NetworkRule' && only.ipProtocols).toStrictEqual(['TCP', 'UDP'])
+    })
+
+    it('returns a not-egress diagnostic and no rule when a rule is inbound', () => {
+      const input = plan([
+        rule({
+          id: 'inbound',
+          direction: 'inbound',
+          source: { kind: 'serviceTag', tag: 'AzureMachineLearning' },
+          destination: { kind: 'addresses', addresses: [SUBNET] },
+          ports: [{ from: 44224, to: 44224 }],
+        }),
+      ])
+      const { policy, diagnostics } = buildFirewallPolicy(input)
+      expect(rules(policy)).toStrictEqual([])
+      expect(codes(diagnostics)).toStrictEqual(['AML_EGRESS_NOT_EGRESS inbound'])
+    })
+
+    it('returns an unsupported-feature diagnostic when a rule is in-cluster', () => {
+      const input = plan([
+        rule({
+          id: 'pods',
+          direction: 'inCluster',
+          source: { kind: 'pods', namespaces: ['azureml'], podLabels: {} },
+          destination: { kind: 'pods', namespaces: ['azureml'], podLabels: {} },
+        }),
+      ])
+      const { policy, diagnostics } = buildFirewallPolicy(input)
+      expect(rules(policy)).toStrictEqual([])
+      expect(codes(diagnostics)).toStrictEqual(['AML_EGRESS_UNSUPPORTED_FEATURE pods'])
+    })
+
+    it('returns the host only and a TLS-inspection diagnostic when the docs name a URL path', () => {
+      const input = plan([
+        rule({
+          id: 'path',
+          destination: { kind: 'fqdn', fqdn: 'mcr.microsoft.com', urlPath: '/azureml/' },
+        }),
+      ])
+      const { policy, diagnostics } = buildFirewallPolicy(input)
+      const [only] = rules(policy)
+      expect(only?.ruleType === 'ApplicationRule' && only.targetFqdns).toStrictEqual([
+        'mcr.microsoft.com',
+      ])
+      expect(only?.ruleType === 'ApplicationRule' && only.targetUrls).toStrictEqual([])
+      expect(codes(diagnostics)).toStrictEqual(['AML_EGRESS_TLS_INSPECTION_REQUIRED path'])
+    })
+
+    it('returns valid names when hosts are long or odd', () => {
+      const long = `${'a'.repeat(60)}.${'b'.repeat(60)}.example.com`
+      const input = plan([
+        rule({ id: 'long', destination: { kind: 'fqdn', fqdn: long } }),
+        rule({ id: 'cidr', destination: { kind: 'addresses', addresses: ['20.0.0.0/8'] } }),
+      ])
+      const { policy } = buildFirewallPolicy(input)
+      expect(validatePolicy(policy)).toStrictEqual([])
+      expect(rules(policy).map((r) => r.name.length <= 80)).toStrictEqual([true, true])
+    })
+
+    it('returns unique rule names when two plan rules would share one', () => {
+      // GIVEN the same host on TCP 443 from two plan rules (different sources make different ids)
+      const input = plan([
+        rule({ id: 'a', destination: { kind: 'fqdn', fqdn: 'ml.azure.com' } }),
+        rule({
+          id: 'b',
+          destination: { kind: 'fqdn', fqdn: 'ml.azure.com' },
+          requirementIds: ['other'],
+        }),
+      ])
+      const names = rules(buildFirewallPolicy(input).policy).map((r) => r.name)
+      expect(new Set(names).size).toBe(2)
+    })
+  })
+})

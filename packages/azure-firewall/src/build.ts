@@ -1,0 +1,672 @@
+import {
+  canonicalHost,
+  createDiagnostic,
+  type Diagnostic,
+  type DiagnosticCode,
+  type DiagnosticSeverity,
+  formatPortRanges,
+  isIpv4Cidr,
+  isValidHostPattern,
+  mergePortRanges,
+  type Plan,
+  type PlanRule,
+  type PortRange,
+  portInRanges,
+} from '@aml-egress/core'
+import { jsonBytes, ruleCollectionToArm } from './arm'
+import {
+  type ApplicationRule,
+  type ApplicationRuleProtocol,
+  type FilterRuleCollection,
+  type FirewallPolicy,
+  firewallLimits,
+  type NetworkIpProtocol,
+  type NetworkRule,
+  type RuleCollectionGroup,
+} from './model'
+import { fingerprint, firewallName } from './names'
+
+/** The format name used in diagnostics. */
+export const formatName = 'azure-firewall'
+
+/** How the plan becomes a policy. Every field is optional; defaults are documented per field. */
+export type AzureFirewallRenderOptions = {
+  /** Name of the (first) rule collection group; later groups get `-2`, `-3`. Default `aml-egress`. */
+  groupName?: string
+  /** Priority of the first group; later groups get +1 each. Default 1000. */
+  basePriority?: number
+  /** Source addresses of every rule. Default: the plan's compute subnets. */
+  sourceAddresses?: string[]
+  /** Source IP group resource ids of every rule. Default none. */
+  sourceIpGroups?: string[]
+  /**
+   * The policy has DNS proxy on, so exact hosts on non-HTTP ports can be network-rule FQDNs.
+   * Default true (with an AML_EGRESS_DNS_PROXY_REQUIRED diagnostic); false uses service tags.
+   */
+  dnsProxy?: boolean
+  /** Rules per collection before a split. Default 1000 (self-imposed). */
+  maxRulesPerCollection?: number
+  /** Serialised bytes per group before a split. Default 1,000,000 (the 1 MB limit). */
+  maxGroupBytes?: number
+  /** Groups per policy. Default 50. */
+  maxGroups?: number
+}
+
+/** What `buildFirewallPolicy` returns. */
+export type FirewallPolicyBuild = {
+  policy: FirewallPolicy
+  diagnostics: Diagnostic[]
+}
+
+type Draft =
+  | { ruleType: 'application'; scenario: string; rule: ApplicationRule }
+  | { ruleType: 'network'; scenario: string; rule: NetworkRule }
+
+type Context = {
+  plan: Plan
+  options: Required<Pick<AzureFirewallRenderOptions, 'dnsProxy'>>
+  sourceAddresses: string[]
+  sourceIpGroups: string[]
+  drafts: Draft[]
+  diagnostics: Diagnostic[]
+}
+
+const ALL_PORTS: PortRange[] = [{ from: 1, to: 65535 }]
+const DESCRIPTION_MAX = 1000
+
+function diagnose(
+  context: Context,
+  input: {
+    code: DiagnosticCode
+    severity: DiagnosticSeverity
+    message: string
+    rule?: PlanRule
+    index?: number
+  },
+): void {
+  context.diagnostics.push(
+    createDiagnostic({
+      code: input.code,
+      severity: input.severity,
+      message: input.message,
+      format: formatName,
+      ...(input.rule
+        ? {
+            ruleId: input.rule.id,
+            requirementIds: input.rule.requirementIds,
+            path: ['rules', input.index ?? 0],
+          }
+        : {}),
+    }),
+  )
+}
+
+/** Ranges minus single ports, e.g. 80-443 minus 80 and 443 → 81-442. */
+function withoutPorts(ranges: readonly PortRange[], ports: readonly number[]): PortRange[] {
+  let result = mergePortRanges(ranges)
+  for (const port of ports)
+    result = result.flatMap((range) => {
+      if (port < range.from || port > range.to) return [range]
+      const parts: PortRange[] = []
+      if (range.from < port) parts.push({ from: range.from, to: port - 1 })
+      if (port < range.to) parts.push({ from: port + 1, to: range.to })
+      return parts
+    })
+  return result
+}
+
+function samePorts(a: readonly PortRange[], b: readonly PortRange[]): boolean {
+  return formatPortRanges(a).join(',') === formatPortRanges(b).join(',')
+}
+
+function describe(rule: PlanRule, note?: string): string {
+  const text = `aml-egress ${rule.level}: ${rule.requirementIds.join(', ')}${note ? `; ${note}` : ''}`
+  return text.length > DESCRIPTION_MAX ? `${text.slice(0, DESCRIPTION_MAX - 1)}…` : text
+}
+
+function protocolLabel(protocols: readonly NetworkIpProtocol[], ports: readonly string[]): string {
+  const portText = ports.join('_') === '*' ? 'all' : ports.join('_')
+  return `${protocols.join('-').toLowerCase()}-${portText}`
+}
+
+function scenarioOf(rule: PlanRule): string {
+  return rule.scenarios[0] ?? 'general'
+}
+
+function pushNetwork(
+  context: Context,
+  input: {
+    rule: PlanRule
+    label: string
+    protocols: NetworkIpProtocol[]
+    ranges: PortRange[]
+    destination: Pick<NetworkRule, 'destinationAddresses' | 'destinationFqdns'>
+    note?: string
+  },
+): void {
+  const ports = formatPortRanges(input.ranges)
+  context.drafts.push({
+    ruleType: 'network',
+    scenario: scenarioOf(input.rule),
+    rule: {
+      ruleType: 'NetworkRule',
+      name: firewallName(`${input.label}-${protocolLabel(input.protocols, ports)}`),
+      description: describe(input.rule, input.note),
+      ipProtocols: input.protocols,
+      sourceAddresses: context.sourceAddresses,
+      sourceIpGroups: context.sourceIpGroups,
+      destinationAddresses: input.destination.destinationAddresses,
+      destinationFqdns: input.destination.destinationFqdns,
+      destinationIpGroups: [],
+      destinationPorts: ports,
+    },
+  })
+}
+
+/** Network-rule remainder of a host rule: TCP and UDP ranges the application rules do not carry. */
+function hostNetworkPart(
+  context: Context,
+  input: { rule: PlanRule; index: number; host: string; tcp: PortRange[]; udp: PortRange[] },
+): void {
+  const { rule, index, host } = input
+  const wildcard = host.startsWith('*')
+  const parts: { protocols: NetworkIpProtocol[]; ranges: PortRange[] }[] = []
+  if (input.tcp.length > 0 && input.udp.length > 0 && samePorts(input.tcp, input.udp))
+    parts.push({ protocols: ['TCP', 'UDP'], ranges: input.tcp })
+  else {
+    if (input.tcp.length > 0) parts.push({ protocols: ['TCP'], ranges: input.tcp })
+    if (input.udp.length > 0) parts.push({ protocols: ['UDP'], ranges: input.udp })
+  }
+  if (parts.length === 0) return
+  const what = parts
+    .map((part) => `${part.protocols.join('/')} ${formatPortRanges(part.ranges).join(',')}`)
+    .join(' and ')
+  if (!wildcard && context.options.dnsProxy) {
+    for (const part of parts)
+      pushNetwork(context, {
+        rule,
+        label: host,
+        ...part,
+        destination: { destinationAddresses: [], destinationFqdns: [host] },
+      })
+    diagnose(context, {
+      code: 'AML_EGRESS_DNS_PROXY_REQUIRED',
+      severity: 'warning',
+      message: `${host} on ${what} is a network rule with a destination FQDN: the firewall policy needs DNS proxy on (dnsSettings.enableProxy).`,
+      rule,
+      index,
+    })
+    return
+  }
+  const tags = rule.serviceTagFallbacks
+  if (tags.length > 0) {
+    const tagText = tags.join(', ')
+    for (const part of parts)
+      pushNetwork(context, {
+        rule,
+        label: host,
+        ...part,
+        destination: { destinationAddresses: [...tags], destinationFqdns: [] },
+        note: `service tag ${tagText} for ${host}`,
+      })
+    const why = wildcard
+      ? 'network-rule FQDNs take no wildcards'
+      : 'the dnsProxy option is off, so network-rule FQDNs are not used'
+    diagnose(context, {
+      code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
+      severity: 'warning',
+      message: `${host} on ${what} is rendered as service tag ${tagText} (${why}); the tag covers more than the host.`,
+      rule,
+      index,
+    })
+    return
+  }
+  diagnose(context, {
+    code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
+    severity: 'warning',
+    message: `${host} on ${what} cannot be expressed: application rules carry only HTTP/HTTPS, network-rule FQDNs ${wildcard ? 'take no wildcards' : 'need DNS proxy (dnsProxy option is off)'} and the plan gives no service tag equivalent. Allow it by address, or with a proxy that matches host names on this port.`,
+    rule,
+    index,
+  })
+}
+
+function hostRule(context: Context, rule: PlanRule, index: number, fqdn: string): void {
+  const host = canonicalHost(fqdn)
+  if (!isValidHostPattern(host)) {
+    diagnose(context, {
+      code: 'AML_EGRESS_INVALID_INPUT',
+      severity: 'error',
+      message: `${fqdn} is not a host name or leading-wildcard pattern; it was left out.`,
+      rule,
+      index,
+    })
+    return
+  }
+  const tcp = rule.protocol !== 'UDP'
+  const udp = rule.protocol !== 'TCP'
+  const wildcard = host.startsWith('*')
+  const networkByName = !wildcard && context.options.dnsProxy
+  // One network rule with the FQDN says "all ports" exactly; splitting off 80/443 would only add rules.
+  const appPorts =
+    tcp && !(rule.ports.length === 0 && networkByName)
+      ? [80, 443].filter((port) => portInRanges(port, rule.ports))
+      : []
+  if (appPorts.length > 0) {
+    const protocols: ApplicationRuleProtocol[] = appPorts.map((port) =>
+      port === 80 ? { protocolType: 'Http', port } : { protocolType: 'Https', port },
+    )
+    context.drafts.push({
+      ruleType: 'application',
+      scenario: scenarioOf(rule),
+      rule: {
+        ruleType: 'ApplicationRule',
+        name: firewallName(
+          `${host}-${protocols.map((p) => p.protocolType.toLowerCase()).join('-')}`,
+        ),
+        description: describe(rule),
+        sourceAddresses: context.sourceAddresses,
+        sourceIpGroups: context.sourceIpGroups,
+        protocols,
+        targetFqdns: [host],
+        fqdnTags: [],
+        targetUrls: [],
+        terminateTLS: false,
+        destinationAddresses: [],
+        webCategories: [],
+      },
+    })
+  }
+  const ranges = rule.ports.length === 0 ? ALL_PORTS : rule.ports
+  hostNetworkPart(context, {
+    rule,
+    index,
+    host,
+    tcp: tcp ? withoutPorts(ranges, appPorts) : [],
+    udp: udp ? mergePortRanges(ranges) : [],
+  })
+  if (rule.destination.kind === 'fqdn' && rule.destination.urlPath)
+    diagnose(context, {
+      code: 'AML_EGRESS_TLS_INSPECTION_REQUIRED',
+      severity: 'info',
+      message: `${host}${rule.destination.urlPath}: only the host is allowed; filtering the path needs TLS inspection (Azure Firewall Premium, targetUrls with terminateTLS).`,
+      rule,
+      index,
+    })
+}
+
+function ipProtocolsOf(rule: PlanRule): NetworkIpProtocol[] {
+  // ANY is TCP and UDP in the docs; the firewall's `Any` would also pass ICMP.
+  return rule.protocol === 'ANY' ? ['TCP', 'UDP'] : [rule.protocol]
+}
+
+function outboundRule(context: Context, rule: PlanRule, index: number): void {
+  if (rule.source.kind !== 'addresses') {
+    diagnose(context, {
+      code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
+      severity: 'warning',
+      message: `A firewall cannot select traffic by ${rule.source.kind === 'pods' ? 'pod labels or namespaces' : 'this source'}; render this rule as a Kubernetes NetworkPolicy.`,
+      rule,
+      index,
+    })
+    return
+  }
+  const destination = rule.destination
+  const ranges = rule.ports.length === 0 ? ALL_PORTS : rule.ports
+  switch (destination.kind) {
+    case 'fqdn':
+      hostRule(context, rule, index, destination.fqdn)
+      return
+    case 'serviceTag':
+      pushNetwork(context, {
+        rule,
+        label: destination.tag,
+        protocols: ipProtocolsOf(rule),
+        ranges,
+        destination: { destinationAddresses: [destination.tag], destinationFqdns: [] },
+      })
+      return
+    case 'addresses':
+    case 'apiServer': {
+      const addresses = destination.addresses.filter((address) => isIpv4Cidr(address))
+      if (addresses.length === 0) {
+        diagnose(context, {
+          code:
+            destination.kind === 'apiServer'
+              ? 'AML_EGRESS_UNRESOLVED_ADDRESS'
+              : 'AML_EGRESS_UNSUPPORTED_FEATURE',
+          severity: 'warning',
+          message:
+            destination.kind === 'apiServer'
+              ? 'The Kubernetes API server address is unknown: set kubernetes.apiServerAddresses in the profile.'
+              : 'The rule has no IPv4 destination address this format can express.',
+          rule,
+          index,
+        })
+        return
+      }
+      const label =
+        addresses.length === 1 ? (addresses[0] ?? '') : `addresses-${fingerprint(addresses.join())}`
+      pushNetwork(context, {
+        rule,
+        label: destination.kind === 'apiServer' ? `apiserver-${label}` : label,
+        protocols: ipProtocolsOf(rule),
+        ranges,
+        destination: { destinationAddresses: addresses, destinationFqdns: [] },
+      })
+      return
+    }
+    case 'pods':
+      diagnose(context, {
+        code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
+        severity: 'warning',
+        message:
+          'Traffic to pods stays inside the cluster and never reaches the firewall; render this rule as a Kubernetes NetworkPolicy.',
+        rule,
+        index,
+      })
+      return
+  }
+}
+
+function planRule(context: Context, rule: PlanRule, index: number): void {
+  switch (rule.direction) {
+    case 'inCluster':
+      diagnose(context, {
+        code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
+        severity: 'warning',
+        message:
+          'In-cluster traffic (pod to pod, pod to API server) does not pass the firewall; render it as a Kubernetes NetworkPolicy.',
+        rule,
+        index,
+      })
+      return
+    case 'inbound': {
+      const from =
+        rule.source.kind === 'serviceTag' ? ` from ${rule.source.tag}` : ' to the compute subnet'
+      diagnose(context, {
+        code: 'AML_EGRESS_NOT_EGRESS',
+        severity: 'warning',
+        message: `Inbound ${rule.protocol} ${formatPortRanges(rule.ports).join(',')}${from} is not firewall egress: allow it in the subnet NSG and route it with a UDR (next hop Internet) so replies bypass the firewall.`,
+        rule,
+        index,
+      })
+      return
+    }
+    case 'outbound':
+      outboundRule(context, rule, index)
+      return
+  }
+}
+
+/** Gives every rule a name unique in the policy: a clash gets a fingerprint of the plan content. */
+function uniqueNames(drafts: readonly Draft[]): void {
+  const seen = new Set<string>()
+  for (const draft of drafts) {
+    let name = draft.rule.name
+    if (seen.has(name)) {
+      const tail = fingerprint(JSON.stringify(draft.rule))
+      name = firewallName(`${name.slice(0, firewallLimits.maxNameLength - 9)}-${tail}`)
+      for (let n = 2; seen.has(name); n++) name = firewallName(`${draft.rule.name}-${tail}-${n}`)
+      draft.rule.name = name
+    }
+    seen.add(name)
+  }
+}
+
+type Chunk = { collection: FilterRuleCollection; bytes: number }
+
+const COLLECTION_OVERHEAD = 200
+const GROUP_OVERHEAD = 200
+// Network and application collections get separate bands, so a new scenario of one type does not
+// renumber the other. All collections are Allow, so their order only matters for readability.
+const FIRST_COLLECTION_PRIORITY = { network: 1000, application: 30000 } as const
+const COLLECTION_PRIORITY_STEP = 10
+const MAX_COLLECTIONS_PER_BAND = 2900
+
+function collectionsOf(context: Context, limits: { maxRules: number; maxBytes: number }): Chunk[] {
+  const byKey = new Map<string, Draft[]>()
+  for (const draft of context.drafts) {
+    const key = `${draft.ruleType === 'application' ? 'app' : 'net'}-${draft.scenario}`
+    const list = byKey.get(key) ?? []
+    list.push(draft)
+    byKey.set(key, list)
+  }
+  const chunks: Chunk[] = []
+  for (const key of [...byKey.keys()].sort()) {
+    const drafts = (byKey.get(key) ?? []).sort((a, b) =>
+      a.rule.name < b.rule.name ? -1 : a.rule.name > b.rule.name ? 1 : 0,
+    )
+    const base = firewallName(`aml-${key}`)
+    const parts: { drafts: Draft[]; bytes: number }[] = []
+    let current: { drafts: Draft[]; bytes: number } | undefined
+    let reason = ''
+    for (const draft of drafts) {
+      const bytes =
+        jsonBytes(
+          ruleCollectionToArm(
+            draft.ruleType === 'application'
+              ? singleApplication(draft.rule)
+              : singleNetwork(draft.rule),
+            'literal',
+          ),
+        ) -
+        COLLECTION_OVERHEAD / 2
+      const full =
+        current &&
+        (current.drafts.length >= limits.maxRules || current.bytes + bytes > limits.maxBytes)
+      if (current && full)
+        reason =
+          current.drafts.length >= limits.maxRules
+            ? `${limits.maxRules} rules per collection`
+            : `${limits.maxBytes} bytes per group`
+      if (!current || full) {
+        current = { drafts: [], bytes: COLLECTION_OVERHEAD }
+        parts.push(current)
+      }
+      current.drafts.push(draft)
+      current.bytes += bytes + 1
+    }
+    if (parts.length > 1)
+      diagnose(context, {
+        code: 'AML_EGRESS_LIMIT_SPLIT',
+        severity: 'info',
+        message: `Collection ${base} was split into ${parts.length} collections (${reason}).`,
+      })
+    parts.forEach((part, index) => {
+      const name = index === 0 ? base : firewallName(`${base}-${index + 1}`)
+      const first = part.drafts[0]
+      const collection: FilterRuleCollection =
+        first?.ruleType === 'application'
+          ? {
+              collectionType: 'filter',
+              name,
+              priority: 0,
+              action: 'Allow',
+              ruleType: 'application',
+              rules: part.drafts.flatMap((d) => (d.ruleType === 'application' ? [d.rule] : [])),
+            }
+          : {
+              collectionType: 'filter',
+              name,
+              priority: 0,
+              action: 'Allow',
+              ruleType: 'network',
+              rules: part.drafts.flatMap((d) => (d.ruleType === 'network' ? [d.rule] : [])),
+            }
+      chunks.push({ collection, bytes: part.bytes })
+    })
+  }
+  return chunks
+}
+
+function singleApplication(rule: ApplicationRule): FilterRuleCollection {
+  return {
+    collectionType: 'filter',
+    name: '',
+    priority: 0,
+    action: 'Allow',
+    ruleType: 'application',
+    rules: [rule],
+  }
+}
+
+function singleNetwork(rule: NetworkRule): FilterRuleCollection {
+  return {
+    collectionType: 'filter',
+    name: '',
+    priority: 0,
+    action: 'Allow',
+    ruleType: 'network',
+    rules: [rule],
+  }
+}
+
+function groupsOf(
+  context: Context,
+  chunks: readonly Chunk[],
+  input: { groupName: string; basePriority: number; maxBytes: number },
+): RuleCollectionGroup[] {
+  const groups: { chunks: Chunk[]; bytes: number }[] = []
+  let current: { chunks: Chunk[]; bytes: number } | undefined
+  for (const chunk of chunks) {
+    const type = chunk.collection.ruleType
+    if (
+      !current ||
+      current.bytes + chunk.bytes > input.maxBytes ||
+      current.chunks.filter((c) => c.collection.ruleType === type).length >=
+        MAX_COLLECTIONS_PER_BAND
+    ) {
+      current = { chunks: [], bytes: GROUP_OVERHEAD }
+      groups.push(current)
+    }
+    current.chunks.push(chunk)
+    current.bytes += chunk.bytes + 1
+  }
+  if (groups.length > 1)
+    diagnose(context, {
+      code: 'AML_EGRESS_LIMIT_SPLIT',
+      severity: 'info',
+      message: `The rules were split into ${groups.length} rule collection groups (${input.maxBytes} bytes per group).`,
+    })
+  return groups.map((group, index) => ({
+    name: index === 0 ? input.groupName : firewallName(`${input.groupName}-${index + 1}`),
+    priority: input.basePriority + index,
+    ruleCollections: group.chunks.map((chunk) => {
+      const type = chunk.collection.ruleType
+      const position = group.chunks.filter((c) => c.collection.ruleType === type).indexOf(chunk)
+      return {
+        ...chunk.collection,
+        priority: FIRST_COLLECTION_PRIORITY[type] + position * COLLECTION_PRIORITY_STEP,
+      }
+    }),
+  }))
+}
+
+function checkPolicyLimits(
+  context: Context,
+  groups: readonly RuleCollectionGroup[],
+  maxGroups: number,
+): void {
+  if (groups.length > maxGroups)
+    diagnose(context, {
+      code: 'AML_EGRESS_LIMIT_EXCEEDED',
+      severity: 'error',
+      message: `The policy needs ${groups.length} rule collection groups; Azure allows ${maxGroups} per policy.`,
+    })
+  const last = groups.at(-1)
+  if (last && last.priority > firewallLimits.maxPriority)
+    diagnose(context, {
+      code: 'AML_EGRESS_LIMIT_EXCEEDED',
+      severity: 'error',
+      message: `Group priorities reach ${last.priority}; the maximum is ${firewallLimits.maxPriority}. Lower basePriority.`,
+    })
+  const networkRules = groups.flatMap((g) =>
+    g.ruleCollections.flatMap((c) =>
+      c.collectionType === 'filter' && c.ruleType === 'network' ? c.rules : [],
+    ),
+  )
+  const fqdns = new Set(networkRules.flatMap((rule) => rule.destinationFqdns))
+  if (fqdns.size > firewallLimits.maxNetworkRuleFqdns)
+    diagnose(context, {
+      code: 'AML_EGRESS_LIMIT_EXCEEDED',
+      severity: 'warning',
+      message: `Network rules name ${fqdns.size} distinct FQDNs; Azure's guidance is at most ${firewallLimits.maxNetworkRuleFqdns} per firewall. Prefer service tags (dnsProxy: false) or split the estate.`,
+    })
+  // IP groups count as one source each (documented).
+  const product = networkRules.reduce(
+    (sum, rule) =>
+      sum +
+      (rule.sourceAddresses.length + rule.sourceIpGroups.length) *
+        (rule.destinationAddresses.length +
+          rule.destinationFqdns.length +
+          rule.destinationIpGroups.length),
+    0,
+  )
+  if (product > 20000)
+    diagnose(context, {
+      code: 'AML_EGRESS_LIMIT_EXCEEDED',
+      severity: 'warning',
+      message: `Network rules have ${product} unique source/destination pairs; Azure allows 20,000. Use an IP group for the sources.`,
+    })
+}
+
+/**
+ * Builds the firewall-policy model for a plan: outbound host rules on HTTP 80 / HTTPS 443 become
+ * application rules, everything else network rules; inbound and in-cluster rules become
+ * diagnostics. Pure and deterministic.
+ * @example const { policy, diagnostics } = buildFirewallPolicy(plan, { basePriority: 1000 })
+ */
+export function buildFirewallPolicy(
+  plan: Plan,
+  options: AzureFirewallRenderOptions = {},
+): FirewallPolicyBuild {
+  const context: Context = {
+    plan,
+    options: { dnsProxy: options.dnsProxy ?? true },
+    sourceAddresses: [...(options.sourceAddresses ?? plan.sourceAddresses)],
+    sourceIpGroups: [...(options.sourceIpGroups ?? [])],
+    drafts: [],
+    diagnostics: [],
+  }
+  if (context.sourceAddresses.length === 0 && context.sourceIpGroups.length === 0)
+    diagnose(context, {
+      code: 'AML_EGRESS_INVALID_INPUT',
+      severity: 'warning',
+      message:
+        'The plan has no source addresses: pass sourceAddresses or sourceIpGroups when deploying.',
+    })
+  plan.rules.forEach((rule, index) => {
+    planRule(context, rule, index)
+  })
+  uniqueNames(context.drafts)
+  const maxBytes = options.maxGroupBytes ?? firewallLimits.maxGroupBytes
+  const chunks = collectionsOf(context, {
+    maxRules: options.maxRulesPerCollection ?? firewallLimits.maxRulesPerCollection,
+    maxBytes: maxBytes - GROUP_OVERHEAD - COLLECTION_OVERHEAD,
+  })
+  const groups = groupsOf(context, chunks, {
+    groupName: firewallName(options.groupName ?? 'aml-egress'),
+    basePriority: options.basePriority ?? 1000,
+    maxBytes,
+  })
+  checkPolicyLimits(context, groups, options.maxGroups ?? firewallLimits.maxGroupsPerPolicy)
+  return {
+    policy: {
+      ruleCollectionGroups: groups,
+      ipGroups: [],
+      catalog: { version: plan.catalog.version, docDate: plan.catalog.docDate },
+      ...(context.options.dnsProxy &&
+      groups.some((g) =>
+        g.ruleCollections.some(
+          (c) =>
+            c.collectionType === 'filter' &&
+            c.ruleType === 'network' &&
+            c.rules.some((r) => r.destinationFqdns.length > 0),
+        ),
+      )
+        ? { dnsProxy: true }
+        : {}),
+    },
+    diagnostics: context.diagnostics,
+  }
+}

@@ -1,0 +1,499 @@
+import {
+  cidrContains,
+  describeFlow,
+  type Flow,
+  type FlowEndpoint,
+  isIpv4Address,
+  isIpv4Cidr,
+  type Verdict,
+} from '@aml-egress/core'
+import type {
+  ApplicationRule,
+  FilterAction,
+  FirewallPolicy,
+  IpGroup,
+  NatRule,
+  NetworkRule,
+  RuleCollection,
+  RuleCollectionGroup,
+} from './model'
+
+/** `yes`/`no`, or `maybe` with the reason the answer depends on something unknown. */
+type Match = { kind: 'yes' } | { kind: 'no' } | { kind: 'maybe'; reason: string }
+
+const YES: Match = { kind: 'yes' }
+const NO: Match = { kind: 'no' }
+const maybe = (reason: string): Match => ({ kind: 'maybe', reason })
+
+/** All must hold: any `no` wins, then any `maybe`. */
+function all(...matches: Match[]): Match {
+  if (matches.some((m) => m.kind === 'no')) return NO
+  return matches.find((m) => m.kind === 'maybe') ?? YES
+}
+
+/** One must hold: any `yes` wins, then any `maybe`. */
+function any(matches: Match[]): Match {
+  if (matches.some((m) => m.kind === 'yes')) return YES
+  return matches.find((m) => m.kind === 'maybe') ?? NO
+}
+
+/**
+ * How to answer questions the evaluator cannot settle offline (does host X resolve into CIDR Y?).
+ * For a Deny collection a possible match must be `maybe`, so it never yields a guessed `allowed`;
+ * for an Allow collection it is `no`, so it never yields a guessed `allowed` either.
+ */
+type Bias = 'no' | 'maybe'
+
+function undecided(bias: Bias, reason: string): Match {
+  return bias === 'maybe' ? maybe(reason) : NO
+}
+
+function addressNumber(address: string): number {
+  return address.split('.').reduce((value, octet) => value * 256 + Number(octet), 0)
+}
+
+/** `10.0.0.1-10.0.0.9` contains `address`? `undefined` when `entry` is not a range. */
+function rangeContains(entry: string, address: string): boolean | undefined {
+  const [from, to, ...rest] = entry.split('-').map((part) => part.trim())
+  if (rest.length > 0 || !from || !to || !isIpv4Address(from) || !isIpv4Address(to))
+    return undefined
+  const value = addressNumber(address)
+  return addressNumber(from) <= value && value <= addressNumber(to)
+}
+
+function isAddressEntry(entry: string): boolean {
+  return isIpv4Cidr(entry) || rangeContains(entry, '0.0.0.0') !== undefined
+}
+
+/** A service tag has at most one dot (`Storage.WestEurope`); more dots is a host name typed by mistake. */
+export function looksLikeHostName(entry: string): boolean {
+  return entry.startsWith('*') || (entry.match(/\./g)?.length ?? 0) >= 2
+}
+
+/**
+ * Does service tag `ruleTag` cover `flowTag`? Case-insensitive; a global tag covers its regional
+ * tags (`Storage` covers `Storage.WestEurope`), a regional tag never covers the global one.
+ * @example serviceTagCovers('Storage', 'storage.westeurope') // true
+ */
+export function serviceTagCovers(ruleTag: string, flowTag: string): boolean {
+  const rule = ruleTag.toLowerCase()
+  const flow = flowTag.toLowerCase()
+  return rule === flow || (!rule.includes('.') && flow.startsWith(`${rule}.`))
+}
+
+/**
+ * Application-rule FQDN semantics: `*` is any host; `*.x.com` matches subdomains, never `x.com`;
+ * `*x.com` matches anything ending in `x.com` (including `x.com`); otherwise exact. Case-insensitive.
+ * @example applicationFqdnMatches('*.blob.core.windows.net', 'blob.core.windows.net') // false
+ */
+export function applicationFqdnMatches(pattern: string, host: string): boolean {
+  const p = pattern.trim().toLowerCase().replace(/\.$/, '')
+  const h = host.trim().toLowerCase().replace(/\.$/, '')
+  if (p === '*') return true
+  if (p.startsWith('*')) {
+    const suffix = p.slice(1)
+    return h.endsWith(suffix) && h.length > suffix.length - (suffix.startsWith('.') ? 0 : 1)
+  }
+  return p === h
+}
+
+function ipGroupAddresses(ipGroups: readonly IpGroup[], reference: string): string[] | undefined {
+  const last = (id: string): string => (id.split('/').at(-1) ?? id).toLowerCase()
+  return ipGroups.find((group) => last(group.id) === last(reference))?.addresses
+}
+
+/** Does an address entry (IP, CIDR, range, `*`, service tag) match one end of the flow? */
+function addressEntryMatches(entry: string, endpoint: FlowEndpoint, bias: Bias): Match {
+  const value = entry.trim()
+  if (value === '*' || value === '0.0.0.0/0') return YES
+  if (isAddressEntry(value)) {
+    if (endpoint.kind === 'address') {
+      const inRange = rangeContains(value, endpoint.address)
+      return (inRange ?? cidrContains(value, endpoint.address)) ? YES : NO
+    }
+    if (endpoint.kind === 'apiServer' && endpoint.address)
+      return cidrContains(value, endpoint.address) ? YES : NO
+    if (endpoint.kind === 'pod')
+      return maybe(`whether the pod address is inside ${value} depends on the cluster network`)
+    return undecided(bias, `whether ${describeEndpoint(endpoint)} resolves into ${value}`)
+  }
+  if (looksLikeHostName(value)) return NO
+  // A service tag.
+  if (endpoint.kind === 'serviceTag') return serviceTagCovers(value, endpoint.tag) ? YES : NO
+  if (endpoint.kind === 'host')
+    return (endpoint.serviceTags ?? []).some((tag) => serviceTagCovers(value, tag))
+      ? YES
+      : undecided(bias, `whether ${endpoint.host} is inside service tag ${value}`)
+  if (endpoint.kind === 'address')
+    return undecided(bias, `whether ${endpoint.address} is inside service tag ${value}`)
+  return NO
+}
+
+function describeEndpoint(endpoint: FlowEndpoint): string {
+  switch (endpoint.kind) {
+    case 'host':
+      return endpoint.host
+    case 'serviceTag':
+      return `service tag ${endpoint.tag}`
+    case 'address':
+      return endpoint.address
+    case 'pod':
+      return `pod ${endpoint.namespace}`
+    case 'apiServer':
+      return 'the API server'
+  }
+}
+
+function ipGroupsMatch(
+  references: readonly string[],
+  endpoint: FlowEndpoint,
+  input: { ipGroups: readonly IpGroup[]; bias: Bias },
+): Match[] {
+  return references.map((reference) => {
+    const addresses = ipGroupAddresses(input.ipGroups, reference)
+    if (!addresses) return maybe(`IP group ${reference} is not in the files read`)
+    return any(addresses.map((entry) => addressEntryMatches(entry, endpoint, input.bias)))
+  })
+}
+
+function unresolvedMatch(unresolved: readonly string[] | undefined, fields: string[]): Match[] {
+  return (unresolved ?? [])
+    .filter((field) => fields.includes(field))
+    .map((field) => maybe(`${field} could not be resolved`))
+}
+
+function sourceMatches(
+  rule: { sourceAddresses: string[]; sourceIpGroups: string[]; unresolved?: string[] },
+  flow: Flow,
+  input: { ipGroups: readonly IpGroup[]; bias: Bias },
+): Match {
+  return any([
+    ...rule.sourceAddresses.map((entry) =>
+      // Service tags are not valid sources in a firewall policy.
+      isAddressEntry(entry) || entry.trim() === '*'
+        ? addressEntryMatches(entry, flow.source, input.bias)
+        : NO,
+    ),
+    ...ipGroupsMatch(rule.sourceIpGroups, flow.source, input),
+    ...unresolvedMatch(rule.unresolved, ['sourceAddresses', 'sourceIpGroups']),
+  ])
+}
+
+function ipProtocolMatches(protocols: readonly string[], flow: Flow): boolean {
+  return protocols.some((p) => p.toLowerCase() === 'any' || p.toUpperCase() === flow.protocol)
+}
+
+function portMatches(ports: readonly string[], port: number): Match {
+  return any(
+    ports.map((entry) => {
+      const text = entry.trim()
+      if (text === '*') return YES
+      const range = /^(\d+)\s*-\s*(\d+)$/.exec(text)
+      if (range) return Number(range[1]) <= port && port <= Number(range[2]) ? YES : NO
+      if (/^\d+$/.test(text)) return Number(text) === port ? YES : NO
+      return maybe(`destination port ${text} is not a port or range`)
+    }),
+  )
+}
+
+function networkRuleMatches(
+  rule: NetworkRule,
+  flow: Flow,
+  input: { ipGroups: readonly IpGroup[]; bias: Bias },
+): Match {
+  const protocol = rule.unresolved?.includes('ipProtocols')
+    ? maybe('ipProtocols could not be resolved')
+    : ipProtocolMatches(rule.ipProtocols, flow)
+      ? YES
+      : NO
+  const ports = rule.unresolved?.includes('destinationPorts')
+    ? maybe('destinationPorts could not be resolved')
+    : portMatches(rule.destinationPorts, flow.port)
+  const destination = any([
+    ...rule.destinationAddresses.map((entry) =>
+      addressEntryMatches(entry, flow.destination, input.bias),
+    ),
+    // FQDNs in network rules are exact names, resolved by the DNS proxy; no wildcards.
+    ...rule.destinationFqdns.map((fqdn) =>
+      flow.destination.kind === 'host' &&
+      !fqdn.includes('*') &&
+      fqdn.trim().toLowerCase().replace(/\.$/, '') === flow.destination.host.toLowerCase()
+        ? YES
+        : NO,
+    ),
+    ...ipGroupsMatch(rule.destinationIpGroups, flow.destination, input),
+    ...unresolvedMatch(rule.unresolved, [
+      'destinationAddresses',
+      'destinationFqdns',
+      'destinationIpGroups',
+    ]),
+  ])
+  return all(protocol, ports, destination, sourceMatches(rule, flow, input))
+}
+
+/** Ports whose traffic is known not to be HTTP or TLS: an application rule cannot pass it. */
+const nonHttpPorts: Record<number, string> = {
+  22: 'SSH',
+  53: 'DNS',
+  445: 'SMB',
+  3389: 'RDP',
+}
+
+function applicationProtocolMatches(rule: ApplicationRule, flow: Flow): Match {
+  if (flow.protocol !== 'TCP') return NO
+  if (rule.unresolved?.includes('protocols')) return maybe('protocols could not be resolved')
+  return any(
+    rule.protocols.map((protocol) => {
+      if (protocol.port !== flow.port) return NO
+      if (protocol.protocolType.toLowerCase() === 'mssql') return YES
+      const known = nonHttpPorts[flow.port]
+      // The firewall parses the stream as HTTP or TLS; SMB on 445 fails that parse and is dropped.
+      if (known) return NO
+      if (flow.port === 80 || flow.port === 443) return YES
+      return maybe(`whether the traffic on port ${flow.port} is ${protocol.protocolType}`)
+    }),
+  )
+}
+
+function applicationRuleMatches(
+  rule: ApplicationRule,
+  flow: Flow,
+  input: { ipGroups: readonly IpGroup[]; bias: Bias },
+): Match {
+  const destination = flow.destination
+  const host = destination.kind === 'host' ? destination.host : undefined
+  const target = any([
+    ...rule.targetFqdns.map((pattern) =>
+      host !== undefined && applicationFqdnMatches(pattern, host) ? YES : NO,
+    ),
+    ...rule.fqdnTags.map((tag) =>
+      host !== undefined ? maybe(`the members of FQDN tag ${tag} are not known offline`) : NO,
+    ),
+    ...rule.targetUrls.map((url) => {
+      const urlHost = url.replace(/^[a-z]+:\/\//i, '').split('/')[0] ?? ''
+      return host !== undefined && applicationFqdnMatches(urlHost, host)
+        ? maybe(`target URL ${url} also depends on the request path`)
+        : NO
+    }),
+    ...rule.webCategories.map((category) =>
+      host !== undefined ? maybe(`web category ${category} membership is not known offline`) : NO,
+    ),
+    ...rule.destinationAddresses.map((entry) =>
+      addressEntryMatches(entry, destination, input.bias),
+    ),
+    ...unresolvedMatch(rule.unresolved, [
+      'targetFqdns',
+      'fqdnTags',
+      'targetUrls',
+      'webCategories',
+      'destinationAddresses',
+    ]),
+  ])
+  return all(applicationProtocolMatches(rule, flow), target, sourceMatches(rule, flow, input))
+}
+
+function natRuleMatches(
+  rule: NatRule,
+  flow: Flow,
+  input: { ipGroups: readonly IpGroup[]; bias: Bias },
+): Match {
+  // DNAT is inbound: it matches when it translates to the flow's destination address and port.
+  if (flow.direction !== 'inbound') return NO
+  const translated = rule.translatedAddress
+  const destination =
+    translated && flow.destination.kind === 'address'
+      ? addressEntryMatches(translated, flow.destination, 'no')
+      : rule.unresolved?.includes('translatedAddress') || rule.translatedFqdn
+        ? maybe('the translated address could not be resolved')
+        : NO
+  const port =
+    rule.translatedPort === undefined
+      ? rule.unresolved?.includes('translatedPort')
+        ? maybe('translatedPort could not be resolved')
+        : NO
+      : portMatches([rule.translatedPort], flow.port)
+  return all(
+    ipProtocolMatches(rule.ipProtocols, flow) ? YES : NO,
+    destination,
+    port,
+    sourceMatches(rule, flow, input),
+  )
+}
+
+type Candidate = {
+  match: Match
+  /** `undefined` when the action could not be resolved. */
+  action: FilterAction | 'DNAT' | undefined
+  path: string
+  file?: string
+  line?: number
+  kind: 'DNAT' | 'network' | 'application'
+}
+
+type Entry = { group: RuleCollectionGroup; collection: RuleCollection }
+
+function orderedEntries(policy: FirewallPolicy): Entry[] {
+  const entries = policy.ruleCollectionGroups.flatMap((group) => [
+    ...group.ruleCollections.map((collection) => ({ group, collection })),
+    // A group whose collections could not be read may hold anything, of either rule type.
+    ...(group.unresolved?.includes('ruleCollections')
+      ? (['network', 'application'] as const).map((ruleType) => ({
+          group,
+          collection: {
+            collectionType: 'filter',
+            name: '(unread)',
+            priority: 0,
+            action: 'Deny',
+            ruleType,
+            rules: [],
+            unresolved: ['action', 'rules'],
+          } satisfies RuleCollection,
+        }))
+      : []),
+  ])
+  // Lower priority number first: group, then collection; names keep ties deterministic.
+  return entries.sort(
+    (a, b) =>
+      a.group.priority - b.group.priority ||
+      a.collection.priority - b.collection.priority ||
+      (a.group.name < b.group.name ? -1 : a.group.name > b.group.name ? 1 : 0) ||
+      (a.collection.name < b.collection.name ? -1 : a.collection.name > b.collection.name ? 1 : 0),
+  )
+}
+
+function collectionAction(entry: Entry): FilterAction | 'DNAT' | undefined {
+  if (entry.collection.unresolved?.includes('action')) return undefined
+  return entry.collection.action
+}
+
+function positionUnknown(entry: Entry): string | undefined {
+  if (entry.group.unresolved?.includes('priority'))
+    return `the priority of group ${entry.group.name} could not be resolved`
+  if (entry.collection.unresolved?.includes('priority'))
+    return `the priority of collection ${entry.collection.name} could not be resolved`
+  return undefined
+}
+
+function candidates(policy: FirewallPolicy, flow: Flow): Candidate[] {
+  const entries = orderedEntries(policy)
+  const result: Candidate[] = []
+  const phases: ('DNAT' | 'network' | 'application')[] = ['DNAT', 'network', 'application']
+  for (const phase of phases)
+    for (const entry of entries) {
+      const { group, collection } = entry
+      const kind =
+        collection.collectionType === 'nat'
+          ? 'DNAT'
+          : collection.ruleType === 'network'
+            ? 'network'
+            : 'application'
+      if (kind !== phase) continue
+      const action = collectionAction(entry)
+      const input = {
+        ipGroups: policy.ipGroups,
+        bias: action === 'Allow' ? 'no' : 'maybe',
+      } as const
+      const position = positionUnknown(entry)
+      const path = `${group.name}/${collection.name}`
+      const origin = collection.origin ?? group.origin
+      const where = {
+        ...(origin?.file ? { file: origin.file } : {}),
+        ...(origin?.line ? { line: origin.line } : {}),
+      }
+      if (collection.unresolved?.includes('rules')) {
+        result.push({
+          match: maybe(`the rules of collection ${path} could not be read`),
+          action,
+          kind,
+          path,
+          ...where,
+        })
+        continue
+      }
+      for (const rule of collection.rules) {
+        let match =
+          rule.ruleType === 'NetworkRule'
+            ? networkRuleMatches(rule, flow, input)
+            : rule.ruleType === 'ApplicationRule'
+              ? applicationRuleMatches(rule, flow, input)
+              : natRuleMatches(rule, flow, input)
+        if (match.kind === 'yes' && position) match = maybe(position)
+        if (match.kind === 'no') continue
+        const origin = rule.origin ?? collection.origin ?? group.origin
+        result.push({
+          match,
+          action,
+          kind,
+          path: `${group.name}/${collection.name}/${rule.name}`,
+          ...(origin?.file ? { file: origin.file } : {}),
+          ...(origin?.line ? { line: origin.line } : {}),
+        })
+      }
+    }
+  return result
+}
+
+function decided(candidate: Candidate, flow: Flow): Verdict {
+  const allowed = candidate.action === 'Allow' || candidate.action === 'DNAT'
+  return {
+    verdict: allowed ? 'allowed' : 'denied',
+    decidedBy: {
+      rule: candidate.path,
+      ...(candidate.file ? { file: candidate.file } : {}),
+      ...(candidate.line ? { line: candidate.line } : {}),
+    },
+    reason: `${describeFlow(flow)} is ${allowed ? 'allowed' : 'denied'} by ${candidate.kind} rule ${candidate.path} (${candidate.kind === 'DNAT' ? 'DNAT' : candidate.action} collection).`,
+  }
+}
+
+function unknown(candidate: Candidate, flow: Flow): Verdict {
+  const why =
+    candidate.match.kind === 'maybe'
+      ? candidate.match.reason
+      : 'its collection action could not be resolved'
+  return {
+    verdict: 'unknown',
+    decidedBy: {
+      rule: candidate.path,
+      ...(candidate.file ? { file: candidate.file } : {}),
+      ...(candidate.line ? { line: candidate.line } : {}),
+    },
+    reason: `${describeFlow(flow)}: ${candidate.kind} rule ${candidate.path} may decide it, but ${why}.`,
+  }
+}
+
+/**
+ * Evaluates one flow with Azure Firewall's processing order: DNAT, then every network rule
+ * (groups by priority, then collections by priority, across all groups), then every application
+ * rule; the first matching rule's collection action decides; no match is denied. Whatever the
+ * decision depends on that the model does not know (unresolved values, FQDN tags, IP groups not
+ * read, a parent policy) makes the verdict `unknown`, never a guessed `allowed`.
+ * @example evaluateFirewallPolicy(policy, { direction: 'outbound', source: { kind: 'address', address: '10.0.0.4' }, destination: { kind: 'host', host: 'ml.azure.com' }, protocol: 'TCP', port: 443 })
+ */
+export function evaluateFirewallPolicy(policy: FirewallPolicy, flow: Flow): Verdict {
+  if (flow.direction === 'inCluster')
+    return {
+      verdict: 'unknown',
+      reason: `${describeFlow(flow)} stays inside the cluster and never reaches the firewall; check the cluster's NetworkPolicy.`,
+    }
+  if (policy.basePolicy)
+    return {
+      verdict: 'unknown',
+      reason: `${describeFlow(flow)}: the policy inherits from ${policy.basePolicy}, whose rules run first and were not read.`,
+    }
+  const pending: Candidate[] = []
+  for (const candidate of candidates(policy, flow)) {
+    if (candidate.match.kind === 'yes' && candidate.action !== undefined) {
+      // An earlier rule that may match decides instead, unless it would decide the same way.
+      const blocker = pending.find((p) => p.action !== candidate.action)
+      return blocker ? unknown(blocker, flow) : decided(candidate, flow)
+    }
+    pending.push(candidate)
+  }
+  const blocker = pending.find((p) => p.action !== 'Deny')
+  if (blocker) return unknown(blocker, flow)
+  return {
+    verdict: 'denied',
+    reason: `${describeFlow(flow)} matches no rule; Azure Firewall denies by default.`,
+  }
+}

@@ -1,0 +1,61 @@
+export {
+  armApiVersion,
+  type JsonValue,
+  ruleCollectionGroupBytes,
+  ruleCollectionGroupPropertiesToArm,
+  ruleCollectionGroupType,
+  ruleCollectionToArm,
+  type SourceStyle,
+} from './arm'
+export {
+  type ArmScope,
+  type ArmValue,
+  isArmExpression,
+  resolveArm,
+  UNKNOWN,
+} from './armExpression'
+export {
+  type AzureFirewallRenderOptions,
+  buildFirewallPolicy,
+  type FirewallPolicyBuild,
+} from './build'
+export {
+  applicationFqdnMatches,
+  evaluateFirewallPolicy,
+  looksLikeHostName,
+  serviceTagCovers,
+} from './evaluate'
+export { azureFirewallCapabilities, azureFirewallFormat } from './format'
+export {
+  type ApplicationProtocolType,
+  type ApplicationRule,
+  type ApplicationRuleCollection,
+  type ApplicationRuleProtocol,
+  type FilterAction,
+  type FilterRuleCollection,
+  type FirewallPolicy,
+  type FirewallPolicyConfig,
+  type FirewallRule,
+  firewallLimits,
+  firewallNamePattern,
+  type IpGroup,
+  isValidFirewallName,
+  type ModelOrigin,
+  type NatRule,
+  type NatRuleCollection,
+  type NetworkIpProtocol,
+  type NetworkRule,
+  type NetworkRuleCollection,
+  type RuleCollection,
+  type RuleCollectionGroup,
+} from './model'
+export { firewallName } from './names'
+export { readFirewallPolicy } from './read'
+export {
+  outputDirectory,
+  renderArmTemplate,
+  renderAzureFirewall,
+  renderFirewallPolicyFiles,
+  renderRuleCollectionGroup,
+} from './render'
+export { type PolicyCheck, validatePolicy } from './validate'

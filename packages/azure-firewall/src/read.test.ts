@@ -1,0 +1,290 @@
+import { describe, expect, it } from 'vitest'
+import { jsonFile, SUBNET, toHost, toTag } from '../test/helpers'
+import { emptyScope, resolveArm, UNKNOWN } from './armExpression'
+import { evaluateFirewallPolicy } from './evaluate'
+import { readFirewallPolicy } from './read'
+
+/** A hand-written template in the style of the Azure quickstarts: parameters, variables, IP groups. */
+function template(extra: { extraSourcesDefault?: string[] } = {}) {
+  return {
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    parameters: {
+      policyName: { type: 'string' },
+      computeSubnet: { type: 'string', defaultValue: SUBNET },
+      groupPriority: { type: 'int', defaultValue: 400 },
+      extraSources: {
+        type: 'array',
+        ...(extra.extraSourcesDefault ? { defaultValue: extra.extraSourcesDefault } : {}),
+      },
+    },
+    variables: {
+      amlTag: 'AzureMachineLearning',
+      ipGroupName: 'ipg-aml-compute',
+    },
+    resources: [
+      {
+        type: 'Microsoft.Network/ipGroups',
+        apiVersion: '2024-05-01',
+        name: "[variables('ipGroupName')]",
+        location: 'westeurope',
+        properties: { ipAddresses: ['10.1.0.0/24'] },
+      },
+      {
+        type: 'Microsoft.Network/firewallPolicies',
+        apiVersion: '2024-05-01',
+        name: "[parameters('policyName')]",
+        location: 'westeurope',
+        properties: { sku: { tier: 'Standard' }, dnsSettings: { enableProxy: true } },
+      },
+      {
+        type: 'Microsoft.Network/firewallPolicies/ruleCollectionGroups',
+        apiVersion: '2024-05-01',
+        name: "[format('{0}/{1}', parameters('policyName'), 'aml-rules')]",
+        properties: {
+          priority: "[parameters('groupPriority')]",
+          ruleCollections: [
+            {
+              ruleCollectionType: 'FirewallPolicyFilterRuleCollection',
+              name: 'aml-network',
+              priority: 100,
+              action: { type: 'Allow' },
+              rules: [
+                {
+                  ruleType: 'NetworkRule',
+                  name: 'aml-udp',
+                  ipProtocols: ['UDP'],
+                  sourceAddresses: ["[parameters('computeSubnet')]"],
+                  destinationAddresses: ["[variables('amlTag')]"],
+                  destinationPorts: ['5831'],
+                },
+                {
+                  ruleType: 'NetworkRule',
+                  name: 'files-from-ip-group',
+                  ipProtocols: ['TCP'],
+                  sourceIpGroups: [
+                    "[resourceId('Microsoft.Network/ipGroups', variables('ipGroupName'))]",
+                  ],
+                  destinationFqdns: ['contosomlsa.file.core.windows.net'],
+                  destinationPorts: ['445'],
+                },
+                {
+                  ruleType: 'NetworkRule',
+                  name: 'extra',
+                  ipProtocols: ['TCP'],
+                  sourceAddresses: "[parameters('extraSources')]",
+                  destinationAddresses: ['AzureKeyVault.WestEurope'],
+                  destinationPorts: ['443'],
+                },
+              ],
+            },
+          ],
+        },
+      },
+    ],
+  }
+}
+
+describe('format: azure-firewall', () => {
+  describe('readFirewallPolicy on ARM templates', () => {
+    it('returns parameter defaults, variables and IP groups resolved', () => {
+      // GIVEN a template whose values come from defaults, variables and an IP group resource
+      const { config } = readFirewallPolicy([jsonFile('main.json', template())])
+      // WHEN flows are evaluated
+      const fromIpGroup = {
+        ...toHost('contosomlsa.file.core.windows.net', 445),
+        source: { kind: 'address' as const, address: '10.1.0.7' },
+      }
+      // THEN resolved values decide as written (the verdict points at the rule's line)
+      const line =
+        jsonFile('main.json', template())
+          .contents.split('\n')
+          .findIndex((text) => text.includes('"name": "aml-udp"')) + 1
+      expect(config.ruleCollectionGroups.map((g) => [g.name, g.priority])).toStrictEqual([
+        ['aml-rules', 400],
+      ])
+      expect(config.dnsProxy).toBe(true)
+      expect(
+        evaluateFirewallPolicy(config, toTag('AzureMachineLearning', 5831, { udp: true })),
+      ).toStrictEqual({
+        verdict: 'allowed',
+        decidedBy: { rule: 'aml-rules/aml-network/aml-udp', file: 'main.json', line },
+        reason:
+          'udp/5831 10.0.0.4 → tag:AzureMachineLearning is allowed by network rule aml-rules/aml-network/aml-udp (Allow collection).',
+      })
+      expect(evaluateFirewallPolicy(config, fromIpGroup).verdict).toBe('allowed')
+      // the compute subnet is not in the IP group
+      expect(
+        evaluateFirewallPolicy(config, toHost('contosomlsa.file.core.windows.net', 445)).verdict,
+      ).toBe('denied')
+    })
+
+    it('returns unknown when a rule depends on a parameter without a value', () => {
+      const { config, diagnostics } = readFirewallPolicy([jsonFile('main.json', template())])
+      const verdict = evaluateFirewallPolicy(config, toTag('AzureKeyVault.WestEurope', 443))
+      expect(verdict.verdict).toBe('unknown')
+      expect(verdict.reason).toContain('sourceAddresses could not be resolved')
+      expect(diagnostics.filter((d) => d.severity === 'error')).toStrictEqual([])
+    })
+
+    it('returns parameter-file values over defaults', () => {
+      const parameters = {
+        $schema:
+          'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#',
+        contentVersion: '1.0.0.0',
+        parameters: {
+          policyName: { value: 'fw-policy' },
+          extraSources: { value: [SUBNET] },
+          groupPriority: { value: 250 },
+        },
+      }
+      const { config } = readFirewallPolicy([
+        jsonFile('main.json', template()),
+        jsonFile('main.parameters.json', parameters),
+      ])
+      expect(config.name).toBe('fw-policy')
+      expect(config.ruleCollectionGroups.map((g) => g.priority)).toStrictEqual([250])
+      expect(evaluateFirewallPolicy(config, toTag('AzureKeyVault.WestEurope', 443)).verdict).toBe(
+        'allowed',
+      )
+    })
+
+    it('returns denied rather than unknown when the unresolved rule could only deny the same way', () => {
+      // GIVEN an unresolved Allow rule for KeyVault: a flow to another region cannot match it
+      const { config } = readFirewallPolicy([jsonFile('main.json', template())])
+      expect(evaluateFirewallPolicy(config, toTag('AzureKeyVault.EastUS', 443)).verdict).toBe(
+        'denied',
+      )
+    })
+
+    it('returns unknown for every flow when the policy has a parent policy', () => {
+      const withParent = template({ extraSourcesDefault: [] })
+      const policy = withParent.resources[1]
+      if (policy?.properties && 'sku' in policy.properties)
+        Object.assign(policy.properties, { basePolicy: { id: '/subscriptions/x/parent' } })
+      const { config, diagnostics } = readFirewallPolicy([jsonFile('main.json', withParent)])
+      expect(
+        evaluateFirewallPolicy(config, toTag('AzureMachineLearning', 5831, { udp: true })),
+      ).toMatchObject({ verdict: 'unknown' })
+      expect(diagnostics.map((d) => d.code)).toContain('AML_EGRESS_READ_UNSUPPORTED')
+    })
+
+    it('returns unknown when a group is deployed in a copy loop', () => {
+      const looped = {
+        resources: [
+          {
+            type: 'Microsoft.Network/firewallPolicies/ruleCollectionGroups',
+            apiVersion: '2024-05-01',
+            name: "[concat('pol/rcg-', copyIndex())]",
+            copy: { name: 'groups', count: 2 },
+            properties: { priority: '[add(100, copyIndex())]', ruleCollections: [] },
+          },
+        ],
+      }
+      const { config, diagnostics } = readFirewallPolicy([jsonFile('loop.json', looped)])
+      expect(evaluateFirewallPolicy(config, toHost('ml.azure.com', 443)).verdict).toBe('unknown')
+      expect(diagnostics.map((d) => d.code)).toStrictEqual(['AML_EGRESS_READ_UNSUPPORTED'])
+    })
+  })
+
+  describe('readFirewallPolicy errors', () => {
+    it('returns a syntax diagnostic with the line when a file is not JSON', () => {
+      const { diagnostics } = readFirewallPolicy([
+        {
+          path: 'broken.json',
+          contents: '{\n  "name": "x",\n  "properties": {\n    "priority": 100,,\n',
+        },
+      ])
+      expect(diagnostics.map((d) => [d.code, d.severity, d.location])).toStrictEqual([
+        ['AML_EGRESS_READ_SYNTAX', 'error', { file: 'broken.json', line: 4 }],
+      ])
+    })
+
+    it('returns a diagnostic when a file holds no firewall resource', () => {
+      const { config, diagnostics } = readFirewallPolicy([
+        jsonFile('vnet.json', { type: 'Microsoft.Network/virtualNetworks', name: 'vnet' }),
+      ])
+      expect(config.ruleCollectionGroups).toStrictEqual([])
+      expect(diagnostics.map((d) => d.code)).toStrictEqual(['AML_EGRESS_READ_UNSUPPORTED'])
+    })
+
+    it('returns a mixed collection as two collections with a diagnostic', () => {
+      const mixed = {
+        type: 'Microsoft.Network/firewallPolicies/ruleCollectionGroups',
+        name: 'pol/mixed',
+        properties: {
+          priority: 100,
+          ruleCollections: [
+            {
+              ruleCollectionType: 'FirewallPolicyFilterRuleCollection',
+              name: 'both',
+              priority: 100,
+              action: { type: 'Allow' },
+              rules: [
+                {
+                  ruleType: 'ApplicationRule',
+                  name: 'web',
+                  sourceAddresses: [SUBNET],
+                  protocols: [{ protocolType: 'Https', port: 443 }],
+                  targetFqdns: ['ml.azure.com'],
+                },
+                {
+                  ruleType: 'NetworkRule',
+                  name: 'udp',
+                  ipProtocols: ['UDP'],
+                  sourceAddresses: [SUBNET],
+                  destinationAddresses: ['AzureMachineLearning'],
+                  destinationPorts: ['5831'],
+                },
+              ],
+            },
+          ],
+        },
+      }
+      const { config, diagnostics } = readFirewallPolicy([jsonFile('mixed.json', mixed)])
+      expect(
+        config.ruleCollectionGroups[0]?.ruleCollections.map((c) =>
+          c.collectionType === 'filter' ? `${c.name}:${c.ruleType}` : c.name,
+        ),
+      ).toStrictEqual(['both:network', 'both:application'])
+      expect(diagnostics.map((d) => d.code)).toStrictEqual(['AML_EGRESS_READ_UNSUPPORTED'])
+      expect(evaluateFirewallPolicy(config, toHost('ml.azure.com', 443)).verdict).toBe('allowed')
+    })
+  })
+
+  describe('resolveArm', () => {
+    it('returns values for the functions templates use, and UNKNOWN otherwise', () => {
+      const scope = {
+        values: { given: 'x' },
+        parameters: { n: { defaultValue: 3 }, list: { defaultValue: ['a'] } },
+        variables: { v: "[concat('pre-', parameters('given'))]" },
+      }
+      expect(
+        [
+          "[add(parameters('n'), 2)]",
+          "[variables('v')]",
+          "[concat(parameters('list'), createArray('b'))]",
+          "[if(empty(parameters('list')), 'none', 'some')]",
+          "[format('{0}/{1}', 'p', 'g')]",
+          "[toLower('AbC')]",
+          '[[literal]',
+          "['it''s']",
+          "[reference('x').outputs]",
+          "[parameters('missing')]",
+        ].map((text) => resolveArm(text, scope)),
+      ).toStrictEqual([
+        5,
+        'pre-x',
+        ['a', 'b'],
+        'some',
+        'p/g',
+        'abc',
+        '[literal]',
+        "it's",
+        UNKNOWN,
+        UNKNOWN,
+      ])
+      expect(resolveArm({ a: ['[[x', 1] }, emptyScope)).toStrictEqual({ a: ['[x', 1] })
+    })
+  })
+})

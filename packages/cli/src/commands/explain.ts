@@ -1,0 +1,419 @@
+import {
+  catalog,
+  conditions,
+  type Decision,
+  diagnosticCodes,
+  findRequirement,
+  formatPortRanges,
+  hostMatchesPattern,
+  isValidHostName,
+  type Plan,
+  type PlanRule,
+  type Profile,
+  type Provenance,
+  type Requirement,
+  regions,
+  serviceTagForHost,
+} from '@aml-egress/core'
+import { createPaint } from '../color'
+import { defineCliCommand } from '../command'
+import { portColumn } from '../docRows'
+import type { Io } from '../io'
+import { loadProfile } from '../profile'
+import { suggest } from '../suggest'
+
+/** A requirement found for a query, with how it relates. */
+export type RequirementMatch = {
+  requirement: Requirement
+  /** How the query relates: the host pattern it matched, or the tag's role. */
+  via: string
+}
+
+/** What `explain` found: data, printed as text or JSON. */
+export type Explanation =
+  | {
+      kind: 'diagnosticCode'
+      code: string
+      title: string
+      cause: string
+      fix: string
+    }
+  | { kind: 'decision'; decision: Decision; requirements: string[] }
+  | {
+      kind: 'requirement'
+      requirement: Requirement
+      condition: string
+      decisions: Decision[]
+    }
+  | { kind: 'serviceTag'; tag: string; requirements: RequirementMatch[] }
+  | {
+      kind: 'host'
+      host: string
+      requirements: RequirementMatch[]
+      /** With a profile: the plan rules whose destination matches the host. */
+      planRules?: { id: string; protocol: string; ports: string[]; requirementIds: string[] }[]
+    }
+
+const PLACEHOLDER_SHAPES: Record<string, string> = {
+  region: '[a-z0-9]+',
+  storageAccount: '[a-z0-9]{3,24}',
+  containerRegistry: '[a-z0-9]{5,50}',
+  workspaceId: '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}',
+  aksCluster: '[a-z0-9]([-a-z0-9]*[a-z0-9])?',
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** The values a profile gives each placeholder (none: any value of the right shape). */
+function profileValues(profile: Profile | undefined): Record<string, string[]> {
+  if (!profile) return {}
+  const workspaces = profile.workspaces
+  return {
+    region: workspaces.map((w) => w.region),
+    storageAccount: workspaces.flatMap((w) => w.storageAccounts),
+    containerRegistry: workspaces.flatMap((w) => w.containerRegistries),
+    workspaceId: workspaces.map((w) => w.id.toLowerCase()),
+    aksCluster: profile.kubernetes.clusterDnsPrefix ? [profile.kubernetes.clusterDnsPrefix] : [],
+  }
+}
+
+/**
+ * Does a catalog host pattern (with `{placeholders}` and a leading `*.`) match a concrete host?
+ * Placeholders take the profile's values where it has some, else any value of their shape; the
+ * wildcard follows the plan's semantics (one or more labels, never the apex).
+ */
+export function catalogPatternMatches(input: {
+  host: string
+  pattern: string
+  values?: Record<string, readonly string[]>
+}): boolean {
+  const { pattern } = input
+  if (!pattern.includes('{')) return hostMatchesPattern(input.host, pattern)
+  const wildcard = pattern.startsWith('*.')
+  const body = (wildcard ? pattern.slice(2) : pattern)
+    .split(/(\{[a-zA-Z]+\})/)
+    .map((part) => {
+      const name = /^\{([a-zA-Z]+)\}$/.exec(part)?.[1]
+      if (name === undefined) return escapeRegExp(part.toLowerCase())
+      const values = input.values?.[name] ?? []
+      return values.length > 0
+        ? `(?:${values.map((value) => escapeRegExp(value.toLowerCase())).join('|')})`
+        : `(?:${PLACEHOLDER_SHAPES[name] ?? '[a-z0-9-]+'})`
+    })
+    .join('')
+  const regex = new RegExp(`^${wildcard ? '(?:[a-z0-9_-]+\\.)+' : ''}${body}$`)
+  return regex.test(input.host.toLowerCase().replace(/\.$/, ''))
+}
+
+const knownTags = (): string[] => {
+  const tags = new Set<string>()
+  for (const requirement of catalog.requirements) {
+    if (requirement.destination.kind === 'serviceTag') tags.add(requirement.destination.tag)
+    if (requirement.source) tags.add(requirement.source.tag)
+  }
+  return [...tags].sort()
+}
+
+/** `Storage.WestEurope` / `storage.westeurope` / `Storage` → the catalog tag it is a form of. */
+function parseTag(query: string): { tag: string; region?: string } | undefined {
+  const [base, ...rest] = query.split('.')
+  const tag = knownTags().find((known) => known.toLowerCase() === (base ?? '').toLowerCase())
+  if (!tag) return undefined
+  if (rest.length === 0) return { tag }
+  const regionPart = rest.join('.').toLowerCase()
+  const region = regions.find(
+    (r) => r.tagSuffix.toLowerCase() === regionPart || r.name === regionPart,
+  )
+  return region ? { tag, region: region.tagSuffix } : undefined
+}
+
+function explainTag(tag: string, region: string | undefined): Explanation {
+  const matches: RequirementMatch[] = []
+  for (const requirement of catalog.requirements) {
+    const destination = requirement.destination
+    if (destination.kind === 'serviceTag' && destination.tag.toLowerCase() === tag.toLowerCase())
+      matches.push({
+        requirement,
+        via: destination.regional
+          ? `destination ${tag}.<region>`
+          : `destination ${tag}${region ? ' (the docs use the global tag)' : ''}`,
+      })
+    else if (requirement.source?.tag.toLowerCase() === tag.toLowerCase())
+      matches.push({ requirement, via: `inbound from ${tag}` })
+    else if (destination.kind === 'fqdn') {
+      const equivalent = serviceTagForHost(destination.pattern)
+      if (
+        equivalent &&
+        [equivalent.tag, ...equivalent.alsoCovers].some(
+          (t) => t.toLowerCase() === tag.toLowerCase(),
+        )
+      )
+        matches.push({
+          requirement,
+          via: `host ${requirement.docValue}, documented as covered by ${tag}`,
+        })
+    }
+  }
+  return {
+    kind: 'serviceTag',
+    tag: region ? `${tag}.${region}` : tag,
+    requirements: sortMatches(matches),
+  }
+}
+
+function rulesForHost(plan: Plan, host: string): PlanRule[] {
+  return plan.rules.filter(
+    (rule) => rule.destination.kind === 'fqdn' && hostMatchesPattern(host, rule.destination.fqdn),
+  )
+}
+
+/**
+ * Looks a query up: diagnostic code, decision id, requirement id, service tag (global or
+ * regional), or host name. Pure; `undefined` when nothing matches.
+ * @example explainQuery({ query: 'pypi.org' })?.kind // 'host'
+ */
+export function explainQuery(input: {
+  query: string
+  profile?: Profile | undefined
+  plan?: Plan | undefined
+}): Explanation | undefined {
+  const query = input.query.trim()
+  const upper = query.toUpperCase()
+  const code = upper.startsWith('AML_EGRESS_') ? upper : `AML_EGRESS_${upper}`
+  if (Object.hasOwn(diagnosticCodes, code)) {
+    const documentation = diagnosticCodes[code as keyof typeof diagnosticCodes]
+    return { kind: 'diagnosticCode', code, ...documentation }
+  }
+  const decision = catalog.decisions.find((d) => d.id === upper)
+  if (decision)
+    return {
+      kind: 'decision',
+      decision,
+      requirements: [
+        ...new Set([
+          ...decision.records,
+          ...catalog.requirements
+            .filter((requirement) => requirement.decisions.includes(decision.id))
+            .map((requirement) => requirement.id),
+        ]),
+      ].sort(),
+    }
+  const requirement = findRequirement(query.toLowerCase())
+  if (requirement)
+    return {
+      kind: 'requirement',
+      requirement,
+      condition: conditions[requirement.applicability.condition].title,
+      decisions: catalog.decisions.filter((d) => requirement.decisions.includes(d.id)),
+    }
+  const tag = parseTag(query)
+  if (tag) return explainTag(tag.tag, tag.region)
+  const host = query.toLowerCase().replace(/\.$/, '')
+  if (host.includes('.') && isValidHostName(host)) {
+    const values = profileValues(input.profile)
+    const matches = catalog.requirements.flatMap((r): RequirementMatch[] =>
+      r.destination.kind === 'fqdn' &&
+      catalogPatternMatches({ host, pattern: r.destination.pattern, values })
+        ? [{ requirement: r, via: r.docValue }]
+        : [],
+    )
+    const explanation: Explanation = { kind: 'host', host, requirements: sortMatches(matches) }
+    if (input.plan)
+      explanation.planRules = rulesForHost(input.plan, host).map((rule) => ({
+        id: rule.id,
+        protocol: rule.protocol,
+        ports: formatPortRanges(rule.ports),
+        requirementIds: rule.requirementIds,
+      }))
+    return matches.length > 0 || (explanation.planRules?.length ?? 0) > 0 ? explanation : undefined
+  }
+  return undefined
+}
+
+const STATUS_ORDER = { current: 0, conflicting: 1, historical: 2 } as const
+
+function sortMatches(matches: RequirementMatch[]): RequirementMatch[] {
+  return [...matches].sort(
+    (a, b) =>
+      STATUS_ORDER[a.requirement.status] - STATUS_ORDER[b.requirement.status] ||
+      a.requirement.id.localeCompare(b.requirement.id),
+  )
+}
+
+/** Everything `explain` knows by name, for did-you-mean. */
+function explainCandidates(): string[] {
+  return [
+    ...Object.keys(diagnosticCodes),
+    ...catalog.decisions.map((d) => d.id),
+    ...catalog.requirements.map((r) => r.id),
+    ...knownTags(),
+    ...catalog.requirements.flatMap((r) =>
+      r.destination.kind === 'fqdn' && !r.destination.pattern.includes('{')
+        ? [r.destination.pattern.replace(/^\*\./, '')]
+        : [],
+    ),
+  ]
+}
+
+/** `MicrosoftDocs/azure-ai-docs …/how-to-access-azureml-behind-firewall.md@00bb554 (2026-03-19) § Basic configuration`. */
+export function describeProvenance(provenance: Provenance): string {
+  const commit = provenance.commit ? `@${provenance.commit.slice(0, 7)}` : ''
+  return `${provenance.repo} ${provenance.path}${commit} (${provenance.docDate}) § ${provenance.section}`
+}
+
+function provenanceUrl(provenance: Provenance): string {
+  return `https://github.com/${provenance.repo}/blob/${provenance.commit ?? 'main'}/${provenance.path}`
+}
+
+function requirementLine(requirement: Requirement): string {
+  const status = requirement.status === 'current' ? '' : ` [${requirement.status}]`
+  return `${requirement.id}${status}  ${requirement.docValue}  ${portColumn(requirement)}  (${requirement.scenario}): ${requirement.summary}`
+}
+
+function renderExplanation(explanation: Explanation, io: Io): string {
+  const paint = createPaint(io)
+  const field = (name: string, value: string) => `  ${paint.dim(name.padEnd(12))} ${value}`
+  switch (explanation.kind) {
+    case 'diagnosticCode':
+      return [
+        `${paint.bold(explanation.code)}: ${explanation.title}`,
+        field('cause', explanation.cause),
+        field('fix', explanation.fix),
+      ].join('\n')
+    case 'decision':
+      return [
+        `${paint.bold(explanation.decision.id)}: ${explanation.decision.question}`,
+        field('decision', explanation.decision.decision),
+        field('why', explanation.decision.rationale),
+        field('records', explanation.requirements.join(', ') || '(none in the catalog)'),
+      ].join('\n')
+    case 'requirement': {
+      const r = explanation.requirement
+      const a = r.applicability
+      const workloads = [a.training ? 'training' : '', a.inference ? 'inference' : '']
+        .filter(Boolean)
+        .join(', ')
+      return [
+        `${paint.bold(r.id)} (${r.status}, ${r.level}): ${r.summary}`,
+        field('scenario', r.scenario),
+        field('direction', r.direction + (r.source ? ` from ${r.source.tag}` : '')),
+        field('destination', `${r.docValue} (${r.destination.kind})`),
+        field(
+          'port',
+          `${portColumn(r)}${r.portsStated ? '' : ' (not stated in the docs; see decisions)'}`,
+        ),
+        field(
+          'applies to',
+          `${a.computeKinds.join(', ')}; ${workloads || 'no workload'}; clouds ${a.clouds.join(', ')}`,
+        ),
+        field('when', explanation.condition),
+        field('source', describeProvenance(r.provenance)),
+        field('', provenanceUrl(r.provenance)),
+        ...r.alsoListedIn.map((p, i) => field(i === 0 ? 'also listed' : '', describeProvenance(p))),
+        ...explanation.decisions.map((d, i) =>
+          field(i === 0 ? 'decisions' : '', `${d.id}: ${d.decision}`),
+        ),
+        ...r.risks.map((risk, i) => field(i === 0 ? 'risks' : '', risk.message)),
+        ...(r.note ? [field('note', r.note)] : []),
+      ].join('\n')
+    }
+    case 'serviceTag':
+      return [
+        `${paint.bold(explanation.tag)}: service tag used by ${explanation.requirements.length} catalog requirements`,
+        ...explanation.requirements.map(
+          (m) =>
+            `  ${requirementLine(m.requirement)}\n      ${paint.dim(m.via)} — ${describeProvenance(m.requirement.provenance)}`,
+        ),
+      ].join('\n')
+    case 'host': {
+      const lines = [
+        `${paint.bold(explanation.host)}: matches ${explanation.requirements.length} catalog requirements`,
+      ]
+      for (const match of explanation.requirements) {
+        const r = match.requirement
+        lines.push(`  ${requirementLine(r)}`)
+        lines.push(`      ${paint.dim('source')} ${describeProvenance(r.provenance)}`)
+        for (const id of r.decisions) {
+          const decision = catalog.decisions.find((d) => d.id === id)
+          if (decision) lines.push(`      ${paint.dim(id)} ${decision.decision}`)
+        }
+      }
+      if (explanation.planRules) {
+        lines.push(
+          explanation.planRules.length === 0
+            ? `  ${paint.yellow('not in your plan')}: no rule of the profile allows this host`
+            : `  in your plan: ${explanation.planRules.map((rule) => `${rule.id} (${rule.protocol} ${rule.ports.join(',')})`).join('; ')}`,
+        )
+      }
+      return lines.join('\n')
+    }
+  }
+}
+
+export type ExplainCommandOptions = {
+  query: string
+  profile?: string | undefined
+  json?: boolean | undefined
+}
+
+/** `aml-egress explain`: exit 0 when found, 1 (with a did-you-mean) when not. */
+export async function runExplain(
+  options: ExplainCommandOptions,
+  context: { io: Io },
+): Promise<number> {
+  const { io } = context
+  const loaded = options.profile ? await loadProfile({ path: options.profile, io }) : undefined
+  const explanation = explainQuery({
+    query: options.query,
+    profile: loaded?.profile,
+    plan: loaded?.plan,
+  })
+  if (!explanation) {
+    const suggestion = suggest(options.query, explainCandidates())
+    if (options.json)
+      io.stdout(
+        `${JSON.stringify({ kind: 'unknown', query: options.query, suggestion: suggestion ?? null }, null, 2)}\n`,
+      )
+    io.stderr(
+      `nothing in the catalog matches '${options.query}'${suggestion ? `; did you mean '${suggestion}'?` : ''}\n  explain takes a host name, a service tag, a requirement id (basic-out-06), a decision (D05) or a diagnostic code\n`,
+    )
+    return 1
+  }
+  io.stdout(
+    options.json
+      ? `${JSON.stringify({ query: options.query, ...explanation }, null, 2)}\n`
+      : `${renderExplanation(explanation, io)}\n`,
+  )
+  return 0
+}
+
+export const explainCommand = defineCliCommand({
+  meta: {
+    name: 'explain',
+    description:
+      'Explain a host, service tag, requirement id, decision or diagnostic code, with its doc source',
+  },
+  args: {
+    query: {
+      type: 'positional',
+      description: 'pypi.org, Storage.WestEurope, basic-out-06, D05 or AML_EGRESS_OVER_BROAD_RULE',
+      required: true,
+    },
+    profile: {
+      type: 'string',
+      alias: 'p',
+      description: 'Fill placeholders from this profile and show the plan rules that match',
+      valueHint: 'file',
+    },
+    json: { type: 'boolean', description: 'Machine-readable output' },
+  },
+  examples: [
+    'aml-egress explain pypi.org',
+    'aml-egress explain mystorage.blob.core.windows.net --profile aml-egress.yaml',
+    'aml-egress explain Storage.WestEurope',
+    'aml-egress explain basic-out-06',
+    'aml-egress explain AML_EGRESS_OVER_BROAD_RULE',
+  ],
+  run: ({ args, io }) =>
+    runExplain({ query: args.query, profile: args.profile, json: args.json === true }, { io }),
+})

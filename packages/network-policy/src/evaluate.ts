@@ -1,0 +1,459 @@
+import {
+  canonicalHost,
+  cidrContains,
+  cidrRange,
+  describeFlow,
+  type Flow,
+  isIpv4Cidr,
+  type Verdict,
+} from '@aml-egress/core'
+import type {
+  EffectivePolicy,
+  NetworkPolicyConfig,
+  PolicyPeer,
+  PolicyRule,
+  PortMatch,
+  Tri,
+} from './model'
+import { allOf, anyOf, ciliumLookup, matchSelector, namespaceLookup, podLookup } from './selectors'
+
+/*
+ * Kubernetes semantics (cyclonus-style): a pod selected by any policy for a direction is isolated
+ * for it, and then only the union of those policies' rules lets traffic through. A pod-to-pod flow
+ * needs the source's egress AND the destination's ingress; external destinations only egress.
+ * CiliumNetworkPolicies join the same union. Every step is three-valued: what a flow does not
+ * tell us (namespace labels other than the name, host addresses, named ports, L7 rules) stays
+ * unknown and never becomes 'allowed'.
+ */
+
+type Pod = { namespace: string; labels: Record<string, string> }
+
+/** The far end of a flow, as a policy rule sees it. */
+type Target =
+  | { kind: 'pod'; pod: Pod }
+  | { kind: 'apiServer'; address?: string | undefined }
+  | { kind: 'host'; host: string; serviceTags: string[] }
+  | { kind: 'address'; address: string }
+  | { kind: 'serviceTag'; tag: string }
+
+type Side = 'egress' | 'ingress'
+
+function selects(policy: EffectivePolicy, pod: Pod): Tri {
+  if (policy.namespace !== undefined && policy.namespace !== pod.namespace) return 'no'
+  return matchSelector({
+    selector: policy.subject,
+    lookup: policy.cilium ? ciliumLookup(pod) : podLookup(pod.labels),
+  })
+}
+
+function podPeerMatches(
+  policy: EffectivePolicy,
+  peer: PolicyPeer & { kind: 'pods' },
+  pod: Pod,
+): Tri {
+  const { namespaces } = peer
+  const namespace: Tri =
+    namespaces.kind === 'any'
+      ? 'yes'
+      : namespaces.kind === 'same'
+        ? policy.namespace === undefined || policy.namespace === pod.namespace
+          ? 'yes'
+          : 'no'
+        : matchSelector({
+            selector: namespaces.selector,
+            lookup: namespaceLookup(pod.namespace),
+          })
+  const pods = matchSelector({
+    selector: peer.pods,
+    lookup: peer.cilium ? ciliumLookup(pod) : podLookup(pod.labels),
+  })
+  return allOf([namespace, pods])
+}
+
+function prefixLength(cidr: string): number {
+  return Number(cidr.split('/')[1] ?? 32)
+}
+
+function inBlock(peer: { cidr: string; except: string[] }, address: string): Tri {
+  if (!isIpv4Cidr(peer.cidr) || !isIpv4Cidr(address)) return 'unknown'
+  return cidrContains(peer.cidr, address) && !peer.except.some((e) => cidrContains(e, address))
+    ? 'yes'
+    : 'no'
+}
+
+function overlaps(a: string, b: string): boolean {
+  const x = cidrRange(a)
+  const y = cidrRange(b)
+  return x.first <= y.last && y.first <= x.last
+}
+
+/** Cilium 1.18 matchPattern: `*` is any run of DNS characters inside one label. */
+function ciliumPatternMatches(pattern: string, host: string): Tri {
+  const name = `${canonicalHost(host)}.`
+  const wanted = canonicalHost(pattern.trim())
+  if (wanted === '*') return 'yes'
+  const toRegExp = (text: string): RegExp =>
+    new RegExp(`^${text.replace(/\./g, '[.]').replace(/\*/g, '[-a-z0-9_]*')}[.]$`)
+  if (toRegExp(wanted).test(name)) return 'yes'
+  // Cilium 1.19 reads a leading `**.` as one or more labels; 1.18 as one label.
+  if (wanted.startsWith('**.') && name.endsWith(`.${wanted.slice(3)}.`)) return 'unknown'
+  return 'no'
+}
+
+function fqdnMatches(peer: PolicyPeer & { kind: 'fqdn' }, host: string): Tri {
+  if (peer.matchName !== undefined)
+    return canonicalHost(peer.matchName) === canonicalHost(host) ? 'yes' : 'no'
+  if (peer.matchPattern !== undefined) return ciliumPatternMatches(peer.matchPattern, host)
+  return 'unknown'
+}
+
+const EXTERNAL_ENTITIES = new Set(['world', 'world-ipv4'])
+
+function entityMatches(entity: string, target: Target): Tri {
+  if (entity === 'all') return 'yes'
+  if (target.kind === 'pod') return entity === 'cluster' ? 'yes' : 'no'
+  if (target.kind === 'apiServer') {
+    if (entity === 'kube-apiserver') return 'yes'
+    // An API server outside the cluster may also carry the world identity; a host-network one
+    // the host or remote-node identity.
+    return ['world', 'world-ipv4', 'cluster', 'host', 'remote-node'].includes(entity)
+      ? 'unknown'
+      : 'no'
+  }
+  if (EXTERNAL_ENTITIES.has(entity)) return 'yes'
+  // An address may belong to a node or the API server; a public host name does not.
+  return target.kind === 'address' &&
+    ['cluster', 'host', 'remote-node', 'kube-apiserver'].includes(entity)
+    ? 'unknown'
+    : 'no'
+}
+
+function peerMatches(policy: EffectivePolicy, peer: PolicyPeer, target: Target): Tri {
+  switch (peer.kind) {
+    case 'pods':
+      return target.kind === 'pod' ? podPeerMatches(policy, peer, target.pod) : 'no'
+    case 'cidr':
+      if (target.kind === 'address') return inBlock(peer, target.address)
+      if (target.kind === 'apiServer')
+        return target.address === undefined ? 'unknown' : inBlock(peer, target.address)
+      // Pod addresses in ipBlocks are implementation-defined; only a /0 could plausibly hold one.
+      if (target.kind === 'pod') return prefixLength(peer.cidr) === 0 ? 'unknown' : 'no'
+      // Hosts and tags are resolved against all CIDR peers of the rule together: see tagCoverage.
+      return 'no'
+    case 'fqdn':
+      if (target.kind === 'host') return fqdnMatches(peer, target.host)
+      // An address may be one Cilium learned from a DNS answer for this name.
+      return target.kind === 'address' ? 'unknown' : 'no'
+    case 'entity':
+      return entityMatches(peer.entity, target)
+    case 'unsupported':
+      return 'unknown'
+  }
+}
+
+/** Tags whose ranges include private or link-local space. */
+const PRIVATE_TAGS = new Set(['virtualnetwork', 'azureloadbalancer', 'gatewaymanager'])
+const PRIVATE_BLOCKS = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '169.254.0.0/16',
+  '127.0.0.0/8',
+]
+
+function isPrivate(cidr: string): boolean {
+  return isIpv4Cidr(cidr) && PRIVATE_BLOCKS.some((block) => cidrContains(block, cidr))
+}
+
+/**
+ * A host (or tag) against a rule's CIDR peers. The host lies somewhere in each of its service
+ * tags: allowed if one tag lies wholly inside the blocks, denied if one tag misses every block.
+ */
+function tagCoverage({
+  config,
+  peers,
+  target,
+}: {
+  config: NetworkPolicyConfig
+  peers: (PolicyPeer & { kind: 'cidr' })[]
+  target: Target & { kind: 'host' | 'serviceTag' }
+}): Tri {
+  if (peers.length === 0) return 'no'
+  if (peers.some((peer) => prefixLength(peer.cidr) === 0 && peer.except.length === 0)) return 'yes'
+  const tags = target.kind === 'host' ? target.serviceTags : [target.tag]
+  // A name carries no address and the reader does no DNS: a host without service tags is taken
+  // to be outside every ipBlock narrower than 0.0.0.0/0 (the verdict reason says so).
+  if (tags.length === 0) return 'no'
+  const known = tags
+    .map((tag) => config.serviceTags?.[tag.toLowerCase()])
+    .filter((ranges): ranges is string[] => ranges !== undefined && ranges.length > 0)
+  if (known.length === 0)
+    // Without the tags file: public Azure tags never overlap private address space.
+    return tags.every((tag) => !PRIVATE_TAGS.has(tag.toLowerCase())) &&
+      peers.every((peer) => isPrivate(peer.cidr))
+      ? 'no'
+      : 'unknown'
+  const covered = (range: string): boolean =>
+    peers.some(
+      (peer) =>
+        cidrContains(peer.cidr, range) && !peer.except.some((except) => overlaps(except, range)),
+    )
+  if (known.some((ranges) => ranges.every(covered))) return 'yes'
+  if (known.some((ranges) => !ranges.some((range) => peers.some((p) => overlaps(p.cidr, range)))))
+    return 'no'
+  return 'unknown'
+}
+
+function portMatches(ports: PortMatch[] | 'all', flow: Flow): Tri {
+  if (ports === 'all') return 'yes'
+  return anyOf(
+    ports.map((match): Tri => {
+      if (match.protocol !== 'ANY' && match.protocol !== flow.protocol) return 'no'
+      if (match.namedPort !== undefined) return 'unknown'
+      if (match.port !== undefined) {
+        const last = match.endPort ?? match.port
+        if (flow.port < match.port || flow.port > last) return 'no'
+      }
+      if (match.l7 === undefined) return 'yes'
+      // L7 rules filter requests, which an L4 flow does not describe; "any DNS name" is L4-like.
+      return match.l7.kind === 'dns' && match.l7.allowsAllNames ? 'yes' : 'unknown'
+    }),
+  )
+}
+
+function ruleMatches({
+  config,
+  policy,
+  rule,
+  target,
+  flow,
+}: {
+  config: NetworkPolicyConfig
+  policy: EffectivePolicy
+  rule: PolicyRule
+  target: Target
+  flow: Flow
+}): Tri {
+  const ports = portMatches(rule.ports, flow)
+  if (ports === 'no' || rule.peers === 'all') return ports
+  const results = rule.peers.map((peer) => peerMatches(policy, peer, target))
+  if (target.kind === 'host' || target.kind === 'serviceTag') {
+    const cidrs = rule.peers.filter((peer) => peer.kind === 'cidr')
+    if (cidrs.length > 0) results.push(tagCoverage({ config, peers: cidrs, target }))
+  }
+  return allOf([ports, anyOf(results)])
+}
+
+function hasDnsProxy(policies: readonly EffectivePolicy[]): boolean {
+  return policies.some((policy) =>
+    (policy.egress ?? []).some(
+      (rule) =>
+        rule.ports !== 'all' &&
+        rule.ports.some(
+          (port) =>
+            port.l7?.kind === 'dns' &&
+            (port.port === undefined || (port.port <= 53 && 53 <= (port.endPort ?? port.port))),
+        ),
+    ),
+  )
+}
+
+/** toFQDNs learn addresses from DNS answers: a host allowed only by name needs the DNS proxy. */
+function allowedOnlyByName(peers: readonly PolicyPeer[], host: string): boolean {
+  return (
+    peers.some((peer) => peer.kind === 'fqdn' && fqdnMatches(peer, host) === 'yes') &&
+    !peers.some((peer) => peer.kind === 'cidr' || peer.kind === 'entity')
+  )
+}
+
+type SideResult = { result: Tri; reason: string; policy?: EffectivePolicy; line?: number }
+
+function sideVerdict({
+  config,
+  side,
+  pod,
+  target,
+  flow,
+}: {
+  config: NetworkPolicyConfig
+  side: Side
+  pod: Pod
+  target: Target
+  flow: Flow
+}): SideResult {
+  const where = `${side === 'egress' ? 'source' : 'destination'} pod in ${pod.namespace}`
+  const relevant = config.policies
+    .map((policy) => ({ policy, selected: selects(policy, pod) }))
+    .filter(
+      ({ policy, selected }) =>
+        selected !== 'no' && (policy[side] !== undefined || policy.opaque?.[side] !== undefined),
+    )
+  const opaque = relevant.find(
+    ({ policy, selected }) => selected === 'yes' && policy.opaque?.[side],
+  )
+  if (opaque)
+    return {
+      result: 'unknown',
+      reason: `${opaque.policy.kind} ${opaque.policy.name} selects the ${where} but cannot be evaluated: ${opaque.policy.opaque?.[side]}.`,
+      policy: opaque.policy,
+    }
+  const selectedPolicies = relevant
+    .filter(({ selected }) => selected === 'yes')
+    .map((r) => r.policy)
+  let unknown: SideResult | undefined
+  for (const { policy, selected } of relevant) {
+    for (const rule of policy[side] ?? []) {
+      let result = ruleMatches({ config, policy, rule, target, flow })
+      const fqdnOnly =
+        result === 'yes' &&
+        rule.peers !== 'all' &&
+        target.kind === 'host' &&
+        allowedOnlyByName(rule.peers, target.host)
+      if (fqdnOnly && !hasDnsProxy(selectedPolicies)) {
+        unknown ??= {
+          result: 'unknown',
+          reason: `${policy.name} allows the host by name, but no policy sends the pod's DNS through Cilium's DNS proxy, so Cilium may never learn its addresses.`,
+          policy,
+          ...(rule.line !== undefined ? { line: rule.line } : {}),
+        }
+        continue
+      }
+      if (result === 'yes' && selected === 'unknown') result = 'unknown'
+      if (result === 'yes')
+        return {
+          result: 'yes',
+          reason: `${policy.kind} ${policy.namespace ?? '(cluster)'}/${policy.name} allows it for the ${where}.`,
+          policy,
+          ...(rule.line !== undefined ? { line: rule.line } : {}),
+        }
+      if (result === 'unknown')
+        unknown ??= {
+          result: 'unknown',
+          reason: `${policy.kind} ${policy.name} may allow it, but part of its rule cannot be decided for this flow (selector on unknown labels, named port, L7 rule, or a host against ipBlocks without its service-tag ranges).`,
+          policy,
+          ...(rule.line !== undefined ? { line: rule.line } : {}),
+        }
+    }
+  }
+  if (selectedPolicies.length === 0)
+    return relevant.length > 0
+      ? {
+          result: 'unknown',
+          reason: `A policy may select the ${where} (selector on unknown labels).`,
+        }
+      : { result: 'yes', reason: `No policy isolates the ${where} for ${side}.` }
+  if (unknown) return unknown
+  return {
+    result: 'no',
+    reason: `The ${where} is isolated for ${side} by ${selectedPolicies
+      .map((policy) => policy.name)
+      .sort()
+      .join(', ')}, and no rule allows this flow.`,
+  }
+}
+
+function targetOf(flow: Flow): Target | undefined {
+  const { destination } = flow
+  switch (destination.kind) {
+    case 'pod':
+      return { kind: 'pod', pod: { namespace: destination.namespace, labels: destination.labels } }
+    case 'apiServer':
+      return { kind: 'apiServer', address: destination.address }
+    case 'host':
+      return { kind: 'host', host: destination.host, serviceTags: destination.serviceTags ?? [] }
+    case 'address':
+      return { kind: 'address', address: destination.address }
+    case 'serviceTag':
+      return { kind: 'serviceTag', tag: destination.tag }
+  }
+}
+
+function sourcePod(config: NetworkPolicyConfig, flow: Flow): Pod | undefined {
+  const { source } = flow
+  // The compute subnets of outbound rules are the pods of the Azure ML namespace, as rendered.
+  if (source.kind === 'address') return { namespace: config.sourceNamespace, labels: {} }
+  if (source.kind === 'pod') return { namespace: source.namespace, labels: source.labels }
+  return undefined
+}
+
+function decided(side: SideResult, file?: string): Verdict['decidedBy'] {
+  if (!side.policy) return undefined
+  const line = side.line ?? side.policy.line
+  return {
+    rule: `${side.policy.namespace ?? '(cluster)'}/${side.policy.name}`,
+    ...(file ? { file } : {}),
+    ...(line !== undefined ? { line } : {}),
+  }
+}
+
+function verdictOf(verdict: Verdict['verdict'], side: SideResult, reason: string): Verdict {
+  const decidedBy = decided(side, side.policy?.file)
+  return { verdict, ...(decidedBy ? { decidedBy } : {}), reason }
+}
+
+/**
+ * Does this set of policies allow the flow, with Kubernetes (and Cilium) semantics?
+ * @example evaluateFlow({ config, flow }).verdict // 'allowed' | 'denied' | 'unknown'
+ */
+export function evaluateFlow({
+  config,
+  flow,
+}: {
+  config: NetworkPolicyConfig
+  flow: Flow
+}): Verdict {
+  const opaque = config.opaque[0]
+  if (opaque)
+    return {
+      verdict: 'unknown',
+      decidedBy: {
+        rule: opaque.what,
+        file: opaque.file,
+        ...(opaque.line ? { line: opaque.line } : {}),
+      },
+      reason: `${opaque.what} is not modelled and can allow or deny any flow.`,
+    }
+  if (flow.direction === 'inbound')
+    return {
+      verdict: 'unknown',
+      reason: `Pod policies do not decide traffic from outside into the compute subnets (${describeFlow(flow)}).`,
+    }
+  const pod = sourcePod(config, flow)
+  const target = targetOf(flow)
+  if (
+    flow.source.kind === 'address' &&
+    config.sourceAddresses !== undefined &&
+    !config.sourceAddresses.some((cidr) =>
+      cidrContains(cidr, flow.source.kind === 'address' ? flow.source.address : ''),
+    )
+  )
+    return {
+      verdict: 'denied',
+      reason: `${flow.source.address} is outside the compute subnets (${config.sourceAddresses.join(', ')}) that the pods of ${config.sourceNamespace} stand for; these policies allow nothing from it.`,
+    }
+  if (!pod || !target)
+    return { verdict: 'unknown', reason: `The source of ${describeFlow(flow)} is not a pod.` }
+  const egress = sideVerdict({ config, side: 'egress', pod, target, flow })
+  if (target.kind !== 'pod') {
+    if (egress.result === 'yes') return verdictOf('allowed', egress, egress.reason)
+    return verdictOf(egress.result === 'no' ? 'denied' : 'unknown', egress, egress.reason)
+  }
+  const ingress = sideVerdict({
+    config,
+    side: 'ingress',
+    pod: target.pod,
+    target: { kind: 'pod', pod },
+    flow,
+  })
+  if (egress.result === 'no') return verdictOf('denied', egress, egress.reason)
+  if (ingress.result === 'no') return verdictOf('denied', ingress, ingress.reason)
+  if (egress.result === 'yes' && ingress.result === 'yes')
+    return verdictOf(
+      'allowed',
+      egress.policy ? egress : ingress,
+      `${egress.reason} ${ingress.reason}`,
+    )
+  const open = egress.result === 'unknown' ? egress : ingress
+  return verdictOf('unknown', open, open.reason)
+}

@@ -1,0 +1,337 @@
+import { parseProfile, resolvePlan } from '@aml-egress/core'
+import { describe, expect, it } from 'vitest'
+import { planOf, planRule, SUBNET, serviceTags } from '../test/plan'
+import { documentsOf, schemaProblems } from '../test/validators'
+import { renderCiliumPolicies, renderNetworkPolicies } from './render'
+
+const feToModels = planRule({
+  id: 'fe-to-models',
+  direction: 'inCluster',
+  source: { kind: 'pods', namespaces: ['azureml'], podLabels: { app: 'azureml-fe' } },
+  destination: { kind: 'pods', namespaces: ['models'], podLabels: {} },
+  ports: [{ from: 5001, to: 5001 }],
+})
+const toDns = planRule({
+  id: 'to-dns',
+  direction: 'inCluster',
+  protocol: 'ANY',
+  source: { kind: 'pods', namespaces: ['azureml'], podLabels: {} },
+  destination: { kind: 'pods', namespaces: ['kube-system'], podLabels: { 'k8s-app': 'kube-dns' } },
+  ports: [{ from: 53, to: 53 }],
+})
+const toApiServer = (addresses: string[]) =>
+  planRule({
+    id: 'to-api',
+    direction: 'inCluster',
+    source: { kind: 'pods', namespaces: ['azureml'], podLabels: {} },
+    destination: { kind: 'apiServer', addresses },
+  })
+const toBlob = planRule({
+  id: 'to-blob',
+  direction: 'outbound',
+  source: SUBNET,
+  destination: { kind: 'fqdn', fqdn: '*.blob.core.windows.net' },
+  ports: [{ from: 443, to: 443 }],
+  serviceTagFallbacks: ['Storage.WestEurope'],
+})
+
+type Doc = {
+  kind: string
+  metadata: { name: string; namespace: string }
+  spec: Record<string, unknown>
+}
+
+function docs(files: { path: string; contents: string }[]): Doc[] {
+  return documentsOf(files) as unknown as Doc[]
+}
+
+describe('format: network-policy', () => {
+  it('returns egress in the source namespace and ingress in the destination namespace for a pod rule', () => {
+    // GIVEN azureml-fe must reach the model pods on 5001
+    const plan = planOf([feToModels])
+    // WHEN rendered
+    const result = renderNetworkPolicies({ plan })
+    // THEN both sides allow it, the peer ANDs namespace and pod selectors in one element
+    expect(
+      docs(result.files).map((d) => [d.metadata.namespace, d.metadata.name, d.spec]),
+    ).toStrictEqual([
+      [
+        'azureml',
+        'aml-egress-from-app-azureml-fe',
+        {
+          podSelector: { matchLabels: { app: 'azureml-fe' } },
+          policyTypes: ['Egress'],
+          egress: [
+            {
+              to: [
+                { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'models' } } },
+              ],
+              ports: [{ protocol: 'TCP', port: 5001 }],
+            },
+          ],
+        },
+      ],
+      [
+        'models',
+        'aml-egress-to-all-pods',
+        {
+          podSelector: {},
+          policyTypes: ['Ingress'],
+          ingress: [
+            {
+              from: [
+                {
+                  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'azureml' } },
+                  podSelector: { matchLabels: { app: 'azureml-fe' } },
+                },
+              ],
+              ports: [{ protocol: 'TCP', port: 5001 }],
+            },
+          ],
+        },
+      ],
+    ])
+  })
+
+  it('returns no ingress policy in kube-system when pods must reach cluster DNS', () => {
+    // GIVEN DNS to kube-dns on 53, protocol ANY
+    const result = renderNetworkPolicies({ plan: planOf([toDns]) })
+    // THEN only the egress side is written (isolating CoreDNS would break the cluster), TCP+UDP 53
+    const written = docs(result.files)
+    expect(written.map((d) => `${d.metadata.namespace}/${d.metadata.name}`)).toStrictEqual([
+      'azureml/aml-egress-from-all-pods',
+    ])
+    expect(written[0]?.spec.egress).toStrictEqual([
+      {
+        to: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          },
+        ],
+        ports: [
+          { protocol: 'TCP', port: 53 },
+          { protocol: 'UDP', port: 53 },
+        ],
+      },
+    ])
+  })
+
+  it('returns an unresolved-address diagnostic and no rule when the API server address is unknown', () => {
+    const result = renderNetworkPolicies({ plan: planOf([toApiServer([])]) })
+    expect(result.files).toStrictEqual([])
+    expect(result.diagnostics.map((d) => [d.code, d.ruleId])).toStrictEqual([
+      ['AML_EGRESS_UNRESOLVED_ADDRESS', 'to-api'],
+    ])
+  })
+
+  it('returns an ipBlock per API server address when the profile gives them', () => {
+    const result = renderNetworkPolicies({ plan: planOf([toApiServer(['10.20.0.4/32'])]) })
+    expect(docs(result.files)[0]?.spec.egress).toStrictEqual([
+      { to: [{ ipBlock: { cidr: '10.20.0.4/32' } }], ports: [{ protocol: 'TCP' }] },
+    ])
+  })
+
+  it('returns an unsupported-feature diagnostic and a deny-all egress policy for a host without a service-tags file', () => {
+    const result = renderNetworkPolicies({ plan: planOf([toBlob]) })
+    // The source pods stay isolated: what cannot be expressed is denied, never opened.
+    expect(docs(result.files).map((d) => d.spec)).toStrictEqual([
+      { podSelector: {}, policyTypes: ['Egress'] },
+    ])
+    expect(result.diagnostics.map((d) => [d.code, d.ruleId])).toStrictEqual([
+      ['AML_EGRESS_UNSUPPORTED_FEATURE', 'to-blob'],
+    ])
+  })
+
+  it('returns the fallback tag as IPv4 ipBlocks with a diagnostic when a service-tags file is given', () => {
+    const result = renderNetworkPolicies({ plan: planOf([toBlob]), options: { serviceTags } })
+    const written = docs(result.files)
+    // Outbound rules start from every pod of the AML namespace (default azureml).
+    expect(written.map((d) => `${d.metadata.namespace}/${d.metadata.name}`)).toStrictEqual([
+      'azureml/aml-egress-from-all-pods',
+    ])
+    expect(written[0]?.spec.egress).toStrictEqual([
+      {
+        to: [{ ipBlock: { cidr: '20.60.0.0/16' } }, { ipBlock: { cidr: '52.239.140.0/22' } }],
+        ports: [{ protocol: 'TCP', port: 443 }],
+      },
+    ])
+    expect(result.diagnostics.map((d) => d.code)).toStrictEqual(['AML_EGRESS_SERVICE_TAG_FALLBACK'])
+    expect(result.files[0]?.contents).toContain('changeNumber 101')
+  })
+
+  it('returns the narrowest documented tag when a host has several fallbacks', () => {
+    const acr = planRule({
+      id: 'to-acr',
+      direction: 'outbound',
+      source: SUBNET,
+      destination: { kind: 'fqdn', fqdn: 'contosoacr.azurecr.io' },
+      ports: [{ from: 443, to: 443 }],
+      serviceTagFallbacks: ['AzureContainerRegistry', 'AzureContainerRegistry.WestEurope'],
+    })
+    const result = renderNetworkPolicies({ plan: planOf([acr]), options: { serviceTags } })
+    expect(docs(result.files)[0]?.spec.egress).toStrictEqual([
+      { to: [{ ipBlock: { cidr: '51.124.64.0/19' } }], ports: [{ protocol: 'TCP', port: 443 }] },
+    ])
+  })
+
+  it('returns a not-egress diagnostic for an inbound rule', () => {
+    const inbound = planRule({
+      id: 'inbound-44224',
+      direction: 'inbound',
+      source: { kind: 'serviceTag', tag: 'AzureMachineLearning' },
+      destination: SUBNET,
+      ports: [{ from: 44224, to: 44224 }],
+    })
+    const result = renderNetworkPolicies({ plan: planOf([inbound]) })
+    expect(result.diagnostics.map((d) => [d.code, d.ruleId])).toStrictEqual([
+      ['AML_EGRESS_NOT_EGRESS', 'inbound-44224'],
+    ])
+  })
+
+  it('returns integer ports and endPort for a range', () => {
+    const range = planRule({
+      ...feToModels,
+      id: 'range',
+      ports: [
+        { from: 8000, to: 8001 },
+        { from: 9001, to: 9001 },
+      ],
+    })
+    const result = renderNetworkPolicies({ plan: planOf([range]) })
+    expect(result.files[0]?.contents).toContain('port: 8000\n          endPort: 8001')
+    expect(result.files[0]?.contents).not.toMatch(/port: "/)
+  })
+
+  it('returns a default-deny policy for the AML namespace only when asked', () => {
+    const plan = planOf([toApiServer(['10.20.0.4/32'])])
+    const names = (defaultDeny: boolean) =>
+      docs(renderNetworkPolicies({ plan, options: { defaultDeny } }).files).map(
+        (d) => d.metadata.name,
+      )
+    expect(names(false)).toStrictEqual(['aml-egress-from-all-pods'])
+    expect(names(true)).toStrictEqual(['aml-egress-default-deny', 'aml-egress-from-all-pods'])
+    const deny = docs(renderNetworkPolicies({ plan, options: { defaultDeny: true } }).files)[0]
+    expect(deny?.spec).toStrictEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] })
+  })
+
+  it('returns an invalid-input diagnostic instead of writing a label Kubernetes would reject', () => {
+    const bad = planRule({
+      ...feToModels,
+      id: 'bad\nid: injected',
+      source: { kind: 'pods', namespaces: ['azureml'], podLabels: { 'app\nkind': 'x: y' } },
+    })
+    const result = renderNetworkPolicies({ plan: planOf([bad, toApiServer(['10.20.0.4/32'])]) })
+    expect(result.diagnostics.map((d) => [d.code, d.severity])).toStrictEqual([
+      ['AML_EGRESS_INVALID_INPUT', 'error'],
+    ])
+    expect(result.files[0]?.contents).not.toContain('injected')
+  })
+
+  it('returns one-line comments when a rule id holds a line break', () => {
+    const odd = planRule({ ...toApiServer(['10.20.0.4/32']), id: 'a\nkind: Secret' })
+    const contents = renderNetworkPolicies({ plan: planOf([odd]) }).files[0]?.contents ?? ''
+    expect(contents).toContain('# a kind: Secret')
+    expect(contents).not.toMatch(/^kind: Secret/m)
+  })
+})
+
+describe('format: cilium', () => {
+  it('returns toFQDNs with matchName for a host and one pattern per label depth for a wildcard', () => {
+    const exact = planRule({
+      ...toBlob,
+      id: 'exact',
+      destination: { kind: 'fqdn', fqdn: 'ml.azure.com' },
+    })
+    const result = renderCiliumPolicies({ plan: planOf([exact, toBlob]) })
+    const [policy] = docs(result.files).filter((d) => d.kind === 'CiliumNetworkPolicy')
+    const egress = policy?.spec.egress as Record<string, unknown>[]
+    expect(egress.map((rule) => rule.toFQDNs)).toStrictEqual([
+      undefined,
+      [{ matchName: 'ml.azure.com' }],
+      [{ matchPattern: '*.blob.core.windows.net' }, { matchPattern: '*.*.blob.core.windows.net' }],
+    ])
+    // The first rule sends DNS through Cilium's proxy, which toFQDNs needs.
+    expect(egress[0]).toStrictEqual({
+      toEndpoints: [
+        {
+          matchLabels: {
+            'k8s:io.kubernetes.pod.namespace': 'kube-system',
+            'k8s:k8s-app': 'kube-dns',
+          },
+        },
+      ],
+      toPorts: [
+        {
+          ports: [
+            { port: '53', protocol: 'UDP' },
+            { port: '53', protocol: 'TCP' },
+          ],
+          rules: { dns: [{ matchPattern: '*' }] },
+        },
+      ],
+    })
+    expect(result.diagnostics.map((d) => [d.code, d.ruleId])).toStrictEqual([
+      ['AML_EGRESS_LOSSY_TRANSLATION', 'to-blob'],
+    ])
+  })
+
+  it('returns the kube-apiserver entity when the API server address is unknown', () => {
+    const result = renderCiliumPolicies({ plan: planOf([toApiServer([])]) })
+    const [policy] = docs(result.files)
+    expect(policy?.spec.egress).toStrictEqual([
+      { toEntities: ['kube-apiserver'], toPorts: [{ ports: [{ port: '0', protocol: 'TCP' }] }] },
+    ])
+    expect(result.diagnostics).toStrictEqual([])
+  })
+
+  it('returns a single pattern when the wildcard depth is 1', () => {
+    const result = renderCiliumPolicies({ plan: planOf([toBlob]), options: { wildcardDepth: 1 } })
+    expect(result.files[0]?.contents).not.toContain('*.*.')
+  })
+})
+
+describe('format: network-policy and cilium output validity', () => {
+  const plan = resolvePlan(
+    parseProfile({
+      workspaces: [
+        {
+          id: '6f1c2b9e-4a7d-4c1e-9b2a-3d5e7f8a9b0c',
+          region: 'westeurope',
+          storageAccounts: ['contosomlsa'],
+          containerRegistries: ['contosoacr'],
+        },
+      ],
+      compute: ['kubernetes'],
+      workloads: ['training', 'inference'],
+      features: { publicIpCompute: true },
+      kubernetes: { modelNamespaces: ['models', 'scoring'], apiServerAddresses: ['10.20.0.4/32'] },
+      sourceAddresses: ['10.10.0.0/24'],
+    }),
+  )
+  const renderings = {
+    'network-policy': renderNetworkPolicies({ plan, options: { serviceTags, defaultDeny: true } }),
+    cilium: renderCiliumPolicies({ plan, options: { serviceTags, defaultDeny: true } }),
+  }
+
+  for (const [name, result] of Object.entries(renderings)) {
+    it(`returns documents that pass the strict schema, kubernetes-models and the Cilium CRD (${name})`, () => {
+      const written = documentsOf(result.files)
+      expect(written.length).toBeGreaterThan(3)
+      expect(written.flatMap(schemaProblems)).toStrictEqual([])
+    })
+
+    it(`returns byte-identical output for the same plan (${name})`, () => {
+      const again =
+        name === 'cilium'
+          ? renderCiliumPolicies({ plan, options: { serviceTags, defaultDeny: true } })
+          : renderNetworkPolicies({ plan, options: { serviceTags, defaultDeny: true } })
+      expect(again).toStrictEqual(result)
+    })
+
+    it(`returns no error diagnostics and never allows 0.0.0.0/0 (${name})`, () => {
+      expect(result.diagnostics.filter((d) => d.severity === 'error')).toStrictEqual([])
+      expect(result.files.map((f) => f.contents).join('')).not.toContain('0.0.0.0/0')
+    })
+  }
+})

@@ -1,0 +1,66 @@
+import { canonicalCidr, isIpv4Cidr } from '@aml-egress/core'
+import type { ServiceTagsFile } from './model'
+
+/** True for a value with the shape of Azure's `ServiceTags_Public.json`. */
+export function isServiceTagsFile(value: unknown): value is ServiceTagsFile {
+  if (typeof value !== 'object' || value === null) return false
+  const values = (value as { values?: unknown }).values
+  return (
+    Array.isArray(values) &&
+    values.every((entry: unknown) => {
+      if (typeof entry !== 'object' || entry === null) return false
+      const { name, properties } = entry as { name?: unknown; properties?: unknown }
+      if (typeof name !== 'string' || typeof properties !== 'object' || properties === null)
+        return false
+      const prefixes = (properties as { addressPrefixes?: unknown }).addressPrefixes
+      return Array.isArray(prefixes) && prefixes.every((prefix) => typeof prefix === 'string')
+    })
+  )
+}
+
+/** One tag's prefixes: IPv4 (canonical, sorted, deduplicated) and how many IPv6 were left out. */
+export type TagPrefixes = { ipv4: string[]; ipv6Omitted: number }
+
+/**
+ * Looks a tag up (case-insensitive, as Azure treats tag names).
+ * @example lookupServiceTag({ file, tag: 'Storage.WestEurope' }) // { ipv4: ['20.38.108.0/24', …], ipv6Omitted: 2 }
+ */
+export function lookupServiceTag({
+  file,
+  tag,
+}: {
+  file: ServiceTagsFile
+  tag: string
+}): TagPrefixes | undefined {
+  const entry = file.values.find((value) => value.name.toLowerCase() === tag.toLowerCase())
+  if (!entry) return undefined
+  const ipv4 = entry.properties.addressPrefixes.filter(
+    (prefix) => prefix.includes('/') && isIpv4Cidr(prefix),
+  )
+  return {
+    ipv4: [...new Set(ipv4.map(canonicalCidr))].sort(compareCidrs),
+    ipv6Omitted: entry.properties.addressPrefixes.filter((prefix) => prefix.includes(':')).length,
+  }
+}
+
+/** Service tag name (lower case) → IPv4 prefixes, for the evaluator. */
+export function indexServiceTags(file: ServiceTagsFile): Record<string, string[]> {
+  const index: Record<string, string[]> = {}
+  for (const value of file.values) {
+    const prefixes = lookupServiceTag({ file, tag: value.name })
+    if (prefixes) index[value.name.toLowerCase()] = prefixes.ipv4
+  }
+  return index
+}
+
+/** Numeric order of CIDRs (address, then prefix length), so output is stable and readable. */
+export function compareCidrs(a: string, b: string): number {
+  const key = (cidr: string): [number, number] => {
+    const [address = '', bits = '32'] = cidr.split('/')
+    const value = address.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0)
+    return [value, Number(bits)]
+  }
+  const [av, ab] = key(a)
+  const [bv, bb] = key(b)
+  return av - bv || ab - bb
+}

@@ -1,0 +1,155 @@
+/**
+ * Squid `dstdomain` lists. Squid 5 refuses a list where a subdomain comes before its dotted parent
+ * or where `x` and `.x` both appear, so lists are collapsed and sorted; and a lookup structure that
+ * answers "does this list match host h?" in O(labels) for lists of any size.
+ */
+
+/** A plan host pattern reduced to what a dstdomain list needs. */
+export type DomainPattern = {
+  /** Host without wildcard: `blob.core.windows.net` for `*.blob.core.windows.net`. */
+  name: string
+  /** `*.name` in the plan (and `.name` in Squid). */
+  wildcard: boolean
+}
+
+/** One entry of a collapsed list, with the plan patterns it stands for. */
+export type CollapsedDomain<T extends DomainPattern> = {
+  /** The dstdomain value: `.name` for a wildcard, `name` otherwise. */
+  value: string
+  pattern: T
+  /** Every input pattern this entry covers, itself included, in sorted order. */
+  covers: T[]
+}
+
+// Joining the reversed labels with a character below every label character makes plain string
+// order equal label-by-label order, so each subtree is one contiguous run.
+const SEPARATOR = '\u0001'
+
+function sortKey(name: string): string {
+  return name.split('.').reverse().join(SEPARATOR)
+}
+
+/**
+ * Collapses patterns into a dstdomain list Squid 5 accepts without warnings: every pattern covered
+ * by a wildcard ancestor (or equal to the apex of a wildcard) is folded into it; the rest is sorted
+ * by reversed labels. O(n log n).
+ * @example collapseDomains([{ name: 'a.x.com', wildcard: false }, { name: 'x.com', wildcard: true }])
+ * // → [{ value: '.x.com', … covers: [*.x.com, a.x.com] }]
+ */
+export function collapseDomains<T extends DomainPattern>(
+  patterns: readonly T[],
+): CollapsedDomain<T>[] {
+  const keyed = patterns.map((pattern) => ({ pattern, key: sortKey(pattern.name) }))
+  // Same name: the wildcard first, so the exact apex folds into `.name`.
+  keyed.sort((a, b) =>
+    a.key < b.key
+      ? -1
+      : a.key > b.key
+        ? 1
+        : Number(b.pattern.wildcard) - Number(a.pattern.wildcard),
+  )
+  const out: CollapsedDomain<T>[] = []
+  let parent: { key: string; entry: CollapsedDomain<T> } | undefined
+  let previous: { key: string; entry: CollapsedDomain<T> } | undefined
+  for (const { pattern, key } of keyed) {
+    if (parent && (key === parent.key || key.startsWith(parent.key + SEPARATOR))) {
+      parent.entry.covers.push(pattern)
+      continue
+    }
+    if (previous && !pattern.wildcard && !previous.entry.pattern.wildcard && key === previous.key) {
+      previous.entry.covers.push(pattern)
+      continue
+    }
+    const entry: CollapsedDomain<T> = {
+      value: pattern.wildcard ? `.${pattern.name}` : pattern.name,
+      pattern,
+      covers: [pattern],
+    }
+    out.push(entry)
+    previous = { key, entry }
+    if (pattern.wildcard) parent = { key, entry }
+  }
+  return out
+}
+
+/** What Squid says when a value is added to a dstdomain list. */
+export type DomainInsertResult =
+  | { kind: 'ok' }
+  | { kind: 'warning'; message: string }
+  | { kind: 'fatal'; message: string }
+
+/**
+ * A dstdomain list as Squid matches it: `.x` matches `x` and every name under it, `x` only `x`,
+ * case-insensitively. Insertion reports what Squid 5.7 reports for overlaps (verified with
+ * `squid -k parse`): a dotted parent after its child, or `x` together with `.x`, is fatal.
+ */
+export class DomainSet {
+  private readonly exact = new Set<string>()
+  private readonly dotted = new Set<string>()
+  /** Every proper ancestor name of every entry, to find "new parent after child" in O(labels). */
+  private readonly ancestors = new Set<string>()
+
+  /** Number of distinct values. */
+  get size(): number {
+    return this.exact.size + this.dotted.size
+  }
+
+  add(raw: string): DomainInsertResult {
+    const value = raw.toLowerCase()
+    const isDotted = value.startsWith('.')
+    const name = isDotted ? value.slice(1) : value
+    let result: DomainInsertResult = { kind: 'ok' }
+    if (isDotted) {
+      if (this.dotted.has(name)) return result
+      if (this.exact.has(name) || this.ancestors.has(name))
+        result = {
+          kind: 'fatal',
+          message: `'${value}' is a parent of a name listed before it; you need to remove the subdomain`,
+        }
+      else {
+        const parent = this.dottedAncestor(name)
+        if (parent)
+          result = {
+            kind: 'warning',
+            message: `'${value}' is a subdomain of '.${parent}'; you should remove it`,
+          }
+      }
+      this.dotted.add(name)
+    } else {
+      if (this.exact.has(name)) return result
+      if (this.dotted.has(name))
+        result = { kind: 'fatal', message: `'${value}' and '.${name}' are both listed` }
+      else {
+        const parent = this.dottedAncestor(name)
+        if (parent)
+          result = {
+            kind: 'warning',
+            message: `'${value}' is a subdomain of '.${parent}'; you should remove it`,
+          }
+      }
+      this.exact.add(name)
+    }
+    for (const ancestor of properAncestors(name)) this.ancestors.add(ancestor)
+    return result
+  }
+
+  /** True when the list matches `host` (a name or an IP literal, compared as text). */
+  matches(host: string): boolean {
+    const name = host.toLowerCase().replace(/\.$/, '')
+    if (this.exact.has(name) || this.dotted.has(name)) return true
+    return this.dottedAncestor(name) !== undefined
+  }
+
+  private dottedAncestor(name: string): string | undefined {
+    for (const ancestor of properAncestors(name)) if (this.dotted.has(ancestor)) return ancestor
+    return undefined
+  }
+}
+
+function* properAncestors(name: string): Generator<string> {
+  let index = name.indexOf('.')
+  while (index !== -1) {
+    yield name.slice(index + 1)
+    index = name.indexOf('.', index + 1)
+  }
+}

@@ -1,0 +1,494 @@
+import {
+  createDiagnostic,
+  type Diagnostic,
+  type DiagnosticCode,
+  type DiagnosticSeverity,
+  type ReadResult,
+  type RenderedFile,
+} from '@aml-egress/core'
+import { DomainSet } from './domains'
+import type {
+  SquidAccessLine,
+  SquidAcl,
+  SquidConfig,
+  SquidLaterCheck,
+  SquidLocation,
+} from './model'
+
+const FORMAT = 'squid'
+/** Squid refuses deeper include nesting; it also stops include cycles. */
+const MAX_INCLUDE_DEPTH = 16
+
+/** ACL types whose values the evaluator understands. */
+export const MODELLED_ACL_TYPES = [
+  'dst',
+  'dstdom_regex',
+  'dstdomain',
+  'method',
+  'port',
+  'src',
+  'ssl::server_name',
+  'ssl::server_name_regex',
+] as const
+
+const DOMAIN_TYPES = new Set(['dstdomain', 'ssl::server_name'])
+const REGEX_TYPES = new Set([
+  'dstdom_regex',
+  'ssl::server_name_regex',
+  'url_regex',
+  'urlpath_regex',
+  'srcdom_regex',
+  'browser',
+  'referer_regex',
+])
+
+/** Directives that can refuse a request after `http_access` allowed it. */
+const LATER_CHECKS = new Set(['adapted_http_access', 'miss_access', 'url_rewrite_program'])
+
+/** Prefix of the unknown reason for values in a file the reader was not given. */
+export const MISSING_FILE_REASON = 'values from a file that was not given:'
+/** Prefix of the unknown reason for a definition inside `if … endif`. */
+export const CONDITIONAL_REASON = 'defined inside an if block'
+
+/**
+ * Built-in ACLs of Squid 5 (verified: `http_access deny X` alone passes `squid -k parse` for these
+ * and fails for `to_linklocal`, `localnet`, `SSL_ports`). `manager` never matches a flow.
+ */
+function predefinedAcls(): SquidAcl[] {
+  const location: SquidLocation = { file: '<built-in>', line: 0 }
+  const acl = (name: string, type: string, values: string[]): SquidAcl => ({
+    name,
+    type,
+    flags: [],
+    values: values.map((value) => ({ value, ignoreCase: false, location })),
+    predefined: true,
+    locations: [location],
+    unknownReasons: [],
+  })
+  return [
+    acl('all', 'src', ['all']),
+    acl('localhost', 'src', ['127.0.0.1/32', '::1']),
+    acl('CONNECT', 'method', ['CONNECT']),
+    acl('manager', 'manager', []),
+    acl('to_localhost', 'dst', ['127.0.0.0/8', '0.0.0.0/32', '::1']),
+  ]
+}
+
+/** One logical line (continuations joined) split into tokens, comments dropped. */
+type Directive = { tokens: string[]; location: SquidLocation }
+
+function tokenize(line: string): string[] {
+  const tokens: string[] = []
+  for (const match of line.matchAll(/"[^"]*"|\S+/g)) {
+    const token = match[0]
+    // Squid treats a token that starts with # as the start of a comment.
+    if (token.startsWith('#')) break
+    tokens.push(token)
+  }
+  return tokens
+}
+
+function directives(file: RenderedFile): Directive[] {
+  const out: Directive[] = []
+  const lines = file.contents.split(/\r?\n/)
+  let pending: { text: string; line: number } | undefined
+  lines.forEach((raw, index) => {
+    const trimmed = raw.trim()
+    // Blank and comment lines are skipped, also between continued lines.
+    if (trimmed === '' || trimmed.startsWith('#')) return
+    const text = pending ? `${pending.text} ${trimmed}` : trimmed
+    const line = pending ? pending.line : index + 1
+    if (text.endsWith('\\')) {
+      pending = { text: text.slice(0, -1), line }
+      return
+    }
+    pending = undefined
+    const tokens = tokenize(text)
+    if (tokens.length > 0) out.push({ tokens, location: { file: file.path, line } })
+  })
+  if (pending) {
+    const tokens = tokenize(pending.text)
+    if (tokens.length > 0) out.push({ tokens, location: { file: file.path, line: pending.line } })
+  }
+  return out
+}
+
+function globToRegExp(glob: string): RegExp {
+  const body = glob
+    .split('')
+    .map((ch) => {
+      if (ch === '*') return '[^/]*'
+      if (ch === '?') return '[^/]'
+      return ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    })
+    .join('')
+  return new RegExp(`^${body}$`)
+}
+
+function dirname(path: string): string {
+  const index = path.lastIndexOf('/')
+  return index === -1 ? '' : path.slice(0, index)
+}
+
+function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1)
+}
+
+function isPathSuffix(long: string, short: string): boolean {
+  return short === '' || long === short || long.endsWith(`/${short}`)
+}
+
+/**
+ * Finds the given files an absolute path or glob in a config refers to. Configs name deployed
+ * paths (`/etc/squid/conf.d/*.conf`) while callers pass relative ones, so a file also matches by
+ * trailing path segments, or by a unique base name.
+ */
+export function resolveReference(input: {
+  reference: string
+  files: readonly RenderedFile[]
+  exclude?: ReadonlySet<string>
+}): RenderedFile[] {
+  const { reference, files } = input
+  const candidates = files.filter((file) => !input.exclude?.has(file.path))
+  const isGlob = /[*?[]/.test(reference)
+  if (!isGlob) {
+    const exact = candidates.filter((file) => file.path === reference)
+    if (exact.length > 0) return exact
+    const suffix = candidates.filter(
+      (file) => isPathSuffix(reference, file.path) || isPathSuffix(file.path, reference),
+    )
+    if (suffix.length === 1) return suffix
+    const byName = candidates.filter((file) => basename(file.path) === basename(reference))
+    return byName.length === 1 ? byName : []
+  }
+  const full = globToRegExp(reference)
+  const exact = candidates.filter((file) => full.test(file.path))
+  const matched =
+    exact.length > 0
+      ? exact
+      : candidates.filter(
+          (file) =>
+            globToRegExp(basename(reference)).test(basename(file.path)) &&
+            isPathSuffix(dirname(reference), dirname(file.path)),
+        )
+  return [...matched].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+}
+
+function unquote(token: string): string | undefined {
+  const quoted = /^"(.*)"$/.exec(token)
+  if (quoted) return quoted[1]
+  const parameters = /^parameters\("(.*)"\)$/.exec(token)
+  return parameters ? parameters[1] : undefined
+}
+
+class Reader {
+  readonly diagnostics: Diagnostic[] = []
+  readonly acls = new Map<string, SquidAcl>()
+  readonly domainSets = new Map<string, DomainSet>()
+  readonly httpAccess: SquidAccessLine[] = []
+  readonly laterChecks: SquidLaterCheck[] = []
+  readonly read: string[] = []
+  /** Depth of `if` blocks we are inside: their content may or may not apply. */
+  private conditional = 0
+  private quotedValues = false
+
+  constructor(private readonly files: readonly RenderedFile[]) {
+    for (const acl of predefinedAcls()) this.acls.set(acl.name.toLowerCase(), acl)
+  }
+
+  report(input: {
+    code: DiagnosticCode
+    severity: DiagnosticSeverity
+    message: string
+    location: { file: string; line?: number }
+  }): void {
+    this.diagnostics.push(
+      createDiagnostic({
+        code: input.code,
+        severity: input.severity,
+        message: input.message,
+        format: FORMAT,
+        location: input.location,
+      }),
+    )
+  }
+
+  unsupported(message: string, location: SquidLocation): void {
+    this.report({ code: 'AML_EGRESS_READ_UNSUPPORTED', severity: 'warning', message, location })
+  }
+
+  syntax(message: string, location: SquidLocation): void {
+    this.report({ code: 'AML_EGRESS_READ_SYNTAX', severity: 'error', message, location })
+  }
+
+  readFile(file: RenderedFile, stack: readonly string[]): void {
+    this.read.push(file.path)
+    for (const directive of directives(file)) this.directive(directive, [...stack, file.path])
+  }
+
+  private directive(directive: Directive, stack: readonly string[]) {
+    const [name = '', ...args] = directive.tokens
+    const { location } = directive
+    switch (name) {
+      case 'acl':
+        return this.acl(args, location)
+      case 'http_access':
+        return this.access(args, location)
+      case 'include':
+        return this.include(args, location, stack)
+      case 'if':
+        this.conditional++
+        this.unsupported(
+          `conditional "${directive.tokens.join(' ')}": what it guards is treated as unknown`,
+          location,
+        )
+        return
+      case 'else':
+        return
+      case 'endif':
+        if (this.conditional === 0) this.syntax('endif without if', location)
+        else this.conditional--
+        return
+      case 'configuration_includes_quoted_values':
+        this.quotedValues = args[0] === 'on'
+        return
+      case 'ssl_bump':
+        if (args.some((arg) => arg === 'bump'))
+          this.laterCheck('ssl_bump bump (decrypted requests pass http_access again)', location)
+        return
+      default:
+        if (LATER_CHECKS.has(name)) this.laterCheck(name, location)
+    }
+  }
+
+  private laterCheck(directive: string, location: SquidLocation): void {
+    this.laterChecks.push({ directive, location })
+    this.unsupported(
+      `${directive} can refuse requests after http_access allowed them; such flows are reported unknown`,
+      location,
+    )
+  }
+
+  private include(args: string[], location: SquidLocation, stack: readonly string[]) {
+    if (args.length === 0) return this.syntax('include without a path', location)
+    if (stack.length >= MAX_INCLUDE_DEPTH)
+      return this.syntax(`include nesting deeper than ${MAX_INCLUDE_DEPTH}`, location)
+    for (const reference of args) {
+      const found = resolveReference({ reference, files: this.files, exclude: new Set(stack) })
+      if (found.length === 0) {
+        this.unsupported(
+          `include ${reference}: file not given; access rules in it are unknown`,
+          location,
+        )
+        this.httpAccess.push({
+          kind: 'opaque',
+          text: `include ${reference}`,
+          reason: `the included file ${reference} was not given to the reader`,
+          location,
+        })
+        continue
+      }
+      for (const file of found) this.readFile(file, stack)
+    }
+  }
+
+  private acl(args: string[], location: SquidLocation) {
+    const [name, type, ...rest] = args
+    if (!name || !type) return this.syntax('acl needs a name and a type', location)
+    if (!/^[A-Za-z0-9_.:-]+$/.test(name))
+      return this.syntax(`invalid ACL name ${JSON.stringify(name)}`, location)
+    // Squid looks ACL names up case-insensitively (verified: `acl Foo …` then `deny foo`).
+    const key = name.toLowerCase()
+    const existing = this.acls.get(key)
+    if (existing?.predefined && key === 'manager') {
+      // Squid 4+ ignores redefinitions of its built-in manager ACL (old `proto cache_object`).
+      return
+    }
+    if (existing && existing.type !== type)
+      return this.syntax(
+        `ACL '${name}' already exists with type ${existing.type}, not ${type}`,
+        location,
+      )
+    const acl: SquidAcl = existing ?? {
+      name,
+      type,
+      flags: [],
+      values: [],
+      predefined: false,
+      locations: [],
+      unknownReasons: [],
+    }
+    if (!existing) this.acls.set(key, acl)
+    acl.locations.push(location)
+    if (this.conditional > 0)
+      acl.unknownReasons.push(`${CONDITIONAL_REASON} at ${location.file}:${location.line}`)
+    const modelled = (MODELLED_ACL_TYPES as readonly string[]).includes(type)
+    if (!modelled && acl.locations.length === 1 && !acl.predefined) {
+      acl.unknownReasons.push(`ACL type '${type}' is not modelled`)
+      this.unsupported(
+        `acl ${name} ${type}: type not modelled; flows it decides are reported unknown`,
+        location,
+      )
+    }
+    const isRegex = REGEX_TYPES.has(type)
+    let ignoreCase = false
+    let optionsDone = false
+    const values: { value: string; ignoreCase: boolean; location: SquidLocation }[] = []
+    for (const token of rest) {
+      if (isRegex && (token === '-i' || token === '+i')) {
+        ignoreCase = token === '-i'
+        continue
+      }
+      if (!optionsDone && token === '--') {
+        optionsDone = true
+        continue
+      }
+      if (!optionsDone && values.length === 0 && /^-[A-Za-z]/.test(token)) {
+        if (!acl.flags.includes(token)) acl.flags.push(token)
+        if (modelled && token !== '-n')
+          acl.unknownReasons.push(`option ${token} of acl ${name} is not modelled`)
+        continue
+      }
+      const file =
+        this.quotedValues && !token.startsWith('parameters(') ? undefined : unquote(token)
+      if (file === undefined) {
+        const quoted = this.quotedValues ? /^"(.*)"$/.exec(token)?.[1] : undefined
+        values.push({ value: quoted ?? token, ignoreCase, location })
+        continue
+      }
+      const found = resolveReference({ reference: file, files: this.files })
+      if (found.length === 0 || !found[0]) {
+        acl.unknownReasons.push(`${MISSING_FILE_REASON} ${file}`)
+        this.unsupported(
+          `acl ${name}: values file ${file} not given; flows it decides are unknown`,
+          location,
+        )
+        continue
+      }
+      const source = found[0]
+      source.contents.split(/\r?\n/).forEach((text, index) => {
+        const value = text.trim().split(/\s+/)[0] ?? ''
+        if (value === '' || value.startsWith('#')) return
+        values.push({ value, ignoreCase, location: { file: source.path, line: index + 1 } })
+      })
+    }
+    if (values.length === 0 && rest.every((token) => unquote(token) === undefined))
+      this.syntax(`acl ${name} ${type} has no values`, location)
+    for (const value of values) this.addValue(acl, value)
+  }
+
+  private addValue(acl: SquidAcl, value: SquidAcl['values'][number]): void {
+    if (acl.type === 'port') {
+      const match = /^(\d+)(?:-(\d+))?$/.exec(value.value)
+      const from = Number(match?.[1])
+      const to = Number(match?.[2] ?? match?.[1])
+      if (!match || from > 65535 || to > 65535 || from > to) {
+        acl.invalidReason = `port value ${value.value} is not a port or range of ports`
+        this.syntax(`acl ${acl.name}: ${acl.invalidReason}`, value.location)
+        return
+      }
+    }
+    if (DOMAIN_TYPES.has(acl.type)) {
+      let set = this.domainSets.get(acl.name.toLowerCase())
+      if (!set) {
+        set = new DomainSet()
+        this.domainSets.set(acl.name.toLowerCase(), set)
+      }
+      const result = set.add(value.value)
+      if (result.kind === 'fatal') {
+        acl.invalidReason = `Squid 5 refuses this list: ${result.message}`
+        this.syntax(`acl ${acl.name}: ${result.message} (squid -k parse fails)`, value.location)
+      } else if (result.kind === 'warning')
+        this.report({
+          code: 'AML_EGRESS_READ_UNSUPPORTED',
+          severity: 'info',
+          message: `acl ${acl.name}: ${result.message} (Squid warns; matching is unaffected)`,
+          location: value.location,
+        })
+    }
+    acl.values.push(value)
+  }
+
+  private access(args: string[], location: SquidLocation) {
+    const [action, ...names] = args
+    const text = ['http_access', ...args].join(' ')
+    if (action !== 'allow' && action !== 'deny')
+      return this.syntax(`http_access needs allow or deny: ${text}`, location)
+    if (names.length === 0) return this.syntax(`http_access without an ACL: ${text}`, location)
+    let unknownReason: string | undefined
+    const acls = names.map((raw) => {
+      const negated = raw.startsWith('!')
+      const name = negated ? raw.slice(1) : raw
+      if (!this.acls.has(name.toLowerCase())) {
+        this.syntax(`ACL not found: ${name}`, location)
+        unknownReason = `ACL ${name} is not defined before this line; Squid refuses to start`
+      }
+      return { name, negated }
+    })
+    if (this.conditional > 0 && !unknownReason)
+      unknownReason = 'the line is inside an if block the reader does not evaluate'
+    this.httpAccess.push({
+      kind: 'rule',
+      action,
+      acls,
+      text,
+      location,
+      ...(unknownReason ? { unknownReason } : {}),
+    })
+  }
+}
+
+function collectReferences(file: RenderedFile, files: readonly RenderedFile[]): Set<string> {
+  const referenced = new Set<string>()
+  for (const directive of directives(file)) {
+    const [name, ...args] = directive.tokens
+    if (name === 'include')
+      for (const reference of args)
+        for (const found of resolveReference({
+          reference,
+          files,
+          exclude: new Set([file.path]),
+        }))
+          referenced.add(found.path)
+    if (name === 'acl')
+      for (const arg of args.slice(2)) {
+        const path = unquote(arg)
+        if (path !== undefined)
+          for (const found of resolveReference({ reference: path, files }))
+            referenced.add(found.path)
+      }
+  }
+  return referenced
+}
+
+/**
+ * Reads squid.conf files into the access model. Files that no other given file includes (or uses
+ * as an ACL value list) are read as top-level configs, in the given order; includes are expanded
+ * where they appear, matched to given files by path, trailing path segments or base name.
+ * @example readSquid([{ path: 'squid.conf', contents }]).config.httpAccess
+ */
+export function readSquid(files: readonly RenderedFile[]): ReadResult<SquidConfig> {
+  const reader = new Reader(files)
+  const referenced = new Set<string>()
+  for (const file of files) for (const path of collectReferences(file, files)) referenced.add(path)
+  const unreferenced = files.filter((file) => !referenced.has(file.path))
+  // Files that only include each other: start with the first one given.
+  const roots = unreferenced.length === 0 && files[0] ? [files[0]] : unreferenced
+  if (roots.length > 1)
+    reader.report({
+      code: 'AML_EGRESS_READ_UNSUPPORTED',
+      severity: 'info',
+      message: `${roots.length} top-level files (${roots.map((f) => f.path).join(', ')}); read one after the other in the given order`,
+      location: { file: roots[0]?.path ?? '' },
+    })
+  for (const root of roots) reader.readFile(root, [])
+  return {
+    config: {
+      files: reader.read,
+      acls: [...reader.acls.values()],
+      httpAccess: reader.httpAccess,
+      laterChecks: reader.laterChecks,
+    },
+    diagnostics: reader.diagnostics,
+  }
+}

@@ -1,0 +1,430 @@
+import {
+  canonicalCidr,
+  createDiagnostic,
+  type Diagnostic,
+  type DiagnosticCode,
+  type DiagnosticSeverity,
+  formatPortRanges,
+  isIpv4Address,
+  isIpv4Cidr,
+  isValidHostPattern,
+  mergePortRanges,
+  type Plan,
+  type PlanRule,
+  type PortRange,
+  type RenderResult,
+} from '@aml-egress/core'
+import { collapseDomains, type DomainPattern } from './domains'
+import type { SquidRenderOptions } from './model'
+
+const FORMAT = 'squid'
+/** Every ACL this package writes starts with this, so it cannot collide with an operator's names. */
+export const ACL_PREFIX = 'aml_egress_'
+/** Path of the include fragment. */
+export const INCLUDE_PATH = 'squid/aml-egress.conf'
+/** Path of the standalone configuration. */
+export const STANDALONE_PATH = 'squid/squid.conf'
+
+const HTTP_PORT = 80
+const HTTPS_PORT = 443
+const LOG_PATH = /^\/[A-Za-z0-9._/-]+$/
+
+/** How a proxied client reaches a port: `GET http://host/…` or `CONNECT host:port`. */
+type Mode = 'http' | 'https'
+
+type Entry = DomainPattern & { rule: PlanRule }
+
+/** Hosts that share sources, request mode and ports: one `http_access` line. */
+type Group = {
+  sources: string[]
+  mode: Mode
+  ports: PortRange[]
+  entries: Entry[]
+}
+
+function diagnostic(input: {
+  code: DiagnosticCode
+  severity: DiagnosticSeverity
+  message: string
+  rule?: PlanRule
+  index?: number
+  help?: string
+}): Diagnostic {
+  return createDiagnostic({
+    code: input.code,
+    severity: input.severity,
+    message: input.message,
+    format: FORMAT,
+    ...(input.rule ? { ruleId: input.rule.id, requirementIds: input.rule.requirementIds } : {}),
+    ...(input.index === undefined ? {} : { path: ['rules', input.index] }),
+    ...(input.help ? { help: input.help } : {}),
+  })
+}
+
+/** Text for a comment line: printable ASCII only, so nothing in it can start a new directive. */
+export function commentText(text: string): string {
+  // A trailing backslash would continue the line in some parsers; control characters end it.
+  return text.replace(/[^\x20-\x7e]/g, '?').replace(/\\+$/, '')
+}
+
+function subtract(ranges: readonly PortRange[], port: number): PortRange[] {
+  return ranges.flatMap((range) => {
+    if (port < range.from || port > range.to) return [range]
+    const parts: PortRange[] = []
+    if (range.from < port) parts.push({ from: range.from, to: port - 1 })
+    if (port < range.to) parts.push({ from: port + 1, to: range.to })
+    return parts
+  })
+}
+
+function contains(ranges: readonly PortRange[], port: number): boolean {
+  return ranges.some((range) => range.from <= port && port <= range.to)
+}
+
+/**
+ * Splits a rule's ports into what a proxy carries: port 80 as plain HTTP, 443 through CONNECT.
+ * Other ports (SMB 445, 8787, 18881, …) are not HTTP(S) in the docs and cannot pass a proxy.
+ */
+function splitPorts(rule: PlanRule): { http: PortRange[]; https: PortRange[]; rest: PortRange[] } {
+  const all = rule.ports.length === 0 ? [{ from: 1, to: 65535 }] : mergePortRanges(rule.ports)
+  return {
+    http: contains(all, HTTP_PORT) ? [{ from: HTTP_PORT, to: HTTP_PORT }] : [],
+    https: contains(all, HTTPS_PORT) ? [{ from: HTTPS_PORT, to: HTTPS_PORT }] : [],
+    rest: subtract(subtract(all, HTTP_PORT), HTTPS_PORT),
+  }
+}
+
+function portsLabel(ports: readonly PortRange[]): string {
+  return formatPortRanges(ports).join('_')
+}
+
+function groupKey(group: Pick<Group, 'sources' | 'mode' | 'ports'>): string {
+  return `${group.sources.join(',')}|${group.mode}|${portsLabel(group.ports)}`
+}
+
+type Collected = { groups: Group[]; diagnostics: Diagnostic[] }
+
+function collect(plan: Plan): Collected {
+  const diagnostics: Diagnostic[] = []
+  const groups = new Map<string, Group>()
+  const addTo = (group: Omit<Group, 'entries'>, entry: Entry): void => {
+    const key = groupKey(group)
+    const existing = groups.get(key)
+    if (existing) existing.entries.push(entry)
+    else groups.set(key, { ...group, entries: [entry] })
+  }
+
+  plan.rules.forEach((rule, index) => {
+    const unsupported = (
+      message: string,
+      help: string,
+      code: DiagnosticCode = 'AML_EGRESS_UNSUPPORTED_FEATURE',
+    ) =>
+      diagnostics.push(
+        diagnostic({
+          code,
+          severity: code === 'AML_EGRESS_NOT_EGRESS' ? 'info' : 'warning',
+          message,
+          rule,
+          index,
+          help,
+        }),
+      )
+    const { destination, source } = rule
+    if (rule.direction === 'inbound') {
+      unsupported(
+        `inbound rule to ${describeEndpoint(destination)} is not egress; a forward proxy cannot carry it`,
+        'Allow it in the subnet NSG (render with the terraform format).',
+        'AML_EGRESS_NOT_EGRESS',
+      )
+      return
+    }
+    if (rule.direction === 'inCluster') {
+      unsupported(
+        `in-cluster flow to ${describeEndpoint(destination)} never passes an egress proxy`,
+        'Render it with the network-policy format.',
+      )
+      return
+    }
+    if (destination.kind !== 'fqdn') {
+      unsupported(
+        `a proxy matches host names only; ${describeEndpoint(destination)} (${rule.protocol} ${formatPortRanges(rule.ports).join(',')}) cannot be expressed`,
+        'Render this rule with the azure-firewall format.',
+      )
+      return
+    }
+    if (rule.protocol === 'UDP') {
+      unsupported(
+        `UDP ${formatPortRanges(rule.ports).join(',')} to ${destination.fqdn} cannot pass an HTTP proxy${rule.serviceTagFallbacks.length > 0 ? ` (documented service tag: ${rule.serviceTagFallbacks.join(', ')})` : ''}`,
+        'Render this rule with the azure-firewall format.',
+      )
+      return
+    }
+    if (
+      !isValidHostPattern(destination.fqdn) ||
+      destination.fqdn !== destination.fqdn.toLowerCase()
+    ) {
+      diagnostics.push(
+        diagnostic({
+          code: 'AML_EGRESS_INVALID_INPUT',
+          severity: 'error',
+          message: `destination ${JSON.stringify(destination.fqdn)} is not a lower-case DNS name or *.suffix; rule not rendered`,
+          rule,
+          index,
+        }),
+      )
+      return
+    }
+    const sources =
+      source.kind === 'addresses'
+        ? [...new Set(source.addresses.filter(isIpv4Cidr).map(canonicalCidr))].sort(compareCidr)
+        : []
+    if (
+      source.kind !== 'addresses' ||
+      sources.length !== source.addresses.length ||
+      sources.length === 0
+    ) {
+      diagnostics.push(
+        diagnostic({
+          code: 'AML_EGRESS_INVALID_INPUT',
+          severity: 'error',
+          message: `the rule's source must be a non-empty list of IPv4 CIDRs for a Squid src ACL; rule not rendered`,
+          rule,
+          index,
+        }),
+      )
+      return
+    }
+    if (rule.protocol === 'ANY')
+      unsupported(
+        `the UDP half of protocol ANY to ${destination.fqdn} cannot pass an HTTP proxy; only TCP is rendered`,
+        'Render this rule with the azure-firewall format if UDP is needed.',
+      )
+    const { http, https, rest } = splitPorts(rule)
+    if (rest.length > 0)
+      unsupported(
+        `TCP ${formatPortRanges(rest).join(',')} to ${destination.fqdn} is not HTTP(S); a proxy cannot carry it${rule.serviceTagFallbacks.length > 0 ? ` (documented service tag: ${rule.serviceTagFallbacks.join(', ')})` : ''}`,
+        'Render this rule with the azure-firewall format.',
+      )
+    if (destination.urlPath !== undefined)
+      diagnostics.push(
+        diagnostic({
+          code: 'AML_EGRESS_TLS_INSPECTION_REQUIRED',
+          severity: 'warning',
+          message: `only the host ${destination.fqdn} is allowed; the path ${commentText(destination.urlPath)} can only be filtered with TLS inspection`,
+          rule,
+          index,
+          help: 'The host was allowed. To filter on the path, run squid-openssl with ssl_bump and a url_regex/urlpath_regex ACL.',
+        }),
+      )
+    const wildcard = destination.fqdn.startsWith('*.')
+    const entry: Entry = {
+      name: wildcard ? destination.fqdn.slice(2) : destination.fqdn,
+      wildcard,
+      rule,
+    }
+    if (http.length > 0) addTo({ sources, mode: 'http', ports: http }, entry)
+    if (https.length > 0) addTo({ sources, mode: 'https', ports: https }, entry)
+    if (rule.websocket && http.length > 0)
+      diagnostics.push(
+        diagnostic({
+          code: 'AML_EGRESS_ADVISORY',
+          severity: 'info',
+          message: `WebSocket over plain HTTP to ${destination.fqdn} needs http_upgrade_request_protocols WebSocket allow; over CONNECT it passes as a tunnel`,
+          rule,
+          index,
+        }),
+      )
+  })
+
+  const order = (group: Group) =>
+    `${group.sources.join(',')}|${group.mode === 'http' ? 0 : 1}|${group.ports.map((p) => `${p.from}`.padStart(5, '0')).join(',')}`
+  const sorted = [...groups.values()].sort((a, b) =>
+    order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0,
+  )
+  return { groups: sorted, diagnostics }
+}
+
+function compareCidr(a: string, b: string): number {
+  const key = (cidr: string) =>
+    cidr
+      .split(/[./]/)
+      .map((part) => part.padStart(3, '0'))
+      .join('.')
+  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0
+}
+
+function describeEndpoint(endpoint: PlanRule['destination']): string {
+  switch (endpoint.kind) {
+    case 'fqdn':
+      return endpoint.fqdn
+    case 'serviceTag':
+      return `service tag ${endpoint.tag}`
+    case 'addresses':
+      return endpoint.addresses.join(', ') || 'addresses'
+    case 'pods':
+      return `pods in ${endpoint.namespaces.join(', ')}`
+    case 'apiServer':
+      return 'the Kubernetes API server'
+  }
+}
+
+function uniqueSorted(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort()
+}
+
+/** The ACL and http_access lines for all groups. */
+function accessLines(groups: readonly Group[]): string[] {
+  const sourceNames = new Map<string, string>()
+  for (const group of groups) {
+    const key = group.sources.join(',')
+    if (!sourceNames.has(key))
+      sourceNames.set(
+        key,
+        `${ACL_PREFIX}sources${sourceNames.size === 0 ? '' : `_${sourceNames.size + 1}`}`,
+      )
+  }
+  const lines: string[] = []
+  lines.push('# Compute subnets: the only clients these rules allow.')
+  for (const [key, name] of sourceNames) lines.push(`acl ${name} src ${key.split(',').join(' ')}`)
+  lines.push(`acl ${ACL_PREFIX}connect method CONNECT`)
+
+  const access: string[] = []
+  const usedNames = new Set<string>()
+  for (const group of groups) {
+    const sourceName = sourceNames.get(group.sources.join(','))!
+    const base = `${ACL_PREFIX}${group.mode}_${portsLabel(group.ports)}${sourceName.replace(`${ACL_PREFIX}sources`, '')}`
+    let name = base.length <= 48 ? base : `${base.slice(0, 40)}_${group.ports.length}`
+    for (let n = 2; usedNames.has(name); n++) name = `${base.slice(0, 40)}_${n}`
+    usedNames.add(name)
+
+    lines.push('')
+    lines.push(
+      group.mode === 'https'
+        ? `# HTTPS (CONNECT) to port ${formatPortRanges(group.ports).join(', ')} from ${sourceName}`
+        : `# Plain HTTP to port ${formatPortRanges(group.ports).join(', ')} from ${sourceName}`,
+    )
+    lines.push(`acl ${name}_ports port ${formatPortRanges(group.ports).join(' ')}`)
+    const collapsed = collapseDomains(group.entries)
+    const exactNames = new Set(group.entries.filter((e) => !e.wildcard).map((e) => e.name))
+    const apexes: string[] = []
+    for (const domain of collapsed) {
+      const patterns = uniqueSorted(domain.covers.map((e) => (e.wildcard ? `*.${e.name}` : e.name)))
+      // Hosts the resolver folded into a wider rule keep their requirement ids in the comment.
+      const requirements = uniqueSorted(
+        domain.covers.flatMap((e) => [
+          ...e.rule.requirementIds,
+          ...e.rule.subsumes.flatMap((s) => s.requirementIds),
+        ]),
+      )
+      lines.push(
+        commentText(`# ${patterns.join(' ')} <- ${requirements.join(' ') || 'no requirement id'}`),
+      )
+      lines.push(`acl ${name}_domains dstdomain ${domain.value}`)
+      // Squid's `.x` also matches `x`; the plan's `*.x` does not, unless `x` itself is listed.
+      if (domain.pattern.wildcard && !exactNames.has(domain.pattern.name))
+        apexes.push(domain.pattern.name)
+    }
+    if (apexes.length > 0) {
+      lines.push('# Apex names that only a wildcard covers: *.x allows sub.x, never x itself.')
+      for (const apex of apexes) lines.push(`acl ${name}_apex dstdomain ${apex}`)
+    }
+    const method = group.mode === 'https' ? `${ACL_PREFIX}connect` : `!${ACL_PREFIX}connect`
+    const apexGuard = apexes.length > 0 ? ` !${name}_apex` : ''
+    access.push(
+      `http_access allow ${sourceName} ${method} ${name}_ports ${name}_domains${apexGuard}`,
+    )
+  }
+  lines.push('')
+  lines.push('# First match wins: each line needs source, method, port and host to match.')
+  for (const line of access) lines.push(line)
+  return lines
+}
+
+function header(plan: Plan, mode: 'include' | 'standalone'): string[] {
+  const lines = [
+    '# Generated by @aml-egress/squid. Do not edit: render again instead.',
+    `# Azure Machine Learning egress allowlist, catalog ${plan.catalog.version} (docs of ${plan.catalog.docDate}).`,
+    '# Comments before each dstdomain value name the catalog requirement ids behind it.',
+  ]
+  if (mode === 'include')
+    lines.push(
+      '# Include this file in squid.conf BEFORE the final "http_access deny all", e.g.',
+      '#   include /etc/squid/conf.d/aml-egress.conf',
+      '# It only allows; requests it does not match fall through to the rules after it.',
+    )
+  else
+    lines.push(
+      '# A complete squid.conf for a dedicated egress proxy: everything not listed is denied.',
+    )
+  return lines.map(commentText)
+}
+
+function standalonePrologue(options: SquidRenderOptions): { lines: string[]; errors: string[] } {
+  const errors: string[] = []
+  const port = options.httpPort ?? 3128
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    errors.push(`httpPort must be an integer 1-65535, got ${String(port)}`)
+  if (options.listenAddress !== undefined && !isIpv4Address(options.listenAddress))
+    errors.push('listenAddress must be an IPv4 address')
+  const accessLog = options.accessLog ?? '/var/log/squid/access.log'
+  const cacheLog = options.cacheLog ?? '/var/log/squid/cache.log'
+  if (accessLog !== 'none' && !LOG_PATH.test(accessLog))
+    errors.push('accessLog must be an absolute path of letters, digits, . _ / - or "none"')
+  if (!LOG_PATH.test(cacheLog))
+    errors.push('cacheLog must be an absolute path of letters, digits, . _ / -')
+  if (options.pidFile !== undefined && !LOG_PATH.test(options.pidFile))
+    errors.push('pidFile must be an absolute path of letters, digits, . _ / -')
+  const lines = [
+    '',
+    '# Listening port',
+    `http_port ${options.listenAddress ? `${options.listenAddress}:` : ''}${port}`,
+    '',
+    '# Logs',
+    accessLog === 'none' ? 'access_log none' : `access_log daemon:${accessLog} squid`,
+    `cache_log ${cacheLog}`,
+    'cache_store_log none',
+    ...(options.pidFile ? [`pid_filename ${options.pidFile}`] : []),
+    '',
+    '# An egress filter, not a cache: no cache_dir, nothing stored.',
+    'cache deny all',
+    '',
+  ]
+  return { lines, errors }
+}
+
+/**
+ * Renders a plan as Squid ACLs: an include fragment (default) or a standalone squid.conf.
+ * HTTPS hosts are allowed only through CONNECT to their ports, HTTP hosts only on 80, from the
+ * plan's source subnets. Everything a proxy cannot carry becomes a diagnostic naming the rule.
+ * @example renderSquid(plan).files[0].path // 'squid/aml-egress.conf'
+ */
+export function renderSquid(plan: Plan, options: SquidRenderOptions = {}): RenderResult {
+  const mode = options.mode ?? 'include'
+  const { groups, diagnostics } = collect(plan)
+  const lines = header(plan, mode)
+  if (mode === 'standalone') {
+    const prologue = standalonePrologue(options)
+    if (prologue.errors.length > 0)
+      return {
+        files: [],
+        diagnostics: [
+          ...diagnostics,
+          ...prologue.errors.map((message) =>
+            diagnostic({
+              code: 'AML_EGRESS_INVALID_INPUT',
+              severity: 'error',
+              message: `render option: ${message}`,
+            }),
+          ),
+        ],
+      }
+    lines.push(...prologue.lines)
+  } else lines.push('')
+  // A loop, not push(...spread): a 100k-domain fleet overflows the argument stack.
+  if (groups.length > 0) for (const line of accessLines(groups)) lines.push(line)
+  else lines.push('# The plan has no rule a proxy can carry.')
+  if (mode === 'standalone') lines.push('', '# Everything else is refused.', 'http_access deny all')
+  const path = mode === 'standalone' ? STANDALONE_PATH : INCLUDE_PATH
+  return { files: [{ path, contents: `${lines.join('\n')}\n` }], diagnostics }
+}

@@ -1,0 +1,91 @@
+/**
+ * Does a Terraform config allow a flow? Outbound traffic from the compute subnet passes the
+ * subnet NSG and then the firewall (UDR next hop), so both must allow it: the firewall part is
+ * answered by the azure-firewall evaluator on the same model, the NSG part with NSG semantics.
+ * Inbound traffic (the 44224 rule) is answered by the NSGs alone.
+ */
+import { evaluateFirewallPolicy } from '@aml-egress/azure-firewall'
+import { describeFlow, type Flow, type Verdict } from '@aml-egress/core'
+import type { NsgRule, OpaqueElement, TerraformConfig } from './model'
+import { evaluateNsg } from './nsgEvaluate'
+
+function opaqueVerdict(element: OpaqueElement, flow: Flow): Verdict {
+  return {
+    verdict: 'unknown',
+    decidedBy: {
+      rule: element.address,
+      ...(element.origin?.file ? { file: element.origin.file } : {}),
+      ...(element.origin?.line ? { line: element.origin.line } : {}),
+    },
+    reason: `${describeFlow(flow)}: ${element.address} may decide it, but ${element.reason}.`,
+  }
+}
+
+/** Evaluates every NSG of the config; NSGs that disagree make the answer unknown. */
+function nsgVerdict(config: TerraformConfig, flow: Flow): Verdict | undefined {
+  const opaque = config.opaque.find((element) => element.affects === 'nsg')
+  const byNsg = new Map<string, NsgRule[]>()
+  for (const rule of config.nsgRules) {
+    const list = byNsg.get(rule.networkSecurityGroup) ?? []
+    list.push(rule)
+    byNsg.set(rule.networkSecurityGroup, list)
+  }
+  if (byNsg.size === 0) return opaque ? opaqueVerdict(opaque, flow) : undefined
+  const verdicts = [...byNsg.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([nsg, rules]) => evaluateNsg({ rules, flow, nsg }))
+  const [first] = verdicts
+  if (!first) return undefined
+  if (opaque && first.verdict !== 'unknown') return opaqueVerdict(opaque, flow)
+  const disagree = verdicts.find((verdict) => verdict.verdict !== first.verdict)
+  if (!disagree) return first
+  return {
+    verdict: 'unknown',
+    ...(first.decidedBy ? { decidedBy: first.decidedBy } : {}),
+    reason: `${describeFlow(flow)}: the NSGs in these files disagree (${first.reason} / ${disagree.reason}); which one guards the compute subnet is not in the config.`,
+  }
+}
+
+function firewallVerdict(config: TerraformConfig, flow: Flow): Verdict | undefined {
+  const opaque = config.opaque.find((element) => element.affects === 'firewall')
+  if (opaque) return opaqueVerdict(opaque, flow)
+  if (config.firewallPolicy.ruleCollectionGroups.length === 0) return undefined
+  return evaluateFirewallPolicy(config.firewallPolicy, flow)
+}
+
+/**
+ * Evaluates one flow against a Terraform config.
+ * @example evaluateTerraform(config, { direction: 'inbound', source: { kind: 'serviceTag', tag: 'AzureMachineLearning' }, destination: { kind: 'address', address: '10.0.0.4' }, protocol: 'TCP', port: 44224 })
+ */
+export function evaluateTerraform(config: TerraformConfig, flow: Flow): Verdict {
+  if (flow.direction === 'inCluster')
+    return {
+      verdict: 'unknown',
+      reason: `${describeFlow(flow)} stays inside the cluster: Azure firewall and NSG rules never see it; check the cluster's NetworkPolicy.`,
+    }
+  if (flow.direction === 'inbound')
+    return (
+      nsgVerdict(config, flow) ?? {
+        verdict: 'denied',
+        reason: `${describeFlow(flow)}: no NSG rule in these files allows it, and NSGs deny inbound traffic by default (DenyAllInBound).`,
+      }
+    )
+  const firewall = firewallVerdict(config, flow)
+  const nsg = nsgVerdict(config, flow)
+  const parts = [firewall, nsg].filter((verdict): verdict is Verdict => verdict !== undefined)
+  if (parts.length === 0)
+    return {
+      verdict: 'denied',
+      reason: `${describeFlow(flow)}: these files hold no firewall rule collection group and no NSG rule that allows it.`,
+    }
+  // Both the NSG and the firewall must pass the traffic: any deny decides, then any unknown.
+  const denied = parts.find((verdict) => verdict.verdict === 'denied')
+  if (denied) return denied
+  const unknown = parts.find((verdict) => verdict.verdict === 'unknown')
+  if (unknown) return unknown
+  const [decider] = parts
+  if (!decider) throw new Error('unreachable: parts is not empty')
+  return parts.length === 1
+    ? decider
+    : { ...decider, reason: `${decider.reason} The NSG passes it too (${nsg?.reason ?? ''}).` }
+}

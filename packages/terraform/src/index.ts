@@ -1,0 +1,24 @@
+export { evaluateTerraform } from './evaluate'
+export { terraformCapabilities, terraformFormat } from './format'
+export {
+  formatHcl,
+  type HclItem,
+  type HclObject,
+  type HclReference,
+  type HclValue,
+  hclReference,
+  hclString,
+  isHclIdentifier,
+} from './hcl'
+export type {
+  NsgProtocol,
+  NsgRule,
+  OpaqueElement,
+  TerraformConfig,
+  TerraformRenderOptions,
+} from './model'
+export { type BuiltNsgRule, buildNsgRules, nsgPriorityRange } from './nsg'
+export { evaluateNsg, nsgDefaultRules, nsgPrefixMatches, nsgRuleMatches } from './nsgEvaluate'
+export { readTerraform } from './read'
+export { azurermVersionConstraint, renderTerraform, terraformVersionConstraint } from './render'
+export { parseTemplate, resolveValue, type Template } from './template'

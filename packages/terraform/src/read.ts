@@ -1,0 +1,772 @@
+/**
+ * Reads Terraform files into the Terraform config: `azurerm_firewall_policy_rule_collection_group`
+ * resources become the azure-firewall model (so its evaluator answers for them), NSG rules (the
+ * standalone resource and inline `security_rule` blocks) become `NsgRule`s. Values resolve from
+ * variable defaults, tfvars files and locals; what does not resolve is recorded as unresolved, and
+ * flows that depend on it evaluate to unknown.
+ */
+import type {
+  ApplicationRule,
+  ApplicationRuleProtocol,
+  FilterRuleCollection,
+  FirewallPolicy,
+  IpGroup,
+  NatRule,
+  NatRuleCollection,
+  NetworkIpProtocol,
+  NetworkRule,
+  RuleCollection,
+  RuleCollectionGroup,
+} from '@aml-egress/azure-firewall'
+import {
+  createDiagnostic,
+  type Diagnostic,
+  type ReadResult,
+  type RenderedFile,
+} from '@aml-egress/core'
+import {
+  bodies,
+  expandBlocks,
+  type HclDocument,
+  type JsonObject,
+  nameLine,
+  type ResourceBody,
+  readHclDocument,
+} from './hclDocument'
+import type { NsgProtocol, NsgRule, OpaqueElement, TerraformConfig } from './model'
+import { type JsonValue, resolveValue, type Scope } from './template'
+
+const FORMAT = 'terraform'
+
+const RCG = 'azurerm_firewall_policy_rule_collection_group'
+const NSG_RULE = 'azurerm_network_security_rule'
+const NSG = 'azurerm_network_security_group'
+const IP_GROUP = 'azurerm_ip_group'
+const POLICY = 'azurerm_firewall_policy'
+
+/** Resources that filter traffic but that this reader does not model (classic firewall rules). */
+const UNMODELLED: Record<string, { reason: string; affects: OpaqueElement['affects'] }> = {
+  azurerm_firewall_application_rule_collection: {
+    reason: 'classic Azure Firewall rule collections are not modelled',
+    affects: 'firewall',
+  },
+  azurerm_firewall_network_rule_collection: {
+    reason: 'classic Azure Firewall rule collections are not modelled',
+    affects: 'firewall',
+  },
+  azurerm_firewall_nat_rule_collection: {
+    reason: 'classic Azure Firewall rule collections are not modelled',
+    affects: 'firewall',
+  },
+}
+
+type Context = {
+  document: HclDocument
+  diagnostics: Diagnostic[]
+  opaque: OpaqueElement[]
+  ipGroups: IpGroup[]
+}
+
+type Where = { file: string; line?: number; address: string }
+
+function unsupported(context: Context, where: Where, message: string): void {
+  context.diagnostics.push(
+    createDiagnostic({
+      code: 'AML_EGRESS_READ_UNSUPPORTED',
+      severity: 'warning',
+      message: `${where.address}: ${message}`,
+      format: FORMAT,
+      location: { file: where.file, ...(where.line ? { line: where.line } : {}) },
+    }),
+  )
+}
+
+function invalid(context: Context, where: Where, message: string): void {
+  context.diagnostics.push(
+    createDiagnostic({
+      code: 'AML_EGRESS_INVALID_INPUT',
+      severity: 'warning',
+      message: `${where.address}: ${message}`,
+      format: FORMAT,
+      location: { file: where.file, ...(where.line ? { line: where.line } : {}) },
+    }),
+  )
+}
+
+/** Reads one attribute of a block; records `field` as unresolved when it does not resolve. */
+class Fields {
+  readonly unresolved: string[] = []
+  constructor(
+    private readonly body: JsonObject,
+    readonly scope: Scope,
+  ) {}
+
+  raw(attribute: string): JsonValue | undefined {
+    return this.body[attribute]
+  }
+
+  private resolved(attribute: string, field: string): JsonValue | undefined {
+    const value = this.body[attribute]
+    if (value === undefined) return undefined
+    const result = resolveValue(value, this.scope)
+    if (result.ok) return result.value
+    this.unresolved.push(field)
+    return undefined
+  }
+
+  string(attribute: string, field: string): string | undefined {
+    const value = this.resolved(attribute, field)
+    if (value === undefined || value === null) return undefined
+    if (typeof value === 'string' || typeof value === 'number') return String(value)
+    this.unresolved.push(field)
+    return undefined
+  }
+
+  number(attribute: string, field: string): number | undefined {
+    const value = this.resolved(attribute, field)
+    if (typeof value === 'number') return value
+    if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value)
+    if (value !== undefined && value !== null) this.unresolved.push(field)
+    return undefined
+  }
+
+  boolean(attribute: string, field: string): boolean | undefined {
+    const value = this.resolved(attribute, field)
+    if (typeof value === 'boolean') return value
+    if (value === 'true' || value === 'false') return value === 'true'
+    return undefined
+  }
+
+  /** A list of strings; items that resolve are kept even when others do not. */
+  list(attribute: string, field: string): string[] {
+    const value = this.body[attribute]
+    if (value === undefined || value === null) return []
+    const items = Array.isArray(value) ? value : [value]
+    const result: string[] = []
+    for (const item of items) {
+      const resolved = resolveValue(item, this.scope)
+      const values = resolved.ok
+        ? Array.isArray(resolved.value)
+          ? resolved.value
+          : [resolved.value]
+        : undefined
+      if (!values || values.some((v) => typeof v !== 'string' && typeof v !== 'number')) {
+        if (!this.unresolved.includes(field)) this.unresolved.push(field)
+        continue
+      }
+      result.push(...values.map(String))
+    }
+    return result
+  }
+
+  mark(field: string): void {
+    if (!this.unresolved.includes(field)) this.unresolved.push(field)
+  }
+
+  /** `{ unresolved }` when something was unresolved, else nothing: keeps the model minimal. */
+  result(): { unresolved?: string[] } {
+    return this.unresolved.length > 0 ? { unresolved: [...new Set(this.unresolved)] } : {}
+  }
+}
+
+const IP_PROTOCOLS: Record<string, NetworkIpProtocol> = {
+  TCP: 'TCP',
+  UDP: 'UDP',
+  ICMP: 'ICMP',
+  Any: 'Any',
+}
+
+function ipProtocols(fields: Fields, context: Context, where: Where): NetworkIpProtocol[] {
+  const values = fields.list('protocols', 'ipProtocols')
+  const result: NetworkIpProtocol[] = []
+  for (const value of values) {
+    const protocol = IP_PROTOCOLS[value]
+    if (protocol) result.push(protocol)
+    else {
+      invalid(
+        context,
+        where,
+        `protocol "${value}" is not one of TCP, UDP, ICMP, Any (azurerm spells them exactly so); terraform would reject it.`,
+      )
+      fields.mark('ipProtocols')
+    }
+  }
+  return result
+}
+
+/** Terraform's `${azurerm_ip_group.x.id}` becomes the id `azurerm_ip_group.x`, matched to the group read. */
+function ipGroupReferences(fields: Fields, attribute: string, field: string): string[] {
+  const raw = fields.raw(attribute)
+  const items = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]
+  const references: string[] = []
+  const rest: JsonValue[] = []
+  for (const item of items) {
+    const match =
+      typeof item === 'string' ? /^\$\{(azurerm_ip_group\.[\w-]+)\.id\}$/.exec(item) : null
+    if (match?.[1]) references.push(match[1])
+    else rest.push(item)
+  }
+  const resolved = new Fields({ value: rest }, fields.scope).list('value', field)
+  if (rest.length > 0 && resolved.length < rest.length) fields.mark(field)
+  return [...references, ...resolved]
+}
+
+function fieldsOf(body: JsonObject, scope: Scope): Fields {
+  return new Fields(body, scope)
+}
+
+function origin(where: Where): { origin: { file: string; line?: number } } {
+  return { origin: { file: where.file, ...(where.line ? { line: where.line } : {}) } }
+}
+
+function ruleWhere(context: Context, parent: Where, name: string): Where {
+  const lines = context.document.lines.get(parent.file) ?? []
+  const line = nameLine({ lines, name, ...(parent.line ? { from: parent.line } : {}) })
+  return { file: parent.file, address: `${parent.address}/${name}`, ...(line ? { line } : {}) }
+}
+
+function applicationRule(
+  context: Context,
+  input: { body: JsonObject; scope: Scope; parent: Where },
+): ApplicationRule {
+  const fields = fieldsOf(input.body, input.scope)
+  const name = fields.string('name', 'name') ?? '(unnamed)'
+  const where = ruleWhere(context, input.parent, name)
+  const protocols: ApplicationRuleProtocol[] = []
+  const expanded = expandBlocks({ body: input.body, type: 'protocols', scope: input.scope })
+  if (expanded.unresolved.length > 0) fields.mark('protocols')
+  for (const block of expanded.blocks) {
+    const protocol = fieldsOf(block.body, block.scope)
+    const type = protocol.string('type', 'protocols')
+    const port = protocol.number('port', 'protocols')
+    if (protocol.unresolved.length > 0 || type === undefined || port === undefined) {
+      fields.mark('protocols')
+      continue
+    }
+    if (type !== 'Http' && type !== 'Https' && type !== 'Mssql') {
+      invalid(context, where, `application protocol "${type}" is not Http, Https or Mssql.`)
+      fields.mark('protocols')
+      continue
+    }
+    protocols.push({ protocolType: type, port })
+  }
+  const destinationAddresses = fields.list('destination_addresses', 'destinationAddresses')
+  for (const address of destinationAddresses)
+    if (/^[A-Za-z]/.test(address))
+      invalid(
+        context,
+        where,
+        `destination_addresses "${address}" is not an IP, CIDR or range; azurerm accepts no service tags or names in application rules.`,
+      )
+  const rule: ApplicationRule = {
+    ruleType: 'ApplicationRule',
+    name,
+    sourceAddresses: fields.list('source_addresses', 'sourceAddresses'),
+    sourceIpGroups: ipGroupReferences(fields, 'source_ip_groups', 'sourceIpGroups'),
+    protocols,
+    targetFqdns: fields.list('destination_fqdns', 'targetFqdns'),
+    fqdnTags: fields.list('destination_fqdn_tags', 'fqdnTags'),
+    targetUrls: fields.list('destination_urls', 'targetUrls'),
+    terminateTLS: fields.boolean('terminate_tls', 'terminateTLS') ?? false,
+    destinationAddresses,
+    webCategories: fields.list('web_categories', 'webCategories'),
+  }
+  const description = fields.string('description', 'description')
+  return {
+    ...rule,
+    ...(description !== undefined ? { description } : {}),
+    ...fields.result(),
+    ...origin(where),
+  }
+}
+
+function networkRule(
+  context: Context,
+  input: { body: JsonObject; scope: Scope; parent: Where },
+): NetworkRule {
+  const fields = fieldsOf(input.body, input.scope)
+  const name = fields.string('name', 'name') ?? '(unnamed)'
+  const where = ruleWhere(context, input.parent, name)
+  const destinationAddresses = fields.list('destination_addresses', 'destinationAddresses')
+  for (const address of destinationAddresses)
+    if ((address.match(/\./g)?.length ?? 0) >= 2 && /[a-z]/i.test(address))
+      invalid(
+        context,
+        where,
+        `destination_addresses "${address}" looks like a host name; network rules match it only in destination_fqdns (with DNS proxy), so it matches no traffic.`,
+      )
+  const destinationFqdns = fields.list('destination_fqdns', 'destinationFqdns')
+  for (const fqdn of destinationFqdns)
+    if (fqdn.includes('*'))
+      invalid(
+        context,
+        where,
+        `destination_fqdns "${fqdn}" is a wildcard; network rules take exact names only.`,
+      )
+  const rule: NetworkRule = {
+    ruleType: 'NetworkRule',
+    name,
+    sourceAddresses: fields.list('source_addresses', 'sourceAddresses'),
+    sourceIpGroups: ipGroupReferences(fields, 'source_ip_groups', 'sourceIpGroups'),
+    ipProtocols: ipProtocols(fields, context, where),
+    destinationAddresses,
+    destinationFqdns,
+    destinationIpGroups: ipGroupReferences(fields, 'destination_ip_groups', 'destinationIpGroups'),
+    destinationPorts: fields.list('destination_ports', 'destinationPorts'),
+  }
+  const description = fields.string('description', 'description')
+  return {
+    ...rule,
+    ...(description !== undefined ? { description } : {}),
+    ...fields.result(),
+    ...origin(where),
+  }
+}
+
+function natRule(
+  context: Context,
+  input: { body: JsonObject; scope: Scope; parent: Where },
+): NatRule {
+  const fields = fieldsOf(input.body, input.scope)
+  const name = fields.string('name', 'name') ?? '(unnamed)'
+  const where = ruleWhere(context, input.parent, name)
+  const destination = fields.string('destination_address', 'destinationAddresses')
+  const translatedAddress = fields.string('translated_address', 'translatedAddress')
+  const translatedFqdn = fields.string('translated_fqdn', 'translatedFqdn')
+  const translatedPort = fields.string('translated_port', 'translatedPort')
+  return {
+    ruleType: 'NatRule',
+    name,
+    sourceAddresses: fields.list('source_addresses', 'sourceAddresses'),
+    sourceIpGroups: ipGroupReferences(fields, 'source_ip_groups', 'sourceIpGroups'),
+    ipProtocols: ipProtocols(fields, context, where),
+    destinationAddresses: destination === undefined ? [] : [destination],
+    destinationPorts: fields.list('destination_ports', 'destinationPorts'),
+    ...(translatedAddress !== undefined ? { translatedAddress } : {}),
+    ...(translatedFqdn !== undefined ? { translatedFqdn } : {}),
+    ...(translatedPort !== undefined ? { translatedPort } : {}),
+    ...fields.result(),
+    ...origin(where),
+  }
+}
+
+/** A rule standing for a dynamic block that could not be expanded: it may match anything. */
+function placeholderRule(
+  kind: 'application' | 'network',
+  where: Where,
+): ApplicationRule | NetworkRule {
+  const base = { name: '(dynamic)', sourceAddresses: [], sourceIpGroups: [], ...origin(where) }
+  return kind === 'application'
+    ? {
+        ...base,
+        ruleType: 'ApplicationRule',
+        protocols: [],
+        targetFqdns: [],
+        fqdnTags: [],
+        targetUrls: [],
+        terminateTLS: false,
+        destinationAddresses: [],
+        webCategories: [],
+        unresolved: ['protocols', 'targetFqdns', 'sourceAddresses'],
+      }
+    : {
+        ...base,
+        ruleType: 'NetworkRule',
+        ipProtocols: [],
+        destinationAddresses: [],
+        destinationFqdns: [],
+        destinationIpGroups: [],
+        destinationPorts: [],
+        unresolved: ['ipProtocols', 'destinationPorts', 'destinationAddresses', 'sourceAddresses'],
+      }
+}
+
+type CollectionKind = 'application' | 'network' | 'nat'
+
+function collection(
+  context: Context,
+  input: { kind: CollectionKind; body: JsonObject; scope: Scope; parent: Where },
+): RuleCollection {
+  const { kind, body, scope } = input
+  const fields = fieldsOf(body, scope)
+  const name = fields.string('name', 'name') ?? '(unnamed)'
+  const lines = context.document.lines.get(input.parent.file) ?? []
+  const line = nameLine({ lines, name, ...(input.parent.line ? { from: input.parent.line } : {}) })
+  const where: Where = {
+    file: input.parent.file,
+    address: `${input.parent.address}/${name}`,
+    ...(line ? { line } : {}),
+  }
+  const priority = fields.number('priority', 'priority')
+  if (priority === undefined) fields.mark('priority')
+  const action = fields.string('action', 'action')
+  const rules = expandBlocks({ body, type: 'rule', scope })
+  for (const text of rules.unresolved)
+    unsupported(context, where, `${text} could not be expanded; flows it may match are unknown.`)
+  const common = { name, priority: priority ?? 65000, ...origin(where) }
+  if (kind === 'nat') {
+    if (action !== undefined && action !== 'Dnat')
+      invalid(context, where, `NAT collection action "${action}" must be "Dnat" in azurerm.`)
+    const result: NatRuleCollection = {
+      ...common,
+      collectionType: 'nat',
+      action: 'DNAT',
+      rules: rules.blocks.map((block) => natRule(context, { ...block, parent: where })),
+    }
+    return { ...result, ...fields.result() }
+  }
+  if (action !== undefined && action !== 'Allow' && action !== 'Deny') {
+    invalid(context, where, `collection action "${action}" is not Allow or Deny.`)
+    fields.mark('action')
+  } else if (action === undefined) fields.mark('action')
+  const filterAction = action === 'Deny' ? 'Deny' : 'Allow'
+  const placeholders = rules.unresolved.map(() => placeholderRule(kind, where))
+  const result: FilterRuleCollection =
+    kind === 'application'
+      ? {
+          ...common,
+          collectionType: 'filter',
+          action: filterAction,
+          ruleType: 'application',
+          rules: [
+            ...rules.blocks.map((block) => applicationRule(context, { ...block, parent: where })),
+            ...(placeholders as ApplicationRule[]),
+          ],
+        }
+      : {
+          ...common,
+          collectionType: 'filter',
+          action: filterAction,
+          ruleType: 'network',
+          rules: [
+            ...rules.blocks.map((block) => networkRule(context, { ...block, parent: where })),
+            ...(placeholders as NetworkRule[]),
+          ],
+        }
+  return { ...result, ...fields.result() }
+}
+
+function ruleCollectionGroup(context: Context, resource: ResourceBody): RuleCollectionGroup {
+  const where: Where = {
+    file: resource.file,
+    address: `${resource.type}.${resource.name}`,
+    ...(resource.line ? { line: resource.line } : {}),
+  }
+  const fields = fieldsOf(resource.body, resource.scope)
+  const name = fields.string('name', 'name') ?? resource.name
+  const priority = fields.number('priority', 'priority')
+  if (priority === undefined) fields.mark('priority')
+  if (resource.conditional) {
+    // Whether the group exists at all is unknown: like an unknown position, every match is a maybe.
+    fields.mark('priority')
+    unsupported(
+      context,
+      where,
+      'count/for_each could not be resolved; flows its rules match are unknown.',
+    )
+  }
+  const collections: RuleCollection[] = []
+  const kinds: [string, CollectionKind][] = [
+    ['application_rule_collection', 'application'],
+    ['network_rule_collection', 'network'],
+    ['nat_rule_collection', 'nat'],
+  ]
+  for (const [type, kind] of kinds) {
+    const expanded = expandBlocks({ body: resource.body, type, scope: resource.scope })
+    for (const block of expanded.blocks)
+      collections.push(collection(context, { kind, ...block, parent: where }))
+    for (const text of expanded.unresolved) {
+      unsupported(context, where, `${text} could not be expanded; flows it may match are unknown.`)
+      if (kind === 'nat') continue
+      const placeholder = placeholderRule(kind, where)
+      collections.push({
+        name: '(dynamic)',
+        priority: 65000,
+        collectionType: 'filter',
+        action: 'Allow',
+        ...(kind === 'application'
+          ? { ruleType: 'application', rules: [placeholder as ApplicationRule] }
+          : { ruleType: 'network', rules: [placeholder as NetworkRule] }),
+        unresolved: ['priority', 'action'],
+        ...origin(where),
+      } as FilterRuleCollection)
+    }
+  }
+  return {
+    name,
+    priority: priority ?? 65000,
+    ruleCollections: collections,
+    ...fields.result(),
+    ...origin(where),
+  }
+}
+
+const NSG_PROTOCOLS: Record<string, NsgProtocol> = {
+  '*': '*',
+  Tcp: 'Tcp',
+  Udp: 'Udp',
+  Icmp: 'Icmp',
+  Ah: 'Ah',
+  Esp: 'Esp',
+}
+
+function nsgRule(
+  context: Context,
+  input: {
+    body: JsonObject
+    scope: Scope
+    where: Where
+    networkSecurityGroup: string
+    conditional: boolean
+  },
+): NsgRule | undefined {
+  const { body, scope, where } = input
+  const fields = fieldsOf(body, scope)
+  const name = fields.string('name', 'name') ?? '(unnamed)'
+  const direction = fields.string('direction', 'direction')
+  const access = fields.string('access', 'access')
+  const protocolText = fields.string('protocol', 'protocol')
+  const priority = fields.number('priority', 'priority')
+  if (direction !== 'Inbound' && direction !== 'Outbound') {
+    // Without a direction the rule may sit in either list; evaluate it as both would be guessing.
+    unsupported(
+      context,
+      where,
+      `direction ${direction === undefined ? 'could not be resolved' : `"${direction}" is not Inbound or Outbound`}; the rule is left out.`,
+    )
+    context.opaque.push({
+      address: where.address,
+      reason: 'NSG rule direction unknown',
+      affects: 'nsg',
+      ...origin(where),
+    })
+    return undefined
+  }
+  if (access !== undefined && access !== 'Allow' && access !== 'Deny') {
+    invalid(context, where, `access "${access}" is not Allow or Deny.`)
+    fields.mark('access')
+  } else if (access === undefined) fields.mark('access')
+  const protocol = protocolText === undefined ? undefined : NSG_PROTOCOLS[protocolText]
+  if (protocol === undefined) {
+    if (protocolText !== undefined)
+      invalid(
+        context,
+        where,
+        `protocol "${protocolText}" is not one of *, Tcp, Udp, Icmp, Ah, Esp (azurerm spells them exactly so).`,
+      )
+    fields.mark('protocol')
+  }
+  const list = (single: string, plural: string): string[] => {
+    const one = fields.string(single, single)
+    return one !== undefined ? [one] : fields.list(plural, plural)
+  }
+  const sourceAsg = fields.list(
+    'source_application_security_group_ids',
+    'source_application_security_group_ids',
+  )
+  const destinationAsg = fields.list(
+    'destination_application_security_group_ids',
+    'destination_application_security_group_ids',
+  )
+  if (sourceAsg.length > 0) fields.mark('source_application_security_group_ids')
+  if (destinationAsg.length > 0) fields.mark('destination_application_security_group_ids')
+  const description = fields.string('description', 'description')
+  const rule: NsgRule = {
+    address: where.address,
+    name,
+    networkSecurityGroup: input.networkSecurityGroup,
+    ...(priority !== undefined ? { priority } : {}),
+    direction,
+    access: access === 'Deny' ? 'Deny' : 'Allow',
+    protocol: protocol ?? '*',
+    sourceAddressPrefixes: list('source_address_prefix', 'source_address_prefixes'),
+    sourcePortRanges: list('source_port_range', 'source_port_ranges'),
+    destinationAddressPrefixes: list('destination_address_prefix', 'destination_address_prefixes'),
+    destinationPortRanges: list('destination_port_range', 'destination_port_ranges'),
+    ...(description !== undefined ? { description } : {}),
+    ...fields.result(),
+    ...(input.conditional ? { conditional: true } : {}),
+    ...origin(where),
+  }
+  if (priority !== undefined && (priority < 100 || priority > 4096))
+    invalid(context, where, `NSG priority ${priority} is outside 100–4096.`)
+  return rule
+}
+
+/** `<resource group>/<nsg name>`, with unresolved parts kept as their expression text. */
+function nsgKey(
+  resourceGroup: JsonValue | undefined,
+  name: JsonValue | undefined,
+  scope: Scope,
+): string {
+  const part = (value: JsonValue | undefined): string => {
+    if (value === undefined) return '?'
+    const resolved = resolveValue(value, scope)
+    return resolved.ok && typeof resolved.value === 'string'
+      ? resolved.value
+      : typeof value === 'string'
+        ? value
+        : JSON.stringify(value)
+  }
+  return `${part(resourceGroup)}/${part(name)}`
+}
+
+function readNsg(context: Context, resource: ResourceBody, rules: NsgRule[]): void {
+  const where: Where = {
+    file: resource.file,
+    address: `${resource.type}.${resource.name}`,
+    ...(resource.line ? { line: resource.line } : {}),
+  }
+  if (resource.type === NSG_RULE) {
+    const rule = nsgRule(context, {
+      body: resource.body,
+      scope: resource.scope,
+      where,
+      networkSecurityGroup: nsgKey(
+        resource.body.resource_group_name,
+        resource.body.network_security_group_name,
+        resource.scope,
+      ),
+      conditional: resource.conditional,
+    })
+    if (rule) rules.push(rule)
+    return
+  }
+  const key = nsgKey(resource.body.resource_group_name, resource.body.name, resource.scope)
+  const expanded = expandBlocks({
+    body: resource.body,
+    type: 'security_rule',
+    scope: resource.scope,
+  })
+  expanded.blocks.forEach((block, index) => {
+    const name = typeof block.body.name === 'string' ? block.body.name : ''
+    const lines = context.document.lines.get(resource.file) ?? []
+    const line = nameLine({ lines, name, ...(resource.line ? { from: resource.line } : {}) })
+    const rule = nsgRule(context, {
+      ...block,
+      where: {
+        file: resource.file,
+        address: `${where.address}.security_rule[${index}]`,
+        ...(line ? { line } : {}),
+      },
+      networkSecurityGroup: key,
+      conditional: resource.conditional,
+    })
+    if (rule) rules.push(rule)
+  })
+  for (const text of expanded.unresolved) {
+    unsupported(
+      context,
+      where,
+      `${text} could not be expanded; flows through this NSG are unknown.`,
+    )
+    rules.push({
+      address: `${where.address}.dynamic`,
+      name: '(dynamic)',
+      networkSecurityGroup: key,
+      direction: 'Inbound',
+      access: 'Allow',
+      protocol: '*',
+      sourceAddressPrefixes: [],
+      sourcePortRanges: [],
+      destinationAddressPrefixes: [],
+      destinationPortRanges: [],
+      unresolved: ['access', 'priority', 'source_address_prefixes', 'destination_address_prefixes'],
+      ...origin(where),
+    })
+    rules.push({ ...(rules.at(-1) as NsgRule), direction: 'Outbound' })
+  }
+}
+
+function readIpGroup(context: Context, resource: ResourceBody): void {
+  const fields = fieldsOf(resource.body, resource.scope)
+  const addresses = fields.list('cidrs', 'cidrs')
+  if (fields.unresolved.length > 0 || resource.conditional) return
+  context.ipGroups.push({ id: `${resource.type}.${resource.name}`, addresses })
+}
+
+function readPolicy(resource: ResourceBody, policy: FirewallPolicy): void {
+  const fields = fieldsOf(resource.body, resource.scope)
+  const name = fields.string('name', 'name')
+  if (name !== undefined) policy.name = name
+  const sku = fields.string('sku', 'sku')
+  if (sku !== undefined) policy.sku = sku
+  if (resource.body.base_policy_id !== undefined)
+    policy.basePolicy =
+      fields.string('base_policy_id', 'basePolicy') ?? String(resource.body.base_policy_id)
+  for (const dns of bodies(resource.body.dns)) {
+    const proxy = fieldsOf(dns, resource.scope).boolean('proxy_enabled', 'dnsProxy')
+    if (proxy !== undefined) policy.dnsProxy = proxy
+  }
+}
+
+/**
+ * Reads `.tf` / `.tfvars` files (ours or hand-written) into the Terraform config.
+ * @example const { config, diagnostics } = await readTerraform([{ path: 'main.tf', contents }])
+ */
+export async function readTerraform(
+  files: readonly RenderedFile[],
+): Promise<ReadResult<TerraformConfig>> {
+  const document = await readHclDocument(files)
+  const context: Context = {
+    document,
+    diagnostics: [...document.diagnostics],
+    opaque: [],
+    ipGroups: [],
+  }
+  const policy: FirewallPolicy = { ruleCollectionGroups: [], ipGroups: [] }
+  const nsgRules: NsgRule[] = []
+  for (const module of document.modules) {
+    const where = {
+      file: module.file,
+      address: `module.${module.name}`,
+      ...(module.line ? { line: module.line } : {}),
+    }
+    unsupported(
+      context,
+      where,
+      'module contents are not read; flows its rules may decide are unknown.',
+    )
+    context.opaque.push({
+      address: where.address,
+      reason: 'module not read',
+      affects: 'firewall',
+      ...origin(where),
+    })
+    context.opaque.push({
+      address: where.address,
+      reason: 'module not read',
+      affects: 'nsg',
+      ...origin(where),
+    })
+  }
+  for (const resource of document.resources) {
+    const where: Where = {
+      file: resource.file,
+      address: `${resource.type}.${resource.name}`,
+      ...(resource.line ? { line: resource.line } : {}),
+    }
+    if (resource.type === RCG)
+      policy.ruleCollectionGroups.push(ruleCollectionGroup(context, resource))
+    else if (resource.type === NSG_RULE || resource.type === NSG)
+      readNsg(context, resource, nsgRules)
+    else if (resource.type === IP_GROUP) readIpGroup(context, resource)
+    else if (resource.type === POLICY) readPolicy(resource, policy)
+    else {
+      const unmodelled = UNMODELLED[resource.type]
+      if (!unmodelled) continue
+      unsupported(context, where, `${unmodelled.reason}; flows they may decide are unknown.`)
+      context.opaque.push({
+        address: where.address,
+        reason: unmodelled.reason,
+        affects: unmodelled.affects,
+        ...origin(where),
+      })
+    }
+  }
+  policy.ipGroups = context.ipGroups
+  return {
+    config: { firewallPolicy: policy, nsgRules, opaque: context.opaque },
+    diagnostics: context.diagnostics,
+  }
+}

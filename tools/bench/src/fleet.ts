@@ -1,0 +1,37 @@
+import type { ProfileInput } from '@aml-egress/core'
+
+const REGIONS = [
+  'westeurope',
+  'northeurope',
+  'eastus',
+  'eastus2',
+  'westus2',
+  'swedencentral',
+  'uksouth',
+  'japaneast',
+] as const
+
+/** A hex GUID from a counter: deterministic, valid, unique per index. */
+function guid(index: number): string {
+  const hex = index.toString(16).padStart(12, '0')
+  return `00000000-0000-4000-8000-${hex}`
+}
+
+/**
+ * A fleet profile of `size` workspaces spread over eight regions, two storage accounts and one
+ * registry each, every compute kind but Kubernetes and the common features on. Deterministic.
+ */
+export function fleetProfile(size: number): ProfileInput {
+  return {
+    workspaces: Array.from({ length: size }, (_, index) => ({
+      id: guid(index + 1),
+      region: REGIONS[index % REGIONS.length] ?? 'westeurope',
+      storageAccounts: [`fleetsa${index}`, `fleetdata${index}`],
+      containerRegistries: [`fleetacr${index}`],
+      hbiWorkspace: index % 10 === 0,
+    })),
+    compute: ['computeInstance', 'computeCluster', 'serverless'],
+    features: { storageFirewall: true, vscode: true, pythonPackages: true },
+    sourceAddresses: ['10.0.0.0/16'],
+  }
+}
