@@ -32,6 +32,22 @@ export const FOREIGN_ADDRESS = '192.0.2.10'
 
 type FlowOptions = { udp?: boolean; serviceTags?: string[]; from?: string }
 
+function outbound(
+  destination: ScenarioFlow['destination'],
+  port: number,
+  why: string,
+  options: FlowOptions,
+): ScenarioFlow {
+  return {
+    direction: 'outbound',
+    source: { kind: 'address', address: options.from ?? COMPUTE_ADDRESS },
+    destination,
+    protocol: options.udp ? 'UDP' : 'TCP',
+    port,
+    why,
+  }
+}
+
 /** Outbound from the compute subnet to a host. */
 export function toHost(
   host: string,
@@ -39,14 +55,12 @@ export function toHost(
   why: string,
   options: FlowOptions = {},
 ): ScenarioFlow {
-  return {
-    direction: 'outbound',
-    source: { kind: 'address', address: options.from ?? COMPUTE_ADDRESS },
-    destination: { kind: 'host', host, serviceTags: options.serviceTags ?? [] },
-    protocol: options.udp ? 'UDP' : 'TCP',
+  return outbound(
+    { kind: 'host', host, serviceTags: options.serviceTags ?? [] },
     port,
     why,
-  }
+    options,
+  )
 }
 
 /** Outbound from the compute subnet to a service tag's ranges (no host name known). */
@@ -56,14 +70,7 @@ export function toTag(
   why: string,
   options: FlowOptions = {},
 ): ScenarioFlow {
-  return {
-    direction: 'outbound',
-    source: { kind: 'address', address: options.from ?? COMPUTE_ADDRESS },
-    destination: { kind: 'serviceTag', tag },
-    protocol: options.udp ? 'UDP' : 'TCP',
-    port,
-    why,
-  }
+  return outbound({ kind: 'serviceTag', tag }, port, why, options)
 }
 
 /** Inbound from a service tag to compute in the subnet. */
