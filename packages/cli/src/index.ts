@@ -20,6 +20,13 @@ export {
   runCheck,
 } from './commands/check'
 export {
+  type CompareCommandOptions,
+  type CompareReport,
+  compareCommand,
+  formatCompareReport,
+  runCompare,
+} from './commands/compare'
+export {
   catalogPatternMatches,
   describeProvenance,
   type ExplainCommandOptions,
@@ -44,6 +51,13 @@ export {
   requirementsMarkdown,
   runList,
 } from './commands/list'
+export {
+  formatProbeReport,
+  type ProbeCommandOptions,
+  type ProbeNetwork,
+  probeCommand,
+  runProbe,
+} from './commands/probe'
 export {
   type FileStatus,
   outputPaths,

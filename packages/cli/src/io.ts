@@ -14,6 +14,8 @@ export type Io = {
   stderr(text: string): void
   /** Is stdout a terminal? Colours are only used when it is. */
   isTTY: boolean
+  /** Is stderr a terminal? Progress indicators are only drawn when it is. */
+  stderrIsTTY?: boolean
   env: Readonly<Record<string, string | undefined>>
 }
 
@@ -64,6 +66,7 @@ export function nodeIo(): Io {
       process.stderr.write(text)
     },
     isTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
     env: process.env,
   }
 }

@@ -30,6 +30,14 @@ export const commands: Readonly<Record<string, CommandEntry>> = {
     description: 'Explain a host, service tag, requirement id or diagnostic code',
     load: () => import('./commands/explain').then((m) => m.explainCommand),
   },
+  probe: {
+    description: 'Test the required endpoints from inside the network: DNS, TCP, TLS, proxy',
+    load: () => import('./commands/probe').then((m) => m.probeCommand),
+  },
+  compare: {
+    description: "Compare the workspace's reported outbound dependencies with the plan",
+    load: () => import('./commands/compare').then((m) => m.compareCommand),
+  },
   init: {
     description: 'Write a commented starter profile',
     load: () => import('./commands/init').then((m) => m.initCommand),
@@ -65,6 +73,8 @@ function rootHelp(io: Pick<Io, 'isTTY' | 'env'>): string {
     '  aml-egress render --profile aml-egress.yaml --format azure-firewall --out out',
     '  aml-egress check --profile aml-egress.yaml --format squid /etc/squid/squid.conf',
     '  aml-egress explain pypi.org',
+    '  aml-egress probe --profile aml-egress.yaml --proxy http://10.0.0.4:3128',
+    '  aml-egress compare --profile aml-egress.yaml dependencies.json',
     '',
     'Use `aml-egress <command> --help` for the options of a command; `aml-egress --version`.',
     'Exit codes: 0 success, 1 findings (blocked flows, drift), 2 bad usage or invalid input.',

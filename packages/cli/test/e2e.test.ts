@@ -57,6 +57,24 @@ describe('cli: bin (end to end)', () => {
     expect(result.stdout).toContain('BLOCKED')
   })
 
+  it('compares a workspace dependencies file and exits 1 on endpoints the plan lacks', () => {
+    const result = aml([
+      'compare',
+      '-p',
+      join(fixtures, 'profiles/aks.yaml'),
+      join(fixtures, 'dependencies/aks-westeurope.json'),
+      '--quiet',
+    ])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('fraudmlstore.file.core.windows.net  445')
+  })
+
+  it('exits 2 for a probe with a bad flag, before contacting anything', () => {
+    const result = aml(['probe', '-p', join(fixtures, 'profiles/aks.yaml'), '--timeout', '0'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('--timeout must be a whole number from 100 to 120000')
+  })
+
   it('exits 2 and writes nothing for a missing profile', () => {
     const result = aml([
       'render',

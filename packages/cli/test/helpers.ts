@@ -5,7 +5,12 @@ import { adaptFormat, type FormatRegistry } from '../src/registry'
 
 /** An in-memory `Io`: files in a map, output collected. */
 export function createMemoryIo(
-  options: { files?: Record<string, string>; isTTY?: boolean; env?: Record<string, string> } = {},
+  options: {
+    files?: Record<string, string>
+    isTTY?: boolean
+    stderrIsTTY?: boolean
+    env?: Record<string, string>
+  } = {},
 ) {
   const files = new Map(Object.entries(options.files ?? {}))
   const writes: string[] = []
@@ -24,6 +29,7 @@ export function createMemoryIo(
       stderr += text
     },
     isTTY: options.isTTY ?? false,
+    stderrIsTTY: options.stderrIsTTY ?? false,
     env: options.env ?? {},
   }
   return { io, files, writes, stdout: () => stdout, stderr: () => stderr }

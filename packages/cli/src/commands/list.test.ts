@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { catalog } from '@aml-egress/core'
 import { describe, expect, it } from 'vitest'
 import { createMemoryIo, fixturePath } from '../../test/helpers'
 import { runList } from './list'
@@ -52,6 +53,21 @@ describe('cli: list', () => {
     const output = JSON.parse(stdout()) as { rules: { destination: { tag?: string } }[] }
     // The basic configuration's regional storage tag for westeurope (D20 spelling).
     expect(output.rules.map((rule) => rule.destination.tag)).toContain('Storage.WestEurope')
+  })
+
+  it('returns the catalog version and doc date in the JSON, with and without a profile (issue #11)', async () => {
+    const catalogOnly = createMemoryIo()
+    await runList({ format: 'json' }, { io: catalogOnly.io })
+    const expected = { version: catalog.version, docDate: catalog.docDate }
+    expect((JSON.parse(catalogOnly.stdout()) as { catalog: unknown }).catalog).toStrictEqual(
+      expected,
+    )
+    const profile = fixturePath('profiles/aks.yaml')
+    const withProfile = createMemoryIo({ files: { [profile]: readFileSync(profile, 'utf8') } })
+    await runList({ profile, format: 'json' }, { io: withProfile.io })
+    expect((JSON.parse(withProfile.stdout()) as { catalog: unknown }).catalog).toStrictEqual(
+      expected,
+    )
   })
 
   it('throws a usage error with a suggestion when the scenario is unknown', async () => {
