@@ -65,8 +65,13 @@ function isAddressEntry(entry: string): boolean {
   return isIpv4Cidr(entry) || rangeContains(entry, '0.0.0.0') !== undefined
 }
 
-/** A service tag has at most one dot (`Storage.WestEurope`); more dots is a host name typed by mistake. */
+/**
+ * A service tag has at most one dot (`Storage.WestEurope`); more dots is a host name typed by
+ * mistake, unless the entry is an IP address, CIDR or range (found by fuzzing: `10.0.0.4/32` in a
+ * rendered network rule was reported as a host name).
+ */
 export function looksLikeHostName(entry: string): boolean {
+  if (isAddressEntry(entry.trim())) return false
   return entry.startsWith('*') || (entry.match(/\./g)?.length ?? 0) >= 2
 }
 
@@ -209,6 +214,8 @@ function networkRuleMatches(
   const ports = rule.unresolved?.includes('destinationPorts')
     ? maybe('destinationPorts could not be resolved')
     : portMatches(rule.destinationPorts, flow.port)
+  // `all` is `no` as soon as one part is: skip the costlier address parts (same answer).
+  if (protocol.kind === 'no' || ports.kind === 'no') return NO
   const destination = any([
     ...rule.destinationAddresses.map((entry) =>
       addressEntryMatches(entry, flow.destination, input.bias),
@@ -260,6 +267,9 @@ function applicationRuleMatches(
   flow: Flow,
   input: { ipGroups: readonly IpGroup[]; bias: Bias },
 ): Match {
+  const protocol = applicationProtocolMatches(rule, flow)
+  // `all` is `no` as soon as one part is: skip the target and source parts (same answer).
+  if (protocol.kind === 'no') return NO
   const destination = flow.destination
   const host = destination.kind === 'host' ? destination.host : undefined
   const target = any([
@@ -289,7 +299,7 @@ function applicationRuleMatches(
       'destinationAddresses',
     ]),
   ])
-  return all(applicationProtocolMatches(rule, flow), target, sourceMatches(rule, flow, input))
+  return all(protocol, target, sourceMatches(rule, flow, input))
 }
 
 function natRuleMatches(
@@ -374,13 +384,99 @@ function positionUnknown(entry: Entry): string | undefined {
   return undefined
 }
 
-function candidates(policy: FirewallPolicy, flow: Flow): Candidate[] {
+type Phase = Candidate['kind']
+
+/** One place in the processing order: a rule, or a collection whose rules could not be read. */
+type Slot = { entry: Entry; kind: Phase; rule?: ApplicationRule | NetworkRule | NatRule }
+
+/**
+ * A policy compiled for evaluation: its slots in processing order, and indexes from host names to
+ * the rules whose destination can only match those names. A rule a flow's lookup leaves out has a
+ * `no` destination for that flow, so it is `no` as a whole (`all`): evaluating only the looked-up
+ * slots, in order, yields the same candidates as evaluating every rule, without O(rules) per flow.
+ */
+type CompiledPolicy = {
+  slots: Slot[]
+  /** Slots checked for every flow: NAT, address and tag rules, anything not a plain host list. */
+  always: number[]
+  /** Application rules by exact target FQDN, and by `suffix` of a `*.suffix` target. */
+  applicationExact: Map<string, number[]>
+  applicationSuffix: Map<string, number[]>
+  /** Network rules by destination FQDN (exact names only). */
+  networkFqdn: Map<string, number[]>
+}
+
+const APPLICATION_TARGET_FIELDS = [
+  'targetFqdns',
+  'fqdnTags',
+  'targetUrls',
+  'webCategories',
+  'destinationAddresses',
+]
+const NETWORK_DESTINATION_FIELDS = [
+  'destinationAddresses',
+  'destinationFqdns',
+  'destinationIpGroups',
+]
+
+function canonicalName(name: string): string {
+  return name.trim().toLowerCase().replace(/\.$/, '')
+}
+
+function addTo(index: Map<string, number[]>, key: string, slot: number): void {
+  const slots = index.get(key)
+  if (slots) slots.push(slot)
+  else index.set(key, [slot])
+}
+
+/** Files a rule under the host names it can match, or under `always`. */
+function indexRule(compiled: CompiledPolicy, rule: Slot['rule'], slot: number): void {
+  const unresolved = rule?.unresolved ?? []
+  if (
+    rule?.ruleType === 'ApplicationRule' &&
+    rule.fqdnTags.length === 0 &&
+    rule.targetUrls.length === 0 &&
+    rule.webCategories.length === 0 &&
+    rule.destinationAddresses.length === 0 &&
+    !APPLICATION_TARGET_FIELDS.some((field) => unresolved.includes(field))
+  ) {
+    // Mirrors applicationFqdnMatches: `*.s` by its suffix, other `*` patterns are checked always.
+    const patterns = rule.targetFqdns.map(canonicalName)
+    if (patterns.some((p) => p.startsWith('*') && !(p.startsWith('*.') && p.length > 2)))
+      compiled.always.push(slot)
+    else
+      for (const pattern of patterns)
+        if (pattern.startsWith('*.')) addTo(compiled.applicationSuffix, pattern.slice(2), slot)
+        else addTo(compiled.applicationExact, pattern, slot)
+    return
+  }
+  if (
+    rule?.ruleType === 'NetworkRule' &&
+    rule.destinationAddresses.length === 0 &&
+    rule.destinationIpGroups.length === 0 &&
+    !NETWORK_DESTINATION_FIELDS.some((field) => unresolved.includes(field))
+  ) {
+    // A wildcard never matches a network-rule FQDN (see networkRuleMatches).
+    for (const fqdn of rule.destinationFqdns)
+      if (!fqdn.includes('*')) addTo(compiled.networkFqdn, canonicalName(fqdn), slot)
+    return
+  }
+  compiled.always.push(slot)
+}
+
+function compilePolicy(policy: FirewallPolicy): CompiledPolicy {
+  const compiled: CompiledPolicy = {
+    slots: [],
+    always: [],
+    applicationExact: new Map(),
+    applicationSuffix: new Map(),
+    networkFqdn: new Map(),
+  }
   const entries = orderedEntries(policy)
-  const result: Candidate[] = []
-  const phases: ('DNAT' | 'network' | 'application')[] = ['DNAT', 'network', 'application']
+  const phases: Phase[] = ['DNAT', 'network', 'application']
   for (const phase of phases)
     for (const entry of entries) {
-      const { group, collection } = entry
+      const { collection } = entry
       const kind =
         collection.collectionType === 'nat'
           ? 'DNAT'
@@ -388,49 +484,84 @@ function candidates(policy: FirewallPolicy, flow: Flow): Candidate[] {
             ? 'network'
             : 'application'
       if (kind !== phase) continue
-      const action = collectionAction(entry)
-      const input = {
-        ipGroups: policy.ipGroups,
-        bias: action === 'Allow' ? 'no' : 'maybe',
-      } as const
-      const position = positionUnknown(entry)
-      const path = `${group.name}/${collection.name}`
+      if (collection.unresolved?.includes('rules')) {
+        compiled.always.push(compiled.slots.push({ entry, kind }) - 1)
+        continue
+      }
+      for (const rule of collection.rules)
+        indexRule(compiled, rule, compiled.slots.push({ entry, kind, rule }) - 1)
+    }
+  return compiled
+}
+
+// Like the Squid evaluator: a policy read once is evaluated for many flows and not changed after.
+const compiledPolicies = new WeakMap<FirewallPolicy, CompiledPolicy>()
+
+/** The slots that may match the flow, in processing order. */
+function slotsFor(compiled: CompiledPolicy, flow: Flow): number[] {
+  const found = [...compiled.always]
+  const destination = flow.destination
+  if (destination.kind === 'host') {
+    const name = canonicalName(destination.host)
+    found.push(...(compiled.applicationExact.get(name) ?? []))
+    // Every suffix after a dot with at least one character before it: `*.suffix` candidates.
+    for (let dot = name.indexOf('.', 1); dot !== -1; dot = name.indexOf('.', dot + 1))
+      found.push(...(compiled.applicationSuffix.get(name.slice(dot + 1)) ?? []))
+    found.push(...(compiled.networkFqdn.get(destination.host.toLowerCase()) ?? []))
+  }
+  found.sort((a, b) => a - b)
+  return found.filter((slot, i) => i === 0 || found[i - 1] !== slot)
+}
+
+/** The rules that may decide the flow, in processing order; lazy, so the first decision stops it. */
+function* candidates(policy: FirewallPolicy, flow: Flow): Generator<Candidate> {
+  let compiled = compiledPolicies.get(policy)
+  if (!compiled) {
+    compiled = compilePolicy(policy)
+    compiledPolicies.set(policy, compiled)
+  }
+  for (const index of slotsFor(compiled, flow)) {
+    const slot = compiled.slots[index]
+    if (!slot) continue
+    const { entry, kind, rule } = slot
+    const { group, collection } = entry
+    const action = collectionAction(entry)
+    const input = {
+      ipGroups: policy.ipGroups,
+      bias: action === 'Allow' ? 'no' : 'maybe',
+    } as const
+    const path = `${group.name}/${collection.name}`
+    if (!rule) {
       const origin = collection.origin ?? group.origin
-      const where = {
+      yield {
+        match: maybe(`the rules of collection ${path} could not be read`),
+        action,
+        kind,
+        path,
         ...(origin?.file ? { file: origin.file } : {}),
         ...(origin?.line ? { line: origin.line } : {}),
       }
-      if (collection.unresolved?.includes('rules')) {
-        result.push({
-          match: maybe(`the rules of collection ${path} could not be read`),
-          action,
-          kind,
-          path,
-          ...where,
-        })
-        continue
-      }
-      for (const rule of collection.rules) {
-        let match =
-          rule.ruleType === 'NetworkRule'
-            ? networkRuleMatches(rule, flow, input)
-            : rule.ruleType === 'ApplicationRule'
-              ? applicationRuleMatches(rule, flow, input)
-              : natRuleMatches(rule, flow, input)
-        if (match.kind === 'yes' && position) match = maybe(position)
-        if (match.kind === 'no') continue
-        const origin = rule.origin ?? collection.origin ?? group.origin
-        result.push({
-          match,
-          action,
-          kind,
-          path: `${group.name}/${collection.name}/${rule.name}`,
-          ...(origin?.file ? { file: origin.file } : {}),
-          ...(origin?.line ? { line: origin.line } : {}),
-        })
-      }
+      continue
     }
-  return result
+    const position = positionUnknown(entry)
+    let match =
+      rule.ruleType === 'NetworkRule'
+        ? networkRuleMatches(rule, flow, input)
+        : rule.ruleType === 'ApplicationRule'
+          ? applicationRuleMatches(rule, flow, input)
+          : natRuleMatches(rule, flow, input)
+    if (match.kind === 'yes' && position) match = maybe(position)
+    if (match.kind === 'no') continue
+    const origin = rule.origin ?? collection.origin ?? group.origin
+    yield {
+      match,
+      action,
+      kind,
+      path: `${group.name}/${collection.name}/${rule.name}`,
+      ...(origin?.file ? { file: origin.file } : {}),
+      ...(origin?.line ? { line: origin.line } : {}),
+    }
+  }
 }
 
 function decided(candidate: Candidate, flow: Flow): Verdict {

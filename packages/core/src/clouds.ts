@@ -5,6 +5,7 @@
  */
 
 export const clouds = ['public', 'usgov', 'china'] as const
+/** An Azure cloud: `public`, `usgov` or `china`. */
 export type Cloud = (typeof clouds)[number]
 
 /** Per-cloud domain suffixes, as the firewall article's host tables list them. */

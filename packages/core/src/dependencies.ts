@@ -24,6 +24,7 @@ export const DependenciesDocumentSchema = z.object({
     }),
   ),
 })
+/** The workspace dependencies API document (outbound dependencies of a workspace). */
 export type DependenciesDocument = z.input<typeof DependenciesDocumentSchema>
 
 /** One endpoint the workspace reports, with the plan rule that allows it (if any). */
@@ -35,6 +36,7 @@ export type ReportedEndpoint = {
   ruleId?: string
 }
 
+/** How a dependencies document compares with a plan: what each side has that the other lacks. */
 export type DependencyComparison = {
   /** Every endpoint the workspace reports, in its order, with the rule that covers it. */
   reported: ReportedEndpoint[]

@@ -93,10 +93,12 @@ export const diagnosticCodes = {
   },
 } as const satisfies Record<string, { title: string; cause: string; fix: string }>
 
+/** A stable diagnostic code (`AML_EGRESS_…`), documented in docs/diagnostics.md. */
 export type DiagnosticCode = keyof typeof diagnosticCodes
 const codeNames = Object.keys(diagnosticCodes) as [DiagnosticCode, ...DiagnosticCode[]]
 
 export const DiagnosticSeveritySchema = z.enum(['error', 'warning', 'info'])
+/** How serious a diagnostic is: `error`, `warning` or `info`. */
 export type DiagnosticSeverity = z.infer<typeof DiagnosticSeveritySchema>
 
 /** A problem or remark, as data. Presentation is `formatDiagnostics`. */
@@ -116,6 +118,7 @@ export const DiagnosticSchema = z.object({
   location: z.object({ file: z.string(), line: z.number().int().optional() }).optional(),
   help: z.string().optional(),
 })
+/** A coded finding: what could not be expressed, read or resolved, and where. */
 export type Diagnostic = z.infer<typeof DiagnosticSchema>
 
 /** Builds a diagnostic; `help` defaults to the documented fix for the code. */

@@ -32,12 +32,15 @@ export const RuleEndpointSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('apiServer'), addresses: z.array(z.string()) }),
 ])
+/** One side of a plan rule: host pattern, service tag, addresses, pods or API server. */
 export type RuleEndpoint = z.infer<typeof RuleEndpointSchema>
 
 export const RuleDirectionSchema = z.enum(['outbound', 'inbound', 'inCluster'])
+/** Direction of a rule: `outbound`, `inbound` or `inCluster`. */
 export type RuleDirection = z.infer<typeof RuleDirectionSchema>
 
 export const LevelSchema = z.enum(['required', 'conditional', 'recommended', 'informational'])
+/** How strongly the docs ask for a rule: required, conditional, recommended or informational. */
 export type Level = z.infer<typeof LevelSchema>
 
 /** Why a rule deserves care, e.g. a destination that also reaches other tenants' data. */
@@ -45,6 +48,7 @@ export const RiskSchema = z.object({
   code: z.enum(['exfiltration', 'broad-wildcard', 'unresolved-address']),
   message: z.string(),
 })
+/** Why a rule deserves care (exfiltration, broad wildcard, unresolved address). */
 export type Risk = z.infer<typeof RiskSchema>
 
 /** One concrete, normalised rule of a plan. */
@@ -79,6 +83,7 @@ export const PlanRuleSchema = z.object({
   /** Narrower hosts that this rule covers and that were folded into it, with their requirements. */
   subsumes: z.array(z.object({ fqdn: z.string(), requirementIds: z.array(z.string()) })),
 })
+/** One normalised rule of a plan. */
 export type PlanRule = z.infer<typeof PlanRuleSchema>
 
 /** The resolved, normalised set of rules for one profile. Formats only ever see plans. */
@@ -92,6 +97,7 @@ export const PlanSchema = z.object({
   /** Things the docs require that are not firewall rules: private endpoints, routes, policies. */
   advisories: z.array(DiagnosticSchema),
 })
+/** The normalised rules a profile needs; what every format renders. */
 export type Plan = z.infer<typeof PlanSchema>
 
 /** One end of a concrete flow. */
@@ -107,6 +113,7 @@ export const FlowEndpointSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('pod'), namespace: z.string(), labels: LabelsSchema }),
   z.object({ kind: z.literal('apiServer'), address: z.string().optional() }),
 ])
+/** One end of a flow: a host, service tag, address, pod or the API server. */
 export type FlowEndpoint = z.input<typeof FlowEndpointSchema>
 
 /** One connection: what scenarios assert, what readers answer about, what `check` reports. */
@@ -117,6 +124,7 @@ export const FlowSchema = z.object({
   protocol: FlowProtocolSchema,
   port: z.number().int().min(1).max(65535),
 })
+/** One concrete connection: direction, both ends, protocol and port. */
 export type Flow = z.input<typeof FlowSchema>
 
 /** A flow derived from a plan rule, with the rule it proves. */

@@ -10,14 +10,17 @@ export const PortRangeSchema = z
   })
   .refine((range) => range.from <= range.to, { message: 'from must not be greater than to' })
 
+/** An inclusive port range, `{ from, to }`. */
 export type PortRange = z.infer<typeof PortRangeSchema>
 
 /** Transport protocols a rule can name. `ANY` is what the docs write for Azure Batch (TCP and UDP). */
 export const ProtocolSchema = z.enum(['TCP', 'UDP', 'ANY'])
+/** The protocol of a rule: `TCP`, `UDP` or `ANY`. */
 export type Protocol = z.infer<typeof ProtocolSchema>
 
 /** The transport of one concrete flow. */
 export const FlowProtocolSchema = z.enum(['TCP', 'UDP'])
+/** The protocol of a concrete flow: `TCP` or `UDP`. */
 export type FlowProtocol = z.infer<typeof FlowProtocolSchema>
 
 /**

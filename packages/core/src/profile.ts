@@ -78,9 +78,11 @@ export const ComputeKindSchema = z.enum([
   'attachedVm',
   'managedOnlineEndpoint',
 ])
+/** A kind of Azure Machine Learning compute the profile uses. */
 export type ComputeKind = z.infer<typeof ComputeKindSchema>
 
 export const WorkloadSchema = z.enum(['training', 'inference'])
+/** What Kubernetes compute runs: `training` or `inference` (they need different rules). */
 export type Workload = z.infer<typeof WorkloadSchema>
 
 /** Optional scenarios. Each defaults as documented; see docs/profile.md. */
@@ -116,6 +118,7 @@ export const FeaturesSchema = z
     dataExfiltrationPrevention: z.boolean().default(false),
   })
   .prefault({})
+/** Optional scenarios of a profile, with their defaults filled in. */
 export type Features = z.infer<typeof FeaturesSchema>
 
 /** Kubernetes compute (AKS with the Azure ML extension, or Arc-connected). */
@@ -153,6 +156,7 @@ export const KubernetesSchema = z
       .prefault({}),
   })
   .prefault({})
+/** Kubernetes settings of a profile, with their defaults filled in. */
 export type KubernetesSettings = z.infer<typeof KubernetesSchema>
 
 /** A user's estate: the input of `resolvePlan`. Field names are the public contract. */
@@ -202,6 +206,7 @@ export const ProfileSchema = z
 export type Profile = z.infer<typeof ProfileSchema>
 /** A profile as written by a user (defaults optional). */
 export type ProfileInput = z.input<typeof ProfileSchema>
+/** One workspace of a validated profile. */
 export type Workspace = z.infer<typeof WorkspaceSchema>
 export type { Cloud }
 

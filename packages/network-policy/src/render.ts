@@ -75,7 +75,9 @@ const NAMESPACE_LABEL = 'kubernetes.io/metadata.name'
 /** Never write ingress policies here: selecting cluster DNS for ingress would isolate it. */
 const SYSTEM_NAMESPACES = new Set(['kube-system'])
 
+/** Path of the plain NetworkPolicy output file. */
 export const networkPolicyFile = 'kubernetes/network-policies.yaml'
+/** Path of the CiliumNetworkPolicy output file. */
 export const ciliumPolicyFile = 'kubernetes/cilium-network-policies.yaml'
 
 /** A rule entry waiting for its policy: one `egress`/`ingress` item with its comment. */

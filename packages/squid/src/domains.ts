@@ -78,6 +78,9 @@ export type DomainInsertResult =
   | { kind: 'warning'; message: string }
   | { kind: 'fatal'; message: string }
 
+// One shared result for the common case: `add` runs once per value of every list read.
+const OK: DomainInsertResult = Object.freeze({ kind: 'ok' })
+
 /**
  * A dstdomain list as Squid matches it: `.x` matches `x` and every name under it, `x` only `x`,
  * case-insensitively. Insertion reports what Squid 5.7 reports for overlaps (verified with
@@ -94,11 +97,12 @@ export class DomainSet {
     return this.exact.size + this.dotted.size
   }
 
+  /** Adds one dstdomain value; says whether Squid would accept it next to the values already in. */
   add(raw: string): DomainInsertResult {
     const value = raw.toLowerCase()
     const isDotted = value.startsWith('.')
     const name = isDotted ? value.slice(1) : value
-    let result: DomainInsertResult = { kind: 'ok' }
+    let result: DomainInsertResult = OK
     if (isDotted) {
       if (this.dotted.has(name)) return result
       if (this.exact.has(name) || this.ancestors.has(name))
@@ -129,7 +133,8 @@ export class DomainSet {
       }
       this.exact.add(name)
     }
-    for (const ancestor of properAncestors(name)) this.ancestors.add(ancestor)
+    for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1))
+      this.ancestors.add(name.slice(dot + 1))
     return result
   }
 
@@ -140,16 +145,12 @@ export class DomainSet {
     return this.dottedAncestor(name) !== undefined
   }
 
+  /** The nearest dotted proper ancestor; index loops, not a generator (this runs per value). */
   private dottedAncestor(name: string): string | undefined {
-    for (const ancestor of properAncestors(name)) if (this.dotted.has(ancestor)) return ancestor
+    for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) {
+      const ancestor = name.slice(dot + 1)
+      if (this.dotted.has(ancestor)) return ancestor
+    }
     return undefined
-  }
-}
-
-function* properAncestors(name: string): Generator<string> {
-  let index = name.indexOf('.')
-  while (index !== -1) {
-    yield name.slice(index + 1)
-    index = name.indexOf('.', index + 1)
   }
 }

@@ -71,6 +71,7 @@ export type SquidOpaqueAccess = {
   location: SquidLocation
 }
 
+/** One http_access line of a config: a rule the evaluator models, or one it cannot interpret. */
 export type SquidAccessLine = SquidAccessRule | SquidOpaqueAccess
 
 /** A directive that can deny a request after `http_access` allowed it (`adapted_http_access`, …). */

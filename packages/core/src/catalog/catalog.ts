@@ -13,6 +13,7 @@ export type Catalog = {
   decisions: readonly Decision[]
 }
 
+/** The requirement catalog: every record with provenance, and its version and doc date. */
 export const catalog: Catalog = {
   version: '2026.3.0',
   docDate:

@@ -15,6 +15,7 @@ export type Decision = {
   records: readonly string[]
 }
 
+/** Decisions taken where the docs disagree, by id; records and the resolver cite them. */
 export const decisions = [
   {
     id: 'D01',
@@ -241,4 +242,5 @@ export const decisions = [
   },
 ] as const satisfies readonly Decision[]
 
+/** Id of a decision taken where the docs disagree (`D01`…). */
 export type DecisionId = (typeof decisions)[number]['id']

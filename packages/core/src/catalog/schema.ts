@@ -13,6 +13,7 @@ export const ProvenanceSchema = z.object({
   docDate: z.string(),
   section: z.string(),
 })
+/** Where a requirement comes from: source page, commit, section and date. */
 export type Provenance = z.infer<typeof ProvenanceSchema>
 
 /** The in-cluster roles the docs name; the profile maps each to namespaces and labels. */
@@ -25,6 +26,7 @@ export const ClusterRoleSchema = z.enum([
   'konnectivityAgent',
   'apiServer',
 ])
+/** Which side of a Kubernetes cluster a requirement applies to. */
 export type ClusterRole = z.infer<typeof ClusterRoleSchema>
 
 /**
@@ -54,6 +56,7 @@ export const RequirementDestinationSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('route'), addressPrefix: z.string(), nextHop: z.string() }),
   z.object({ kind: z.literal('portConstraint'), subject: z.string() }),
 ])
+/** Where a requirement's traffic goes: a host pattern, service tag, addresses or pods. */
 export type RequirementDestination = z.infer<typeof RequirementDestinationSchema>
 
 export const CatalogComputeKindSchema = z.enum([
@@ -65,6 +68,7 @@ export const CatalogComputeKindSchema = z.enum([
   'attachedVmOrHdinsight',
   'clientOrStudio',
 ])
+/** A compute kind as the catalog records it (the rows of the docs' tables). */
 export type CatalogComputeKind = z.infer<typeof CatalogComputeKindSchema>
 
 /** The condition under which a requirement applies; `conditions.ts` maps each to the profile. */
@@ -113,6 +117,7 @@ export const ConditionSchema = z.enum([
   'computeClusterNoPublicIp',
   'computeInstanceOrCluster',
 ])
+/** When a requirement applies: a predicate over the profile, as data. */
 export type Condition = z.infer<typeof ConditionSchema>
 
 /** One documented network requirement. */
@@ -154,4 +159,5 @@ export const RequirementSchema = z.object({
   decisions: z.array(z.string()),
   note: z.string().optional(),
 })
+/** One documented network requirement of the catalog, with its provenance. */
 export type Requirement = z.infer<typeof RequirementSchema>

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import { type FuzzCase, runFuzzCase } from '../src/describeFuzz'
+import { fuzzedFormats } from '../src/properties'
+
+/**
+ * Cases the fuzzer found, kept as explicit tests (issue #9). Replay a fresh failure with
+ * `FUZZ_SEED=<seed> npx vitest run`, then add its shrunk counterexample here.
+ */
+const regressions: readonly { title: string; fuzzCase: FuzzCase }[] = [
+  {
+    // azure-firewall's reader reported every IP address in a network rule's destinationAddresses
+    // as "holds host name" (AML_EGRESS_READ_UNSUPPORTED): looksLikeHostName counted dots only.
+    title: 'returns no reader diagnostics when network rules target API server and DNS addresses',
+    fuzzCase: {
+      profile: {
+        workspaces: [{ id: '00000000-0000-1000-8000-000000000000', region: 'westeurope' }],
+        compute: ['kubernetes'],
+        kubernetes: { apiServerAddresses: ['20.1.2.3/32'], customDnsServers: ['10.1.0.4/32'] },
+        sourceAddresses: ['10.0.0.0/24'],
+      },
+      randomHosts: ['a.aa'],
+      port: 8443,
+      flowOffset: 0,
+    },
+  },
+]
+
+describe('fuzz: regressions', () => {
+  for (const { title, fuzzCase } of regressions)
+    it(title, async () => {
+      expect(await runFuzzCase({ formats: fuzzedFormats, fuzzCase })).toStrictEqual([])
+    })
+})
