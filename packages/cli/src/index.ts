@@ -1,87 +1,19 @@
-export { colorsEnabled, createPaint, type Paint, stripAnsi } from './color'
-export {
-  type CliCommand,
-  type CliCommandDefinition,
-  type CommandContext,
-  commandHelp,
-  defineCliCommand,
-  parseCommandArgs,
-} from './command'
+// The CLI's programmatic API: run the whole CLI, or one command's function with an injected Io.
 export {
   type CheckCommandOptions,
   type CheckedFlow,
   type CheckReport,
-  checkCommand,
-  checkConfig,
   type FlowStatus,
   formatCheckMarkdown,
   formatCheckReport,
-  missingCapabilities,
   runCheck,
 } from './commands/check'
-export {
-  type CompareCommandOptions,
-  type CompareReport,
-  compareCommand,
-  formatCompareReport,
-  runCompare,
-} from './commands/compare'
-export {
-  catalogPatternMatches,
-  describeProvenance,
-  type ExplainCommandOptions,
-  type Explanation,
-  explainCommand,
-  explainQuery,
-  type RequirementMatch,
-  runExplain,
-} from './commands/explain'
-export {
-  type InitCommandOptions,
-  initCommand,
-  runInit,
-  STARTER_SCHEMA_PATH,
-  starterProfile,
-} from './commands/init'
-export {
-  catalogScenarios,
-  describeEndpoint,
-  type ListCommandOptions,
-  listCommand,
-  requirementsMarkdown,
-  runList,
-} from './commands/list'
-export {
-  formatProbeReport,
-  type ProbeCommandOptions,
-  type ProbeNetwork,
-  probeCommand,
-  runProbe,
-} from './commands/probe'
-export {
-  type FileStatus,
-  outputPaths,
-  type RenderCommandOptions,
-  renderCommand,
-  runRender,
-  selectFormats,
-} from './commands/render'
-export { schemaCommand } from './commands/schema'
-export { unifiedDiff } from './diff'
-export { type DocRow, groupDocRows, portColumn } from './docRows'
-export { isProfileError, isUsageError, type ProfileErrorLike, UsageError } from './errors'
-export { type Io, nodeIo, writeFileAtomic } from './io'
-export { cliVersion, commands, runCli, versionLine } from './main'
-export { FOREIGN_STORAGE_ACCOUNT, type OverBroadProbe, overBroadProbes } from './probes'
-export { loadProfile } from './profile'
-export {
-  adaptFormat,
-  type CliFormat,
-  type CliRenderOptions,
-  type FormatRegistry,
-  formatNames,
-  formatRegistry,
-  type OpenedConfig,
-} from './registry'
-export { suggest } from './suggest'
-export { formatTable, markdownCell, markdownTable } from './table'
+export { type CompareCommandOptions, type CompareReport, runCompare } from './commands/compare'
+export { type ExplainCommandOptions, type Explanation, runExplain } from './commands/explain'
+export { type InitCommandOptions, runInit, starterProfile } from './commands/init'
+export { type ListCommandOptions, runList } from './commands/list'
+export { type ProbeCommandOptions, type ProbeNetwork, runProbe } from './commands/probe'
+export { type RenderCommandOptions, runRender } from './commands/render'
+export { type Io, nodeIo } from './io'
+export { cliVersion, runCli, versionLine } from './main'
+export { type CliFormat, type FormatRegistry, formatNames, formatRegistry } from './registry'

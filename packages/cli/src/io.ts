@@ -10,7 +10,9 @@ export type Io = {
   readFile(path: string): Promise<string | undefined>
   /** Writes atomically (temp file + rename), creating parent directories. */
   writeFile(path: string, contents: string): Promise<void>
+  /** Writes to standard output. */
   stdout(text: string): void
+  /** Writes to standard error. */
   stderr(text: string): void
   /** Is stdout a terminal? Colours are only used when it is. */
   isTTY: boolean

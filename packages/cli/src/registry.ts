@@ -28,7 +28,9 @@ export type CliFormat = {
   capabilities: FormatCapabilities
   /** CLI options this format accepts (others are a usage error when only this format is chosen). */
   options: readonly (keyof CliRenderOptions)[]
+  /** Renders the plan with the CLI's options mapped to the format's own. */
   render(plan: Plan, options: CliRenderOptions): RenderResult
+  /** Reads files with the format's reader; the result evaluates flows. */
   open(files: readonly RenderedFile[]): Promise<OpenedConfig>
 }
 

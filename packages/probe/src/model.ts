@@ -120,6 +120,7 @@ export type ProbeResult = ProbeTarget & {
   hint: string
 }
 
+/** Counts of a probe run, by outcome. */
 export type ProbeSummary = {
   /** Flows probed (targets). */
   probed: number
@@ -173,6 +174,7 @@ export type TlsHandshakeFn = (input: {
 /** One finished flow, for a progress indicator. */
 export type ProbeProgress = { done: number; total: number; result: ProbeResult }
 
+/** How `probePlan` probes: concurrency, timeouts, proxy and the injectable network. */
 export type ProbeOptions = {
   /** `http://[user:password@]host:port`: ports 80 and 443 are probed through it. */
   proxy?: string | undefined
@@ -186,6 +188,7 @@ export type ProbeOptions = {
   connect?: ConnectFn | undefined
   handshake?: TlsHandshakeFn | undefined
   tls?: TlsVerifyOptions | undefined
+  /** Called after each flow, for progress indicators. */
   onProgress?: ((progress: ProbeProgress) => void) | undefined
   /** Clock in milliseconds (default `performance.now`); injectable for stable test output. */
   now?: (() => number) | undefined

@@ -6,6 +6,7 @@ import type { ConnectFn, ResolveFn, TlsHandshakeFn } from './model'
 /** An Error with a Node-style `code`, the way node:net and node:dns report failures. */
 export type CodedError = Error & { code: string }
 
+/** An Error carrying a Node-style `code` (`ETIMEDOUT`, …), compared by code rather than class. */
 export function codedError(code: string, message: string): CodedError {
   return Object.assign(new Error(message), { code })
 }

@@ -27,6 +27,7 @@ import { formatTable, markdownCell, markdownTable } from '../table'
 /** What `check` says about one required flow. */
 export type FlowStatus = 'allowed' | 'blocked' | 'unknown' | 'not-expressible'
 
+/** One flow of the plan with the verdict the user's config gives it. */
 export type CheckedFlow = {
   /** The catalog scenario of the rule (the first, when several requirements merged). */
   scenario: string
@@ -44,6 +45,7 @@ export type CheckedFlow = {
   section: string
 }
 
+/** What `check` found: every flow, over-broad rules, and what the reader could not interpret. */
 export type CheckReport = {
   format: string
   files: string[]
@@ -281,6 +283,7 @@ export function formatCheckMarkdown(report: CheckReport): string {
   return `${sections.join('\n')}\n`
 }
 
+/** Options of `aml-egress check`. */
 export type CheckCommandOptions = {
   profile: string
   format: string

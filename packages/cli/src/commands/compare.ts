@@ -14,6 +14,7 @@ import type { Io } from '../io'
 import { loadProfile } from '../profile'
 import { formatTable } from '../table'
 
+/** Options of `aml-egress compare`. */
 export type CompareCommandOptions = {
   profile: string
   /** The saved response of the workspace's `outboundNetworkDependenciesEndpoints` API. */

@@ -350,6 +350,7 @@ function renderExplanation(explanation: Explanation, io: Io): string {
   }
 }
 
+/** Options of `aml-egress explain`. */
 export type ExplainCommandOptions = {
   query: string
   profile?: string | undefined

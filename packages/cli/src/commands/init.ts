@@ -12,6 +12,7 @@ const DEFAULT_REGION: Record<Profile['cloud'], string> = {
   china: 'chinanorth3',
 }
 
+/** Options of `aml-egress init`. */
 export type InitCommandOptions = {
   cloud?: string | undefined
   region?: string | undefined

@@ -15,6 +15,7 @@ import { loadProfile } from '../profile'
 import { suggest } from '../suggest'
 import { formatTable, markdownCell, markdownTable } from '../table'
 
+/** Options of `aml-egress list`. */
 export type ListCommandOptions = {
   profile?: string | undefined
   scenario?: string | undefined

@@ -15,6 +15,7 @@ import type { Io } from '../io'
 import { loadProfile } from '../profile'
 import { formatTable } from '../table'
 
+/** Options of `aml-egress probe`. */
 export type ProbeCommandOptions = {
   profile: string
   proxy?: string | undefined
