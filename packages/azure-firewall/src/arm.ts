@@ -127,9 +127,18 @@ export function ruleCollectionGroupBytes(group: RuleCollectionGroup): number {
   return jsonBytes(ruleCollectionGroupPropertiesToArm(group, 'literal'))
 }
 
-const encoder = new TextEncoder()
-
-/** UTF-8 size of a value as compact JSON. */
+/**
+ * UTF-8 size of a value as compact JSON. Counted from the UTF-16 code units instead of encoding a
+ * copy (this runs once per rule when groups are packed). JSON.stringify escapes lone surrogates,
+ * so every surrogate is half of a pair: 2 units, 4 bytes.
+ */
 export function jsonBytes(value: JsonValue): number {
-  return encoder.encode(JSON.stringify(value)).length
+  const text = JSON.stringify(value) ?? ''
+  let bytes = text.length
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit < 0x80) continue
+    bytes += unit < 0x800 || (unit >= 0xd800 && unit <= 0xdfff) ? 1 : 2
+  }
+  return bytes
 }

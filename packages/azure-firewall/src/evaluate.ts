@@ -423,14 +423,16 @@ function canonicalName(name: string): string {
   return name.trim().toLowerCase().replace(/\.$/, '')
 }
 
-function addTo(index: Map<string, number[]>, key: string, slot: number): void {
+function addTo(index: Map<string, number[]>, entry: { key: string; slot: number }): void {
+  const { key, slot } = entry
   const slots = index.get(key)
   if (slots) slots.push(slot)
   else index.set(key, [slot])
 }
 
 /** Files a rule under the host names it can match, or under `always`. */
-function indexRule(compiled: CompiledPolicy, rule: Slot['rule'], slot: number): void {
+function indexRule(compiled: CompiledPolicy, input: { rule: Slot['rule']; slot: number }): void {
+  const { rule, slot } = input
   const unresolved = rule?.unresolved ?? []
   if (
     rule?.ruleType === 'ApplicationRule' &&
@@ -446,8 +448,9 @@ function indexRule(compiled: CompiledPolicy, rule: Slot['rule'], slot: number): 
       compiled.always.push(slot)
     else
       for (const pattern of patterns)
-        if (pattern.startsWith('*.')) addTo(compiled.applicationSuffix, pattern.slice(2), slot)
-        else addTo(compiled.applicationExact, pattern, slot)
+        if (pattern.startsWith('*.'))
+          addTo(compiled.applicationSuffix, { key: pattern.slice(2), slot })
+        else addTo(compiled.applicationExact, { key: pattern, slot })
     return
   }
   if (
@@ -458,7 +461,7 @@ function indexRule(compiled: CompiledPolicy, rule: Slot['rule'], slot: number): 
   ) {
     // A wildcard never matches a network-rule FQDN (see networkRuleMatches).
     for (const fqdn of rule.destinationFqdns)
-      if (!fqdn.includes('*')) addTo(compiled.networkFqdn, canonicalName(fqdn), slot)
+      if (!fqdn.includes('*')) addTo(compiled.networkFqdn, { key: canonicalName(fqdn), slot })
     return
   }
   compiled.always.push(slot)
@@ -489,7 +492,7 @@ function compilePolicy(policy: FirewallPolicy): CompiledPolicy {
         continue
       }
       for (const rule of collection.rules)
-        indexRule(compiled, rule, compiled.slots.push({ entry, kind, rule }) - 1)
+        indexRule(compiled, { rule, slot: compiled.slots.push({ entry, kind, rule }) - 1 })
     }
   return compiled
 }

@@ -75,12 +75,25 @@ function report(
   )
 }
 
-/** Offset of the first `"name": "<name>"` at or after `from`, or -1. */
+const WHITESPACE = /\s/
+
+/**
+ * Offset of the first `"name": "<name>"` (any whitespace around the colon) at or after `from`, or
+ * -1. Finds the value with indexOf and checks what precedes it: no RegExp per rule, which made
+ * reading a 10,000-rule policy spend most of its time compiling patterns.
+ */
 function findName(text: string, name: string, from: number): number {
-  const escaped = JSON.stringify(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  const pattern = new RegExp(`"name"\\s*:\\s*${escaped}`, 'g')
-  pattern.lastIndex = from
-  return pattern.exec(text)?.index ?? -1
+  const value = JSON.stringify(name)
+  for (let at = text.indexOf(value, from); at !== -1; at = text.indexOf(value, at + 1)) {
+    let before = at
+    while (before > 0 && WHITESPACE.test(text.charAt(before - 1))) before--
+    if (text.charAt(before - 1) !== ':') continue
+    before--
+    while (before > 0 && WHITESPACE.test(text.charAt(before - 1))) before--
+    const start = before - '"name"'.length
+    if (start >= from && text.startsWith('"name"', start)) return start
+  }
+  return -1
 }
 
 function countLines(text: string, from: number, to: number): number {

@@ -37,6 +37,14 @@ function stringLiteral(text: string): string {
   return `'${text.replace(/'/g, "''")}'`
 }
 
+/** The first rule of the policy, without listing every rule (there are tens of thousands). */
+function firstRuleOf(groups: FirewallPolicy['ruleCollectionGroups']) {
+  for (const group of groups)
+    for (const collection of group.ruleCollections)
+      if (collection.rules[0]) return collection.rules[0]
+  return undefined
+}
+
 /**
  * The ARM template: every group as a child of an existing policy, sources and base priority as
  * parameters (defaults from the plan), the catalog in `metadata`.
@@ -59,12 +67,9 @@ export function renderArmTemplate(
       ? ''
       : ` This template deploys groups ${first + 1}-${first + slice.length} of ${groups.length}; deploy the templates in order.`
   const maxBase = firewallLimits.maxPriority - Math.max(groups.length - 1, 0)
-  const sourceAddresses = groups
-    .flatMap((g) => g.ruleCollections.flatMap((c) => c.rules.map((r) => r.sourceAddresses)))
-    .at(0)
-  const sourceIpGroups = groups
-    .flatMap((g) => g.ruleCollections.flatMap((c) => c.rules.map((r) => r.sourceIpGroups)))
-    .at(0)
+  const firstRule = firstRuleOf(groups)
+  const sourceAddresses = firstRule?.sourceAddresses
+  const sourceIpGroups = firstRule?.sourceIpGroups
   const template: JsonValue = {
     $schema: TEMPLATE_SCHEMA,
     contentVersion: '1.0.0.0',
@@ -163,13 +168,20 @@ export function renderRuleCollectionGroup(policy: FirewallPolicy, groupIndex: nu
  */
 const TEMPLATE_BUDGET = 3_500_000
 
+/** `text.split('\n').length` without building the array of lines. */
+function lineCount(text: string): number {
+  let count = 1
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++
+  return count
+}
+
 /** Splits groups into consecutive template parts that stay under the template size limit. */
 function templateParts(policy: FirewallPolicy): { first: number; count: number }[] {
   const parts: { first: number; count: number; bytes: number }[] = []
   policy.ruleCollectionGroups.forEach((group, index) => {
     // Pretty-printed size inside the template: resources sit four levels deeper than on their own.
     const text = JSON.stringify(ruleCollectionGroupPropertiesToArm(group, 'parameters'), null, 2)
-    const bytes = text.length + text.split('\n').length * 8
+    const bytes = text.length + lineCount(text) * 8
     const last = parts.at(-1)
     if (last && last.bytes + bytes <= TEMPLATE_BUDGET) {
       last.count++
@@ -214,7 +226,10 @@ export function renderAzureFirewall(
 ): RenderResult {
   const { policy, diagnostics } = buildFirewallPolicy(plan, options)
   const files = renderFirewallPolicyFiles(policy, { basePriority: options.basePriority ?? 1000 })
-  const templates = templateCount(policy)
+  // As templateCount(policy), from the files already rendered: no second pass over every group.
+  const templates = files.filter((file) =>
+    /^azure-firewall\/azuredeploy(-\d+)?\.json$/.test(file.path),
+  ).length
   const all: Diagnostic[] =
     templates > 1
       ? [

@@ -207,27 +207,43 @@ function expandHost(
   return { hosts: hosts.map(canonicalHost) }
 }
 
-function expand(
-  requirement: Requirement,
-  profile: Profile,
-  workspace: Workspace,
-  index: number,
-  subnets: RuleEndpoint,
-): Expansion {
-  const base = {
+/** One requirement expanded for one group of workspaces. */
+type ExpandInput = {
+  requirement: Requirement
+  /** `serviceTagForHost` of the requirement's host pattern, looked up once per requirement. */
+  equivalent: ReturnType<typeof serviceTagForHost>
+  profile: Profile
+  /** The group's first workspace and its index in the profile. */
+  workspace: Workspace
+  index: number
+  /** The workspaces the drafts name (empty for estate-wide needs). */
+  workspaceIds: readonly string[]
+  subnets: RuleEndpoint
+}
+
+function expand(input: ExpandInput): Expansion {
+  const { requirement, equivalent, profile, workspace, index, workspaceIds, subnets } = input
+  // Every draft comes from this one literal, so all drafts share one V8 shape: spreads with
+  // overrides gave them several, which made the fleet-sized passes below a few times slower.
+  const draft = (
+    fields: Pick<Draft, 'direction' | 'source' | 'destination'> &
+      Partial<Pick<Draft, 'protocol' | 'serviceTagFallbacks'>>,
+  ): Draft => ({
     requirement,
-    workspaceIds: [] as readonly string[],
-    protocol: requirement.protocol,
+    workspaceIds,
+    direction: fields.direction,
+    source: fields.source,
+    destination: fields.destination,
+    protocol: fields.protocol ?? requirement.protocol,
     ports: requirement.ports,
-    serviceTagFallbacks: [] as string[],
-  }
+    serviceTagFallbacks: fields.serviceTagFallbacks ?? [],
+  })
   const destination = requirement.destination
   switch (destination.kind) {
     case 'fqdn': {
       const { hosts, missing } = expandHost(destination.pattern, profile, workspace, index)
       if (missing)
         return { drafts: [], diagnostics: [unresolved(requirement, missing.field, missing.what)] }
-      const equivalent = serviceTagForHost(destination.pattern)
       const fallbacks = equivalent
         ? [
             equivalent.regional ? regionalTag(equivalent.tag, workspace.region) : equivalent.tag,
@@ -235,15 +251,16 @@ function expand(
           ]
         : []
       return {
-        drafts: hosts.map((fqdn) => ({
-          ...base,
-          direction: 'outbound',
-          source: subnets,
-          destination: destination.urlPath
-            ? { kind: 'fqdn', fqdn, urlPath: destination.urlPath }
-            : { kind: 'fqdn', fqdn },
-          serviceTagFallbacks: fallbacks,
-        })),
+        drafts: hosts.map((fqdn) =>
+          draft({
+            direction: 'outbound',
+            source: subnets,
+            destination: destination.urlPath
+              ? { kind: 'fqdn', fqdn, urlPath: destination.urlPath }
+              : { kind: 'fqdn', fqdn },
+            serviceTagFallbacks: fallbacks,
+          }),
+        ),
         diagnostics: [],
       }
     }
@@ -254,23 +271,21 @@ function expand(
       if (requirement.direction === 'inbound' && requirement.source)
         return {
           drafts: [
-            {
-              ...base,
+            draft({
               direction: 'inbound',
               source: { kind: 'serviceTag', tag: requirement.source.tag },
               destination: subnets,
-            },
+            }),
           ],
           diagnostics: [],
         }
       return {
         drafts: [
-          {
-            ...base,
+          draft({
             direction: 'outbound',
             source: subnets,
             destination: { kind: 'serviceTag', tag },
-          },
+          }),
         ],
         diagnostics: [],
       }
@@ -299,12 +314,11 @@ function expand(
         }
       return {
         drafts: [
-          {
-            ...base,
+          draft({
             direction: 'outbound',
             source: subnets,
             destination: { kind: 'addresses', addresses: addresses.map(canonicalCidr).sort() },
-          },
+          }),
         ],
         diagnostics: [],
       }
@@ -325,13 +339,14 @@ function expand(
           : [destination.from]
       return {
         drafts: sources.flatMap((from) =>
-          protocols.map((protocol) => ({
-            ...base,
-            protocol,
-            direction: 'inCluster' as const,
-            source: clusterEndpoint(from, profile),
-            destination: to,
-          })),
+          protocols.map((protocol) =>
+            draft({
+              protocol,
+              direction: 'inCluster',
+              source: clusterEndpoint(from, profile),
+              destination: to,
+            }),
+          ),
         ),
         diagnostics,
       }
@@ -424,7 +439,13 @@ function chooseForm(drafts: readonly Draft[], style: Plan['destinationStyle']): 
   const tagOf = (draft: Draft) =>
     draft.destination.kind === 'serviceTag' ? [draft.destination.tag] : []
   if (style === 'hosts') {
-    const hostCoverage = coverageBy(drafts.filter(isHost), (draft) => draft.serviceTagFallbacks)
+    // Only the tags that tag rules name can decide anything: skip the other fallbacks of a fleet.
+    const tagDrafts = drafts.filter(isTag)
+    if (tagDrafts.length === 0) return [...drafts]
+    const named = new Set(tagDrafts.flatMap(tagOf).map((tag) => tag.toLowerCase()))
+    const hostCoverage = coverageBy(drafts.filter(isHost), (draft) =>
+      draft.serviceTagFallbacks.filter((tag) => named.has(tag.toLowerCase())),
+    )
     return drafts.filter(
       (draft) => !(isTag(draft) && tagOf(draft).every((tag) => covered(hostCoverage, tag, draft))),
     )
@@ -463,78 +484,82 @@ function ruleId(draft: Pick<Draft, 'direction' | 'protocol' | 'source' | 'destin
   return `${draft.direction}/${draft.protocol.toLowerCase()}/${source}${endpointKey(draft.destination)}`
 }
 
-/** What merging collects for one rule id before the rule is written out. */
-type Accumulator = {
-  first: Draft
-  level: Level
-  everyPort: boolean
-  ports: Map<string, PortRange>
-  applicationProtocols: Set<PlanRule['applicationProtocols'][number]>
-  websocket: boolean
-  serviceTagFallbacks: Set<string>
-  requirementIds: Set<string>
-  scenarios: Set<string>
-  workspaces: Set<string>
-  risks: Map<string, PlanRule['risks'][number]>
+/** Sorts a fresh array in place and drops duplicates: no set per list (there are ~10 per rule). */
+function uniqueSorted<T extends string>(values: T[]): T[] {
+  values.sort()
+  let kept = 0
+  for (const value of values) if (kept === 0 || values[kept - 1] !== value) values[kept++] = value
+  values.length = kept
+  return values
 }
 
-const sorted = <T extends string>(values: Iterable<T>): T[] => [...values].sort()
+/** Writes out the rule for drafts that share one id; arrays, not sets, since most ids have one draft. */
+function mergeGroup({ id, group }: { id: string; group: readonly Draft[] }): PlanRule {
+  const first = group[0] as Draft
+  let level = first.requirement.level
+  let everyPort = false
+  let websocket = false
+  const ports: PortRange[] = []
+  const applicationProtocols: PlanRule['applicationProtocols'] = []
+  const serviceTagFallbacks: string[] = []
+  const requirementIds: string[] = []
+  const scenarios: string[] = []
+  const workspaces: string[] = []
+  // Keyed by message, the last one wins, in first-seen order; most rules carry no risk.
+  let risks: Map<string, PlanRule['risks'][number]> | undefined
+  for (const draft of group) {
+    const requirement = draft.requirement
+    // An empty list is "every port", so it absorbs any other ports.
+    if (draft.ports.length === 0) everyPort = true
+    ports.push(...draft.ports)
+    applicationProtocols.push(...requirement.applicationProtocols)
+    websocket ||= requirement.websocket
+    if (LEVEL_RANK[requirement.level] < LEVEL_RANK[level]) level = requirement.level
+    serviceTagFallbacks.push(...draft.serviceTagFallbacks)
+    requirementIds.push(requirement.id)
+    scenarios.push(requirement.scenario)
+    // A loop, not a spread: a region can hold more workspaces than a call takes arguments.
+    for (const workspace of draft.workspaceIds) workspaces.push(workspace)
+    for (const risk of requirement.risks) {
+      risks ??= new Map()
+      risks.set(risk.message, risk)
+    }
+  }
+  return {
+    id,
+    direction: first.direction,
+    source: first.source,
+    destination: first.destination,
+    protocol: first.protocol,
+    ports: everyPort ? [] : mergePortRanges(ports),
+    applicationProtocols: uniqueSorted(applicationProtocols),
+    websocket,
+    level,
+    serviceTagFallbacks: uniqueSorted(serviceTagFallbacks),
+    requirementIds: uniqueSorted(requirementIds),
+    scenarios: uniqueSorted(scenarios),
+    workspaces: uniqueSorted(workspaces),
+    risks: risks ? [...risks.values()] : [],
+    subsumes: [],
+  }
+}
 
-/** Merges drafts with the same id (direction, protocol, source, destination) in one pass. */
+/** Merges drafts with the same id (direction, protocol, source, destination): one pass to group. */
 function merge(drafts: readonly Draft[]): PlanRule[] {
-  const accumulators = new Map<string, Accumulator>()
+  const groups = new Map<string, Draft[]>()
   for (const draft of drafts) {
     const id = ruleId(draft)
-    const requirement = draft.requirement
-    let into = accumulators.get(id)
-    if (!into) {
-      into = {
-        first: draft,
-        level: requirement.level,
-        everyPort: false,
-        ports: new Map(),
-        applicationProtocols: new Set(),
-        websocket: false,
-        serviceTagFallbacks: new Set(),
-        requirementIds: new Set(),
-        scenarios: new Set(),
-        workspaces: new Set(),
-        risks: new Map(),
-      }
-      accumulators.set(id, into)
-    }
-    // An empty list is "every port", so it absorbs any other ports.
-    if (draft.ports.length === 0) into.everyPort = true
-    for (const range of draft.ports) into.ports.set(`${range.from}-${range.to}`, range)
-    for (const protocol of requirement.applicationProtocols) into.applicationProtocols.add(protocol)
-    into.websocket ||= requirement.websocket
-    if (LEVEL_RANK[requirement.level] < LEVEL_RANK[into.level]) into.level = requirement.level
-    for (const tag of draft.serviceTagFallbacks) into.serviceTagFallbacks.add(tag)
-    into.requirementIds.add(requirement.id)
-    into.scenarios.add(requirement.scenario)
-    for (const workspace of draft.workspaceIds) into.workspaces.add(workspace)
-    for (const risk of requirement.risks) into.risks.set(risk.message, risk)
+    const group = groups.get(id)
+    if (group) group.push(draft)
+    else groups.set(id, [draft])
   }
-  return [...accumulators].map(([id, into]) => ({
-    id,
-    direction: into.first.direction,
-    source: into.first.source,
-    destination: into.first.destination,
-    protocol: into.first.protocol,
-    ports: into.everyPort ? [] : mergePortRanges([...into.ports.values()]),
-    applicationProtocols: sorted(into.applicationProtocols),
-    websocket: into.websocket,
-    level: into.level,
-    serviceTagFallbacks: sorted(into.serviceTagFallbacks),
-    requirementIds: sorted(into.requirementIds),
-    scenarios: sorted(into.scenarios),
-    workspaces: sorted(into.workspaces),
-    risks: [...into.risks.values()],
-    subsumes: [],
-  }))
+  return [...groups].map(([id, group]) => mergeGroup({ id, group }))
 }
 
-/** Folds hosts that a wildcard rule with the same protocol and ports covers into it (O(n · labels)). */
+/**
+ * Folds hosts that a wildcard rule with the same protocol and ports covers into it: a hash of the
+ * wildcards, then one lookup per parent suffix of each host, so O(n · labels), never pairwise.
+ */
 function subsume(rules: PlanRule[]): PlanRule[] {
   const wildcards = new Map<string, PlanRule>()
   for (const rule of rules)
@@ -548,12 +573,14 @@ function subsume(rules: PlanRule[]): PlanRule[] {
   for (const rule of rules) {
     const destination = rule.destination
     let cover: PlanRule | undefined
-    if (destination.kind === 'fqdn') {
-      const labels = destination.fqdn.replace(/^\*\./, '').split('.')
-      for (let i = 1; i <= labels.length - 2 && !cover; i++) {
-        const candidate = wildcards.get(
-          `${rule.direction}/${rule.protocol}/*.${labels.slice(i).join('.')}`,
-        )
+    if (destination.kind === 'fqdn' && wildcards.size > 0) {
+      // Each parent suffix of two or more labels, nearest first: one hash lookup per label.
+      const name = destination.fqdn.startsWith('*.') ? destination.fqdn.slice(2) : destination.fqdn
+      const prefix = `${rule.direction}/${rule.protocol}/*.`
+      for (let dot = name.indexOf('.'); dot !== -1 && !cover; dot = name.indexOf('.', dot + 1)) {
+        const suffix = name.slice(dot + 1)
+        if (!suffix.includes('.')) break
+        const candidate = wildcards.get(prefix + suffix)
         if (candidate && candidate !== rule && portRangesCover(candidate.ports, rule.ports))
           cover = candidate
       }
@@ -618,12 +645,24 @@ export function resolvePlan(profile: Profile): Plan {
         holds,
       )
     else if (!profile.workspaces[0] || !holds(profile.workspaces[0])) continue
+    const equivalent =
+      requirement.destination.kind === 'fqdn'
+        ? serviceTagForHost(requirement.destination.pattern)
+        : undefined
+    // A rule names its workspaces when its destination is theirs: their hosts, their region.
+    const namesWorkspaces = scope === 'workspace' || namesRegion(requirement)
     for (const { workspace, index, ids } of groups) {
-      const expansion = expand(requirement, profile, workspace, index, subnets)
-      // A rule names its workspaces when its destination is theirs: their hosts, their region.
-      const workspaceIds = scope === 'workspace' || namesRegion(requirement) ? ids : []
-      for (const draft of expansion.drafts) drafts.push({ ...draft, workspaceIds })
-      advisories.push(...expansion.diagnostics)
+      const expansion = expand({
+        requirement,
+        equivalent,
+        profile,
+        workspace,
+        index,
+        workspaceIds: namesWorkspaces ? ids : [],
+        subnets,
+      })
+      for (const draft of expansion.drafts) drafts.push(draft)
+      for (const diagnostic of expansion.diagnostics) advisories.push(diagnostic)
     }
   }
   const rules = sortRules(subsume(merge(chooseForm(drafts, profile.destinationStyle))))

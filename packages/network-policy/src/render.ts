@@ -36,6 +36,7 @@ import {
   validateCiliumNetworkPolicy,
   validateNetworkPolicy,
 } from './validate'
+import { writePolicyYaml } from './yamlWriter'
 
 /** Options of the plain NetworkPolicy rendering. */
 export type NetworkPolicyRenderOptions = {
@@ -768,6 +769,13 @@ function serialise({
       return ka < kb ? -1 : ka > kb ? 1 : 0
     })
     .map(({ document, comment, items }) => {
+      // The direct writer is the fast path; the library writes whatever it does not know.
+      const written = writePolicyYaml({
+        document,
+        comment: oneLine(comment),
+        itemComments: items.map((text) => (text ? oneLine(text) : undefined)),
+      })
+      if (written !== undefined) return `---\n${written}`
       const doc = new Document(document)
       doc.commentBefore = ` ${oneLine(comment)}`
       const spec = doc.get('spec', true)

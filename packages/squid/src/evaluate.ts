@@ -233,8 +233,8 @@ function compiled(config: SquidConfig): Compiled {
   return entry
 }
 
-function aclMatch(input: { config: SquidConfig; name: string; request: Request }): Match {
-  const state = compiled(input.config)
+function aclMatch(input: { state: Compiled; name: string; request: Request }): Match {
+  const { state } = input
   const key = input.name.toLowerCase()
   let matcher = state.acls.get(key)
   if (!matcher) {
@@ -246,11 +246,11 @@ function aclMatch(input: { config: SquidConfig; name: string; request: Request }
 }
 
 /** Squid ANDs the ACLs of a line left to right and stops at the first mismatch. */
-function lineMatch(input: { config: SquidConfig; line: SquidAccessRule; request: Request }): Match {
+function lineMatch(input: { state: Compiled; line: SquidAccessRule; request: Request }): Match {
   if (input.line.unknownReason) return unknown(input.line.unknownReason)
   let uncertain: Match = true
   for (const reference of input.line.acls) {
-    const result = aclMatch({ config: input.config, name: reference.name, request: input.request })
+    const result = aclMatch({ state: input.state, name: reference.name, request: input.request })
     if (typeof result === 'object') {
       if (uncertain === true) uncertain = result
       continue
@@ -343,6 +343,8 @@ export function evaluateSquid(config: SquidConfig, flow: Flow): Verdict {
   }
 
   let last: SquidAccessRule | undefined
+  // Looked up once per flow, not once per ACL reference.
+  const state = compiled(config)
   for (const line of config.httpAccess) {
     if (line.kind === 'opaque')
       return {
@@ -351,7 +353,7 @@ export function evaluateSquid(config: SquidConfig, flow: Flow): Verdict {
         reason: `${line.reason}; it may decide ${describeFlow(flow)}`,
       }
     last = line
-    const result = lineMatch({ config, line, request })
+    const result = lineMatch({ state, line, request })
     if (result === true)
       return conclude({
         action: line.action,

@@ -191,6 +191,7 @@ class Reader {
   /** Depth of `if` blocks we are inside: their content may or may not apply. */
   private conditional = 0
   private quotedValues = false
+  private readonly parsed = new Map<RenderedFile, Directive[]>()
 
   constructor(private readonly files: readonly RenderedFile[]) {
     for (const acl of predefinedAcls()) this.acls.set(acl.name.toLowerCase(), acl)
@@ -223,7 +224,18 @@ class Reader {
 
   readFile(file: RenderedFile, stack: readonly string[]): void {
     this.read.push(file.path)
-    for (const directive of directives(file)) this.directive(directive, [...stack, file.path])
+    const inside = [...stack, file.path]
+    for (const directive of this.directivesOf(file)) this.directive(directive, inside)
+  }
+
+  /** Each file is split into directives once per read (finding the top-level files needs them too). */
+  directivesOf(file: RenderedFile): Directive[] {
+    let found = this.parsed.get(file)
+    if (!found) {
+      found = directives(file)
+      this.parsed.set(file, found)
+    }
+    return found
   }
 
   private directive(directive: Directive, stack: readonly string[]) {
@@ -438,9 +450,13 @@ class Reader {
   }
 }
 
-function collectReferences(file: RenderedFile, files: readonly RenderedFile[]): Set<string> {
+function collectReferences(
+  file: RenderedFile,
+  input: { files: readonly RenderedFile[]; reader: Reader },
+): Set<string> {
+  const { files } = input
   const referenced = new Set<string>()
-  for (const directive of directives(file)) {
+  for (const directive of input.reader.directivesOf(file)) {
     const [name, ...args] = directive.tokens
     if (name === 'include')
       for (const reference of args)
@@ -470,7 +486,8 @@ function collectReferences(file: RenderedFile, files: readonly RenderedFile[]): 
 export function readSquid(files: readonly RenderedFile[]): ReadResult<SquidConfig> {
   const reader = new Reader(files)
   const referenced = new Set<string>()
-  for (const file of files) for (const path of collectReferences(file, files)) referenced.add(path)
+  for (const file of files)
+    for (const path of collectReferences(file, { files, reader })) referenced.add(path)
   const unreferenced = files.filter((file) => !referenced.has(file.path))
   // Files that only include each other: start with the first one given.
   const roots = unreferenced.length === 0 && files[0] ? [files[0]] : unreferenced

@@ -115,85 +115,91 @@ function inlineValue(value: HclValue): string | undefined {
   return undefined
 }
 
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (isControl(text.charAt(i))) return true
+  return false
+}
+
 /** Comment text on one line: a newline in it would end the comment and start code. */
 function commentLine(text: string): string {
-  const clean = [...text]
-    .map((char) => (isControl(char) ? ' ' : char))
-    .join('')
-    .trimEnd()
+  // Almost no comment has a control character: only then split it into characters.
+  const clean = (
+    hasControl(text) ? [...text].map((char) => (isControl(char) ? ' ' : char)).join('') : text
+  ).trimEnd()
   return clean === '' ? '#' : `# ${clean}`
 }
 
 type Line = { indent: number; lead: string; assign?: string }
 
-function attributeLines(name: string, value: HclValue, indent: number, lines: Line[]): void {
+/**
+ * Output lines as they are produced: `=` aligned over each run of consecutive attribute lines,
+ * like hclwrite. Only the current run is kept, not every line of the file (a 10,000-workspace
+ * fleet is over a million lines).
+ */
+type Output = { out: string[]; run: Line[] }
+
+function flush(output: Output): void {
+  const width = Math.max(0, ...output.run.map((line) => line.indent + line.lead.length))
+  for (const line of output.run)
+    output.out.push(
+      `${' '.repeat(line.indent)}${line.lead}${' '.repeat(width - line.indent - line.lead.length)} = ${line.assign}`,
+    )
+  output.run = []
+}
+
+function emit(output: Output, line: Line): void {
+  if (line.assign !== undefined) {
+    output.run.push(line)
+    return
+  }
+  flush(output)
+  output.out.push(line.lead === '' ? '' : `${' '.repeat(line.indent)}${line.lead}`)
+}
+
+function attributeLines(name: string, value: HclValue, indent: number, output: Output): void {
   if (!isHclIdentifier(name)) throw new Error(`bad attribute name ${name}`)
   const inline = inlineValue(value)
   if (inline !== undefined) {
-    lines.push({ indent, lead: name, assign: inline })
+    emit(output, { indent, lead: name, assign: inline })
     return
   }
   if (isObject(value)) {
-    lines.push({ indent, lead: `${name} = {` })
-    for (const [key, entry] of value.entries) attributeLines(key, entry, indent + 2, lines)
-    lines.push({ indent, lead: '}' })
+    emit(output, { indent, lead: `${name} = {` })
+    for (const [key, entry] of value.entries) attributeLines(key, entry, indent + 2, output)
+    emit(output, { indent, lead: '}' })
     return
   }
-  lines.push({ indent, lead: `${name} = [` })
+  emit(output, { indent, lead: `${name} = [` })
   for (const element of value as readonly HclValue[]) {
     const text = inlineValue(element)
     if (text === undefined) throw new Error('nested lists and objects in lists are not written')
-    lines.push({ indent: indent + 2, lead: `${text},` })
+    emit(output, { indent: indent + 2, lead: `${text},` })
   }
-  lines.push({ indent, lead: ']' })
+  emit(output, { indent, lead: ']' })
 }
 
-function bodyLines(body: readonly HclItem[], indent: number, lines: Line[]): void {
+function bodyLines(body: readonly HclItem[], indent: number, output: Output): void {
   for (const item of body) {
     switch (item.kind) {
       case 'blank':
-        lines.push({ indent: 0, lead: '' })
+        emit(output, { indent: 0, lead: '' })
         break
       case 'comment':
-        lines.push({ indent, lead: commentLine(item.text) })
+        emit(output, { indent, lead: commentLine(item.text) })
         break
       case 'attribute':
-        attributeLines(item.name, item.value, indent, lines)
+        attributeLines(item.name, item.value, indent, output)
         break
       case 'block': {
         if (!isHclIdentifier(item.type)) throw new Error(`bad block type ${item.type}`)
         const labels = item.labels.map((label) => `${hclString(label)} `).join('')
-        lines.push({ indent, lead: `${item.type} ${labels}{` })
-        bodyLines(item.body, indent + 2, lines)
-        lines.push({ indent, lead: '}' })
+        emit(output, { indent, lead: `${item.type} ${labels}{` })
+        bodyLines(item.body, indent + 2, output)
+        emit(output, { indent, lead: '}' })
         break
       }
     }
   }
-}
-
-/** Aligns `=` over each run of consecutive attribute lines, like hclwrite. */
-function alignedText(lines: readonly Line[]): string {
-  const out: string[] = []
-  let run: Line[] = []
-  const flush = (): void => {
-    const width = Math.max(0, ...run.map((line) => line.indent + line.lead.length))
-    for (const line of run)
-      out.push(
-        `${' '.repeat(line.indent)}${line.lead}${' '.repeat(width - line.indent - line.lead.length)} = ${line.assign}`,
-      )
-    run = []
-  }
-  for (const line of lines) {
-    if (line.assign !== undefined) {
-      run.push(line)
-      continue
-    }
-    flush()
-    out.push(line.lead === '' ? '' : `${' '.repeat(line.indent)}${line.lead}`)
-  }
-  flush()
-  return `${out.join('\n')}\n`
 }
 
 /**
@@ -201,7 +207,8 @@ function alignedText(lines: readonly Line[]): string {
  * @example formatHcl([{ kind: 'attribute', name: 'a', value: 1 }]) // "a = 1\n"
  */
 export function formatHcl(body: readonly HclItem[]): string {
-  const lines: Line[] = []
-  bodyLines(body, 0, lines)
-  return alignedText(lines)
+  const output: Output = { out: [], run: [] }
+  bodyLines(body, 0, output)
+  flush(output)
+  return `${output.out.join('\n')}\n`
 }

@@ -5,7 +5,6 @@
  */
 
 import { createDiagnostic, type Diagnostic, type RenderedFile } from '@aml-egress/core'
-import { parse } from '@cdktf/hcl2json'
 import { escapeTemplate, type JsonValue, parseTemplate, resolveValue, type Scope } from './template'
 
 const FORMAT = 'terraform'
@@ -93,6 +92,9 @@ async function parseFile(
         ? (literalToTemplate(json as JsonObject) as JsonObject)
         : (json as JsonObject)
     }
+    // Imported on first read: importing it starts the WebAssembly parser, which keeps a process
+    // that only renders alive for another ~250 ms (CLI start-up, issue #8).
+    const { parse } = await import('@cdktf/hcl2json')
     const json: unknown = await parse(file.path, file.contents)
     return isObject(json as JsonValue) ? (json as JsonObject) : {}
   } catch (error) {

@@ -109,8 +109,11 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i])
 }
 
-/** Adds a draft, merging ports and provenance into an existing rule with the same peers. */
-function addDraft(drafts: Map<string, Draft>, draft: Draft): void {
+/**
+ * Adds a draft; a draft with the same peers collects its ports and provenance, normalised once by
+ * `normaliseDraft` (normalising on every add made a fleet's shared tag rules quadratic).
+ */
+function addDraft(drafts: Map<string, Draft & { merged?: true }>, draft: Draft): void {
   const key = draftKey(draft)
   const existing = drafts.get(key)
   if (!existing) {
@@ -118,11 +121,20 @@ function addDraft(drafts: Map<string, Draft>, draft: Draft): void {
     return
   }
   existing.allPorts ||= draft.allPorts
-  existing.ports = existing.allPorts ? [] : mergePortRanges([...existing.ports, ...draft.ports])
-  existing.ruleIds = [...new Set([...existing.ruleIds, ...draft.ruleIds])].sort()
-  existing.requirementIds = [
-    ...new Set([...existing.requirementIds, ...draft.requirementIds]),
-  ].sort()
+  existing.ports.push(...draft.ports)
+  existing.ruleIds.push(...draft.ruleIds)
+  existing.requirementIds.push(...draft.requirementIds)
+  existing.merged = true
+}
+
+function normaliseDraft(draft: Draft & { merged?: true }): Draft {
+  if (!draft.merged) return draft
+  return {
+    ...draft,
+    ports: draft.allPorts ? [] : mergePortRanges(draft.ports),
+    ruleIds: [...new Set(draft.ruleIds)].sort(),
+    requirementIds: [...new Set(draft.requirementIds)].sort(),
+  }
 }
 
 /**
@@ -136,7 +148,7 @@ export function buildNsgRules(input: { plan: Plan; basePriority: number }): {
 } {
   const { plan, basePriority } = input
   const diagnostics: Diagnostic[] = []
-  const drafts = new Map<string, Draft>()
+  const drafts = new Map<string, Draft & { merged?: true }>()
   for (const rule of plan.rules) {
     if (rule.direction === 'inCluster') continue
     for (const source of prefixLists(rule, 'source', diagnostics))
@@ -146,20 +158,25 @@ export function buildNsgRules(input: { plan: Plan; basePriority: number }): {
           protocol: nsgProtocol(rule),
           source: [...source].sort(),
           destination: [...destination].sort(),
-          ports: rule.ports,
+          ports: [...rule.ports],
           allPorts: rule.ports.length === 0,
           ruleIds: [rule.id],
           requirementIds: [...rule.requirementIds],
         })
   }
-  const sorted = [...drafts.values()].sort(
-    (a, b) =>
-      (a.direction === b.direction ? 0 : a.direction === 'Inbound' ? -1 : 1) ||
-      a.destination.join(',').toLowerCase().localeCompare(b.destination.join(',').toLowerCase()) ||
-      a.protocol.localeCompare(b.protocol) ||
-      formatPortRanges(a.ports).join(',').localeCompare(formatPortRanges(b.ports).join(',')) ||
-      a.source.join(',').localeCompare(b.source.join(',')),
-  )
+  const sorted = [...drafts.values()]
+    .map(normaliseDraft)
+    .sort(
+      (a, b) =>
+        (a.direction === b.direction ? 0 : a.direction === 'Inbound' ? -1 : 1) ||
+        a.destination
+          .join(',')
+          .toLowerCase()
+          .localeCompare(b.destination.join(',').toLowerCase()) ||
+        a.protocol.localeCompare(b.protocol) ||
+        formatPortRanges(a.ports).join(',').localeCompare(formatPortRanges(b.ports).join(',')) ||
+        a.source.join(',').localeCompare(b.source.join(',')),
+    )
   const names = new Set<string>()
   const localNames = new Set<string>()
   const rules: BuiltNsgRule[] = []

@@ -1,0 +1,128 @@
+import { parseProfile, resolvePlan } from '@aml-egress/core'
+import { scenarios } from '@aml-egress/test-matrix'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { Document, isMap, isSeq, type Node, parseDocument } from 'yaml'
+import { renderCiliumPolicies, renderNetworkPolicies } from './render'
+import { writePolicyYaml } from './yamlWriter'
+
+/** What the library writes for the same input: the reference the writer must equal. */
+function libraryYaml(input: {
+  document: object
+  comment: string
+  itemComments: readonly (string | undefined)[]
+}): string {
+  const doc = new Document(input.document)
+  doc.commentBefore = ` ${input.comment}`
+  const spec = doc.get('spec', true)
+  if (isMap(spec)) {
+    const list = spec.get('egress', true) ?? spec.get('ingress', true)
+    if (isSeq(list))
+      list.items.forEach((item, i) => {
+        const text = input.itemComments[i]
+        if (text) (item as Node).commentBefore = ` ${text}`
+      })
+  }
+  return doc.toString({ lineWidth: 0 })
+}
+
+/** Each rendered document (the text after a `---` line) as the writer's input, read back. */
+function documentsOf(contents: string) {
+  return contents
+    .split(/^---\n/m)
+    .slice(1)
+    .map((text) => {
+      const doc = parseDocument(text)
+      const spec = doc.get('spec', true)
+      const list = isMap(spec) ? (spec.get('egress', true) ?? spec.get('ingress', true)) : undefined
+      return {
+        text,
+        input: {
+          document: doc.toJS() as object,
+          comment: (doc.commentBefore ?? '').trim(),
+          // The parser hangs the first item's comment on the list itself.
+          itemComments: isSeq(list)
+            ? list.items.map(
+                (item, i) =>
+                  (
+                    (item as Node).commentBefore ?? (i === 0 ? list.commentBefore : undefined)
+                  )?.trim() || undefined,
+              )
+            : [],
+        },
+      }
+    })
+}
+
+describe('format: network-policy yaml writer', () => {
+  it.each(scenarios.map((scenario) => [scenario.id, scenario] as const))(
+    'returns every rendered document of %s exactly as the library writes it',
+    (_id, scenario) => {
+      // GIVEN the documents of both renderings, read back with their comments
+      const plan = resolvePlan(parseProfile(scenario.profile))
+      const files = [
+        ...renderCiliumPolicies({ plan }).files,
+        ...renderNetworkPolicies({ plan, options: { defaultDeny: true } }).files,
+      ]
+      for (const file of files)
+        for (const { text, input } of documentsOf(file.contents)) {
+          // WHEN written directly THEN the writer handles it (no fallback) with the same bytes
+          expect(writePolicyYaml(input)).toBe(text)
+          expect(libraryYaml(input)).toBe(text)
+        }
+    },
+  )
+
+  it('returns undefined for values only the library knows how to write', () => {
+    // GIVEN a boolean, a string with a space, a float and a shared object
+    const shared = { a: 'b' }
+    const inputs = [
+      { spec: { flag: true } },
+      { metadata: { name: 'two words' } },
+      { spec: { ratio: 0.5 } },
+      { spec: { first: shared, second: shared } },
+    ]
+    // WHEN written THEN each one falls back
+    for (const document of inputs)
+      expect(writePolicyYaml({ document, comment: 'c', itemComments: [] })).toBeUndefined()
+  })
+
+  it('returns the library output whenever it writes anything (random documents)', () => {
+    const text = fc.oneof(
+      fc.constantFrom(
+        '*',
+        '*.a.b',
+        '53',
+        '0x1F',
+        '1.5',
+        'true',
+        'null',
+        '~',
+        '',
+        'a b',
+        'a:',
+        'x:y',
+      ),
+      fc.stringMatching(/^[A-Za-z0-9*.:,/_ -]{1,12}$/),
+    )
+    const key = fc.oneof(fc.constantFrom('spec', 'egress', 'ingress', 'a', 'k8s:app'), text)
+    const value = fc.letrec((tie) => ({
+      scalar: fc.oneof(text, fc.integer({ min: -5, max: 70000 }), fc.boolean(), fc.constant(null)),
+      map: fc.dictionary(key, tie('value'), { maxKeys: 4 }),
+      list: fc.array(tie('value'), { maxLength: 3 }),
+      value: fc.oneof({ depthSize: 'small' }, tie('scalar'), tie('map'), tie('list')),
+    }))
+    fc.assert(
+      fc.property(
+        fc.dictionary(key, value.value, { minKeys: 1, maxKeys: 4 }),
+        fc.array(fc.option(fc.constantFrom('rule one', 'x [a, b]'), { nil: undefined })),
+        (document, itemComments) => {
+          const input = { document, comment: 'doc', itemComments }
+          const written = writePolicyYaml(input)
+          if (written !== undefined) expect(written).toBe(libraryYaml(input))
+        },
+      ),
+      { numRuns: 2000 },
+    )
+  })
+})

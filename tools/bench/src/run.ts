@@ -1,0 +1,289 @@
+/**
+ * `npm run bench`: every figure of issue #8 in one Markdown report on stdout. Timings are reported,
+ * never asserted. Fleets run in a fresh process per size; nothing is cached across runs.
+ *   node --conditions=@aml-egress/source --import tsx tools/bench/src/run.ts [--quick]
+ */
+import { spawnSync } from 'node:child_process'
+import { cpus } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { builtCli, measureCliStartup } from './cliStartup'
+import { measureScaling } from './collapse'
+import { checkFirewallLimits } from './firewallLimits'
+import type { FleetResult } from './fleetWorker'
+import { formats } from './formats'
+import { bytes, ms, table } from './measure'
+import { firewallReadback, type ReadbackResult, squidReadback } from './readback'
+import { measureCoreWithoutCatalogData, measurePackageSizes, sizeBudgets } from './sizes'
+
+const quick = process.argv.includes('--quick')
+const fleetSizes = [1, 100, 1000, 10_000]
+const worker = fileURLToPath(new URL('./fleetWorker.ts', import.meta.url))
+const targets: { what: string; met: boolean; figure: string }[] = []
+
+function target(what: string, met: boolean, figure: string): void {
+  targets.push({ what, met, figure })
+}
+
+function runFleet({ size, only }: { size: number; only?: string }): FleetResult {
+  const runs = only || quick ? 1 : size >= 10_000 ? 3 : 5
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--conditions=@aml-egress/source',
+      '--import',
+      'tsx',
+      worker,
+      String(size),
+      String(runs),
+      ...(only ? [only] : []),
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  )
+  const last = result.stdout.trim().split('\n').at(-1)
+  if (result.status !== 0 || !last)
+    throw new Error(`fleet worker ${size} failed: ${result.stderr || result.stdout}`)
+  return JSON.parse(last) as FleetResult
+}
+
+function machine(): string {
+  const model = cpus()[0]?.model.trim() ?? 'unknown CPU'
+  return `${cpus().length} cores (${model}), Node ${process.version}, ${process.platform} ${process.arch}`
+}
+
+console.log('# aml-egress benchmark\n')
+console.log(`Machine: ${machine()}.${quick ? ' Quick mode: one run per fleet.' : ''}\n`)
+
+// 1. Fleets.
+console.log('## Fleets: resolve + render every format\n')
+console.log(
+  'Median of 5 runs (3 for 10,000), each in a fresh process per size; every format renders the full plan. CPU is user + system time of the process (V8 GC threads included).\n',
+)
+const fleets = fleetSizes.map((size) => runFleet({ size }))
+const stageNames = ['parse', 'resolve', ...formats.map((format) => format.name)]
+console.log(
+  table(
+    ['workspaces', 'plan rules', ...stageNames, 'resolve + render, wall', 'CPU', 'peak RSS'],
+    fleets.map((fleet) => [
+      fleet.size.toLocaleString('en-US'),
+      fleet.rules.toLocaleString('en-US'),
+      ...stageNames.map((stage) => ms(fleet.stages[stage]?.wallMs ?? Number.NaN)),
+      ms(fleet.total.wallMs),
+      ms(fleet.total.cpuMs),
+      `${Math.round(fleet.peakRssMb)} MB`,
+    ]),
+  ),
+)
+const largest = fleets.at(-1)
+const thousand = fleets.find((fleet) => fleet.size === 1000)
+if (largest && thousand) {
+  const growth = largest.total.wallMs / thousand.total.wallMs
+  console.log(`\nGrowth 10,000 / 1,000 workspaces: ${growth.toFixed(1)}× (linear is 10×).\n`)
+  console.log('Output of the 10,000-workspace fleet:\n')
+  console.log(
+    table(
+      ['format', 'files', 'bytes', 'diagnostics'],
+      Object.entries(largest.outputs).map(([name, output]) => [
+        name,
+        String(output.files),
+        bytes(output.bytes),
+        output.diagnostics.toLocaleString('en-US'),
+      ]),
+    ),
+  )
+  target(
+    '10,000 workspaces × all formats under 2 s on one core',
+    largest.total.cpuMs < 2000,
+    `${ms(largest.total.wallMs)} wall, ${ms(largest.total.cpuMs)} CPU`,
+  )
+  // V8 keeps the heap it grew for one format while the next renders: each format on its own too.
+  const alone = formats.map((format) => ({
+    name: format.name,
+    peak: runFleet({ size: largest.size, only: format.name }).peakRssMb,
+  }))
+  console.log(
+    `\nPeak RSS of a process that resolves the 10,000-workspace fleet and renders one format: ${alone
+      .map((format) => `${format.name} ${Math.round(format.peak)} MB`)
+      .join(', ')}.`,
+  )
+  const worst = Math.max(...alone.map((format) => format.peak))
+  target(
+    '… and under 512 MB',
+    largest.peakRssMb < 512,
+    `${Math.round(largest.peakRssMb)} MB peak RSS for all formats in one process; ${Math.round(worst)} MB for the largest single format`,
+  )
+  target('time grows linearly (10k / 1k ≤ 12)', growth <= 12, `${growth.toFixed(1)}×`)
+  target(
+    'zero redundant plan rules (every fleet)',
+    fleets.every((fleet) => fleet.redundantRules === 0),
+    fleets.map((fleet) => fleet.redundantRules).join(', '),
+  )
+}
+
+// 2. Scaling of the normalisation steps.
+console.log('\n## Subsumption and deduplication scaling\n')
+const scaling = measureScaling()
+console.log(
+  table(
+    ['step', 'n', 'time', 'ns per n·log2 n', 'output'],
+    scaling.map((row) => [
+      row.step,
+      row.n.toLocaleString('en-US'),
+      ms(row.timing.wallMs),
+      ((row.timing.wallMs * 1e6) / (row.n * Math.log2(row.n))).toFixed(1),
+      row.output.toLocaleString('en-US'),
+    ]),
+  ),
+)
+console.log(
+  '\nCore `resolvePlan` folds hosts into wildcards with one hash lookup per parent label (O(n · labels)); its scaling is the resolve column above.',
+)
+
+// 3. Firewall limits.
+const limits = checkFirewallLimits(quick ? 1000 : 10_000)
+console.log(`\n## Azure Firewall limits, ${limits.workspaces.toLocaleString('en-US')} workspaces\n`)
+console.log(
+  table(
+    [
+      'rules',
+      'groups',
+      'largest group',
+      'validatePolicy problems',
+      'schema errors',
+      'error diagnostics',
+    ],
+    [
+      [
+        limits.rules.toLocaleString('en-US'),
+        `${limits.groups} of ${limits.maxGroups}`,
+        `${bytes(limits.largestGroupBytes)} of ${bytes(limits.maxGroupBytes)}`,
+        String(limits.policyProblems),
+        String(limits.schemaErrors),
+        String(limits.errors),
+      ],
+    ],
+  ),
+)
+target(
+  'large fleet within Azure Firewall limits and schema-valid',
+  limits.groups <= limits.maxGroups &&
+    limits.largestGroupBytes <= limits.maxGroupBytes &&
+    limits.policyProblems === 0 &&
+    limits.schemaErrors === 0,
+  `${limits.groups} groups, ${limits.policyProblems} problems, ${limits.schemaErrors} schema errors`,
+)
+
+// 4. Reading back.
+console.log('\n## Reading configs back\n')
+const readbacks: ReadbackResult[] = [
+  await squidReadback(quick ? 10_000 : 100_000),
+  await firewallReadback(10_000),
+]
+console.log(
+  table(
+    [
+      'config',
+      'size',
+      'bytes',
+      'read',
+      'evaluate',
+      'flows',
+      'not allowed',
+      'read + evaluate',
+      'squid -k parse',
+    ],
+    readbacks.map((row) => [
+      row.label,
+      row.size,
+      bytes(row.bytes),
+      ms(row.read.wallMs),
+      ms(row.evaluate.wallMs),
+      row.flows.toLocaleString('en-US'),
+      String(row.notAllowed),
+      ms(row.read.wallMs + row.evaluate.wallMs),
+      row.squidParse
+        ? `${ms(row.squidParse.wallMs)} (read + evaluate = ${((row.read.wallMs + row.evaluate.wallMs) / row.squidParse.wallMs).toFixed(2)}×)`
+        : '-',
+    ]),
+  ),
+)
+for (const row of readbacks)
+  target(
+    `${row.label} (${row.size}) read and evaluated against its plan under 1 s`,
+    row.read.wallMs + row.evaluate.wallMs < 1000 && row.notAllowed === 0,
+    `${ms(row.read.wallMs)} + ${ms(row.evaluate.wallMs)}`,
+  )
+
+// 5. CLI start-up.
+console.log('\n## CLI start-up\n')
+const runs = quick ? 3 : 9
+const cliRows = ['squid', 'azure-firewall', 'network-policy', 'terraform'].flatMap((format) => {
+  const measured = measureCliStartup({ format, runs })
+  return measured ? [measured] : []
+})
+if (cliRows.length === 0) console.log(`Not built: run \`npm run build\` first (${builtCli}).`)
+else {
+  console.log(
+    `\`node packages/cli/dist/bin.js render --profile examples/profile.yaml --format <format> --out <tmp>\` against \`node -e 0\`, alternating, median of ${runs}.\n`,
+  )
+  console.log(
+    table(
+      ['format', 'node -e 0', 'render', 'ratio', 'exit'],
+      cliRows.map((row) => [
+        row.format,
+        ms(row.nodeMs),
+        ms(row.renderMs),
+        `${(row.renderMs / row.nodeMs).toFixed(1)}×`,
+        String(row.status),
+      ]),
+    ),
+  )
+  const squid = cliRows[0]
+  if (squid)
+    target(
+      'CLI render of one format within 2× node -e 0',
+      squid.renderMs <= 2 * squid.nodeMs,
+      `${(squid.renderMs / squid.nodeMs).toFixed(1)}× (squid)`,
+    )
+}
+
+// 6. Package sizes.
+console.log('\n## Package sizes (esbuild, minified + gzip -9)\n')
+const sizes = await measurePackageSizes()
+console.log(
+  table(
+    [
+      'package',
+      'own, minified',
+      'own, gzipped',
+      'with workspace deps, gzipped',
+      'with every dep, gzipped',
+    ],
+    sizes.map((size) => [
+      size.name,
+      bytes(size.own.minified),
+      bytes(size.own.gzipped),
+      bytes(size.withWorkspace.gzipped),
+      bytes(size.total.gzipped),
+    ]),
+  ),
+)
+const core = sizes.find((size) => size.name === 'core')
+const coreCode = await measureCoreWithoutCatalogData()
+console.log(
+  `\n"own" leaves every dependency external (core: zod, yaml, type-fest); "with workspace deps" bundles the @aml-egress packages a package imports (tree-shaken). Core without its generated catalog data: ${bytes(coreCode.gzipped)} gzipped.`,
+)
+if (core)
+  target(
+    'core under 30 KB minified + gzipped, without zod (and yaml)',
+    core.own.gzipped <= sizeBudgets.coreTarget,
+    `${bytes(core.own.gzipped)} (catalog data ${bytes(core.own.gzipped - coreCode.gzipped)})`,
+  )
+target('importing one renderer loads no other', true, 'checked by tools/bench/src/sizes.test.ts')
+
+console.log('\n## Targets\n')
+console.log(
+  table(
+    ['target', 'met', 'figure'],
+    targets.map((row) => [row.what, row.met ? 'yes' : 'NO', row.figure]),
+  ),
+)

@@ -1,0 +1,157 @@
+/**
+ * Package sizes as a consumer's bundler sees them: each package entry bundled from source with
+ * esbuild (minified, in memory), its metafile inputs, and the gzip size. No build needed.
+ */
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { build, type Metafile } from 'esbuild'
+
+const root = fileURLToPath(new URL('../../../', import.meta.url))
+
+/** The published library packages, by directory under packages/. */
+export const libraryPackages = [
+  'core',
+  'azure-firewall',
+  'terraform',
+  'network-policy',
+  'squid',
+] as const
+export type LibraryPackage = (typeof libraryPackages)[number]
+
+/** Packages that render a format. */
+export const rendererPackages = ['azure-firewall', 'terraform', 'network-policy', 'squid'] as const
+
+/**
+ * Renderer packages each renderer may load: Terraform builds on the Azure Firewall policy model by
+ * design (one model, two serialisations; see the style guide).
+ */
+export const allowedRendererDependencies: Readonly<Record<string, readonly string[]>> = {
+  terraform: ['azure-firewall'],
+}
+
+/** Size budgets in bytes, minified + gzipped. */
+export const sizeBudgets = {
+  /** Issue #8 target for core without zod (and without yaml, a runtime dependency like zod). */
+  coreTarget: 30 * 1024,
+  /**
+   * Enforced until the catalog decision lands: the generated catalog data alone is ~24 KB gzipped,
+   * so core is over the target today (see the Performance section). Stops it from growing.
+   */
+  coreCeiling: 42 * 1024,
+} as const
+
+type PackageJson = { dependencies?: Record<string, string> }
+
+function dependenciesOf(name: string): string[] {
+  const manifest = JSON.parse(
+    readFileSync(`${root}packages/${name}/package.json`, 'utf8'),
+  ) as PackageJson
+  return Object.keys(manifest.dependencies ?? {})
+}
+
+/** One bundle of a package entry. */
+export type BundleSize = {
+  /** Minified bytes. */
+  minified: number
+  /** Minified + gzipped (level 9) bytes. */
+  gzipped: number
+  /** Source files in the bundle, relative to the repository root. */
+  inputs: string[]
+}
+
+async function bundle(input: { name: string; external: string[] }): Promise<BundleSize> {
+  const result = await build({
+    entryPoints: [`${root}packages/${input.name}/src/index.ts`],
+    bundle: true,
+    minify: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    conditions: ['@aml-egress/source', 'import', 'default'],
+    external: ['node:*', ...input.external],
+    logLevel: 'silent',
+    absWorkingDir: root,
+  })
+  const output = result.outputFiles[0]?.contents ?? new Uint8Array()
+  const metafile: Metafile = result.metafile
+  return {
+    minified: output.length,
+    gzipped: gzipSync(output, { level: 9 }).length,
+    inputs: Object.keys(metafile.inputs).sort(),
+  }
+}
+
+/** What `measurePackageSizes` reports per package. */
+export type PackageSize = {
+  name: LibraryPackage
+  /** The package's own code and data: every dependency external. */
+  own: BundleSize
+  /** With the workspace packages it depends on (core, azure-firewall); npm dependencies external. */
+  withWorkspace: BundleSize
+  /** Everything but `node:` built-ins (and the hcl2json WebAssembly parser, which is loaded lazily). */
+  total: BundleSize
+}
+
+/**
+ * Bundles every library package three ways (own, with workspace dependencies, everything).
+ * @example const sizes = await measurePackageSizes(); sizes[0]?.own.gzipped
+ */
+export async function measurePackageSizes(): Promise<PackageSize[]> {
+  const sizes: PackageSize[] = []
+  const npm = [...new Set(libraryPackages.flatMap(dependenciesOf))].filter(
+    (dependency) => !dependency.startsWith('@aml-egress/'),
+  )
+  for (const name of libraryPackages) {
+    sizes.push({
+      name,
+      own: await bundle({ name, external: dependenciesOf(name) }),
+      withWorkspace: await bundle({ name, external: npm }),
+      total: await bundle({ name, external: ['@cdktf/hcl2json'] }),
+    })
+  }
+  return sizes
+}
+
+/** Renderer packages whose source files appear in a bundle's inputs. */
+export function renderersIn(inputs: readonly string[]): string[] {
+  return rendererPackages.filter((name) =>
+    inputs.some((input) => input.startsWith(`packages/${name}/`)),
+  )
+}
+
+/** Core's own size with the generated catalog data left out: what the code itself weighs. */
+export async function measureCoreWithoutCatalogData(): Promise<BundleSize> {
+  const result = await build({
+    entryPoints: [`${root}packages/core/src/index.ts`],
+    bundle: true,
+    minify: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'neutral',
+    conditions: ['@aml-egress/source', 'import', 'default'],
+    external: ['node:*', ...dependenciesOf('core')],
+    logLevel: 'silent',
+    absWorkingDir: root,
+    plugins: [
+      {
+        name: 'empty-catalog-data',
+        setup(pluginBuild) {
+          pluginBuild.onLoad({ filter: /requirements\.generated\.ts$/ }, () => ({
+            contents: 'export const requirementRecords = []',
+            loader: 'ts',
+          }))
+        },
+      },
+    ],
+  })
+  const output = result.outputFiles[0]?.contents ?? new Uint8Array()
+  return {
+    minified: output.length,
+    gzipped: gzipSync(output, { level: 9 }).length,
+    inputs: Object.keys(result.metafile.inputs).sort(),
+  }
+}
