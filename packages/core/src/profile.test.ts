@@ -109,6 +109,19 @@ describe('profile', () => {
     expect(issues[0]?.message).toMatch(/did you mean 'computeInstance'/)
   })
 
+  it('names a field even when its key is empty or not a plain name', () => {
+    // Found by fuzzing: `: :x` parses as YAML with an empty key at the root.
+    const issues = issuesOf({ ...minimal, '': 1, 'my key': 2 })
+    expect(issues.map((issue) => issue.path)).toStrictEqual(['[""]', '["my key"]'])
+  })
+
+  it('says which required field is missing', () => {
+    const issues = issuesOf({ compute: ['computeCluster'], sourceAddresses: ['10.0.0.0/24'] })
+    expect(issues).toStrictEqual([
+      { path: 'workspaces', message: 'required: expected array, received undefined' },
+    ])
+  })
+
   it('reports the line of a YAML syntax error', () => {
     expect(() => parseProfileText('cloud: public\nworkspaces: [\n', 'p.yaml')).toThrow(/line \d+/)
   })

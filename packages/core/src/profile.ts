@@ -234,13 +234,19 @@ export class ProfileError extends Error {
   }
 }
 
-/** `['workspaces', 0, 'id']` → `workspaces[0].id`. */
+/**
+ * `['workspaces', 0, 'id']` → `workspaces[0].id`; a key that is not a plain name is quoted
+ * (`features[""]`, `kubernetes["my key"]`) so that every path names its field.
+ */
 export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(root)'
   return path
-    .map((key, index) =>
-      typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`,
-    )
+    .map((key, index) => {
+      if (typeof key === 'number') return `[${key}]`
+      const name = String(key)
+      if (!/^[$A-Za-z_][\w$]*$/.test(name)) return `[${JSON.stringify(name)}]`
+      return `${index === 0 ? '' : '.'}${name}`
+    })
     .join('')
 }
 
@@ -294,6 +300,13 @@ function toIssues(error: z.ZodError): ProfileIssue[] {
         },
       ]
     }
+    if (issue.code === 'invalid_type' && issue.input === undefined)
+      return [
+        {
+          path: formatPath(issue.path),
+          message: `required: ${issue.message.replace(/^Invalid input: /, '')}`,
+        },
+      ]
     return [{ path: formatPath(issue.path), message: issue.message }]
   })
 }

@@ -1,3 +1,4 @@
+import { type ProfileIssue, parseProfileText } from '@aml-egress/core'
 import { describe, expect, it } from 'vitest'
 import { type FuzzCase, runFuzzCase } from '../src/describeFuzz'
 import { fuzzedFormats } from '../src/properties'
@@ -30,4 +31,19 @@ describe('fuzz: regressions', () => {
     it(title, async () => {
       expect(await runFuzzCase({ formats: fuzzedFormats, fuzzCase })).toStrictEqual([])
     })
+})
+
+describe('fuzz regressions: invalid profiles', () => {
+  // Seed 1708801992, path 485:1279 of "malformed texts": `: :{…}` is valid YAML with an empty key
+  // at the root, and the issue for that key had an empty path.
+  it('names every issue of a profile with an empty key', () => {
+    try {
+      parseProfileText(': :{"cloud":"usgov"}', 'profile.yaml')
+      expect.unreachable('the profile must be rejected')
+    } catch (error) {
+      const issues = (error as { issues: readonly ProfileIssue[] }).issues
+      expect(issues.map((issue) => issue.path)).toContain('[""]')
+      for (const issue of issues) expect(issue.path).not.toBe('')
+    }
+  })
 })
