@@ -1,36 +1,27 @@
 import { type Plan, type PlanRule, parseProfile, resolvePlan } from '@aml-egress/core'
+import { createPlan, createPlanRule } from '@aml-egress/test-matrix'
 
 /** A plan rule with the defaults of an outbound HTTPS host rule; `overrides` change the rest. */
 export function planRule(overrides: Partial<PlanRule> & Pick<PlanRule, 'id'>): PlanRule {
-  return {
+  return createPlanRule({
     direction: 'outbound',
     source: { kind: 'addresses', addresses: ['10.10.0.0/24'] },
     destination: { kind: 'fqdn', fqdn: 'example.invalid' },
-    protocol: 'TCP',
     ports: [{ from: 443, to: 443 }],
     applicationProtocols: ['Https'],
-    websocket: false,
-    level: 'required',
-    serviceTagFallbacks: [],
     requirementIds: ['test-01'],
     scenarios: ['basic-configuration'],
-    workspaces: [],
-    risks: [],
-    subsumes: [],
     ...overrides,
-  }
+  })
 }
 
 /** A hand-built plan: one of each kind of flow the probe must sort. */
 export function handPlan(rules: PlanRule[]): Plan {
-  return {
+  return createPlan({
     catalog: { version: 'test', docDate: '2026-01-01' },
-    cloud: 'public',
-    destinationStyle: 'hosts',
     sourceAddresses: ['10.10.0.0/24'],
     rules,
-    advisories: [],
-  }
+  })
 }
 
 /**

@@ -1,5 +1,13 @@
 import type { Plan } from '@aml-egress/core'
 import { squidFormat } from '@aml-egress/squid'
+import {
+  freePort,
+  type RunningSquid,
+  realSquidMode,
+  requireSquid,
+  squidParse,
+  startSquid,
+} from '@aml-egress/test-matrix'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PROXIED_PORTS, type ProbeReport, probePlan, probeTargets } from '../src/index'
 import {
@@ -11,18 +19,9 @@ import {
   startTlsServer,
 } from './loopback'
 import { contosoPlan } from './plans'
-import {
-  freePort,
-  loopbackEpilogue,
-  type RunningSquid,
-  realSquidMode,
-  requireSquid,
-  squidDir,
-  squidParse,
-  startSquid,
-} from './realSquid'
+import { loopbackEpilogue, squidDir } from './realSquid'
 
-const mode = realSquidMode()
+const mode = realSquidMode('real-Squid probe tests')
 if (mode.skipMessage) console.warn(mode.skipMessage)
 const title = `probe: through a real Squid rendered by @aml-egress/squid${mode.skipMessage ? ` (${mode.skipMessage})` : ''}`
 

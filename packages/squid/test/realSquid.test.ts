@@ -1,24 +1,23 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Flow, parseProfile, resolvePlan } from '@aml-egress/core'
-import { scenarios } from '@aml-egress/test-matrix'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { evaluateSquid, readSquid, renderSquid } from '../src/index'
-import { fixturePlan } from './plans'
 import {
   freePort,
   loopbackPrologue,
-  proxyRequest,
   type RunningSquid,
   realSquidMode,
   requireSquid,
   type Scratch,
+  scenarios,
   scratchDir,
   squidParse,
-  startOrigin,
   startSquid,
   writeFiles,
-} from './realSquid'
+} from '@aml-egress/test-matrix'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { evaluateSquid, readSquid, renderSquid } from '../src/index'
+import { fixturePlan } from './plans'
+import { proxyRequest, startOrigin } from './realSquid'
 
 const mode = realSquidMode()
 if (mode.skipMessage) console.warn(mode.skipMessage)

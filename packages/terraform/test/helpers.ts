@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { Flow, Plan, PlanRule, RenderedFile } from '@aml-egress/core'
+import { createPlan, createPlanRule } from '@aml-egress/test-matrix'
 import { parse } from '@cdktf/hcl2json'
 import Ajv from 'ajv'
 
@@ -10,34 +11,18 @@ export const COMPUTE = '10.0.0.4'
 
 /** A plan rule with outbound defaults; tests set only what they are about. */
 export function rule(input: Partial<PlanRule> & Pick<PlanRule, 'id' | 'destination'>): PlanRule {
-  return {
+  return createPlanRule({
     direction: 'outbound',
     source: { kind: 'addresses', addresses: [SUBNET] },
-    protocol: 'TCP',
     ports: [{ from: 443, to: 443 }],
-    applicationProtocols: [],
-    websocket: false,
-    level: 'required',
-    serviceTagFallbacks: [],
-    requirementIds: [`req-${input.id}`],
     scenarios: ['basic-configuration'],
-    workspaces: [],
-    risks: [],
-    subsumes: [],
     ...input,
-  }
+  })
 }
 
 /** A plan around the given rules. */
 export function plan(rules: PlanRule[]): Plan {
-  return {
-    catalog: { version: '2026.3.0', docDate: '2026-03-19' },
-    cloud: 'public',
-    destinationStyle: 'hosts',
-    sourceAddresses: [SUBNET],
-    rules,
-    advisories: [],
-  }
+  return createPlan({ sourceAddresses: [SUBNET], rules })
 }
 
 /** An outbound flow from `from` (default: the compute subnet) to a host. */

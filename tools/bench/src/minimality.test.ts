@@ -1,38 +1,26 @@
 import type { Plan, PlanRule } from '@aml-egress/core'
 import { parseProfile, resolvePlan } from '@aml-egress/core'
-import { scenarios } from '@aml-egress/test-matrix'
+import { createPlan, createPlanRule, scenarios } from '@aml-egress/test-matrix'
 import { describe, expect, it } from 'vitest'
 import { fleetProfile } from './fleet'
 import { findRedundantRules } from './minimality'
 
 function rule(input: Pick<PlanRule, 'id' | 'destination'> & Partial<PlanRule>): PlanRule {
-  return {
+  return createPlanRule({
     direction: 'outbound',
     source: { kind: 'addresses', addresses: ['10.0.0.0/16'] },
-    protocol: 'TCP',
     ports: [{ from: 443, to: 443 }],
-    applicationProtocols: [],
-    websocket: false,
-    level: 'required',
-    serviceTagFallbacks: [],
     requirementIds: [],
-    scenarios: [],
-    workspaces: [],
-    risks: [],
-    subsumes: [],
     ...input,
-  }
+  })
 }
 
 function plan(rules: PlanRule[]): Plan {
-  return {
+  return createPlan({
     catalog: { version: 'test', docDate: '2026-01-01' },
-    cloud: 'public',
-    destinationStyle: 'hosts',
     sourceAddresses: ['10.0.0.0/16'],
     rules,
-    advisories: [],
-  }
+  })
 }
 
 describe('plan minimality checker', () => {

@@ -5,11 +5,6 @@ import { parseProfile, type RenderedFile, resolvePlan } from '@aml-egress/core'
 import { ciliumFormat, networkPolicyFormat } from '@aml-egress/network-policy'
 import { squidFormat } from '@aml-egress/squid'
 import { terraformFormat } from '@aml-egress/terraform'
-import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-// The format packages' own validity helpers (schemas and parsers), reused rather than copied.
-import { schemaErrors as armSchemaErrors } from '../../../packages/azure-firewall/test/helpers'
-import { documentsOf, schemaProblems } from '../../../packages/network-policy/test/validators'
 import {
   freePort,
   realSquidMode,
@@ -18,7 +13,12 @@ import {
   scratchDir,
   squidParse,
   writeFiles,
-} from '../../../packages/squid/test/realSquid'
+} from '@aml-egress/test-matrix'
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+// The format packages' own validity helpers (schemas and parsers), reused rather than copied.
+import { schemaErrors as armSchemaErrors } from '../../../packages/azure-firewall/test/helpers'
+import { documentsOf, schemaProblems } from '../../../packages/network-policy/test/validators'
 import { schemaErrors as hclSchemaErrors } from '../../../packages/terraform/test/helpers'
 import { runFuzzCase } from '../src/describeFuzz'
 import { profileArbitrary } from '../src/profiles'

@@ -1,5 +1,25 @@
 export { type DescribeFormatOptions, describeFormat } from './describeFormat'
 export {
+  createPlan,
+  createPlanRule,
+  type PlanFields,
+  type PlanRuleFields,
+} from './plans'
+export {
+  findSquid,
+  freePort,
+  loopbackPrologue,
+  proxyIds,
+  type RunningSquid,
+  realSquidMode,
+  requireSquid,
+  type Scratch,
+  scratchDir,
+  squidParse,
+  startSquid,
+  writeFiles,
+} from './realSquid'
+export {
   COMPUTE_ADDRESS,
   defineScenario,
   FOREIGN_ADDRESS,
