@@ -71,8 +71,10 @@ function isAddressEntry(entry: string): boolean {
  * rendered network rule was reported as a host name).
  */
 export function looksLikeHostName(entry: string): boolean {
-  if (isAddressEntry(entry.trim())) return false
-  return entry.startsWith('*') || (entry.match(/\./g)?.length ?? 0) >= 2
+  const value = entry.trim()
+  // `*` alone is "any address", not a host pattern.
+  if (value === '*' || isAddressEntry(value)) return false
+  return value.startsWith('*') || (value.match(/\./g)?.length ?? 0) >= 2
 }
 
 /**

@@ -18,6 +18,7 @@ import type {
   RuleCollection,
   RuleCollectionGroup,
 } from '@aml-egress/azure-firewall'
+import { looksLikeHostName } from '@aml-egress/azure-firewall'
 import {
   createDiagnostic,
   type Diagnostic,
@@ -289,7 +290,7 @@ function networkRule(
   const where = ruleWhere(context, input.parent, name)
   const destinationAddresses = fields.list('destination_addresses', 'destinationAddresses')
   for (const address of destinationAddresses)
-    if ((address.match(/\./g)?.length ?? 0) >= 2 && /[a-z]/i.test(address))
+    if (looksLikeHostName(address))
       invalid(
         context,
         where,
