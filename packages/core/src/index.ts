@@ -1,6 +1,5 @@
 export { type Catalog, catalog, findRequirement } from './catalog/catalog'
 export { conditions } from './catalog/conditions'
-export { type Decision, type DecisionId, decisions } from './catalog/decisions'
 export {
   type CatalogComputeKind,
   type ClusterRole,
@@ -9,6 +8,7 @@ export {
   type Provenance,
   type Requirement,
   type RequirementDestination,
+  type RequirementDetails,
   RequirementSchema,
 } from './catalog/schema'
 export { serviceTagForHost } from './catalog/serviceTagEquivalents'

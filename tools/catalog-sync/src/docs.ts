@@ -5,6 +5,7 @@ import {
   formatPortRanges,
   type Requirement,
 } from '@aml-egress/core'
+import { decisions } from '@aml-egress/core/catalog-details'
 
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ')
 
@@ -52,7 +53,7 @@ export function renderCatalogDocs(catalog: Catalog): string {
     "Where Microsoft's pages disagree, are silent or are ambiguous, the catalog decides explicitly. Records name the decisions that shaped them.",
     '',
   ]
-  for (const decision of catalog.decisions)
+  for (const decision of decisions)
     lines.push(
       `### ${decision.id}`,
       '',

@@ -10,7 +10,12 @@ import {
   RequirementSchema,
   type Risk,
 } from '@aml-egress/core'
+import { RequirementDetailsSchema } from '@aml-egress/core/catalog-details'
+import type { CatalogRecord } from './catalogFiles'
 import type { ReferenceDocument, ReferenceRecord } from './reference'
+
+/** A requirement with its prose, validated as one record before it is split into two files. */
+const CatalogRecordSchema = RequirementSchema.extend(RequirementDetailsSchema.shape)
 
 /** Placeholders as the docs spell them → the catalog's canonical `{name}`. */
 const placeholderSpellings: readonly [RegExp, string][] = [
@@ -274,7 +279,7 @@ function risks(destination: RequirementDestination): Risk[] {
 }
 
 /** Turns one reference record into catalog records (two when the docs give `TCP/UDP`). */
-export function importRecord(record: ReferenceRecord): Requirement[] {
+export function importRecord(record: ReferenceRecord): CatalogRecord[] {
   if (record.protocol === 'TCP/UDP') {
     // mvnet-req-02: "TCP/UDP 18881, 5831" is TCP 18881 (IntelliSense) and UDP 5831 (D15).
     return [
@@ -298,7 +303,7 @@ export function importRecord(record: ReferenceRecord): Requirement[] {
           (cloud) => !(record.notNeededIn ?? []).includes(cloud),
         )
       : [record.cloud]
-  const requirement: Requirement = {
+  const requirement: CatalogRecord = {
     id: record.id,
     summary: record.description,
     scenario: record.scenario,
@@ -327,11 +332,11 @@ export function importRecord(record: ReferenceRecord): Requirement[] {
     decisions: [...new Set([...shape.decisions, ...resolved.decisions])].sort(),
     ...(record.note ? { note: record.note } : {}),
   }
-  return [RequirementSchema.parse(requirement)]
+  return [CatalogRecordSchema.parse(requirement)]
 }
 
 /** Every record of the reference, in its order; throws on a record it cannot map. */
-export function importReference(document: ReferenceDocument): Requirement[] {
+export function importReference(document: ReferenceDocument): CatalogRecord[] {
   return document.records.flatMap((record) => {
     try {
       return importRecord(record)

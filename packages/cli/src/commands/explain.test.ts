@@ -68,4 +68,13 @@ describe('cli: explain', () => {
       'MicrosoftDocs/azure-ai-docs articles/machine-learning/how-to-access-azureml-behind-firewall.md@00bb554 (2026-03-19) § Scenario: Use Kubernetes compute',
     )
   })
+
+  it('prints the other pages listing a requirement and its note, loaded from the catalog details', async () => {
+    const { io, stdout } = createMemoryIo()
+    expect(await runExplain({ query: 'basic-in-01' }, { io })).toBe(0)
+    // The reference lists basic-in-01 in the training-VNet article too, with a note on public IPs.
+    expect(stdout()).toMatch(/also listed.*how-to-secure-training-vnet\.md/)
+    expect(stdout()).toContain('note')
+    expect(stdout()).toContain('public IP')
+  })
 })

@@ -1,7 +1,6 @@
 import {
   catalog,
   conditions,
-  type Decision,
   diagnosticCodes,
   findRequirement,
   formatPortRanges,
@@ -15,6 +14,12 @@ import {
   regions,
   serviceTagForHost,
 } from '@aml-egress/core'
+import {
+  type Decision,
+  decisions,
+  type RequirementDetails,
+  requirementDetails,
+} from '@aml-egress/core/catalog-details'
 import { createPaint } from '../color'
 import { defineCliCommand } from '../command'
 import { portColumn } from '../docRows'
@@ -42,6 +47,8 @@ export type Explanation =
   | {
       kind: 'requirement'
       requirement: Requirement
+      /** Other pages listing it and the reference's note. */
+      details: RequirementDetails
       condition: string
       decisions: Decision[]
     }
@@ -184,7 +191,7 @@ export function explainQuery(input: {
     const documentation = diagnosticCodes[code as keyof typeof diagnosticCodes]
     return { kind: 'diagnosticCode', code, ...documentation }
   }
-  const decision = catalog.decisions.find((d) => d.id === upper)
+  const decision = decisions.find((d) => d.id === upper)
   if (decision)
     return {
       kind: 'decision',
@@ -203,8 +210,9 @@ export function explainQuery(input: {
     return {
       kind: 'requirement',
       requirement,
+      details: requirementDetails(requirement.id),
       condition: conditions[requirement.applicability.condition].title,
-      decisions: catalog.decisions.filter((d) => requirement.decisions.includes(d.id)),
+      decisions: decisions.filter((d) => requirement.decisions.includes(d.id)),
     }
   const tag = parseTag(query)
   if (tag) return explainTag(tag.tag, tag.region)
@@ -244,7 +252,7 @@ function sortMatches(matches: RequirementMatch[]): RequirementMatch[] {
 function explainCandidates(): string[] {
   return [
     ...Object.keys(diagnosticCodes),
-    ...catalog.decisions.map((d) => d.id),
+    ...decisions.map((d) => d.id),
     ...catalog.requirements.map((r) => r.id),
     ...knownTags(),
     ...catalog.requirements.flatMap((r) =>
@@ -309,12 +317,14 @@ function renderExplanation(explanation: Explanation, io: Io): string {
         field('when', explanation.condition),
         field('source', describeProvenance(r.provenance)),
         field('', provenanceUrl(r.provenance)),
-        ...r.alsoListedIn.map((p, i) => field(i === 0 ? 'also listed' : '', describeProvenance(p))),
+        ...explanation.details.alsoListedIn.map((p, i) =>
+          field(i === 0 ? 'also listed' : '', describeProvenance(p)),
+        ),
         ...explanation.decisions.map((d, i) =>
           field(i === 0 ? 'decisions' : '', `${d.id}: ${d.decision}`),
         ),
         ...r.risks.map((risk, i) => field(i === 0 ? 'risks' : '', risk.message)),
-        ...(r.note ? [field('note', r.note)] : []),
+        ...(explanation.details.note ? [field('note', explanation.details.note)] : []),
       ].join('\n')
     }
     case 'serviceTag':
@@ -334,7 +344,7 @@ function renderExplanation(explanation: Explanation, io: Io): string {
         lines.push(`  ${requirementLine(r)}`)
         lines.push(`      ${paint.dim('source')} ${describeProvenance(r.provenance)}`)
         for (const id of r.decisions) {
-          const decision = catalog.decisions.find((d) => d.id === id)
+          const decision = decisions.find((d) => d.id === id)
           if (decision) lines.push(`      ${paint.dim(id)} ${decision.decision}`)
         }
       }

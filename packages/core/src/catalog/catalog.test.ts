@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import { requirementDetails } from '../catalogDetails'
 import { diagnosticCodes } from '../diagnostics'
 import { catalog, findRequirement } from './catalog'
 import { conditions } from './conditions'
+import { decisions } from './decisions'
+import { requirementDetailRecords } from './details.generated'
 import { serviceTagForHost } from './serviceTagEquivalents'
 
 /** Source ids without the suffix of records the importer splits (`mvnet-req-02#udp`). */
@@ -34,16 +37,16 @@ describe('catalog', () => {
   })
 
   it('references only decisions that exist, and every decision names existing records', () => {
-    const decisionIds = new Set(catalog.decisions.map((decision) => decision.id))
+    const decisionIds = new Set(decisions.map((decision) => decision.id))
     for (const requirement of catalog.requirements)
       for (const id of requirement.decisions) expect(decisionIds, requirement.id).toContain(id)
-    for (const decision of catalog.decisions)
+    for (const decision of decisions)
       for (const id of decision.records)
         expect(findRequirement(id), `${decision.id} → ${id}`).toBeDefined()
   })
 
   it('has unique decision ids in order', () => {
-    const ids = catalog.decisions.map((decision) => decision.id)
+    const ids = decisions.map((decision) => decision.id)
     expect(ids).toStrictEqual([...ids].sort())
     expect(new Set(ids).size).toBe(ids.length)
   })
@@ -75,5 +78,26 @@ describe('catalog', () => {
     // vscode.blob.core.windows.net is a Microsoft-wide account, not a regional Storage need.
     expect(serviceTagForHost('vscode.blob.core.windows.net')).toBeUndefined()
     expect(serviceTagForHost('pypi.org')).toBeUndefined()
+  })
+})
+
+describe('catalog details', () => {
+  it('has details only for catalog records, and nothing for an unknown or inherited key', () => {
+    const ids = new Set(catalog.requirements.map((r) => r.id))
+    for (const id of Object.keys(requirementDetailRecords)) expect(ids).toContain(id)
+    expect(requirementDetails('no-such-record')).toStrictEqual({ alsoListedIn: [] })
+    expect(requirementDetails('__proto__')).toStrictEqual({ alsoListedIn: [] })
+    expect(requirementDetails('constructor')).toStrictEqual({ alsoListedIn: [] })
+  })
+
+  it('keeps prose out of the records the resolver reads', () => {
+    for (const requirement of catalog.requirements) {
+      expect(requirement).not.toHaveProperty('note')
+      expect(requirement).not.toHaveProperty('alsoListedIn')
+    }
+    // The reference lists basic-in-01 in the training-VNet article as well.
+    expect(requirementDetails('basic-in-01').alsoListedIn.map((p) => p.path)).toContain(
+      'articles/machine-learning/how-to-secure-training-vnet.md',
+    )
   })
 })

@@ -1,4 +1,3 @@
-import { type Decision, decisions } from './decisions'
 import { requirementRecords } from './requirements.generated'
 import type { Requirement } from './schema'
 
@@ -10,10 +9,12 @@ export type Catalog = {
   docDate: string
   /** Every record, current, conflicting and historical; plans only use current ones. */
   requirements: readonly Requirement[]
-  decisions: readonly Decision[]
 }
 
-/** The requirement catalog: every record with provenance, and its version and doc date. */
+/**
+ * The requirement catalog: every record with provenance, and its version and doc date. The
+ * decisions and each record's prose are in `@aml-egress/core/catalog-details`.
+ */
 export const catalog: Catalog = {
   version: '2026.3.0',
   docDate:
@@ -22,7 +23,6 @@ export const catalog: Catalog = {
       .sort()
       .at(-1) ?? '',
   requirements: requirementRecords,
-  decisions,
 }
 
 const byId = new Map(requirementRecords.map((record) => [record.id, record]))

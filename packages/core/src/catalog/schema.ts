@@ -154,10 +154,22 @@ export const RequirementSchema = z.object({
   externalPrerequisite: z.boolean(),
   risks: z.array(RiskSchema),
   provenance: ProvenanceSchema,
-  alsoListedIn: z.array(ProvenanceSchema),
-  /** Ids of the decisions (`decisions.ts`) that shaped this record. */
+  /** Ids of the decisions (`@aml-egress/core/catalog-details`) that shaped this record. */
   decisions: z.array(z.string()),
+})
+/**
+ * One documented network requirement of the catalog, with its provenance. Its prose (other pages
+ * listing it, the reference's note) is in `@aml-egress/core/catalog-details`.
+ */
+export type Requirement = z.infer<typeof RequirementSchema>
+
+/**
+ * What explains a requirement but never changes a plan: the other pages that list it and the
+ * reference's note. Kept out of the main entry so that resolving and rendering stay small.
+ */
+export const RequirementDetailsSchema = z.object({
+  alsoListedIn: z.array(ProvenanceSchema),
   note: z.string().optional(),
 })
-/** One documented network requirement of the catalog, with its provenance. */
-export type Requirement = z.infer<typeof RequirementSchema>
+/** The prose of one requirement: where else the docs list it, and the reference's note. */
+export type RequirementDetails = z.infer<typeof RequirementDetailsSchema>
