@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
 /**
@@ -8,6 +8,8 @@ import { basename, dirname, join } from 'node:path'
 export type Io = {
   /** The file's text, or `undefined` when it does not exist. Other errors throw. */
   readFile(path: string): Promise<string | undefined>
+  /** The files directly in a directory (joined to its path, sorted); `undefined` if not a directory. */
+  listDirectory(path: string): Promise<string[] | undefined>
   /** Writes atomically (temp file + rename), creating parent directories. */
   writeFile(path: string, contents: string): Promise<void>
   /** Writes to standard output. */
@@ -55,6 +57,18 @@ export function nodeIo(): Io {
     async readFile(path) {
       try {
         return await readFile(path, 'utf8')
+      } catch (error) {
+        if (isMissing(error)) return undefined
+        throw error
+      }
+    },
+    async listDirectory(path) {
+      try {
+        const entries = await readdir(path, { withFileTypes: true })
+        return entries
+          .filter((entry) => entry.isFile())
+          .map((entry) => join(path, entry.name))
+          .sort()
       } catch (error) {
         if (isMissing(error)) return undefined
         throw error

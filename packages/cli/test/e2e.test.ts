@@ -57,6 +57,44 @@ describe('cli: bin (end to end)', () => {
     expect(result.stdout).toContain('BLOCKED')
   })
 
+  it('checks a rendered directory: reads the files of the format in it, and every flow passes', () => {
+    const profile = join(fixtures, 'profiles/contoso.yaml')
+    expect(aml(['render', '-p', profile, '-f', 'terraform', '-o', out]).code).toBe(0)
+    const result = aml([
+      'check',
+      '-p',
+      profile,
+      '-f',
+      'terraform',
+      join(out, 'terraform'),
+      '--output',
+      'json',
+    ])
+    expect(result.code).toBe(0)
+    const report = JSON.parse(result.stdout) as { files: string[]; summary: { blocked: number } }
+    expect(report.summary.blocked).toBe(0)
+    // main.tf holds the rules; variables.tf, outputs.tf and versions.tf are read with it.
+    expect(report.files.map((file) => file.slice(out.length + 1))).toStrictEqual([
+      'terraform/main.tf',
+      'terraform/outputs.tf',
+      'terraform/variables.tf',
+      'terraform/versions.tf',
+    ])
+  })
+
+  it('exits 2 for a directory without files of the format', () => {
+    const result = aml([
+      'check',
+      '-p',
+      join(fixtures, 'profiles/contoso.yaml'),
+      '-f',
+      'squid',
+      fixtures,
+    ])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('is a directory with no .conf files for squid')
+  })
+
   it('compares a workspace dependencies file and exits 1 on endpoints the plan lacks', () => {
     const result = aml([
       'compare',

@@ -18,6 +18,13 @@ export function createMemoryIo(
   let stderr = ''
   const io: Io = {
     readFile: async (path) => files.get(path),
+    listDirectory: async (path) => {
+      const prefix = `${path.replace(/\/$/, '')}/`
+      const inside = [...files.keys()].filter(
+        (file) => file.startsWith(prefix) && !file.slice(prefix.length).includes('/'),
+      )
+      return inside.length > 0 ? inside.sort() : undefined
+    },
     writeFile: async (path, contents) => {
       writes.push(path)
       files.set(path, contents)

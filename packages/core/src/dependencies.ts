@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { hostMatchesPattern } from './fqdn'
 import type { Plan, PlanRule } from './plan'
 import { portInRanges } from './ports'

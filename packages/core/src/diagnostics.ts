@@ -1,4 +1,5 @@
-import { z } from 'zod'
+import * as z from 'zod'
+import { compareOrdinal } from './order'
 
 /**
  * Every diagnostic code, with the documentation a user sees (`aml-egress explain CODE`, the docs
@@ -133,9 +134,9 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
   return [...diagnostics].sort(
     (a, b) =>
       severityRank[a.severity] - severityRank[b.severity] ||
-      a.code.localeCompare(b.code) ||
-      (a.ruleId ?? '').localeCompare(b.ruleId ?? '') ||
-      a.message.localeCompare(b.message),
+      compareOrdinal(a.code, b.code) ||
+      compareOrdinal(a.ruleId ?? '', b.ruleId ?? '') ||
+      compareOrdinal(a.message, b.message),
   )
 }
 

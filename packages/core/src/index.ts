@@ -73,6 +73,7 @@ export {
   reversedLabels,
   sampleHost,
 } from './fqdn'
+export { compareOrdinal } from './order'
 export {
   type Flow,
   type FlowEndpoint,

@@ -1,5 +1,5 @@
 import { parseDocument } from 'yaml'
-import { z } from 'zod'
+import * as z from 'zod'
 import { isIpv4Cidr } from './cidr'
 import { type Cloud, clouds, findRegion, regions } from './clouds'
 import { didYouMean } from './suggest'

@@ -6,6 +6,7 @@ import { canonicalCidr } from './cidr'
 import { regionalTag } from './clouds'
 import { createDiagnostic, type Diagnostic, sortDiagnostics } from './diagnostics'
 import { canonicalHost, reversedLabels } from './fqdn'
+import { compareOrdinal } from './order'
 import type { Level, Plan, PlanRule, RuleEndpoint } from './plan'
 import { mergePortRanges, type PortRange, type Protocol, portRangesCover } from './ports'
 import type { ComputeKind, Profile, Workspace } from './profile'
@@ -471,7 +472,7 @@ function endpointKey(endpoint: RuleEndpoint): string {
       return `cidr:${endpoint.addresses.join(',')}`
     case 'pods':
       return `pods:${endpoint.namespaces.join(',')}{${Object.entries(endpoint.podLabels)
-        .sort(([a], [b]) => a.localeCompare(b))
+        .sort(([a], [b]) => compareOrdinal(a, b))
         .map(([key, value]) => `${key}=${value}`)
         .join(',')}}`
     case 'apiServer':
@@ -589,7 +590,7 @@ function subsume(rules: PlanRule[]): PlanRule[] {
       cover.subsumes.push({ fqdn: destination.fqdn, requirementIds: rule.requirementIds })
     else kept.push(rule)
   }
-  for (const rule of kept) rule.subsumes.sort((a, b) => a.fqdn.localeCompare(b.fqdn))
+  for (const rule of kept) rule.subsumes.sort((a, b) => compareOrdinal(a.fqdn, b.fqdn))
   return kept
 }
 

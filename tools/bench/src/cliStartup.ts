@@ -12,7 +12,7 @@ import { median } from './measure'
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 
 /** The built CLI entry (`npm run build`). */
-export const builtCli = join(root, 'packages/cli/dist/bin.js')
+export const builtCli = join(root, 'packages/cli/dist/bin/aml-egress.js')
 
 /** What `measureCliStartup` returns. */
 export type CliStartup = {
@@ -33,7 +33,7 @@ function wall(command: string, args: readonly string[]): { ms: number; status: n
 }
 
 /**
- * Times `node packages/cli/dist/bin.js render --profile examples/profile.yaml --format <format>`
+ * Times `node packages/cli/dist/bin/aml-egress.js render --profile examples/profile.yaml --format <format>`
  * and `node -e 0`, `runs` times each, alternating; undefined when the CLI is not built.
  */
 export function measureCliStartup(input: { format: string; runs: number }): CliStartup | undefined {

@@ -228,7 +228,7 @@ const cliRows = ['squid', 'azure-firewall', 'network-policy', 'terraform'].flatM
 if (cliRows.length === 0) console.log(`Not built: run \`npm run build\` first (${builtCli}).`)
 else {
   console.log(
-    `\`node packages/cli/dist/bin.js render --profile examples/profile.yaml --format <format> --out <tmp>\` against \`node -e 0\`, alternating, median of ${runs}.\n`,
+    `\`node packages/cli/dist/bin/aml-egress.js render --profile examples/profile.yaml --format <format> --out <tmp>\` against \`node -e 0\`, alternating, median of ${runs}.\n`,
   )
   console.log(
     table(

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * The shape of the reference compilation of Microsoft's docs (`aml-requirements.json`,

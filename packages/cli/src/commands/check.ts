@@ -294,6 +294,40 @@ export type CheckCommandOptions = {
   strict?: boolean | undefined
 }
 
+/** What `check DIR` reads in a directory, per format: the kinds of files its renderer writes. */
+const configExtensions: Readonly<Record<string, readonly string[]>> = {
+  'azure-firewall': ['.json'],
+  cilium: ['.yaml', '.yml'],
+  'network-policy': ['.yaml', '.yml'],
+  squid: ['.conf'],
+  terraform: ['.tf'],
+}
+
+/** The files to read: each file as given, and the format's files directly inside each directory. */
+async function configPaths(input: {
+  io: Io
+  paths: readonly string[]
+  format: string
+}): Promise<string[]> {
+  const extensions = configExtensions[input.format]
+  const paths: string[] = []
+  for (const path of input.paths) {
+    const listed = await input.io.listDirectory(path)
+    if (!listed) {
+      paths.push(path)
+      continue
+    }
+    const chosen = listed.filter((file) => !extensions || extensions.some((e) => file.endsWith(e)))
+    if (chosen.length === 0)
+      throw new UsageError(
+        `'${path}' is a directory with no ${extensions?.join(' or ') ?? ''} files for ${input.format}`,
+        'name the config files, or the directory that holds them',
+      )
+    paths.push(...chosen)
+  }
+  return paths
+}
+
 /**
  * `aml-egress check`: exit 0 when every required flow the format can express is allowed, 1 when
  * one is blocked (or, with `strict`, unknown or over-broad), 2 for bad input (including files the
@@ -320,7 +354,7 @@ export async function runCheck(
     )
   const { plan, profile } = await loadProfile({ path: options.profile, io })
   const files: RenderedFile[] = []
-  for (const path of options.files) {
+  for (const path of await configPaths({ io, paths: options.files, format: options.format })) {
     const contents = await io.readFile(path)
     if (contents === undefined) throw new UsageError(`cannot read '${path}': no such file`)
     files.push({ path, contents })
@@ -370,7 +404,7 @@ export const checkCommand = defineCliCommand({
     },
     files: {
       type: 'positional',
-      description: 'Config files to read (one or more)',
+      description: "Config files to read, or directories: the format's files directly in them",
       required: false,
     },
     output: {

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { clouds } from '../clouds'
 import { LevelSchema, RiskSchema } from '../plan'
 import { PortRangeSchema, ProtocolSchema } from '../ports'
