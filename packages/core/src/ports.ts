@@ -29,6 +29,8 @@ export type FlowProtocol = z.infer<typeof FlowProtocolSchema>
  * // → [{ from: 80, to: 80 }, { from: 443, to: 445 }]
  */
 export function mergePortRanges(ranges: readonly PortRange[]): PortRange[] {
+  // Most rules have one range: no sort, no second pass (this runs once per plan rule).
+  if (ranges.length < 2) return ranges.map((range) => ({ from: range.from, to: range.to }))
   const sorted = [...ranges].sort((a, b) => a.from - b.from || a.to - b.to)
   const merged: PortRange[] = []
   for (const range of sorted) {
@@ -43,7 +45,7 @@ export function mergePortRanges(ranges: readonly PortRange[]): PortRange[] {
 export function portRangesCover(outer: readonly PortRange[], inner: readonly PortRange[]): boolean {
   if (outer.length === 0) return true
   if (inner.length === 0) return false
-  const merged = mergePortRanges(outer)
+  const merged = outer.length === 1 ? outer : mergePortRanges(outer)
   return inner.every((range) => merged.some((o) => o.from <= range.from && range.to <= o.to))
 }
 

@@ -5,7 +5,7 @@ import { serviceTagForHost } from './catalog/serviceTagEquivalents'
 import { canonicalCidr } from './cidr'
 import { regionalTag } from './clouds'
 import { createDiagnostic, type Diagnostic, sortDiagnostics } from './diagnostics'
-import { canonicalHost, reversedLabels } from './fqdn'
+import { reversedLabels } from './fqdn'
 import { compareOrdinal } from './order'
 import type { Level, Plan, PlanRule, RuleEndpoint } from './plan'
 import { mergePortRanges, type PortRange, type Protocol, portRangesCover } from './ports'
@@ -134,8 +134,6 @@ function unresolved(requirement: Requirement, field: string, what: string): Diag
   })
 }
 
-type Expansion = { drafts: Draft[]; diagnostics: Diagnostic[] }
-
 function podsOf(role: Exclude<ClusterRole, 'apiServer'>, profile: Profile): RuleEndpoint {
   const { kubernetes } = profile
   switch (role) {
@@ -176,36 +174,38 @@ function clusterEndpoint(role: ClusterRole, profile: Profile): RuleEndpoint {
     : podsOf(role, profile)
 }
 
-/** Fills the placeholders of a host pattern for one workspace; several hosts for lists. */
+/** Profile lists a host pattern can name: one host per listed value. */
+const HOST_LISTS = [
+  ['{storageAccount}', 'storageAccounts', 'the storage account names'],
+  ['{containerRegistry}', 'containerRegistries', 'the container registry names'],
+] as const
+
+/**
+ * Fills the placeholders of a host pattern for one workspace, calling `emit` once per host (several
+ * for lists). Names in the profile are validated (no dots, no spaces), so lower-casing them keeps
+ * every host canonical. Returns what is missing, if anything.
+ */
 function expandHost(
-  pattern: string,
-  profile: Profile,
-  workspace: Workspace,
-  index: number,
-): { hosts: string[]; missing?: { field: string; what: string } } {
-  let hosts = [
-    pattern
-      .replaceAll('{region}', workspace.region)
-      .replaceAll('{workspaceId}', workspace.id.toLowerCase())
-      // D23: without the cluster's DNS prefix, the documented wildcard.
-      .replaceAll('{aksCluster}', profile.kubernetes.clusterDnsPrefix ?? '*'),
-  ]
-  const lists = [
-    ['{storageAccount}', workspace.storageAccounts, 'storageAccounts', 'the storage account names'],
-    [
-      '{containerRegistry}',
-      workspace.containerRegistries,
-      'containerRegistries',
-      'the container registry names',
-    ],
-  ] as const
-  for (const [placeholder, values, field, what] of lists) {
-    if (!pattern.includes(placeholder)) continue
-    if (values.length === 0)
-      return { hosts: [], missing: { field: `workspaces.${index}.${field}`, what } }
-    hosts = hosts.flatMap((host) => values.map((value) => host.replaceAll(placeholder, value)))
+  input: { pattern: string; profile: Profile; workspace: Workspace; index: number },
+  emit: (host: string) => void,
+): { field: string; what: string } | undefined {
+  const { pattern, profile, workspace } = input
+  const host = pattern.includes('{')
+    ? pattern
+        .replaceAll('{region}', workspace.region)
+        .replaceAll('{workspaceId}', workspace.id.toLowerCase())
+        // D23: without the cluster's DNS prefix, the documented wildcard.
+        .replaceAll('{aksCluster}', (profile.kubernetes.clusterDnsPrefix ?? '*').toLowerCase())
+    : pattern
+  for (const [placeholder, field, what] of HOST_LISTS) {
+    if (!host.includes(placeholder)) continue
+    const values = workspace[field]
+    if (values.length === 0) return { field: `workspaces.${input.index}.${field}`, what }
+    for (const value of values) emit(host.replaceAll(placeholder, value.toLowerCase()))
+    return undefined
   }
-  return { hosts: hosts.map(canonicalHost) }
+  emit(host)
+  return undefined
 }
 
 /** One requirement expanded for one group of workspaces. */
@@ -220,76 +220,82 @@ type ExpandInput = {
   /** The workspaces the drafts name (empty for estate-wide needs). */
   workspaceIds: readonly string[]
   subnets: RuleEndpoint
+  /** Where drafts and diagnostics go: a fleet makes hundreds of thousands, so no arrays per call. */
+  drafts: Draft[]
+  diagnostics: Diagnostic[]
 }
 
-function expand(input: ExpandInput): Expansion {
-  const { requirement, equivalent, profile, workspace, index, workspaceIds, subnets } = input
-  // Every draft comes from this one literal, so all drafts share one V8 shape: spreads with
-  // overrides gave them several, which made the fleet-sized passes below a few times slower.
-  const draft = (
-    fields: Pick<Draft, 'direction' | 'source' | 'destination'> &
-      Partial<Pick<Draft, 'protocol' | 'serviceTagFallbacks'>>,
-  ): Draft => ({
-    requirement,
-    workspaceIds,
+/** Every draft comes from this one function, so all drafts share one V8 shape. */
+function createDraft(
+  input: Pick<ExpandInput, 'requirement' | 'workspaceIds'>,
+  fields: Pick<Draft, 'direction' | 'source' | 'destination' | 'protocol' | 'serviceTagFallbacks'>,
+): Draft {
+  return {
+    requirement: input.requirement,
+    workspaceIds: input.workspaceIds,
     direction: fields.direction,
     source: fields.source,
     destination: fields.destination,
-    protocol: fields.protocol ?? requirement.protocol,
-    ports: requirement.ports,
-    serviceTagFallbacks: fields.serviceTagFallbacks ?? [],
-  })
+    protocol: fields.protocol,
+    ports: input.requirement.ports,
+    serviceTagFallbacks: fields.serviceTagFallbacks,
+  }
+}
+
+const noFallbacks: string[] = []
+
+function expand(input: ExpandInput): void {
+  const { requirement, equivalent, profile, workspace, subnets, drafts, diagnostics } = input
   const destination = requirement.destination
+  const protocol = requirement.protocol
   switch (destination.kind) {
     case 'fqdn': {
-      const { hosts, missing } = expandHost(destination.pattern, profile, workspace, index)
-      if (missing)
-        return { drafts: [], diagnostics: [unresolved(requirement, missing.field, missing.what)] }
       const fallbacks = equivalent
         ? [
             equivalent.regional ? regionalTag(equivalent.tag, workspace.region) : equivalent.tag,
             ...equivalent.alsoCovers,
           ]
-        : []
-      return {
-        drafts: hosts.map((fqdn) =>
-          draft({
-            direction: 'outbound',
-            source: subnets,
-            destination: destination.urlPath
-              ? { kind: 'fqdn', fqdn, urlPath: destination.urlPath }
-              : { kind: 'fqdn', fqdn },
-            serviceTagFallbacks: fallbacks,
-          }),
-        ),
-        diagnostics: [],
-      }
+        : noFallbacks
+      const urlPath = destination.urlPath
+      const missing = expandHost(
+        { pattern: destination.pattern, profile, workspace, index: input.index },
+        (fqdn) => {
+          drafts.push(
+            createDraft(input, {
+              direction: 'outbound',
+              source: subnets,
+              destination: urlPath ? { kind: 'fqdn', fqdn, urlPath } : { kind: 'fqdn', fqdn },
+              protocol,
+              serviceTagFallbacks: fallbacks,
+            }),
+          )
+        },
+      )
+      if (missing) diagnostics.push(unresolved(requirement, missing.field, missing.what))
+      return
     }
     case 'serviceTag': {
       const tag = destination.regional
         ? regionalTag(destination.tag, workspace.region)
         : destination.tag
-      if (requirement.direction === 'inbound' && requirement.source)
-        return {
-          drafts: [
-            draft({
+      drafts.push(
+        requirement.direction === 'inbound' && requirement.source
+          ? createDraft(input, {
               direction: 'inbound',
               source: { kind: 'serviceTag', tag: requirement.source.tag },
               destination: subnets,
+              protocol,
+              serviceTagFallbacks: noFallbacks,
+            })
+          : createDraft(input, {
+              direction: 'outbound',
+              source: subnets,
+              destination: { kind: 'serviceTag', tag },
+              protocol,
+              serviceTagFallbacks: noFallbacks,
             }),
-          ],
-          diagnostics: [],
-        }
-      return {
-        drafts: [
-          draft({
-            direction: 'outbound',
-            source: subnets,
-            destination: { kind: 'serviceTag', tag },
-          }),
-        ],
-        diagnostics: [],
-      }
+      )
+      return
     }
     case 'address': {
       const field =
@@ -300,90 +306,76 @@ function expand(input: ExpandInput): Expansion {
         destination.role === 'apiServer'
           ? profile.kubernetes.apiServerAddresses
           : profile.kubernetes.customDnsServers
-      if (addresses.length === 0)
-        return {
-          drafts: [],
-          diagnostics: [
-            unresolved(
-              requirement,
-              field,
-              destination.role === 'apiServer'
-                ? 'the API server address'
-                : 'the custom DNS servers',
-            ),
-          ],
-        }
-      return {
-        drafts: [
-          draft({
-            direction: 'outbound',
-            source: subnets,
-            destination: { kind: 'addresses', addresses: addresses.map(canonicalCidr).sort() },
-          }),
-        ],
-        diagnostics: [],
+      if (addresses.length === 0) {
+        const what =
+          destination.role === 'apiServer' ? 'the API server address' : 'the custom DNS servers'
+        diagnostics.push(unresolved(requirement, field, what))
+        return
       }
+      drafts.push(
+        createDraft(input, {
+          direction: 'outbound',
+          source: subnets,
+          destination: { kind: 'addresses', addresses: addresses.map(canonicalCidr).sort() },
+          protocol,
+          serviceTagFallbacks: noFallbacks,
+        }),
+      )
+      return
     }
     case 'inCluster': {
       const to = clusterEndpoint(destination.to, profile)
-      const diagnostics =
-        to.kind === 'apiServer' && to.addresses.length === 0
-          ? [unresolved(requirement, 'kubernetes.apiServerAddresses', 'the API server address')]
-          : []
+      if (to.kind === 'apiServer' && to.addresses.length === 0)
+        diagnostics.push(
+          unresolved(requirement, 'kubernetes.apiServerAddresses', 'the API server address'),
+        )
       // D11: DNS is UDP and TCP 53; other in-cluster ANY would be the same pair.
-      const protocols: Protocol[] =
-        requirement.protocol === 'ANY' ? ['TCP', 'UDP'] : [requirement.protocol]
+      const protocols: Protocol[] = protocol === 'ANY' ? ['TCP', 'UDP'] : [protocol]
       // D24: model pods get egress rules for real-time inference, so they need DNS as well.
       const sources: ClusterRole[] =
         destination.to === 'kubeDns' && profile.workloads.includes('inference')
           ? [destination.from, 'modelPods']
           : [destination.from]
-      return {
-        drafts: sources.flatMap((from) =>
-          protocols.map((protocol) =>
-            draft({
-              protocol,
+      for (const from of sources)
+        for (const each of protocols)
+          drafts.push(
+            createDraft(input, {
               direction: 'inCluster',
               source: clusterEndpoint(from, profile),
               destination: to,
+              protocol: each,
+              serviceTagFallbacks: noFallbacks,
             }),
-          ),
-        ),
-        diagnostics,
-      }
+          )
+      return
     }
     case 'privateEndpoint':
-      return {
-        drafts: [],
-        diagnostics: [
-          advisory(
-            requirement,
-            `Private endpoint needed: ${destination.target}. ${requirement.summary}`,
-          ),
-        ],
-      }
+      diagnostics.push(
+        advisory(
+          requirement,
+          `Private endpoint needed: ${destination.target}. ${requirement.summary}`,
+        ),
+      )
+      return
     case 'serviceEndpointPolicy':
-      return {
-        drafts: [],
-        diagnostics: [
-          advisory(
-            requirement,
-            `Service endpoint policy on the compute subnet with ${destination.alias}. ${requirement.summary}`,
-          ),
-        ],
-      }
+      diagnostics.push(
+        advisory(
+          requirement,
+          `Service endpoint policy on the compute subnet with ${destination.alias}. ${requirement.summary}`,
+        ),
+      )
+      return
     case 'route':
-      return {
-        drafts: [],
-        diagnostics: [
-          advisory(
-            requirement,
-            `User-defined route: ${destination.addressPrefix} → next hop ${destination.nextHop}. ${requirement.summary}`,
-          ),
-        ],
-      }
+      diagnostics.push(
+        advisory(
+          requirement,
+          `User-defined route: ${destination.addressPrefix} → next hop ${destination.nextHop}. ${requirement.summary}`,
+        ),
+      )
+      return
     case 'portConstraint':
-      return { drafts: [], diagnostics: [advisory(requirement, requirement.summary)] }
+      diagnostics.push(advisory(requirement, requirement.summary))
+      return
   }
 }
 
@@ -394,7 +386,10 @@ function coverageKey(tag: string, protocol: Protocol): string {
   return `${tag.toLowerCase()}|${protocol}`
 }
 
-/** Which ports, per tag and protocol, the given drafts provide (ANY provides both protocols). */
+/**
+ * Which ports, per tag and protocol, the given drafts provide (ANY provides both protocols). A
+ * fleet repeats the same few ports per tag thousands of times: only ports not yet covered are added.
+ */
 function coverageBy(
   drafts: readonly Draft[],
   tagsOf: (draft: Draft) => readonly string[],
@@ -409,13 +404,11 @@ function coverageBy(
         const known = coverage.get(key) ?? []
         if (known === 'every') continue
         if (draft.ports.length === 0) coverage.set(key, 'every')
-        else {
+        else if (known.length === 0 || !portRangesCover(known, draft.ports)) {
           known.push(...draft.ports)
-          coverage.set(key, known)
+          coverage.set(key, mergePortRanges(known))
         }
       }
-  for (const [key, ports] of coverage)
-    if (ports !== 'every') coverage.set(key, mergePortRanges(ports))
   return coverage
 }
 
@@ -444,8 +437,19 @@ function chooseForm(drafts: readonly Draft[], style: Plan['destinationStyle']): 
     const tagDrafts = drafts.filter(isTag)
     if (tagDrafts.length === 0) return [...drafts]
     const named = new Set(tagDrafts.flatMap(tagOf).map((tag) => tag.toLowerCase()))
+    // Fallback lists are built per workspace but hold a handful of distinct tags: decide once each.
+    const isNamed = new Map<string, boolean>()
+    const namedOnly = (tag: string) => {
+      const known = isNamed.get(tag)
+      if (known !== undefined) return known
+      const decided = named.has(tag.toLowerCase())
+      isNamed.set(tag, decided)
+      return decided
+    }
     const hostCoverage = coverageBy(drafts.filter(isHost), (draft) =>
-      draft.serviceTagFallbacks.filter((tag) => named.has(tag.toLowerCase())),
+      draft.serviceTagFallbacks.some(namedOnly)
+        ? draft.serviceTagFallbacks.filter(namedOnly)
+        : noFallbacks,
     )
     return drafts.filter(
       (draft) => !(isTag(draft) && tagOf(draft).every((tag) => covered(hostCoverage, tag, draft))),
@@ -652,8 +656,8 @@ export function resolvePlan(profile: Profile): Plan {
         : undefined
     // A rule names its workspaces when its destination is theirs: their hosts, their region.
     const namesWorkspaces = scope === 'workspace' || namesRegion(requirement)
-    for (const { workspace, index, ids } of groups) {
-      const expansion = expand({
+    for (const { workspace, index, ids } of groups)
+      expand({
         requirement,
         equivalent,
         profile,
@@ -661,10 +665,9 @@ export function resolvePlan(profile: Profile): Plan {
         index,
         workspaceIds: namesWorkspaces ? ids : [],
         subnets,
+        drafts,
+        diagnostics: advisories,
       })
-      for (const draft of expansion.drafts) drafts.push(draft)
-      for (const diagnostic of expansion.diagnostics) advisories.push(diagnostic)
-    }
   }
   const rules = sortRules(subsume(merge(chooseForm(drafts, profile.destinationStyle))))
   const uniqueAdvisories = new Map(advisories.map((d) => [`${d.code}|${d.message}`, d]))
