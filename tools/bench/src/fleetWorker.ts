@@ -1,7 +1,7 @@
 /**
  * One fleet size in a fresh process (so memory and JIT state are its own): generate, parse,
  * resolve and render every format `runs` times; print one JSON line with medians and checks.
- *   node --conditions=@aml-egress/source --import tsx tools/bench/src/fleetWorker.ts 10000 3 [format]
+ *   npm run build && node --import tsx tools/bench/src/fleetWorker.ts 10000 3 [format]
  * With a format name, only that format is rendered (to see each format's own peak memory).
  */
 import { parseProfile, resolvePlan } from '@aml-egress/core'
