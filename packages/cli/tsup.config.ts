@@ -1,4 +1,13 @@
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { defineConfig } from 'tsup'
+
+// yaml's ES module build (published as its browser entry; plain ECMAScript): unlike its CommonJS
+// build for Node, it is scope-hoisted and tree-shaken into the bundle.
+const yamlModule = join(
+  dirname(createRequire(import.meta.url).resolve('yaml/package.json')),
+  'browser/index.js',
+)
 
 export default defineConfig([
   // The library entry: dependencies stay external, as for any package.
@@ -20,6 +29,7 @@ export default defineConfig([
     noExternal: [/.*/],
     esbuildOptions(options) {
       options.external = ['@cdktf/hcl2json']
+      options.alias = { yaml: yamlModule }
     },
     // Bundled CommonJS dependencies (yaml) require Node built-ins, which ESM has no `require` for.
     banner: {

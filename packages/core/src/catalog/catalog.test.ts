@@ -5,6 +5,7 @@ import { catalog, findRequirement } from './catalog'
 import { conditions } from './conditions'
 import { decisions } from './decisions'
 import { requirementDetailRecords } from './details.generated'
+import { RequirementSchema } from './schema'
 import { serviceTagForHost } from './serviceTagEquivalents'
 
 /** Source ids without the suffix of records the importer splits (`mvnet-req-02#udp`). */
@@ -18,6 +19,13 @@ describe('catalog', () => {
       sourceIds('conflicting').size,
       sourceIds('historical').size,
     ]).toStrictEqual([268, 3, 9])
+  })
+
+  it('holds records that RequirementSchema accepts unchanged (the data is JSON text, unchecked by tsc)', () => {
+    for (const requirement of catalog.requirements)
+      expect(RequirementSchema.strict().parse(requirement), requirement.id).toStrictEqual(
+        requirement,
+      )
   })
 
   it('gives every record a provenance with a repository, path and doc date', () => {
