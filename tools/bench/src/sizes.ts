@@ -32,7 +32,7 @@ export const allowedRendererDependencies: Readonly<Record<string, readonly strin
 
 /** Size budgets in bytes, minified + gzipped. */
 export const sizeBudgets = {
-  /** Issue #8 target for core without zod (and without yaml, a runtime dependency like zod). */
+  /** Issue #8 target for core without zod (and without js-yaml, a runtime dependency like zod). */
   coreTarget: 30 * 1024,
 } as const
 
