@@ -5,7 +5,6 @@ import { serviceTagForHost } from './catalog/serviceTagEquivalents'
 import { canonicalCidr } from './cidr'
 import { regionalTag } from './clouds'
 import { createDiagnostic, type Diagnostic, sortDiagnostics } from './diagnostics'
-import { reversedLabels } from './fqdn'
 import { compareOrdinal } from './order'
 import type { Level, Plan, PlanRule, RuleEndpoint } from './plan'
 import { mergePortRanges, type PortRange, type Protocol, portRangesCover } from './ports'
@@ -484,9 +483,11 @@ function endpointKey(endpoint: RuleEndpoint): string {
   }
 }
 
+const PROTOCOL_ID: Record<Protocol, string> = { TCP: 'tcp', UDP: 'udp', ANY: 'any' }
+
 function ruleId(draft: Pick<Draft, 'direction' | 'protocol' | 'source' | 'destination'>): string {
   const source = draft.direction === 'outbound' ? '' : `${endpointKey(draft.source)}->`
-  return `${draft.direction}/${draft.protocol.toLowerCase()}/${source}${endpointKey(draft.destination)}`
+  return `${draft.direction}/${PROTOCOL_ID[draft.protocol]}/${source}${endpointKey(draft.destination)}`
 }
 
 /** Sorts a fresh array in place and drops duplicates: no set per list (there are ~10 per rule). */
@@ -602,9 +603,10 @@ const DIRECTION_ORDER = { outbound: 0, inbound: 1, inCluster: 2 } as const
 const KIND_ORDER = { fqdn: 0, serviceTag: 1, addresses: 2, apiServer: 3, pods: 4 } as const
 
 function sortKey(endpoint: RuleEndpoint): string {
-  return endpoint.kind === 'fqdn'
-    ? reversedLabels(endpoint.fqdn.replace(/^\*\./, ''))
-    : endpointKey(endpoint).toLowerCase()
+  if (endpoint.kind !== 'fqdn') return endpointKey(endpoint).toLowerCase()
+  // Plan hosts are canonical already: no need for reversedLabels' canonicalHost pass.
+  const host = endpoint.fqdn.startsWith('*.') ? endpoint.fqdn.slice(2) : endpoint.fqdn
+  return host.split('.').reverse().join('.')
 }
 
 /** Sorts by direction, destination kind, reversed labels, id; keys computed once per rule. */
