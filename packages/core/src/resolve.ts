@@ -219,6 +219,8 @@ type ExpandInput = {
   /** The workspaces the drafts name (empty for estate-wide needs). */
   workspaceIds: readonly string[]
   subnets: RuleEndpoint
+  /** This requirement's fallback tags per region: shared by its drafts, which never change them. */
+  fallbacksByRegion: Map<string, string[]>
   /** Where drafts and diagnostics go: a fleet makes hundreds of thousands, so no arrays per call. */
   drafts: Draft[]
   diagnostics: Diagnostic[]
@@ -249,12 +251,16 @@ function expand(input: ExpandInput): void {
   const protocol = requirement.protocol
   switch (destination.kind) {
     case 'fqdn': {
-      const fallbacks = equivalent
-        ? [
-            equivalent.regional ? regionalTag(equivalent.tag, workspace.region) : equivalent.tag,
-            ...equivalent.alsoCovers,
-          ]
-        : noFallbacks
+      let fallbacks = input.fallbacksByRegion.get(workspace.region)
+      if (!fallbacks) {
+        fallbacks = equivalent
+          ? [
+              equivalent.regional ? regionalTag(equivalent.tag, workspace.region) : equivalent.tag,
+              ...equivalent.alsoCovers,
+            ]
+          : noFallbacks
+        input.fallbacksByRegion.set(workspace.region, fallbacks)
+      }
       const urlPath = destination.urlPath
       const missing = expandHost(
         { pattern: destination.pattern, profile, workspace, index: input.index },
@@ -658,6 +664,7 @@ export function resolvePlan(profile: Profile): Plan {
         : undefined
     // A rule names its workspaces when its destination is theirs: their hosts, their region.
     const namesWorkspaces = scope === 'workspace' || namesRegion(requirement)
+    const fallbacksByRegion = new Map<string, string[]>()
     for (const { workspace, index, ids } of groups)
       expand({
         requirement,
@@ -667,6 +674,7 @@ export function resolvePlan(profile: Profile): Plan {
         index,
         workspaceIds: namesWorkspaces ? ids : [],
         subnets,
+        fallbacksByRegion,
         drafts,
         diagnostics: advisories,
       })
