@@ -36,7 +36,7 @@ import {
   validateCiliumNetworkPolicy,
   validateNetworkPolicy,
 } from './validate'
-import { writePolicyYaml } from './yamlWriter'
+import { writePolicyYaml, writeSpecListItem } from './yamlWriter'
 
 /** Options of the plain NetworkPolicy rendering. */
 export type NetworkPolicyRenderOptions = {
@@ -97,6 +97,8 @@ type CiliumEntry = {
   namespace: string
   podLabels: Record<string, string>
   rule: CiliumEgressRule
+  /** `rule` as YAML, written once per plan rule; undefined leaves it to the document's writer. */
+  yaml: string | undefined
   comment: string
   /** toFQDNs only work when the pod's DNS goes through Cilium's proxy. */
   needsDns: boolean
@@ -108,13 +110,19 @@ type Context = {
   options: CiliumRenderOptions
   amlNamespace: string
   sourceNamespaces: string[]
+  /** The pods that stand for the compute subnets: the sources of rules from addresses. */
+  addressSources: PodSource[]
   diagnostics: Diagnostic[]
   npEntries: NpEntry[]
   ciliumEntries: CiliumEntry[]
 }
 
+const PRINTABLE_LINE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/
+
 function oneLine(text: string): string {
   // Comments are the only place free text reaches the output: keep them on one printable line.
+  // Most text already is one (every rule comment passes here twice): test before rewriting.
+  if (PRINTABLE_LINE.test(text)) return text
   return text.replace(/[^\x20-\x7e]+/g, ' ').trim()
 }
 
@@ -139,16 +147,14 @@ function report(
     index?: number
   },
 ): void {
-  context.diagnostics.push(
-    createDiagnostic({
-      code,
-      severity,
-      message,
-      format: context.flavour,
-      ...(rule ? { ruleId: rule.id, requirementIds: rule.requirementIds } : {}),
-      ...(index !== undefined ? { path: ['rules', index] } : {}),
-    }),
-  )
+  // Built field by field, not with spreads: the network-policy flavour reports every host rule.
+  const diagnostic: Diagnostic = { code, severity, message, format: context.flavour }
+  if (rule) {
+    diagnostic.ruleId = rule.id
+    diagnostic.requirementIds = rule.requirementIds
+  }
+  if (index !== undefined) diagnostic.path = ['rules', index]
+  context.diagnostics.push(createDiagnostic(diagnostic))
 }
 
 /** The AML namespace and the namespaces whose pods stand for the compute subnets. */
@@ -229,19 +235,24 @@ function ciliumPorts(protocol: Protocol, ranges: readonly PortRange[]): CiliumPo
   return rules
 }
 
+type PodSource = { namespace: string; podLabels: Record<string, string> }
+
 /** The pods an outbound rule starts from: the rule's pods, or the source namespaces' pods. */
-function sourcesOf(
-  context: Context,
-  source: RuleEndpoint,
-): { namespace: string; podLabels: Record<string, string> }[] | undefined {
+function sourcesOf(context: Context, source: RuleEndpoint): PodSource[] | undefined {
   if (source.kind === 'pods')
     return [...source.namespaces].sort().map((namespace) => ({
       namespace,
       podLabels: source.podLabels,
     }))
-  if (source.kind === 'addresses')
-    return context.sourceNamespaces.map((namespace) => ({ namespace, podLabels: {} }))
+  if (source.kind === 'addresses') return context.addressSources
   return undefined
+}
+
+/** True when two sources (sorted) are one namespace, which a plan's pod list may repeat. */
+function repeatsNamespace(sources: readonly PodSource[]): boolean {
+  for (let i = 1; i < sources.length; i++)
+    if (sources[i]?.namespace === sources[i - 1]?.namespace) return true
+  return false
 }
 
 function ipBlockPeers(cidrs: readonly string[]): NetworkPolicyPeer[] {
@@ -256,7 +267,8 @@ function addEgress(
 ): void {
   for (const source of sourcesOf(context, rule.source) ?? [])
     context.npEntries.push({
-      ...source,
+      namespace: source.namespace,
+      podLabels: source.podLabels,
       side: 'egress',
       peers,
       ports: npPorts(rule.protocol, rule.ports),
@@ -313,7 +325,10 @@ function renderApiServerRule(
     // The kube-apiserver entity names the API server whatever its address.
     addCilium(context, {
       rule,
-      egress: { toEntities: ['kube-apiserver'] },
+      egress: {
+        toEntities: ['kube-apiserver'],
+        toPorts: ciliumPorts(rule.protocol, rule.ports),
+      },
       needsDns: false,
     })
     return
@@ -341,12 +356,20 @@ function addCilium(
   context: Context,
   { rule, egress, needsDns }: { rule: PlanRule; egress: CiliumEgressRule; needsDns: boolean },
 ): void {
-  const ports = ciliumPorts(rule.protocol, rule.ports)
-  for (const source of sourcesOf(context, rule.source) ?? [])
+  const sources = sourcesOf(context, rule.source) ?? []
+  const comment = ruleComment(rule)
+  // Distinct namespaces put the entries in distinct policies: they share the rule and its text. A
+  // repeated namespace puts the rule twice in one policy: each entry gets its own copy (sharing the
+  // arrays, which the library writes as anchors) and no text, so the library writes that policy.
+  const repeated = repeatsNamespace(sources)
+  const yaml = repeated ? undefined : writeSpecListItem(egress)
+  for (const source of sources)
     context.ciliumEntries.push({
-      ...source,
-      rule: { ...egress, toPorts: ports },
-      comment: ruleComment(rule),
+      namespace: source.namespace,
+      podLabels: source.podLabels,
+      rule: repeated ? { ...egress } : egress,
+      yaml,
+      comment,
       needsDns,
     })
 }
@@ -415,7 +438,11 @@ function renderFqdnRule(
         rule,
         index,
       })
-    addCilium(context, { rule, egress: { toFQDNs: selectors }, needsDns: true })
+    addCilium(context, {
+      rule,
+      egress: { toFQDNs: selectors, toPorts: ciliumPorts(rule.protocol, rule.ports) },
+      needsDns: true,
+    })
     return
   }
   const fallback = narrowestTag(context, rule.serviceTagFallbacks)
@@ -552,7 +579,11 @@ function nameGroups<T extends { namespace: string; podLabels: Record<string, str
     { namespace: string; podLabels: Record<string, string>; entries: T[]; prefix: string }
   >()
   for (const entry of entries) {
-    const key = `${entry.namespace}\u0000${prefix(entry)}\u0000${JSON.stringify(sortedLabels(entry.podLabels))}`
+    const labels =
+      Object.keys(entry.podLabels).length === 0
+        ? '{}'
+        : JSON.stringify(sortedLabels(entry.podLabels))
+    const key = `${entry.namespace}\u0000${prefix(entry)}\u0000${labels}`
     const group = groups.get(key)
     if (group) group.entries.push(entry)
     else
@@ -599,7 +630,13 @@ function selector(labels: Record<string, string>): LabelSelector {
   return Object.keys(labels).length > 0 ? { matchLabels: labels } : {}
 }
 
-type Rendered = { document: NetworkPolicy | CiliumNetworkPolicy; comment: string; items: string[] }
+type Rendered = {
+  document: NetworkPolicy | CiliumNetworkPolicy
+  comment: string
+  items: string[]
+  /** Items of the commented list already written as YAML (see `writeSpecListItem`). */
+  writtenItems?: (string | undefined)[]
+}
 
 function buildNetworkPolicies(context: Context): Rendered[] {
   const rendered: Rendered[] = []
@@ -698,6 +735,7 @@ function buildCiliumPolicies(context: Context): Rendered[] {
   for (const group of nameGroups(context.ciliumEntries, () => 'aml-egress-cilium-from')) {
     const rules = group.entries.map((entry) => entry.rule)
     const items = group.entries.map((entry) => entry.comment)
+    const writtenItems: (string | undefined)[] = group.entries.map((entry) => entry.yaml)
     if (group.entries.some((entry) => entry.needsDns)) {
       rules.unshift({
         toEndpoints: [kubeDnsPeer(context.plan)],
@@ -714,6 +752,7 @@ function buildCiliumPolicies(context: Context): Rendered[] {
       items.unshift(
         'DNS through the Cilium DNS proxy: toFQDNs only learn addresses from answers the proxy sees',
       )
+      writtenItems.unshift(undefined)
     }
     const endpointSelector: LabelSelector =
       Object.keys(group.podLabels).length > 0
@@ -734,6 +773,7 @@ function buildCiliumPolicies(context: Context): Rendered[] {
         Object.keys(group.podLabels).length > 0 ? 'selected pods' : 'all pods'
       } in ${group.namespace}.`,
       items,
+      writtenItems,
     })
   }
   return rendered
@@ -768,12 +808,13 @@ function serialise({
       const kb = `${b.document.metadata.namespace}/${b.document.metadata.name}`
       return ka < kb ? -1 : ka > kb ? 1 : 0
     })
-    .map(({ document, comment, items }) => {
+    .map(({ document, comment, items, writtenItems }) => {
       // The direct writer is the fast path; the library writes whatever it does not know.
       const written = writePolicyYaml({
         document,
         comment: oneLine(comment),
         itemComments: items.map((text) => (text ? oneLine(text) : undefined)),
+        ...(writtenItems ? { writtenItems } : {}),
       })
       if (written !== undefined) return `---\n${written}`
       const doc = new Document(document)
@@ -805,11 +846,14 @@ function createContext({
     options.namespace !== undefined && isDns1123Label(options.namespace)
       ? options.namespace
       : undefined
+  const { amlNamespace, sourceNamespaces } = sourceNamespacesOf(plan, requested)
   const context: Context = {
     plan,
     flavour,
     options,
-    ...sourceNamespacesOf(plan, requested),
+    amlNamespace,
+    sourceNamespaces,
+    addressSources: sourceNamespaces.map((namespace) => ({ namespace, podLabels: {} })),
     diagnostics: [],
     npEntries: [],
     ciliumEntries: [],

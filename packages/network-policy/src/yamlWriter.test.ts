@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Document, isMap, isSeq, type Node, parseDocument } from 'yaml'
 import { renderCiliumPolicies, renderNetworkPolicies } from './render'
-import { writePolicyYaml } from './yamlWriter'
+import { writePolicyYaml, writeSpecListItem } from './yamlWriter'
 
 /** What the library writes for the same input: the reference the writer must equal. */
 function libraryYaml(input: {
@@ -69,6 +69,27 @@ describe('format: network-policy yaml writer', () => {
           // WHEN written directly THEN the writer handles it (no fallback) with the same bytes
           expect(writePolicyYaml(input)).toBe(text)
           expect(libraryYaml(input)).toBe(text)
+        }
+    },
+  )
+
+  it.each(scenarios.map((scenario) => [scenario.id, scenario] as const))(
+    'returns the same document for %s with its list items written ahead',
+    (_id, scenario) => {
+      // GIVEN the rendered documents, and each item of their commented list written on its own
+      const plan = resolvePlan(parseProfile(scenario.profile))
+      const files = [
+        ...renderCiliumPolicies({ plan }).files,
+        ...renderNetworkPolicies({ plan, options: { defaultDeny: true } }).files,
+      ]
+      for (const file of files)
+        for (const { text, input } of documentsOf(file.contents)) {
+          const spec = (input.document as { spec?: { egress?: object[]; ingress?: object[] } }).spec
+          const items = spec?.egress ?? spec?.ingress ?? []
+          const writtenItems = items.map((item) => writeSpecListItem(item))
+          // WHEN written with those items THEN the bytes are the same
+          expect(writtenItems.every((item) => item !== undefined)).toBe(true)
+          expect(writePolicyYaml({ ...input, writtenItems })).toBe(text)
         }
     },
   )

@@ -32,135 +32,183 @@ function isMap(value: Value): value is ValueMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** Entries the library writes: it leaves out keys whose value is undefined. */
-function entriesOf(map: ValueMap): [string, Value][] {
-  return Object.entries(map).filter(([, value]) => value !== undefined)
+/** A key the library writes plain; few distinct keys occur, so each is checked once. */
+const plainKeys = new Map<string, boolean>()
+function isPlainKey(key: string): boolean {
+  let plain = plainKeys.get(key)
+  if (plain === undefined) {
+    plain = PLAIN.test(key) && !key.endsWith(':') && !CORE_NOT_STRING.test(key)
+    plainKeys.set(key, plain)
+  }
+  return plain
+}
+
+const pads: string[] = []
+function pad(column: number): string {
+  let text = pads[column]
+  if (text === undefined) {
+    text = ' '.repeat(column)
+    pads[column] = text
+  }
+  return text
+}
+
+/** True when the map has a key the library would write (it leaves out undefined values). */
+function hasEntries(map: ValueMap): boolean {
+  for (const key of Object.keys(map)) if (map[key] !== undefined) return true
+  return false
 }
 
 type Writer = {
-  lines: string[]
+  /** The text so far; appending to one string is cheaper than joining a line array. */
+  text: string
   /**
    * Maps and lists written so far: the library writes an object met twice as an anchor and an
-   * alias, which this writer does not, so a shared object means falling back.
+   * alias, which this writer does not, so a shared object means falling back. Absent when the
+   * caller vouches that nothing is shared.
    */
-  seen: Set<object>
-  /** Comment per item of the one list that carries item comments. */
-  itemComments?: { list: readonly Value[]; comments: readonly (string | undefined)[] }
+  seen: Set<object> | undefined
+  /** The one list that carries item comments, its comments, and any items written ahead. */
+  commentedList: readonly Value[] | undefined
+  itemComments: readonly (string | undefined)[]
+  writtenItems: readonly (string | undefined)[] | undefined
 }
 
 function firstVisit(writer: Writer, value: object): boolean {
-  if (writer.seen.has(value)) return false
-  writer.seen.add(value)
+  const { seen } = writer
+  if (seen === undefined) return true
+  if (seen.has(value)) return false
+  seen.add(value)
   return true
 }
 
 /** `key: value` with the key at `column`; `prefix` is what the line starts with (spaces or `- `). */
 function writePair(
   writer: Writer,
-  input: { key: string; value: Value; column: number; prefix: string },
+  key: string,
+  value: Value,
+  column: number,
+  prefix: string,
 ): boolean {
-  const { key, value, column, prefix } = input
-  if (!PLAIN.test(key) || key.endsWith(':') || CORE_NOT_STRING.test(key)) return false
+  if (!isPlainKey(key)) return false
   if (typeof value === 'object' && value !== null && !firstVisit(writer, value)) return false
   if (Array.isArray(value)) {
     if (value.length === 0) {
-      writer.lines.push(`${prefix}${key}: []`)
+      writer.text += `${prefix}${key}: []\n`
       return true
     }
-    writer.lines.push(`${prefix}${key}:`)
-    return writeList(writer, { list: value, column: column + 2 })
+    writer.text += `${prefix}${key}:\n`
+    return writeList(writer, value, column + 2)
   }
   if (isMap(value)) {
-    const entries = entriesOf(value)
-    if (entries.length === 0) {
-      writer.lines.push(`${prefix}${key}: {}`)
+    if (!hasEntries(value)) {
+      writer.text += `${prefix}${key}: {}\n`
       return true
     }
-    writer.lines.push(`${prefix}${key}:`)
-    return writeEntries(writer, {
-      entries,
-      column: column + 2,
-      firstPrefix: ' '.repeat(column + 2),
-    })
+    writer.text += `${prefix}${key}:\n`
+    return writeEntries(writer, value, column + 2, pad(column + 2))
   }
   const text = scalar(value)
   if (text === undefined) return false
-  writer.lines.push(`${prefix}${key}: ${text}`)
+  writer.text += `${prefix}${key}: ${text}\n`
   return true
 }
 
 /** Map entries at `column`; the first line starts with `firstPrefix` (`- ` for a list item). */
-function writeEntries(
-  writer: Writer,
-  input: { entries: readonly [string, Value][]; column: number; firstPrefix: string },
-): boolean {
-  const { entries, column, firstPrefix } = input
-  return entries.every(([key, value], index) =>
-    writePair(writer, {
-      key,
-      value,
-      column,
-      prefix: index === 0 ? firstPrefix : ' '.repeat(column),
-    }),
-  )
+function writeEntries(writer: Writer, map: ValueMap, column: number, firstPrefix: string): boolean {
+  let prefix = firstPrefix
+  for (const key of Object.keys(map)) {
+    const value = map[key]
+    if (value === undefined) continue
+    if (!writePair(writer, key, value, column, prefix)) return false
+    prefix = pad(column)
+  }
+  return true
 }
 
 /** A block list with its dashes at `column`. */
-function writeList(writer: Writer, input: { list: readonly Value[]; column: number }): boolean {
-  const { list, column } = input
-  const pad = ' '.repeat(column)
-  const comments = writer.itemComments?.list === list ? writer.itemComments.comments : undefined
-  return list.every((item, index) => {
-    const comment = comments?.[index]
-    if (comment !== undefined) writer.lines.push(`${pad}#${comment}`)
+function writeList(writer: Writer, list: readonly Value[], column: number): boolean {
+  const indent = pad(column)
+  const commented = writer.commentedList === list
+  for (let index = 0; index < list.length; index++) {
+    if (commented) {
+      const comment = writer.itemComments[index]
+      if (comment !== undefined) writer.text += `${indent}# ${comment}\n`
+      const written = writer.writtenItems?.[index]
+      if (written !== undefined && column === WRITTEN_ITEM_COLUMN) {
+        writer.text += written
+        continue
+      }
+    }
+    const item = list[index]
     if (Array.isArray(item)) return false
     if (isMap(item)) {
       if (!firstVisit(writer, item)) return false
-      const entries = entriesOf(item)
-      if (entries.length === 0) {
-        writer.lines.push(`${pad}- {}`)
-        return true
-      }
-      return writeEntries(writer, { entries, column: column + 2, firstPrefix: `${pad}- ` })
+      if (!hasEntries(item)) writer.text += `${indent}- {}\n`
+      else if (!writeEntries(writer, item, column + 2, `${indent}- `)) return false
+      continue
     }
     const text = scalar(item)
     if (text === undefined) return false
-    writer.lines.push(`${pad}- ${text}`)
-    return true
-  })
+    writer.text += `${indent}- ${text}\n`
+  }
+  return true
+}
+
+/** Where `spec.egress` and `spec.ingress` items start: items written ahead are indented so. */
+const WRITTEN_ITEM_COLUMN = 4
+
+/**
+ * Writes one item of `spec.egress` or `spec.ingress` as `writePolicyYaml` would inside its
+ * document, so a caller can write an item once (per plan rule) and hand the text to
+ * `writePolicyYaml` as a written item; `undefined` when only the library knows how to write it.
+ * The item must not hold an object twice (that needs the library's anchors; it is not checked).
+ * @example writeSpecListItem({ toEntities: ['kube-apiserver'] }) // '    - toEntities:\n        - kube-apiserver\n'
+ */
+export function writeSpecListItem(item: object): string | undefined {
+  const map = item as ValueMap
+  if (!hasEntries(map)) return undefined
+  const writer: Writer = {
+    text: '',
+    seen: undefined,
+    commentedList: undefined,
+    itemComments: [],
+    writtenItems: undefined,
+  }
+  const written = writeEntries(
+    writer,
+    map,
+    WRITTEN_ITEM_COLUMN + 2,
+    `${pad(WRITTEN_ITEM_COLUMN)}- `,
+  )
+  return written ? writer.text : undefined
 }
 
 /**
  * Writes one document with a comment before it and before each item of `spec.egress` (or, when it
  * has none, `spec.ingress`), as `new Document(document).toString({ lineWidth: 0 })` with those
  * comments set would; `undefined` when a value is outside what this writer knows (use the library).
- * Comments must be single printable lines.
+ * Comments must be single printable lines. `writtenItems` are items of that list already written
+ * (by `writeSpecListItem`); the caller guarantees they share no object with the rest.
  * @example writePolicyYaml({ document: { kind: 'NetworkPolicy' }, comment: 'x', itemComments: [] }) // '# x\n\nkind: NetworkPolicy\n'
  */
 export function writePolicyYaml(input: {
   document: object
   comment: string
   itemComments: readonly (string | undefined)[]
+  writtenItems?: readonly (string | undefined)[]
 }): string | undefined {
   const document = input.document as ValueMap
   if (input.comment === '' || input.itemComments.some((comment) => comment === '')) return undefined
   const spec = document.spec
   const list = isMap(spec) ? (spec.egress !== undefined ? spec.egress : spec.ingress) : undefined
   const writer: Writer = {
-    lines: [`# ${input.comment}`, ''],
+    text: `# ${input.comment}\n\n`,
     seen: new Set([document]),
-    ...(Array.isArray(list)
-      ? {
-          itemComments: {
-            list,
-            comments: input.itemComments.map((text) => (text ? ` ${text}` : undefined)),
-          },
-        }
-      : {}),
+    commentedList: Array.isArray(list) ? list : undefined,
+    itemComments: input.itemComments,
+    writtenItems: input.writtenItems,
   }
-  const entries = entriesOf(document)
-  if (entries.length === 0) return undefined
-  return writeEntries(writer, { entries, column: 0, firstPrefix: '' })
-    ? `${writer.lines.join('\n')}\n`
-    : undefined
+  if (!hasEntries(document)) return undefined
+  return writeEntries(writer, document, 0, '') ? writer.text : undefined
 }
