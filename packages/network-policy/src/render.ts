@@ -229,7 +229,9 @@ function ciliumPorts(protocol: Protocol, ranges: readonly PortRange[]): CiliumPo
         protocol: proto,
       })
   }
-  // The CRD allows 40 ports per toPorts entry.
+  // The CRD allows 40 ports per toPorts entry; one entry (the usual case) needs no copy. There
+  // is always a port: each protocol adds at least one.
+  if (ports.length <= 40) return [{ ports }]
   const rules: CiliumPortRule[] = []
   for (let i = 0; i < ports.length; i += 40) rules.push({ ports: ports.slice(i, i + 40) })
   return rules

@@ -343,9 +343,11 @@ function describeEndpoint(endpoint: PlanRule['destination']): string {
   }
 }
 
-/** Sorted, without repeats; most lists here hold one value, returned as it is. */
+/** Sorted, without repeats; most lists here already are, and are returned as they are. */
 function uniqueSorted(values: readonly string[]): readonly string[] {
-  return values.length < 2 ? values : [...new Set(values)].sort()
+  for (let i = 1; i < values.length; i++)
+    if (!((values[i - 1] ?? '') < (values[i] ?? ''))) return [...new Set(values)].sort()
+  return values
 }
 
 /** The plan patterns a dstdomain value stands for. */
