@@ -36,7 +36,7 @@ import {
   validateCiliumNetworkPolicy,
   validateNetworkPolicy,
 } from './validate'
-import { writePolicyYaml, writeSpecListItem } from './yamlWriter'
+import { writeCiliumEgressItem, writePolicyYaml } from './yamlWriter'
 
 /** Options of the plain NetworkPolicy rendering. */
 export type NetworkPolicyRenderOptions = {
@@ -364,7 +364,7 @@ function addCilium(
   // repeated namespace puts the rule twice in one policy: each entry gets its own copy (sharing the
   // arrays, which the library writes as anchors) and no text, so the library writes that policy.
   const repeated = repeatsNamespace(sources)
-  const yaml = repeated ? undefined : writeSpecListItem(egress)
+  const yaml = repeated ? undefined : writeCiliumEgressItem(egress)
   for (const source of sources)
     context.ciliumEntries.push({
       namespace: source.namespace,
@@ -815,7 +815,8 @@ function serialise({
       const written = writePolicyYaml({
         document,
         comment: oneLine(comment),
-        itemComments: items.map((text) => (text ? oneLine(text) : undefined)),
+        // Items are one line already (ruleComment).
+        itemComments: items.map((text) => text || undefined),
         ...(writtenItems ? { writtenItems } : {}),
       })
       if (written !== undefined) return `---\n${written}`

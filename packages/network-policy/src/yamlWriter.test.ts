@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Document, isMap, isSeq, type Node, parseDocument } from 'yaml'
 import { renderCiliumPolicies, renderNetworkPolicies } from './render'
-import { writePolicyYaml, writeSpecListItem } from './yamlWriter'
+import { writeCiliumEgressItem, writePolicyYaml, writeSpecListItem } from './yamlWriter'
 
 /** What the library writes for the same input: the reference the writer must equal. */
 function libraryYaml(input: {
@@ -90,9 +90,32 @@ describe('format: network-policy yaml writer', () => {
           // WHEN written with those items THEN the bytes are the same
           expect(writtenItems.every((item) => item !== undefined)).toBe(true)
           expect(writePolicyYaml({ ...input, writtenItems })).toBe(text)
+          // AND the field-by-field Cilium writer gives each item's same text
+          expect(items.map((item) => writeCiliumEgressItem(item))).toStrictEqual(writtenItems)
         }
     },
   )
+
+  it('returns the generic text from the Cilium item writer for every shape', () => {
+    // GIVEN rules it reads field by field, and rules it leaves to the generic writer
+    const ports = [{ ports: [{ port: '80', endPort: 90, protocol: 'TCP' as const }] }]
+    const rules = [
+      {
+        toFQDNs: [{ matchName: 'a.example.com' }, { matchPattern: '*.example.com' }],
+        toPorts: ports,
+      },
+      { toPorts: ports, toEntities: ['kube-apiserver', 'world'] },
+      { toFQDNs: [{ matchName: 'true' }], toPorts: ports },
+      { toFQDNs: [{ matchName: '1e5' }] },
+      { toEntities: [] },
+      { toPorts: [{ ports: [{ port: '53' }], rules: { dns: [{ matchPattern: '*' }] } }] },
+      { toPorts: [{ ports: [] }] },
+      { toCIDRSet: [{ cidr: '10.0.0.0/8' }] },
+      {},
+    ]
+    // WHEN written THEN each text is the generic writer's (text or undefined)
+    for (const rule of rules) expect(writeCiliumEgressItem(rule)).toBe(writeSpecListItem(rule))
+  })
 
   it('returns undefined for values only the library knows how to write', () => {
     // GIVEN a boolean, a string with a space, a float and a shared object

@@ -7,6 +7,8 @@
  * checked against the library in yamlWriter.test.ts.
  */
 
+import type { CiliumEgressRule, CiliumFqdnSelector, CiliumPortRule } from './model'
+
 /** A value as policy documents hold it. */
 type Value = string | number | boolean | null | undefined | readonly Value[] | ValueMap
 type ValueMap = { readonly [key: string]: Value }
@@ -185,6 +187,85 @@ export function writeSpecListItem(item: object): string | undefined {
     `${pad(WRITTEN_ITEM_COLUMN)}- `,
   )
   return written ? writer.parts.join('') : undefined
+}
+
+/**
+ * `writeSpecListItem` for the egress rule a plan rule becomes (`toFQDNs` or `toEntities`, then
+ * `toPorts` with ports as `ciliumPorts` builds them: port, endPort, protocol), read field by field
+ * instead of walked as a generic value: 40,000 such walks were most of a fleet's Cilium render.
+ * Any other shape goes to `writeSpecListItem`.
+ * @example writeCiliumEgressItem({ toEntities: ['kube-apiserver'] }) // '    - toEntities:\n        - kube-apiserver\n'
+ */
+export function writeCiliumEgressItem(rule: CiliumEgressRule): string | undefined {
+  const parts: string[] = []
+  let prefix = '    - '
+  for (const key of Object.keys(rule)) {
+    const written =
+      key === 'toFQDNs'
+        ? writeFqdnSelectors(parts, prefix, rule.toFQDNs)
+        : key === 'toEntities'
+          ? writeEntities(parts, prefix, rule.toEntities)
+          : key === 'toPorts' && writePortRules(parts, prefix, rule.toPorts)
+    if (!written) return writeSpecListItem(rule)
+    prefix = '      '
+  }
+  return parts.length > 0 ? parts.join('') : writeSpecListItem(rule)
+}
+
+function writeFqdnSelectors(
+  parts: string[],
+  prefix: string,
+  selectors: readonly CiliumFqdnSelector[] | undefined,
+): boolean {
+  if (!selectors || selectors.length === 0) return false
+  parts.push(prefix, 'toFQDNs:\n')
+  for (const selector of selectors) {
+    const byName = 'matchName' in selector
+    const text = scalar(byName ? selector.matchName : selector.matchPattern)
+    if (text === undefined) return false
+    parts.push(byName ? '        - matchName: ' : '        - matchPattern: ', text, '\n')
+  }
+  return true
+}
+
+function writeEntities(
+  parts: string[],
+  prefix: string,
+  entities: readonly string[] | undefined,
+): boolean {
+  if (!entities || entities.length === 0) return false
+  parts.push(prefix, 'toEntities:\n')
+  for (const entity of entities) {
+    const text = scalar(entity)
+    if (text === undefined) return false
+    parts.push('        - ', text, '\n')
+  }
+  return true
+}
+
+function writePortRules(
+  parts: string[],
+  prefix: string,
+  rules: readonly CiliumPortRule[] | undefined,
+): boolean {
+  if (!rules || rules.length === 0) return false
+  parts.push(prefix, 'toPorts:\n')
+  for (const rule of rules) {
+    if (rule.rules !== undefined || rule.ports.length === 0) return false
+    parts.push('        - ports:\n')
+    for (const { port, endPort, protocol } of rule.ports) {
+      const number = scalar(port)
+      if (number === undefined) return false
+      parts.push('            - port: ', number, '\n')
+      if (endPort !== undefined) {
+        const end = scalar(endPort)
+        if (end === undefined) return false
+        parts.push('              endPort: ', end, '\n')
+      }
+      if (protocol !== undefined) parts.push('              protocol: ', protocol, '\n')
+    }
+  }
+  return true
 }
 
 /**
