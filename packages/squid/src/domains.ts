@@ -159,6 +159,8 @@ export class DomainSet {
 
   /** The nearest dotted proper ancestor; index loops, not a generator (this runs per value). */
   private dottedAncestor(name: string): string | undefined {
+    // Lists of exact names only (apex guards, most hand-written lists) need no walk.
+    if (this.dotted.size === 0) return undefined
     for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) {
       const ancestor = name.slice(dot + 1)
       if (this.dotted.has(ancestor)) return ancestor

@@ -8,7 +8,7 @@ import {
 } from '@aml-egress/core'
 import { DomainSet } from './domains'
 import type { SquidAccessRule, SquidAcl, SquidConfig } from './model'
-import { MISSING_FILE_REASON } from './read'
+import { domainSetsRead, MISSING_FILE_REASON } from './read'
 
 /** A proxied request as Squid's http_access sees it. */
 type Request = {
@@ -102,7 +102,11 @@ function compileAddresses(acl: SquidAcl, side: 'src' | 'dst'): CompiledAcl {
 }
 
 function compileDomains(acl: SquidAcl): CompiledAcl {
-  const set = DomainSet.forMatching(acl.values.map(({ value }) => value))
+  const read = domainSetsRead.get(acl)
+  const set =
+    read?.valueCount === acl.values.length
+      ? read.set
+      : DomainSet.forMatching(acl.values.map(({ value }) => value))
   const noLookup = acl.flags.includes('-n')
   const isServerName = acl.type === 'ssl::server_name'
   return (request) => {

@@ -53,6 +53,13 @@ const REGEX_TYPES = new Set([
 /** Directives that can refuse a request after `http_access` allowed it. */
 const LATER_CHECKS = new Set(['adapted_http_access', 'miss_access', 'url_rewrite_program'])
 
+/**
+ * The dstdomain sets the reader built to check each ACL's values, for the evaluator to match with
+ * instead of building them again (100,000 values in a fleet's config). Kept with the number of
+ * values they hold: an ACL whose values changed after reading gets a new set.
+ */
+export const domainSetsRead = new WeakMap<SquidAcl, { set: DomainSet; valueCount: number }>()
+
 /** Prefix of the unknown reason for values in a file the reader was not given. */
 export const MISSING_FILE_REASON = 'values from a file that was not given:'
 /** Prefix of the unknown reason for a definition inside `if … endif`. */
@@ -82,8 +89,11 @@ function predefinedAcls(): SquidAcl[] {
   ]
 }
 
-/** One logical line (continuations joined) split into tokens, comments dropped. */
-type Directive = { tokens: string[]; location: SquidLocation }
+/**
+ * One logical line (continuations joined, trimmed, never blank or a comment), split into tokens
+ * only when read: tokens kept for a whole 100,000-line config outlive many collections.
+ */
+type Directive = { text: string; location: SquidLocation }
 
 const WHITESPACE = /\s+/
 
@@ -133,13 +143,9 @@ function directives(file: RenderedFile): Directive[] {
       continue
     }
     pending = undefined
-    const tokens = tokenize(text)
-    if (tokens.length > 0) out.push({ tokens, location: { file: file.path, line } })
+    out.push({ text, location: { file: file.path, line } })
   }
-  if (pending) {
-    const tokens = tokenize(pending.text)
-    if (tokens.length > 0) out.push({ tokens, location: { file: file.path, line: pending.line } })
-  }
+  if (pending) out.push({ text: pending.text, location: { file: file.path, line: pending.line } })
   return out
 }
 
@@ -216,7 +222,7 @@ function unquote(token: string): string | undefined {
 class Reader {
   readonly diagnostics: Diagnostic[] = []
   readonly acls = new Map<string, SquidAcl>()
-  readonly domainSets = new Map<string, DomainSet>()
+  readonly domainSets = new Map<SquidAcl, DomainSet>()
   readonly httpAccess: SquidAccessLine[] = []
   readonly laterChecks: SquidLaterCheck[] = []
   readonly read: string[] = []
@@ -257,7 +263,10 @@ class Reader {
   readFile(file: RenderedFile, stack: readonly string[]): void {
     this.read.push(file.path)
     const inside = [...stack, file.path]
-    for (const directive of this.directivesOf(file)) this.directive(directive, inside)
+    for (const { text, location } of this.directivesOf(file)) {
+      const tokens = tokenize(text)
+      if (tokens.length > 0) this.directive(tokens, location, inside)
+    }
   }
 
   /** Each file is split into directives once per read (finding the top-level files needs them too). */
@@ -270,8 +279,7 @@ class Reader {
     return found
   }
 
-  private directive(directive: Directive, stack: readonly string[]) {
-    const { tokens, location } = directive
+  private directive(tokens: readonly string[], location: SquidLocation, stack: readonly string[]) {
     const name = tokens[0] ?? ''
     // acl lines are most of a large config: they read their tokens in place, without a copy.
     if (name === 'acl') return this.acl(tokens, location)
@@ -284,7 +292,7 @@ class Reader {
       case 'if':
         this.conditional++
         this.unsupported(
-          `conditional "${directive.tokens.join(' ')}": what it guards is treated as unknown`,
+          `conditional "${tokens.join(' ')}": what it guards is treated as unknown`,
           location,
         )
         return
@@ -438,10 +446,10 @@ class Reader {
       }
     }
     if (DOMAIN_TYPES.has(acl.type)) {
-      let set = this.domainSets.get(acl.name.toLowerCase())
+      let set = this.domainSets.get(acl)
       if (!set) {
         set = new DomainSet()
-        this.domainSets.set(acl.name.toLowerCase(), set)
+        this.domainSets.set(acl, set)
       }
       const result = set.add(value.value)
       if (result.kind === 'fatal') {
@@ -493,7 +501,11 @@ function collectReferences(
 ): Set<string> {
   const { files } = input
   const referenced = new Set<string>()
-  for (const { tokens } of input.reader.directivesOf(file)) {
+  for (const { text } of input.reader.directivesOf(file)) {
+    // Only includes and acl lines with a quoted file name refer to files: split only those.
+    const maybeFile = text.includes('"') || text.includes('parameters(')
+    if (!text.startsWith('include') && !(text.startsWith('acl') && maybeFile)) continue
+    const tokens = tokenize(text)
     const name = tokens[0]
     if (name === 'include')
       for (const reference of tokens.slice(1))
@@ -536,6 +548,8 @@ export function readSquid(files: readonly RenderedFile[]): ReadResult<SquidConfi
       location: { file: roots[0]?.path ?? '' },
     })
   for (const root of roots) reader.readFile(root, [])
+  for (const [acl, set] of reader.domainSets)
+    domainSetsRead.set(acl, { set, valueCount: acl.values.length })
   return {
     config: {
       files: reader.read,
