@@ -369,8 +369,11 @@ function requirementIdsOf(covers: readonly Entry[]): readonly string[] {
   return uniqueSorted(ids)
 }
 
-/** The ACL and http_access lines for all groups. */
-function accessLines(groups: readonly Group[]): string[] {
+/**
+ * Appends the ACL and http_access lines for all groups to `out`, in pieces, each line ending in
+ * a newline: pieces joined once make one flat text instead of a string per line of a 5 MB file.
+ */
+function writeAccessLines(groups: readonly Group[], out: string[]): void {
   const sourceNames = new Map<string, string>()
   for (const group of groups) {
     const key = group.sources.join(',')
@@ -380,10 +383,12 @@ function accessLines(groups: readonly Group[]): string[] {
         `${ACL_PREFIX}sources${sourceNames.size === 0 ? '' : `_${sourceNames.size + 1}`}`,
       )
   }
-  const lines: string[] = []
-  lines.push('# Compute subnets: the only clients these rules allow.')
-  for (const [key, name] of sourceNames) lines.push(`acl ${name} src ${key.split(',').join(' ')}`)
-  lines.push(`acl ${ACL_PREFIX}connect method CONNECT`)
+  const line = (text: string): void => {
+    out.push(text, '\n')
+  }
+  line('# Compute subnets: the only clients these rules allow.')
+  for (const [key, name] of sourceNames) line(`acl ${name} src ${key.split(',').join(' ')}`)
+  line(`acl ${ACL_PREFIX}connect method CONNECT`)
 
   const access: string[] = []
   const usedNames = new Set<string>()
@@ -394,13 +399,13 @@ function accessLines(groups: readonly Group[]): string[] {
     for (let n = 2; usedNames.has(name); n++) name = `${base.slice(0, 40)}_${n}`
     usedNames.add(name)
 
-    lines.push('')
-    lines.push(
+    line('')
+    line(
       group.mode === 'https'
         ? `# HTTPS (CONNECT) to port ${formatPortRanges(group.ports).join(', ')} from ${sourceName}`
         : `# Plain HTTP to port ${formatPortRanges(group.ports).join(', ')} from ${sourceName}`,
     )
-    lines.push(`acl ${name}_ports port ${formatPortRanges(group.ports).join(' ')}`)
+    line(`acl ${name}_ports port ${formatPortRanges(group.ports).join(' ')}`)
     const collapsed = collapseDomains(group.entries)
     const exactNames = new Set<string>()
     for (const entry of group.entries) if (!entry.wildcard) exactNames.add(entry.name)
@@ -409,17 +414,15 @@ function accessLines(groups: readonly Group[]): string[] {
       const patterns = patternsOf(domain.covers)
       // Hosts the resolver folded into a wider rule keep their requirement ids in the comment.
       const requirements = requirementIdsOf(domain.covers)
-      lines.push(
-        commentText(`# ${patterns.join(' ')} <- ${requirements.join(' ') || 'no requirement id'}`),
-      )
-      lines.push(`acl ${name}_domains dstdomain ${domain.value}`)
+      writeCoverComment(out, patterns.join(' '), requirements.join(' ') || 'no requirement id')
+      out.push('acl ', name, '_domains dstdomain ', domain.value, '\n')
       // Squid's `.x` also matches `x`; the plan's `*.x` does not, unless `x` itself is listed.
       if (domain.pattern.wildcard && !exactNames.has(domain.pattern.name))
         apexes.push(domain.pattern.name)
     }
     if (apexes.length > 0) {
-      lines.push('# Apex names that only a wildcard covers: *.x allows sub.x, never x itself.')
-      for (const apex of apexes) lines.push(`acl ${name}_apex dstdomain ${apex}`)
+      line('# Apex names that only a wildcard covers: *.x allows sub.x, never x itself.')
+      for (const apex of apexes) out.push('acl ', name, '_apex dstdomain ', apex, '\n')
     }
     const method = group.mode === 'https' ? `${ACL_PREFIX}connect` : `!${ACL_PREFIX}connect`
     const apexGuard = apexes.length > 0 ? ` !${name}_apex` : ''
@@ -427,10 +430,16 @@ function accessLines(groups: readonly Group[]): string[] {
       `http_access allow ${sourceName} ${method} ${name}_ports ${name}_domains${apexGuard}`,
     )
   }
-  lines.push('')
-  lines.push('# First match wins: each line needs source, method, port and host to match.')
-  for (const line of access) lines.push(line)
-  return lines
+  line('')
+  line('# First match wins: each line needs source, method, port and host to match.')
+  for (const allow of access) line(allow)
+}
+
+/** `# <patterns> <- <requirement ids>`, as commentText makes it, without building the line. */
+function writeCoverComment(out: string[], patterns: string, requirements: string): void {
+  if (PRINTABLE.test(patterns) && PRINTABLE.test(requirements) && !requirements.endsWith('\\'))
+    out.push('# ', patterns, ' <- ', requirements, '\n')
+  else out.push(commentText(`# ${patterns} <- ${requirements}`), '\n')
 }
 
 function header(plan: Plan, mode: 'include' | 'standalone'): string[] {
@@ -495,6 +504,11 @@ export function renderSquid(plan: Plan, options: SquidRenderOptions = {}): Rende
   const mode = options.mode ?? 'include'
   const { groups, diagnostics } = collect(plan)
   const lines = header(plan, mode)
+  // Every line followed by a newline, in pieces joined once.
+  const out: string[] = []
+  const writeLines = (texts: readonly string[]): void => {
+    for (const text of texts) out.push(text, '\n')
+  }
   if (mode === 'standalone') {
     const prologue = standalonePrologue(options)
     if (prologue.errors.length > 0)
@@ -513,10 +527,11 @@ export function renderSquid(plan: Plan, options: SquidRenderOptions = {}): Rende
       }
     lines.push(...prologue.lines)
   } else lines.push('')
-  // A loop, not push(...spread): a 100k-domain fleet overflows the argument stack.
-  if (groups.length > 0) for (const line of accessLines(groups)) lines.push(line)
-  else lines.push('# The plan has no rule a proxy can carry.')
-  if (mode === 'standalone') lines.push('', '# Everything else is refused.', 'http_access deny all')
+  writeLines(lines)
+  if (groups.length > 0) writeAccessLines(groups, out)
+  else writeLines(['# The plan has no rule a proxy can carry.'])
+  if (mode === 'standalone')
+    writeLines(['', '# Everything else is refused.', 'http_access deny all'])
   const path = mode === 'standalone' ? STANDALONE_PATH : INCLUDE_PATH
-  return { files: [{ path, contents: `${lines.join('\n')}\n` }], diagnostics }
+  return { files: [{ path, contents: out.join('') }], diagnostics }
 }
