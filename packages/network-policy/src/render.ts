@@ -121,7 +121,7 @@ const PRINTABLE_LINE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/
 
 function oneLine(text: string): string {
   // Comments are the only place free text reaches the output: keep them on one printable line.
-  // Most text already is one (every rule comment passes here twice): test before rewriting.
+  // Most text already is one (40,000 rule comments in a fleet): test before rewriting.
   if (PRINTABLE_LINE.test(text)) return text
   return text.replace(/[^\x20-\x7e]+/g, ' ').trim()
 }
@@ -636,7 +636,7 @@ type Rendered = {
   document: NetworkPolicy | CiliumNetworkPolicy
   comment: string
   items: string[]
-  /** Items of the commented list already written as YAML (see `writeSpecListItem`). */
+  /** Items of the commented list already written as YAML (see `writeCiliumEgressItem`). */
   writtenItems?: (string | undefined)[]
 }
 

@@ -40,7 +40,8 @@ function isPlainKey(key: string): boolean {
   let plain = plainKeys.get(key)
   if (plain === undefined) {
     plain = PLAIN.test(key) && !key.endsWith(':') && !CORE_NOT_STRING.test(key)
-    plainKeys.set(key, plain)
+    // Label keys come from plans: bounded, so a long-lived process does not grow without end.
+    if (plainKeys.size < 1024) plainKeys.set(key, plain)
   }
   return plain
 }
