@@ -49,15 +49,18 @@ export function collapseDomains<T extends DomainPattern>(
         : Number(b.pattern.wildcard) - Number(a.pattern.wildcard),
   )
   const out: CollapsedDomain<T>[] = []
-  let parent: { key: string; entry: CollapsedDomain<T> } | undefined
-  let previous: { key: string; entry: CollapsedDomain<T> } | undefined
+  // The last wildcard entry (whose subtree follows it) and the last entry, with their keys.
+  let parent: CollapsedDomain<T> | undefined
+  let parentKey = ''
+  let previous: CollapsedDomain<T> | undefined
+  let previousKey = ''
   for (const { pattern, key } of keyed) {
-    if (parent && (key === parent.key || key.startsWith(parent.key + SEPARATOR))) {
-      parent.entry.covers.push(pattern)
+    if (parent && (key === parentKey || key.startsWith(parentKey + SEPARATOR))) {
+      parent.covers.push(pattern)
       continue
     }
-    if (previous && !pattern.wildcard && !previous.entry.pattern.wildcard && key === previous.key) {
-      previous.entry.covers.push(pattern)
+    if (previous && !pattern.wildcard && !previous.pattern.wildcard && key === previousKey) {
+      previous.covers.push(pattern)
       continue
     }
     const entry: CollapsedDomain<T> = {
@@ -66,8 +69,12 @@ export function collapseDomains<T extends DomainPattern>(
       covers: [pattern],
     }
     out.push(entry)
-    previous = { key, entry }
-    if (pattern.wildcard) parent = { key, entry }
+    previous = entry
+    previousKey = key
+    if (pattern.wildcard) {
+      parent = entry
+      parentKey = key
+    }
   }
   return out
 }

@@ -407,8 +407,6 @@ function writeAccessLines(groups: readonly Group[], out: string[]): void {
     )
     line(`acl ${name}_ports port ${formatPortRanges(group.ports).join(' ')}`)
     const collapsed = collapseDomains(group.entries)
-    const exactNames = new Set<string>()
-    for (const entry of group.entries) if (!entry.wildcard) exactNames.add(entry.name)
     const apexes: string[] = []
     for (const domain of collapsed) {
       const patterns = patternsOf(domain.covers)
@@ -416,9 +414,11 @@ function writeAccessLines(groups: readonly Group[], out: string[]): void {
       const requirements = requirementIdsOf(domain.covers)
       writeCoverComment(out, patterns.join(' '), requirements.join(' ') || 'no requirement id')
       out.push('acl ', name, '_domains dstdomain ', domain.value, '\n')
-      // Squid's `.x` also matches `x`; the plan's `*.x` does not, unless `x` itself is listed.
-      if (domain.pattern.wildcard && !exactNames.has(domain.pattern.name))
-        apexes.push(domain.pattern.name)
+      // Squid's `.x` also matches `x`; the plan's `*.x` does not, unless `x` itself is listed
+      // (then `.x` covers it: the apex sorts right after its wildcard).
+      const { pattern } = domain
+      if (pattern.wildcard && !domain.covers.some((e) => !e.wildcard && e.name === pattern.name))
+        apexes.push(pattern.name)
     }
     if (apexes.length > 0) {
       line('# Apex names that only a wildcard covers: *.x allows sub.x, never x itself.')
