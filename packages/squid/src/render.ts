@@ -134,10 +134,6 @@ function portsLabel(ports: readonly PortRange[]): string {
   return formatPortRanges(ports).join('_')
 }
 
-function groupKey(group: Pick<Group, 'sources' | 'mode' | 'ports'>): string {
-  return `${group.sources.join(',')}|${group.mode}|${portsLabel(group.ports)}`
-}
-
 type Collected = { groups: Group[]; diagnostics: Diagnostic[] }
 
 /** What collecting a plan's rules builds up. */
@@ -145,7 +141,7 @@ type Collector = {
   diagnostics: Diagnostic[]
   groups: Map<string, Group>
   /** Rules of a plan share their source list: it is canonicalised once per list. */
-  sourcesByList: Map<readonly string[], string[]>
+  sourcesByList: Map<readonly string[], CanonicalSources>
 }
 
 function collect(plan: Plan): Collected {
@@ -161,11 +157,18 @@ function collect(plan: Plan): Collected {
   return { groups: sorted, diagnostics: collector.diagnostics }
 }
 
-function addTo(collector: Collector, group: Omit<Group, 'entries'>, entry: Entry): void {
-  const key = groupKey(group)
+function addTo(collector: Collector, sources: CanonicalSources, mode: Mode, entry: Entry): void {
+  // A group's ports follow from its mode: sources and mode identify it.
+  const key = `${sources.key}|${mode}`
   const existing = collector.groups.get(key)
   if (existing) existing.entries.push(entry)
-  else collector.groups.set(key, { ...group, entries: [entry] })
+  else
+    collector.groups.set(key, {
+      sources: sources.list,
+      mode,
+      ports: mode === 'http' ? HTTP_ONLY : HTTPS_ONLY,
+      entries: [entry],
+    })
 }
 
 /** A rule (or part of one) a proxy cannot carry. */
@@ -243,11 +246,13 @@ function collectRule(collector: Collector, rule: PlanRule, index: number): void 
     return
   }
   const sources =
-    source.kind === 'addresses' ? canonicalSources(collector.sourcesByList, source.addresses) : []
+    source.kind === 'addresses'
+      ? canonicalSources(collector.sourcesByList, source.addresses)
+      : undefined
   if (
     source.kind !== 'addresses' ||
-    sources.length !== source.addresses.length ||
-    sources.length === 0
+    sources?.list.length !== source.addresses.length ||
+    sources.list.length === 0
   ) {
     diagnostics.push(
       diagnostic({
@@ -292,8 +297,8 @@ function collectRule(collector: Collector, rule: PlanRule, index: number): void 
     wildcard,
     rule,
   }
-  if (http.length > 0) addTo(collector, { sources, mode: 'http', ports: http }, entry)
-  if (https.length > 0) addTo(collector, { sources, mode: 'https', ports: https }, entry)
+  if (http.length > 0) addTo(collector, sources, 'http', entry)
+  if (https.length > 0) addTo(collector, sources, 'https', entry)
   if (rule.websocket && http.length > 0)
     diagnostics.push(
       diagnostic({
@@ -306,14 +311,18 @@ function collectRule(collector: Collector, rule: PlanRule, index: number): void 
     )
 }
 
-/** The IPv4 CIDRs of a source list, canonical, sorted, without repeats; one computation per list. */
+/** A rule's source CIDRs, canonical, sorted, without repeats, and as text (`a,b`). */
+type CanonicalSources = { list: string[]; key: string }
+
+/** The canonical sources of a source list; one computation per list. */
 function canonicalSources(
-  cache: Map<readonly string[], string[]>,
+  cache: Map<readonly string[], CanonicalSources>,
   addresses: readonly string[],
-): string[] {
+): CanonicalSources {
   let sources = cache.get(addresses)
   if (!sources) {
-    sources = [...new Set(addresses.filter(isIpv4Cidr).map(canonicalCidr))].sort(compareCidr)
+    const list = [...new Set(addresses.filter(isIpv4Cidr).map(canonicalCidr))].sort(compareCidr)
+    sources = { list, key: list.join(',') }
     cache.set(addresses, sources)
   }
   return sources
