@@ -36,7 +36,7 @@ import {
   validateCiliumNetworkPolicy,
   validateNetworkPolicy,
 } from './validate'
-import { writeCiliumEgressItem, writePolicyYaml } from './yamlWriter'
+import { type ItemWriter, writeCiliumEgressItem, writePolicyYaml } from './yamlWriter'
 
 /** Options of the plain NetworkPolicy rendering. */
 export type NetworkPolicyRenderOptions = {
@@ -97,8 +97,8 @@ type CiliumEntry = {
   namespace: string
   podLabels: Record<string, string>
   rule: CiliumEgressRule
-  /** `rule` as YAML, written once per plan rule; undefined leaves it to the document's writer. */
-  yaml: string | undefined
+  /** Set when another entry of the same policy shares this rule's arrays (see addCilium). */
+  sharesObjects: boolean
   comment: string
   /** toFQDNs only work when the pod's DNS goes through Cilium's proxy. */
   needsDns: boolean
@@ -198,9 +198,11 @@ function podPeers(endpoint: RuleEndpoint & { kind: 'pods' }): NetworkPolicyPeer[
   }))
 }
 
-function protocolsOf(protocol: Protocol): ('TCP' | 'UDP')[] {
+const TCP_AND_UDP = ['TCP', 'UDP'] as const
+
+function protocolsOf(protocol: Protocol): readonly ('TCP' | 'UDP')[] {
   // ANY in the plan means TCP and UDP; leaving the protocol out would also allow SCTP.
-  return protocol === 'ANY' ? ['TCP', 'UDP'] : [protocol]
+  return protocol === 'ANY' ? TCP_AND_UDP : [protocol]
 }
 
 function npPorts(protocol: Protocol, ranges: readonly PortRange[]): NetworkPolicyPort[] {
@@ -222,12 +224,13 @@ function ciliumPorts(protocol: Protocol, ranges: readonly PortRange[]): CiliumPo
   for (const proto of protocolsOf(protocol)) {
     // Port "0" is Cilium's "every port" for the protocol.
     if (ranges.length === 0) ports.push({ port: '0', protocol: proto })
-    for (const range of ranges)
-      ports.push({
-        port: String(range.from),
-        ...(range.to > range.from ? { endPort: range.to } : {}),
-        protocol: proto,
-      })
+    for (const range of ranges) {
+      // Field by field, not with a conditional spread: this runs for every port of every rule.
+      const port: CiliumPort = { port: String(range.from) }
+      if (range.to > range.from) port.endPort = range.to
+      port.protocol = proto
+      ports.push(port)
+    }
   }
   // The CRD allows 40 ports per toPorts entry; one entry (the usual case) needs no copy. There
   // is always a port: each protocol adds at least one.
@@ -360,17 +363,16 @@ function addCilium(
 ): void {
   const sources = sourcesOf(context, rule.source) ?? []
   const comment = ruleComment(rule)
-  // Distinct namespaces put the entries in distinct policies: they share the rule and its text. A
-  // repeated namespace puts the rule twice in one policy: each entry gets its own copy (sharing the
-  // arrays, which the library writes as anchors) and no text, so the library writes that policy.
+  // Distinct namespaces put the entries in distinct policies: they share the rule. A repeated
+  // namespace puts the rule twice in one policy: each entry gets its own copy sharing the arrays,
+  // which only the library writes (with anchors), so that policy is left to the generic writer.
   const repeated = repeatsNamespace(sources)
-  const yaml = repeated ? undefined : writeCiliumEgressItem(egress)
   for (const source of sources)
     context.ciliumEntries.push({
       namespace: source.namespace,
       podLabels: source.podLabels,
       rule: repeated ? { ...egress } : egress,
-      yaml,
+      sharesObjects: repeated,
       comment,
       needsDns,
     })
@@ -636,8 +638,8 @@ type Rendered = {
   document: NetworkPolicy | CiliumNetworkPolicy
   comment: string
   items: string[]
-  /** Items of the commented list already written as YAML (see `writeCiliumEgressItem`). */
-  writtenItems?: (string | undefined)[]
+  /** Writes items of the commented list directly (see `writePolicyYaml`). */
+  writeItem?: ItemWriter
 }
 
 function buildNetworkPolicies(context: Context): Rendered[] {
@@ -737,7 +739,6 @@ function buildCiliumPolicies(context: Context): Rendered[] {
   for (const group of nameGroups(context.ciliumEntries, () => 'aml-egress-cilium-from')) {
     const rules = group.entries.map((entry) => entry.rule)
     const items = group.entries.map((entry) => entry.comment)
-    const writtenItems: (string | undefined)[] = group.entries.map((entry) => entry.yaml)
     if (group.entries.some((entry) => entry.needsDns)) {
       rules.unshift({
         toEndpoints: [kubeDnsPeer(context.plan)],
@@ -754,7 +755,6 @@ function buildCiliumPolicies(context: Context): Rendered[] {
       items.unshift(
         'DNS through the Cilium DNS proxy: toFQDNs only learn addresses from answers the proxy sees',
       )
-      writtenItems.unshift(undefined)
     }
     const endpointSelector: LabelSelector =
       Object.keys(group.podLabels).length > 0
@@ -775,7 +775,10 @@ function buildCiliumPolicies(context: Context): Rendered[] {
         Object.keys(group.podLabels).length > 0 ? 'selected pods' : 'all pods'
       } in ${group.namespace}.`,
       items,
-      writtenItems,
+      // Plan rules share no objects (unless one names a namespace twice): the direct item writer.
+      ...(group.entries.some((entry) => entry.sharesObjects)
+        ? {}
+        : { writeItem: writeCiliumEgressItem }),
     })
   }
   return rendered
@@ -810,14 +813,14 @@ function serialise({
       const kb = `${b.document.metadata.namespace}/${b.document.metadata.name}`
       return ka < kb ? -1 : ka > kb ? 1 : 0
     })
-    .map(({ document, comment, items, writtenItems }) => {
+    .map(({ document, comment, items, writeItem }) => {
       // The direct writer is the fast path; the library writes whatever it does not know.
       const written = writePolicyYaml({
         document,
         comment: oneLine(comment),
         // Items are one line already (ruleComment).
         itemComments: items.map((text) => text || undefined),
-        ...(writtenItems ? { writtenItems } : {}),
+        ...(writeItem ? { writeItem } : {}),
       })
       if (written !== undefined) return `---\n${written}`
       const doc = new Document(document)

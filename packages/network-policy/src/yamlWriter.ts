@@ -70,21 +70,24 @@ type Writer = {
   parts: string[]
   /**
    * Maps and lists written so far: the library writes an object met twice as an anchor and an
-   * alias, which this writer does not, so a shared object means falling back. Absent when the
-   * caller vouches that nothing is shared.
+   * alias, which this writer does not, so a shared object means falling back.
    */
-  seen: Set<object> | undefined
-  /** The one list that carries item comments, its comments, and any items written ahead. */
+  seen: Set<object>
+  /** The one list that carries item comments, its comments, and its direct item writer. */
   commentedList: readonly Value[] | undefined
   itemComments: readonly (string | undefined)[]
-  writtenItems: readonly (string | undefined)[] | undefined
+  writeItem: ItemWriter | undefined
 }
 
+/**
+ * Writes one item of `spec.egress` or `spec.ingress` into `parts` as this writer would (dash at
+ * column 4), or returns false having written nothing. Its items are not checked for shared objects.
+ */
+export type ItemWriter = (item: object, parts: string[]) => boolean
+
 function firstVisit(writer: Writer, value: object): boolean {
-  const { seen } = writer
-  if (seen === undefined) return true
-  if (seen.has(value)) return false
-  seen.add(value)
+  if (writer.seen.has(value)) return false
+  writer.seen.add(value)
   return true
 }
 
@@ -140,13 +143,10 @@ function writeList(writer: Writer, list: readonly Value[], column: number): bool
     if (commented) {
       const comment = writer.itemComments[index]
       if (comment !== undefined) writer.parts.push(indent, '# ', comment, '\n')
-      const written = writer.writtenItems?.[index]
-      if (written !== undefined && column === WRITTEN_ITEM_COLUMN) {
-        writer.parts.push(written)
-        continue
-      }
     }
     const item = list[index]
+    if (commented && writer.writeItem && isMap(item) && writer.writeItem(item, writer.parts))
+      continue
     if (Array.isArray(item)) return false
     if (isMap(item)) {
       if (!firstVisit(writer, item)) return false
@@ -161,44 +161,16 @@ function writeList(writer: Writer, list: readonly Value[], column: number): bool
   return true
 }
 
-/** Where `spec.egress` and `spec.ingress` items start: items written ahead are indented so. */
-const WRITTEN_ITEM_COLUMN = 4
-
 /**
- * Writes one item of `spec.egress` or `spec.ingress` as `writePolicyYaml` would inside its
- * document, so a caller can write an item once (per plan rule) and hand the text to
- * `writePolicyYaml` as a written item; `undefined` when only the library knows how to write it.
- * The item must not hold an object twice (that needs the library's anchors; it is not checked).
- * @example writeSpecListItem({ toEntities: ['kube-apiserver'] }) // '    - toEntities:\n        - kube-apiserver\n'
- */
-export function writeSpecListItem(item: object): string | undefined {
-  const map = item as ValueMap
-  if (!hasEntries(map)) return undefined
-  const writer: Writer = {
-    parts: [],
-    seen: undefined,
-    commentedList: undefined,
-    itemComments: [],
-    writtenItems: undefined,
-  }
-  const written = writeEntries(
-    writer,
-    map,
-    WRITTEN_ITEM_COLUMN + 2,
-    `${pad(WRITTEN_ITEM_COLUMN)}- `,
-  )
-  return written ? writer.parts.join('') : undefined
-}
-
-/**
- * `writeSpecListItem` for the egress rule a plan rule becomes (`toFQDNs` or `toEntities`, then
+ * The `ItemWriter` for the egress rule a plan rule becomes (`toFQDNs` or `toEntities`, then
  * `toPorts` with ports as `ciliumPorts` builds them: port, endPort, protocol), read field by field
  * instead of walked as a generic value: 40,000 such walks were most of a fleet's Cilium render.
- * Any other shape goes to `writeSpecListItem`.
- * @example writeCiliumEgressItem({ toEntities: ['kube-apiserver'] }) // '    - toEntities:\n        - kube-apiserver\n'
+ * Any other shape, or a value only the library can write, is left to the generic writer.
+ * @example writeCiliumEgressItem({ toEntities: ['kube-apiserver'] }, parts) // pushes '    - ', 'toEntities:\n', …
  */
-export function writeCiliumEgressItem(rule: CiliumEgressRule): string | undefined {
-  const parts: string[] = []
+export function writeCiliumEgressItem(item: object, parts: string[]): boolean {
+  const rule = item as CiliumEgressRule
+  const start = parts.length
   let prefix = '    - '
   for (const key of Object.keys(rule)) {
     const written =
@@ -207,10 +179,13 @@ export function writeCiliumEgressItem(rule: CiliumEgressRule): string | undefine
         : key === 'toEntities'
           ? writeEntities(parts, prefix, rule.toEntities)
           : key === 'toPorts' && writePortRules(parts, prefix, rule.toPorts)
-    if (!written) return writeSpecListItem(rule)
+    if (!written) {
+      parts.length = start
+      return false
+    }
     prefix = '      '
   }
-  return parts.length > 0 ? parts.join('') : writeSpecListItem(rule)
+  return parts.length > start
 }
 
 function writeFqdnSelectors(
@@ -273,15 +248,15 @@ function writePortRules(
  * Writes one document with a comment before it and before each item of `spec.egress` (or, when it
  * has none, `spec.ingress`), as `new Document(document).toString({ lineWidth: 0 })` with those
  * comments set would; `undefined` when a value is outside what this writer knows (use the library).
- * Comments must be single printable lines. `writtenItems` are items of that list already written
- * (by `writeSpecListItem`); the caller guarantees they share no object with the rest.
+ * Comments must be single printable lines. `writeItem` writes that list's items where it can; the
+ * caller vouches that those share no object with the rest of the document.
  * @example writePolicyYaml({ document: { kind: 'NetworkPolicy' }, comment: 'x', itemComments: [] }) // '# x\n\nkind: NetworkPolicy\n'
  */
 export function writePolicyYaml(input: {
   document: object
   comment: string
   itemComments: readonly (string | undefined)[]
-  writtenItems?: readonly (string | undefined)[]
+  writeItem?: ItemWriter
 }): string | undefined {
   const document = input.document as ValueMap
   if (input.comment === '' || input.itemComments.some((comment) => comment === '')) return undefined
@@ -292,7 +267,7 @@ export function writePolicyYaml(input: {
     seen: new Set([document]),
     commentedList: Array.isArray(list) ? list : undefined,
     itemComments: input.itemComments,
-    writtenItems: input.writtenItems,
+    writeItem: input.writeItem,
   }
   if (!hasEntries(document)) return undefined
   return writeEntries(writer, document, 0, '') ? writer.parts.join('') : undefined
