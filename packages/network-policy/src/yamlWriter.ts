@@ -40,7 +40,7 @@ function isPlainKey(key: string): boolean {
   let plain = plainKeys.get(key)
   if (plain === undefined) {
     plain = PLAIN.test(key) && !key.endsWith(':') && !CORE_NOT_STRING.test(key)
-    // Label keys come from plans: bounded, so a long-lived process does not grow without end.
+    // Label keys come from plans: capped, so a process rendering many plans does not grow.
     if (plainKeys.size < 1024) plainKeys.set(key, plain)
   }
   return plain
