@@ -225,6 +225,14 @@ function withoutCiliumSource(selector: LabelSelector): LabelSelector {
   }
 }
 
+/** Where egress rule `index` is, for a problem's path. */
+function egressAt(index: number): string {
+  return `spec.egress[${index}]`
+}
+
+/** An absent list, shared rather than allocated for every rule. */
+const NONE: readonly never[] = []
+
 /** Problems Cilium would report for this CiliumNetworkPolicy, beyond its CRD schema. */
 export function validateCiliumNetworkPolicy(policy: CiliumNetworkPolicy): string[] {
   const problems = validateMeta(policy.metadata)
@@ -234,7 +242,7 @@ export function validateCiliumNetworkPolicy(policy: CiliumNetworkPolicy): string
   const egress = policy.spec.egress ?? []
   for (let i = 0; i < egress.length; i++) {
     const rule = egress[i]
-    if (rule) validateCiliumEgressRule({ rule, at: `spec.egress[${i}]`, problems })
+    if (rule) validateCiliumEgressRule({ rule, index: i, problems })
   }
   return problems
 }
@@ -245,43 +253,54 @@ export function validateCiliumNetworkPolicy(policy: CiliumNetworkPolicy): string
  */
 function validateCiliumEgressRule(input: {
   rule: CiliumEgressRule
-  at: string
+  index: number
   problems: string[]
 }): void {
-  const { rule, at, problems } = input
-  const { toEndpoints = [], toFQDNs = [], toCIDRSet = [], toPorts = [] } = rule
+  const { rule, index, problems } = input
+  const toEndpoints = rule.toEndpoints ?? NONE
+  const toFQDNs = rule.toFQDNs ?? NONE
+  const toCIDRSet = rule.toCIDRSet ?? NONE
+  const toPorts = rule.toPorts ?? NONE
   for (let j = 0; j < toEndpoints.length; j++) {
     const selector = toEndpoints[j]
     if (selector)
-      problems.push(...validateSelector(withoutCiliumSource(selector), `${at}.toEndpoints[${j}]`))
+      problems.push(
+        ...validateSelector(withoutCiliumSource(selector), `${egressAt(index)}.toEndpoints[${j}]`),
+      )
   }
   for (let j = 0; j < toFQDNs.length; j++) {
     const selector = toFQDNs[j]
     if (selector && !isValidFqdnSelector(selector))
-      problems.push(fqdnSelectorProblem(selector, `${at}.toFQDNs[${j}]`))
+      problems.push(fqdnSelectorProblem(selector, `${egressAt(index)}.toFQDNs[${j}]`))
   }
   for (let j = 0; j < toCIDRSet.length; j++) {
     const set = toCIDRSet[j]
     if (!set) continue
-    if (!isValidIpBlockCidr(set.cidr)) problems.push(`${at}.toCIDRSet[${j}]: invalid CIDR`)
+    if (!isValidIpBlockCidr(set.cidr))
+      problems.push(`${egressAt(index)}.toCIDRSet[${j}]: invalid CIDR`)
     for (const item of set.except ?? [])
       if (!isStrictSubset(set.cidr, item))
-        problems.push(`${at}.toCIDRSet[${j}].except: ${item} is not inside ${set.cidr}`)
+        problems.push(
+          `${egressAt(index)}.toCIDRSet[${j}].except: ${item} is not inside ${set.cidr}`,
+        )
   }
   for (let j = 0; j < toPorts.length; j++) {
     const portRule = toPorts[j]
     if (!portRule) continue
-    if (portRule.ports.length > 40) problems.push(`${at}.toPorts[${j}]: more than 40 ports`)
+    if (portRule.ports.length > 40)
+      problems.push(`${egressAt(index)}.toPorts[${j}]: more than 40 ports`)
     for (let k = 0; k < portRule.ports.length; k++) {
       const port = portRule.ports[k]
       const problem = port && ciliumPortProblem(port)
-      if (problem) problems.push(`${at}.toPorts[${j}].ports[${k}]${problem}`)
+      if (problem) problems.push(`${egressAt(index)}.toPorts[${j}].ports[${k}]${problem}`)
     }
     const dns = portRule.rules?.dns ?? []
     for (let k = 0; k < dns.length; k++) {
       const selector = dns[k]
       if (selector && !isValidFqdnSelector(selector))
-        problems.push(fqdnSelectorProblem(selector, `${at}.toPorts[${j}].rules.dns[${k}]`))
+        problems.push(
+          fqdnSelectorProblem(selector, `${egressAt(index)}.toPorts[${j}].rules.dns[${k}]`),
+        )
     }
   }
 }
