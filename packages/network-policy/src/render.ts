@@ -36,7 +36,7 @@ import {
   validateCiliumNetworkPolicy,
   validateNetworkPolicy,
 } from './validate'
-import { writePolicyYaml } from './yamlWriter'
+import { type ItemWriter, writeCiliumEgressItem, writePolicyYaml } from './yamlWriter'
 
 /** Options of the plain NetworkPolicy rendering. */
 export type NetworkPolicyRenderOptions = {
@@ -97,6 +97,8 @@ type CiliumEntry = {
   namespace: string
   podLabels: Record<string, string>
   rule: CiliumEgressRule
+  /** Set when another entry of the same policy shares this rule's arrays (see addCilium). */
+  sharesObjects: boolean
   comment: string
   /** toFQDNs only work when the pod's DNS goes through Cilium's proxy. */
   needsDns: boolean
@@ -108,13 +110,19 @@ type Context = {
   options: CiliumRenderOptions
   amlNamespace: string
   sourceNamespaces: string[]
+  /** The pods that stand for the compute subnets: the sources of rules from addresses. */
+  addressSources: PodSource[]
   diagnostics: Diagnostic[]
   npEntries: NpEntry[]
   ciliumEntries: CiliumEntry[]
 }
 
+const PRINTABLE_LINE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/
+
 function oneLine(text: string): string {
   // Comments are the only place free text reaches the output: keep them on one printable line.
+  // Most text already is one (40,000 rule comments in a fleet): test before rewriting.
+  if (PRINTABLE_LINE.test(text)) return text
   return text.replace(/[^\x20-\x7e]+/g, ' ').trim()
 }
 
@@ -139,16 +147,14 @@ function report(
     index?: number
   },
 ): void {
-  context.diagnostics.push(
-    createDiagnostic({
-      code,
-      severity,
-      message,
-      format: context.flavour,
-      ...(rule ? { ruleId: rule.id, requirementIds: rule.requirementIds } : {}),
-      ...(index !== undefined ? { path: ['rules', index] } : {}),
-    }),
-  )
+  // Built field by field, not with spreads: the network-policy flavour reports every host rule.
+  const diagnostic: Diagnostic = { code, severity, message, format: context.flavour }
+  if (rule) {
+    diagnostic.ruleId = rule.id
+    diagnostic.requirementIds = rule.requirementIds
+  }
+  if (index !== undefined) diagnostic.path = ['rules', index]
+  context.diagnostics.push(createDiagnostic(diagnostic))
 }
 
 /** The AML namespace and the namespaces whose pods stand for the compute subnets. */
@@ -192,9 +198,11 @@ function podPeers(endpoint: RuleEndpoint & { kind: 'pods' }): NetworkPolicyPeer[
   }))
 }
 
-function protocolsOf(protocol: Protocol): ('TCP' | 'UDP')[] {
+const TCP_AND_UDP = ['TCP', 'UDP'] as const
+
+function protocolsOf(protocol: Protocol): readonly ('TCP' | 'UDP')[] {
   // ANY in the plan means TCP and UDP; leaving the protocol out would also allow SCTP.
-  return protocol === 'ANY' ? ['TCP', 'UDP'] : [protocol]
+  return protocol === 'ANY' ? TCP_AND_UDP : [protocol]
 }
 
 function npPorts(protocol: Protocol, ranges: readonly PortRange[]): NetworkPolicyPort[] {
@@ -216,32 +224,40 @@ function ciliumPorts(protocol: Protocol, ranges: readonly PortRange[]): CiliumPo
   for (const proto of protocolsOf(protocol)) {
     // Port "0" is Cilium's "every port" for the protocol.
     if (ranges.length === 0) ports.push({ port: '0', protocol: proto })
-    for (const range of ranges)
-      ports.push({
-        port: String(range.from),
-        ...(range.to > range.from ? { endPort: range.to } : {}),
-        protocol: proto,
-      })
+    for (const range of ranges) {
+      // Field by field, not with a conditional spread: this runs for every port of every rule.
+      const port: CiliumPort = { port: String(range.from) }
+      if (range.to > range.from) port.endPort = range.to
+      port.protocol = proto
+      ports.push(port)
+    }
   }
-  // The CRD allows 40 ports per toPorts entry.
+  // The CRD allows 40 ports per toPorts entry; one entry (the usual case) needs no copy. There
+  // is always a port: each protocol adds at least one.
+  if (ports.length <= 40) return [{ ports }]
   const rules: CiliumPortRule[] = []
   for (let i = 0; i < ports.length; i += 40) rules.push({ ports: ports.slice(i, i + 40) })
   return rules
 }
 
+type PodSource = { namespace: string; podLabels: Record<string, string> }
+
 /** The pods an outbound rule starts from: the rule's pods, or the source namespaces' pods. */
-function sourcesOf(
-  context: Context,
-  source: RuleEndpoint,
-): { namespace: string; podLabels: Record<string, string> }[] | undefined {
+function sourcesOf(context: Context, source: RuleEndpoint): PodSource[] | undefined {
   if (source.kind === 'pods')
     return [...source.namespaces].sort().map((namespace) => ({
       namespace,
       podLabels: source.podLabels,
     }))
-  if (source.kind === 'addresses')
-    return context.sourceNamespaces.map((namespace) => ({ namespace, podLabels: {} }))
+  if (source.kind === 'addresses') return context.addressSources
   return undefined
+}
+
+/** True when two sources (sorted) are one namespace, which a plan's pod list may repeat. */
+function repeatsNamespace(sources: readonly PodSource[]): boolean {
+  for (let i = 1; i < sources.length; i++)
+    if (sources[i]?.namespace === sources[i - 1]?.namespace) return true
+  return false
 }
 
 function ipBlockPeers(cidrs: readonly string[]): NetworkPolicyPeer[] {
@@ -256,7 +272,8 @@ function addEgress(
 ): void {
   for (const source of sourcesOf(context, rule.source) ?? [])
     context.npEntries.push({
-      ...source,
+      namespace: source.namespace,
+      podLabels: source.podLabels,
       side: 'egress',
       peers,
       ports: npPorts(rule.protocol, rule.ports),
@@ -313,7 +330,10 @@ function renderApiServerRule(
     // The kube-apiserver entity names the API server whatever its address.
     addCilium(context, {
       rule,
-      egress: { toEntities: ['kube-apiserver'] },
+      egress: {
+        toEntities: ['kube-apiserver'],
+        toPorts: ciliumPorts(rule.protocol, rule.ports),
+      },
       needsDns: false,
     })
     return
@@ -341,12 +361,19 @@ function addCilium(
   context: Context,
   { rule, egress, needsDns }: { rule: PlanRule; egress: CiliumEgressRule; needsDns: boolean },
 ): void {
-  const ports = ciliumPorts(rule.protocol, rule.ports)
-  for (const source of sourcesOf(context, rule.source) ?? [])
+  const sources = sourcesOf(context, rule.source) ?? []
+  const comment = ruleComment(rule)
+  // Distinct namespaces put the entries in distinct policies: they share the rule. A repeated
+  // namespace puts the rule twice in one policy: each entry gets its own copy sharing the arrays,
+  // which only the library writes (with anchors), so that policy is left to the generic writer.
+  const repeated = repeatsNamespace(sources)
+  for (const source of sources)
     context.ciliumEntries.push({
-      ...source,
-      rule: { ...egress, toPorts: ports },
-      comment: ruleComment(rule),
+      namespace: source.namespace,
+      podLabels: source.podLabels,
+      rule: repeated ? { ...egress } : egress,
+      sharesObjects: repeated,
+      comment,
       needsDns,
     })
 }
@@ -415,7 +442,11 @@ function renderFqdnRule(
         rule,
         index,
       })
-    addCilium(context, { rule, egress: { toFQDNs: selectors }, needsDns: true })
+    addCilium(context, {
+      rule,
+      egress: { toFQDNs: selectors, toPorts: ciliumPorts(rule.protocol, rule.ports) },
+      needsDns: true,
+    })
     return
   }
   const fallback = narrowestTag(context, rule.serviceTagFallbacks)
@@ -552,7 +583,11 @@ function nameGroups<T extends { namespace: string; podLabels: Record<string, str
     { namespace: string; podLabels: Record<string, string>; entries: T[]; prefix: string }
   >()
   for (const entry of entries) {
-    const key = `${entry.namespace}\u0000${prefix(entry)}\u0000${JSON.stringify(sortedLabels(entry.podLabels))}`
+    const labels =
+      Object.keys(entry.podLabels).length === 0
+        ? '{}'
+        : JSON.stringify(sortedLabels(entry.podLabels))
+    const key = `${entry.namespace}\u0000${prefix(entry)}\u0000${labels}`
     const group = groups.get(key)
     if (group) group.entries.push(entry)
     else
@@ -599,7 +634,13 @@ function selector(labels: Record<string, string>): LabelSelector {
   return Object.keys(labels).length > 0 ? { matchLabels: labels } : {}
 }
 
-type Rendered = { document: NetworkPolicy | CiliumNetworkPolicy; comment: string; items: string[] }
+type Rendered = {
+  document: NetworkPolicy | CiliumNetworkPolicy
+  comment: string
+  items: string[]
+  /** Writes items of the commented list directly (see `writePolicyYaml`). */
+  writeItem?: ItemWriter
+}
 
 function buildNetworkPolicies(context: Context): Rendered[] {
   const rendered: Rendered[] = []
@@ -734,6 +775,10 @@ function buildCiliumPolicies(context: Context): Rendered[] {
         Object.keys(group.podLabels).length > 0 ? 'selected pods' : 'all pods'
       } in ${group.namespace}.`,
       items,
+      // Plan rules share no objects (unless one names a namespace twice): the direct item writer.
+      ...(group.entries.some((entry) => entry.sharesObjects)
+        ? {}
+        : { writeItem: writeCiliumEgressItem }),
     })
   }
   return rendered
@@ -768,12 +813,14 @@ function serialise({
       const kb = `${b.document.metadata.namespace}/${b.document.metadata.name}`
       return ka < kb ? -1 : ka > kb ? 1 : 0
     })
-    .map(({ document, comment, items }) => {
+    .map(({ document, comment, items, writeItem }) => {
       // The direct writer is the fast path; the library writes whatever it does not know.
       const written = writePolicyYaml({
         document,
         comment: oneLine(comment),
-        itemComments: items.map((text) => (text ? oneLine(text) : undefined)),
+        // Items are one line already (ruleComment).
+        itemComments: items.map((text) => text || undefined),
+        ...(writeItem ? { writeItem } : {}),
       })
       if (written !== undefined) return `---\n${written}`
       const doc = new Document(document)
@@ -805,11 +852,14 @@ function createContext({
     options.namespace !== undefined && isDns1123Label(options.namespace)
       ? options.namespace
       : undefined
+  const { amlNamespace, sourceNamespaces } = sourceNamespacesOf(plan, requested)
   const context: Context = {
     plan,
     flavour,
     options,
-    ...sourceNamespacesOf(plan, requested),
+    amlNamespace,
+    sourceNamespaces,
+    addressSources: sourceNamespaces.map((namespace) => ({ namespace, podLabels: {} })),
     diagnostics: [],
     npEntries: [],
     ciliumEntries: [],

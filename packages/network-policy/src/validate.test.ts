@@ -108,4 +108,34 @@ describe('format: network-policy validation (rules JSON Schema cannot express)',
     })
     expect(problems).toHaveLength(2)
   })
+
+  it('returns each Cilium problem with the path of its rule, in rule order', () => {
+    // GIVEN a valid first rule, then a rule with a bad name, a bad port and a bad DNS pattern
+    const problems = validateCiliumNetworkPolicy({
+      apiVersion: 'cilium.io/v2',
+      kind: 'CiliumNetworkPolicy',
+      metadata: { name: 'x', namespace: 'azureml' },
+      spec: {
+        endpointSelector: {},
+        egress: [
+          { toEntities: ['kube-apiserver'] },
+          {
+            toFQDNs: [{ matchName: 'a.example.com' }, { matchName: 'a b' }],
+            toPorts: [
+              {
+                ports: [{ port: '443' }, { port: '70000', protocol: 'TCP' }],
+                rules: { dns: [{ matchPattern: 'a/b' }] },
+              },
+            ],
+          },
+        ],
+      },
+    })
+    // THEN each problem names its place
+    expect(problems).toStrictEqual([
+      'spec.egress[1].toFQDNs[1].matchName: invalid "a b"',
+      'spec.egress[1].toPorts[0].ports[1].port: must be a number 0–65535',
+      'spec.egress[1].toPorts[0].rules.dns[0].matchPattern: invalid "a/b"',
+    ])
+  })
 })

@@ -1,5 +1,6 @@
 import { cidrContains, isIpv4Cidr } from '@aml-egress/core'
 import type {
+  CiliumEgressRule,
   CiliumFqdnSelector,
   CiliumNetworkPolicy,
   CiliumPort,
@@ -180,22 +181,26 @@ export function validateNetworkPolicy(policy: NetworkPolicy): string[] {
 const CILIUM_MATCH_NAME = /^([-a-zA-Z0-9_]+[.]?)+$/
 const CILIUM_MATCH_PATTERN = /^([-a-zA-Z0-9_*]+[.]?)+$/
 
-function validateFqdnSelector(selector: CiliumFqdnSelector, path: string): string[] {
-  if ('matchName' in selector)
-    return CILIUM_MATCH_NAME.test(selector.matchName) && selector.matchName.length <= 255
-      ? []
-      : [`${path}.matchName: invalid ${JSON.stringify(selector.matchName)}`]
-  return CILIUM_MATCH_PATTERN.test(selector.matchPattern) && selector.matchPattern.length <= 255
-    ? []
-    : [`${path}.matchPattern: invalid ${JSON.stringify(selector.matchPattern)}`]
+function isValidFqdnSelector(selector: CiliumFqdnSelector): boolean {
+  return 'matchName' in selector
+    ? selector.matchName.length <= 255 && CILIUM_MATCH_NAME.test(selector.matchName)
+    : selector.matchPattern.length <= 255 && CILIUM_MATCH_PATTERN.test(selector.matchPattern)
 }
 
-function validateCiliumPort(port: CiliumPort, path: string): string[] {
-  const number = /^\d{1,5}$/.test(port.port) ? Number(port.port) : undefined
-  if (number === undefined || number > 65535) return [`${path}.port: must be a number 0–65535`]
+function fqdnSelectorProblem(selector: CiliumFqdnSelector, path: string): string {
+  return 'matchName' in selector
+    ? `${path}.matchName: invalid ${JSON.stringify(selector.matchName)}`
+    : `${path}.matchPattern: invalid ${JSON.stringify(selector.matchPattern)}`
+}
+
+const CILIUM_PORT = /^\d{1,5}$/
+
+function ciliumPortProblem(port: CiliumPort): string | undefined {
+  const number = CILIUM_PORT.test(port.port) ? Number(port.port) : undefined
+  if (number === undefined || number > 65535) return '.port: must be a number 0–65535'
   if (port.endPort !== undefined && (port.endPort < number || port.endPort > 65535))
-    return [`${path}.endPort: must be ≥ port and ≤ 65535`]
-  return []
+    return '.endPort: must be ≥ port and ≤ 65535'
+  return undefined
 }
 
 /** Cilium label keys carry a source prefix (`k8s:app`); the rest is a Kubernetes label key. */
@@ -220,31 +225,82 @@ function withoutCiliumSource(selector: LabelSelector): LabelSelector {
   }
 }
 
+/** Where egress rule `index` is, for a problem's path. */
+function egressAt(index: number): string {
+  return `spec.egress[${index}]`
+}
+
+/** An absent list, shared rather than allocated for every rule. */
+const NONE: readonly never[] = []
+
 /** Problems Cilium would report for this CiliumNetworkPolicy, beyond its CRD schema. */
 export function validateCiliumNetworkPolicy(policy: CiliumNetworkPolicy): string[] {
   const problems = validateMeta(policy.metadata)
   problems.push(
     ...validateSelector(withoutCiliumSource(policy.spec.endpointSelector), 'spec.endpointSelector'),
   )
-  for (const [i, rule] of (policy.spec.egress ?? []).entries()) {
-    const at = `spec.egress[${i}]`
-    for (const [j, selector] of (rule.toEndpoints ?? []).entries())
-      problems.push(...validateSelector(withoutCiliumSource(selector), `${at}.toEndpoints[${j}]`))
-    for (const [j, selector] of (rule.toFQDNs ?? []).entries())
-      problems.push(...validateFqdnSelector(selector, `${at}.toFQDNs[${j}]`))
-    for (const [j, set] of (rule.toCIDRSet ?? []).entries()) {
-      if (!isValidIpBlockCidr(set.cidr)) problems.push(`${at}.toCIDRSet[${j}]: invalid CIDR`)
-      for (const item of set.except ?? [])
-        if (!isStrictSubset(set.cidr, item))
-          problems.push(`${at}.toCIDRSet[${j}].except: ${item} is not inside ${set.cidr}`)
-    }
-    for (const [j, portRule] of (rule.toPorts ?? []).entries()) {
-      if (portRule.ports.length > 40) problems.push(`${at}.toPorts[${j}]: more than 40 ports`)
-      for (const [k, port] of portRule.ports.entries())
-        problems.push(...validateCiliumPort(port, `${at}.toPorts[${j}].ports[${k}]`))
-      for (const [k, selector] of (portRule.rules?.dns ?? []).entries())
-        problems.push(...validateFqdnSelector(selector, `${at}.toPorts[${j}].rules.dns[${k}]`))
-    }
+  const egress = policy.spec.egress ?? []
+  for (let i = 0; i < egress.length; i++) {
+    const rule = egress[i]
+    if (rule) validateCiliumEgressRule({ rule, index: i, problems })
   }
   return problems
+}
+
+/**
+ * Adds one egress rule's problems. Index loops, and paths only for a problem: a policy holds one
+ * rule per plan rule.
+ */
+function validateCiliumEgressRule(input: {
+  rule: CiliumEgressRule
+  index: number
+  problems: string[]
+}): void {
+  const { rule, index, problems } = input
+  const toEndpoints = rule.toEndpoints ?? NONE
+  const toFQDNs = rule.toFQDNs ?? NONE
+  const toCIDRSet = rule.toCIDRSet ?? NONE
+  const toPorts = rule.toPorts ?? NONE
+  for (let j = 0; j < toEndpoints.length; j++) {
+    const selector = toEndpoints[j]
+    if (selector)
+      problems.push(
+        ...validateSelector(withoutCiliumSource(selector), `${egressAt(index)}.toEndpoints[${j}]`),
+      )
+  }
+  for (let j = 0; j < toFQDNs.length; j++) {
+    const selector = toFQDNs[j]
+    if (selector && !isValidFqdnSelector(selector))
+      problems.push(fqdnSelectorProblem(selector, `${egressAt(index)}.toFQDNs[${j}]`))
+  }
+  for (let j = 0; j < toCIDRSet.length; j++) {
+    const set = toCIDRSet[j]
+    if (!set) continue
+    if (!isValidIpBlockCidr(set.cidr))
+      problems.push(`${egressAt(index)}.toCIDRSet[${j}]: invalid CIDR`)
+    for (const item of set.except ?? [])
+      if (!isStrictSubset(set.cidr, item))
+        problems.push(
+          `${egressAt(index)}.toCIDRSet[${j}].except: ${item} is not inside ${set.cidr}`,
+        )
+  }
+  for (let j = 0; j < toPorts.length; j++) {
+    const portRule = toPorts[j]
+    if (!portRule) continue
+    if (portRule.ports.length > 40)
+      problems.push(`${egressAt(index)}.toPorts[${j}]: more than 40 ports`)
+    for (let k = 0; k < portRule.ports.length; k++) {
+      const port = portRule.ports[k]
+      const problem = port && ciliumPortProblem(port)
+      if (problem) problems.push(`${egressAt(index)}.toPorts[${j}].ports[${k}]${problem}`)
+    }
+    const dns = portRule.rules?.dns ?? []
+    for (let k = 0; k < dns.length; k++) {
+      const selector = dns[k]
+      if (selector && !isValidFqdnSelector(selector))
+        problems.push(
+          fqdnSelectorProblem(selector, `${egressAt(index)}.toPorts[${j}].rules.dns[${k}]`),
+        )
+    }
+  }
 }

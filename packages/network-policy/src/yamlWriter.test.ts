@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Document, isMap, isSeq, type Node, parseDocument } from 'yaml'
 import { renderCiliumPolicies, renderNetworkPolicies } from './render'
-import { writePolicyYaml } from './yamlWriter'
+import { writeCiliumEgressItem, writePolicyYaml } from './yamlWriter'
 
 /** What the library writes for the same input: the reference the writer must equal. */
 function libraryYaml(input: {
@@ -72,6 +72,55 @@ describe('format: network-policy yaml writer', () => {
         }
     },
   )
+
+  it.each(scenarios.map((scenario) => [scenario.id, scenario] as const))(
+    'returns the same document for %s with its items written by the Cilium item writer',
+    (_id, scenario) => {
+      // GIVEN the rendered documents, read back
+      const plan = resolvePlan(parseProfile(scenario.profile))
+      const files = [
+        ...renderCiliumPolicies({ plan }).files,
+        ...renderNetworkPolicies({ plan, options: { defaultDeny: true } }).files,
+      ]
+      // WHEN written with the direct item writer THEN the bytes are the same
+      for (const file of files)
+        for (const { text, input } of documentsOf(file.contents))
+          expect(writePolicyYaml({ ...input, writeItem: writeCiliumEgressItem })).toBe(text)
+    },
+  )
+
+  it('returns the generic text from the Cilium item writer for every shape', () => {
+    // GIVEN rules it reads field by field, and rules it leaves to the generic writer
+    const ports = [{ ports: [{ port: '80', endPort: 90, protocol: 'TCP' as const }] }]
+    const rules = [
+      {
+        toFQDNs: [{ matchName: 'a.example.com' }, { matchPattern: '*.example.com' }],
+        toPorts: ports,
+      },
+      { toPorts: ports, toEntities: ['kube-apiserver', 'world'] },
+      { toFQDNs: [{ matchName: 'true' }], toPorts: ports },
+      { toFQDNs: [{ matchName: '1e5' }] },
+      { toEntities: [] },
+      { toPorts: [{ ports: [{ port: '53' }], rules: { dns: [{ matchPattern: '*' }] } }] },
+      { toPorts: [{ ports: [] }] },
+      // Written up to a part it leaves to the generic writer, which then writes all of it.
+      { toFQDNs: [{ matchName: 'a.example.com' }], toPorts: [{ ports: [] }] },
+      { toCIDRSet: [{ cidr: '10.0.0.0/8' }] },
+      {},
+    ]
+    for (const rule of rules) {
+      // WHEN a document holding it is written with and without the item writer
+      const input = {
+        document: { spec: { egress: [rule] } },
+        comment: 'c',
+        itemComments: ['rule'],
+      }
+      // THEN the text (or the fallback) is the same
+      expect(writePolicyYaml({ ...input, writeItem: writeCiliumEgressItem })).toBe(
+        writePolicyYaml(input),
+      )
+    }
+  })
 
   it('returns undefined for values only the library knows how to write', () => {
     // GIVEN a boolean, a string with a space, a float and a shared object

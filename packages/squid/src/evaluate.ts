@@ -8,7 +8,7 @@ import {
 } from '@aml-egress/core'
 import { DomainSet } from './domains'
 import type { SquidAccessRule, SquidAcl, SquidConfig } from './model'
-import { MISSING_FILE_REASON } from './read'
+import { domainSetsRead, MISSING_FILE_REASON } from './read'
 
 /** A proxied request as Squid's http_access sees it. */
 type Request = {
@@ -18,7 +18,7 @@ type Request = {
   hostIsIp: boolean
   port: number
   /** Client address as a range, when the flow's source is an address. */
-  source?: { first: number; last: number }
+  source: { first: number; last: number } | undefined
 }
 
 /** Three-valued match: `unknown` carries why. */
@@ -57,9 +57,10 @@ function parseAddressValue(value: string): Range | 'ipv6' | 'invalid' {
 const NON_ROUTABLE = ['127.0.0.0/8', '0.0.0.0/8', '169.254.0.0/16'].map((cidr) => cidrRange(cidr))
 
 function insideAny(range: Range, ranges: readonly Range[]): Match {
-  if (ranges.some((r) => r.first <= range.first && range.last <= r.last)) return true
-  if (ranges.some((r) => r.first <= range.last && range.first <= r.last))
-    return unknown('the flow source range only partly overlaps the ACL')
+  for (const r of ranges) if (r.first <= range.first && range.last <= r.last) return true
+  for (const r of ranges)
+    if (r.first <= range.last && range.first <= r.last)
+      return unknown('the flow source range only partly overlaps the ACL')
   return false
 }
 
@@ -74,9 +75,10 @@ function compileAddresses(acl: SquidAcl, side: 'src' | 'dst'): CompiledAcl {
   const onlyNonRoutable = ranges.every((range) =>
     NON_ROUTABLE.some((r) => r.first <= range.first && range.last <= r.last),
   )
+  const coversAll = ranges.some((r) => r.first === 0 && r.last === 2 ** 32 - 1)
   return (request) => {
     if (side === 'src') {
-      if (ranges.some((r) => r.first === 0 && r.last === 2 ** 32 - 1)) return true
+      if (coversAll) return true
       if (!request.source) return unknown(`the flow has no client address for src ACL ${acl.name}`)
       const result = insideAny(request.source, ranges)
       if (result !== false || unparsed.length === 0) return result
@@ -92,7 +94,7 @@ function compileAddresses(acl: SquidAcl, side: 'src' | 'dst'): CompiledAcl {
         `dst ACL ${acl.name} has values the reader cannot parse: ${unparsed.join(' ')}`,
       )
     }
-    if (ranges.some((r) => r.first === 0 && r.last === 2 ** 32 - 1)) return true
+    if (coversAll) return true
     // Assumption, stated in the README: public names do not resolve to loopback or link-local.
     if (onlyNonRoutable && unparsed.length === 0) return false
     return unknown(`dst ACL ${acl.name} depends on what ${request.host} resolves to`)
@@ -100,8 +102,11 @@ function compileAddresses(acl: SquidAcl, side: 'src' | 'dst'): CompiledAcl {
 }
 
 function compileDomains(acl: SquidAcl): CompiledAcl {
-  const set = new DomainSet()
-  for (const { value } of acl.values) set.add(value)
+  const read = domainSetsRead.get(acl)
+  const set =
+    read?.valueCount === acl.values.length
+      ? read.set
+      : DomainSet.forMatching(acl.values.map(({ value }) => value))
   const noLookup = acl.flags.includes('-n')
   const isServerName = acl.type === 'ssl::server_name'
   return (request) => {
@@ -168,7 +173,10 @@ function compilePorts(acl: SquidAcl): CompiledAcl {
     const [from = '0', to = from] = value.split('-')
     return { first: Number(from), last: Number(to) }
   })
-  return (request) => ranges.some((r) => r.first <= request.port && request.port <= r.last)
+  return (request) => {
+    for (const r of ranges) if (r.first <= request.port && request.port <= r.last) return true
+    return false
+  }
 }
 
 function compileMethods(acl: SquidAcl): CompiledAcl {
@@ -218,7 +226,17 @@ function compile(acl: SquidAcl): CompiledAcl {
   }
 }
 
-type Compiled = { acls: Map<string, CompiledAcl>; byName: Map<string, SquidAcl> }
+/** An http_access line with the matchers of its ACLs, each found on first use. */
+type CompiledLine = { matchers: (CompiledAcl | undefined)[]; where: string }
+
+/** What evaluating a config needs, built up as flows use it. */
+type Compiled = {
+  acls: Map<string, CompiledAcl>
+  byName: Map<string, SquidAcl>
+  lines: Map<SquidAccessRule, CompiledLine>
+  /** Client address (or CIDR) of a flow → its range; `null` when it is not IPv4. */
+  sources: Map<string, Range | null>
+}
 const cache = new WeakMap<SquidConfig, Compiled>()
 
 function compiled(config: SquidConfig): Compiled {
@@ -227,30 +245,50 @@ function compiled(config: SquidConfig): Compiled {
     entry = {
       acls: new Map(),
       byName: new Map(config.acls.map((acl) => [acl.name.toLowerCase(), acl])),
+      lines: new Map(),
+      sources: new Map(),
     }
     cache.set(config, entry)
   }
   return entry
 }
 
-function aclMatch(input: { state: Compiled; name: string; request: Request }): Match {
-  const { state } = input
-  const key = input.name.toLowerCase()
+function matcherFor(state: Compiled, name: string): CompiledAcl {
+  const key = name.toLowerCase()
   let matcher = state.acls.get(key)
   if (!matcher) {
     const acl = state.byName.get(key)
-    matcher = acl ? compile(acl) : () => unknown(`ACL ${input.name} is not defined`)
+    matcher = acl ? compile(acl) : () => unknown(`ACL ${name} is not defined`)
     state.acls.set(key, matcher)
   }
-  return matcher(input.request)
+  return matcher
+}
+
+function compiledLine(state: Compiled, line: SquidAccessRule): CompiledLine {
+  let entry = state.lines.get(line)
+  if (!entry) {
+    entry = { matchers: [], where: where(line) }
+    state.lines.set(line, entry)
+  }
+  return entry
 }
 
 /** Squid ANDs the ACLs of a line left to right and stops at the first mismatch. */
 function lineMatch(input: { state: Compiled; line: SquidAccessRule; request: Request }): Match {
-  if (input.line.unknownReason) return unknown(input.line.unknownReason)
+  const { state, line, request } = input
+  if (line.unknownReason) return unknown(line.unknownReason)
+  // ACLs are compiled when a flow first reaches them, in the order evaluation meets them.
+  const { matchers } = compiledLine(state, line)
   let uncertain: Match = true
-  for (const reference of input.line.acls) {
-    const result = aclMatch({ state: input.state, name: reference.name, request: input.request })
+  for (let index = 0; index < line.acls.length; index++) {
+    const reference = line.acls[index]
+    if (!reference) continue
+    let matcher = matchers[index]
+    if (!matcher) {
+      matcher = matcherFor(state, reference.name)
+      matchers[index] = matcher
+    }
+    const result = matcher(request)
     if (typeof result === 'object') {
       if (uncertain === true) uncertain = result
       continue
@@ -260,7 +298,21 @@ function lineMatch(input: { state: Compiled; line: SquidAccessRule; request: Req
   return uncertain
 }
 
-function toRequest(flow: Flow): Request | { unknown: string } {
+/** The range of a flow's client address, looked up once per distinct address. */
+function sourceRange(state: Compiled, address: string): Range | null {
+  let range = state.sources.get(address)
+  if (range === undefined) {
+    range = isIpv4Cidr(address)
+      ? cidrRange(address.includes('/') ? address : `${address}/32`)
+      : null
+    // Flows of one plan share a few addresses; an unbounded stream of new ones starts over.
+    if (state.sources.size >= 10_000) state.sources.clear()
+    state.sources.set(address, range)
+  }
+  return range
+}
+
+function toRequest(flow: Flow, state: Compiled): Request | { unknown: string } {
   if (flow.direction !== 'outbound')
     return {
       unknown: `${flow.direction} traffic does not pass an egress proxy; check it with the firewall or network-policy format`,
@@ -275,17 +327,15 @@ function toRequest(flow: Flow): Request | { unknown: string } {
     return {
       unknown: `a proxy matches host names and addresses; a ${destination.kind} destination is not something it sees`,
     }
-  const request: Request = {
+  const range = source.kind === 'address' ? sourceRange(state, source.address) : null
+  // One shape for every request (`source` always present) keeps the matchers monomorphic.
+  return {
     method: flow.port === 80 ? 'GET' : 'CONNECT',
     host,
     hostIsIp: isIpv4Address(host),
     port: flow.port,
+    source: range ?? undefined,
   }
-  if (source.kind === 'address' && isIpv4Cidr(source.address))
-    request.source = cidrRange(
-      source.address.includes('/') ? source.address : `${source.address}/32`,
-    )
-  return request
 }
 
 function where(line: { text: string; location: { file: string; line: number } }): string {
@@ -299,52 +349,13 @@ function where(line: { text: string; location: { file: string; line: number } })
  * @example evaluateSquid(config, flow).verdict // 'allowed' | 'denied' | 'unknown'
  */
 export function evaluateSquid(config: SquidConfig, flow: Flow): Verdict {
-  const request = toRequest(flow)
-  if ('unknown' in request) return { verdict: 'unknown', reason: request.unknown }
-  const pending: { line: SquidAccessRule; reason: string }[] = []
-  const conclude = (input: {
-    action: 'allow' | 'deny'
-    decidedBy?: SquidAccessRule
-    reason: string
-  }): Verdict => {
-    const conflicting = pending.find((p) => p.line.action !== input.action)
-    if (conflicting)
-      return {
-        verdict: 'unknown',
-        decidedBy: {
-          rule: conflicting.line.text,
-          file: conflicting.line.location.file,
-          line: conflicting.line.location.line,
-        },
-        reason: `${where(conflicting.line)} may match (${conflicting.reason}); if not, ${input.reason}`,
-      }
-    const verdict: Verdict = {
-      verdict: input.action === 'allow' ? 'allowed' : 'denied',
-      reason: input.reason,
-      ...(input.decidedBy
-        ? {
-            decidedBy: {
-              rule: input.decidedBy.text,
-              file: input.decidedBy.location.file,
-              line: input.decidedBy.location.line,
-            },
-          }
-        : {}),
-    }
-    if (verdict.verdict === 'allowed' && config.laterChecks.length > 0) {
-      const later = config.laterChecks[0]!
-      return {
-        ...verdict,
-        verdict: 'unknown',
-        reason: `${input.reason}, but ${later.directive} at ${later.location.file}:${later.location.line} may still refuse it`,
-      }
-    }
-    return verdict
-  }
-
-  let last: SquidAccessRule | undefined
   // Looked up once per flow, not once per ACL reference.
   const state = compiled(config)
+  const request = toRequest(flow, state)
+  if ('unknown' in request) return { verdict: 'unknown', reason: request.unknown }
+  // Lines that may match, in order; most flows meet none, so the list is made on demand.
+  let pending: { line: SquidAccessRule; reason: string }[] | undefined
+  let last: SquidAccessRule | undefined
   for (const line of config.httpAccess) {
     if (line.kind === 'opaque')
       return {
@@ -356,17 +367,67 @@ export function evaluateSquid(config: SquidConfig, flow: Flow): Verdict {
     const result = lineMatch({ state, line, request })
     if (result === true)
       return conclude({
+        config,
+        pending,
         action: line.action,
         decidedBy: line,
-        reason: `${where(line)} is the first line that matches ${request.method} ${request.host}:${request.port}`,
+        reason: `${compiledLine(state, line).where} is the first line that matches ${request.method} ${request.host}:${request.port}`,
       })
-    if (result !== false) pending.push({ line, reason: result.unknown })
+    if (result !== false) {
+      pending ??= []
+      pending.push({ line, reason: result.unknown })
+    }
   }
   if (!last)
-    return conclude({ action: 'deny', reason: 'no http_access line: Squid denies every request' })
-  const action = last.action === 'allow' ? 'deny' : 'allow'
+    return conclude({
+      config,
+      pending,
+      action: 'deny',
+      reason: 'no http_access line: Squid denies every request',
+    })
   return conclude({
-    action,
+    config,
+    pending,
+    action: last.action === 'allow' ? 'deny' : 'allow',
     reason: `no http_access line matches, so Squid does the opposite of the last line (${where(last)})`,
   })
+}
+
+/** The verdict once a line (or the default) decides, given the lines before it that may match. */
+function conclude(input: {
+  config: SquidConfig
+  pending: readonly { line: SquidAccessRule; reason: string }[] | undefined
+  action: 'allow' | 'deny'
+  decidedBy?: SquidAccessRule
+  reason: string
+}): Verdict {
+  const conflicting = input.pending?.find((p) => p.line.action !== input.action)
+  if (conflicting)
+    return {
+      verdict: 'unknown',
+      decidedBy: {
+        rule: conflicting.line.text,
+        file: conflicting.line.location.file,
+        line: conflicting.line.location.line,
+      },
+      reason: `${where(conflicting.line)} may match (${conflicting.reason}); if not, ${input.reason}`,
+    }
+  const verdict: Verdict = {
+    verdict: input.action === 'allow' ? 'allowed' : 'denied',
+    reason: input.reason,
+  }
+  if (input.decidedBy)
+    verdict.decidedBy = {
+      rule: input.decidedBy.text,
+      file: input.decidedBy.location.file,
+      line: input.decidedBy.location.line,
+    }
+  const later = input.config.laterChecks[0]
+  if (verdict.verdict === 'allowed' && later)
+    return {
+      ...verdict,
+      verdict: 'unknown',
+      reason: `${input.reason}, but ${later.directive} at ${later.location.file}:${later.location.line} may still refuse it`,
+    }
+  return verdict
 }

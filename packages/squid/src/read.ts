@@ -31,7 +31,15 @@ export const MODELLED_ACL_TYPES = [
   'ssl::server_name_regex',
 ] as const
 
+const MODELLED_TYPES: ReadonlySet<string> = new Set(MODELLED_ACL_TYPES)
 const DOMAIN_TYPES = new Set(['dstdomain', 'ssl::server_name'])
+const ACL_NAME = /^[A-Za-z0-9_.:-]+$/
+
+/** `-i`, `-n`, …: a dash and a letter, as Squid's ACL options start. */
+function isOption(token: string): boolean {
+  const letter = token.charCodeAt(1) | 0x20
+  return token.charCodeAt(0) === 45 && letter >= 97 && letter <= 122
+}
 const REGEX_TYPES = new Set([
   'dstdom_regex',
   'ssl::server_name_regex',
@@ -44,6 +52,13 @@ const REGEX_TYPES = new Set([
 
 /** Directives that can refuse a request after `http_access` allowed it. */
 const LATER_CHECKS = new Set(['adapted_http_access', 'miss_access', 'url_rewrite_program'])
+
+/**
+ * The dstdomain sets the reader built to check each ACL's values, for the evaluator to match with
+ * instead of building them again (100,000 values in a fleet's config). Kept with the number of
+ * values they hold: an ACL whose values changed after reading gets a new set.
+ */
+export const domainSetsRead = new WeakMap<SquidAcl, { set: DomainSet; valueCount: number }>()
 
 /** Prefix of the unknown reason for values in a file the reader was not given. */
 export const MISSING_FILE_REASON = 'values from a file that was not given:'
@@ -74,13 +89,22 @@ function predefinedAcls(): SquidAcl[] {
   ]
 }
 
-/** One logical line (continuations joined) split into tokens, comments dropped. */
-type Directive = { tokens: string[]; location: SquidLocation }
+/**
+ * One logical line (continuations joined, trimmed, never blank or a comment), split into tokens
+ * only when read: tokens kept for a whole 100,000-line config outlive many collections.
+ */
+type Directive = { text: string; location: SquidLocation }
+
+const WHITESPACE = /\s+/
 
 function tokenize(line: string): string[] {
+  // Without quotes the tokens are the runs between whitespace: a split, not a match per token.
+  const words = line.includes('"')
+    ? Array.from(line.matchAll(/"[^"]*"|\S+/g), (match) => match[0])
+    : line.split(WHITESPACE)
   const tokens: string[] = []
-  for (const match of line.matchAll(/"[^"]*"|\S+/g)) {
-    const token = match[0]
+  for (const token of words) {
+    if (token === '') continue
     // Squid treats a token that starts with # as the start of a comment.
     if (token.startsWith('#')) break
     tokens.push(token)
@@ -88,28 +112,40 @@ function tokenize(line: string): string[] {
   return tokens
 }
 
+/** True for the whitespace a comment line usually starts with (trim() knows more). */
+function isPlainSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13)
+}
+
 function directives(file: RenderedFile): Directive[] {
   const out: Directive[] = []
-  const lines = file.contents.split(/\r?\n/)
+  const { contents } = file
   let pending: { text: string; line: number } | undefined
-  lines.forEach((raw, index) => {
-    const trimmed = raw.trim()
+  // Line by line with indexOf: comment lines (half of a rendered file) are never copied out.
+  let lineNumber = 0
+  for (let start = 0; start <= contents.length; ) {
+    const newline = contents.indexOf('\n', start)
+    const end = newline === -1 ? contents.length : newline
+    const lineStart = start
+    start = end + 1
+    lineNumber++
+    let first = lineStart
+    while (first < end && isPlainSpace(contents.charCodeAt(first))) first++
+    if (first === end || contents.charCodeAt(first) === 35 /* # */) continue
+    // Trimming also removes the \r of a \r\n line end.
+    const trimmed = contents.slice(first, end).trim()
     // Blank and comment lines are skipped, also between continued lines.
-    if (trimmed === '' || trimmed.startsWith('#')) return
+    if (trimmed === '' || trimmed.startsWith('#')) continue
     const text = pending ? `${pending.text} ${trimmed}` : trimmed
-    const line = pending ? pending.line : index + 1
+    const line = pending ? pending.line : lineNumber
     if (text.endsWith('\\')) {
       pending = { text: text.slice(0, -1), line }
-      return
+      continue
     }
     pending = undefined
-    const tokens = tokenize(text)
-    if (tokens.length > 0) out.push({ tokens, location: { file: file.path, line } })
-  })
-  if (pending) {
-    const tokens = tokenize(pending.text)
-    if (tokens.length > 0) out.push({ tokens, location: { file: file.path, line: pending.line } })
+    out.push({ text, location: { file: file.path, line } })
   }
+  if (pending) out.push({ text: pending.text, location: { file: file.path, line: pending.line } })
   return out
 }
 
@@ -175,6 +211,8 @@ export function resolveReference(input: {
 }
 
 function unquote(token: string): string | undefined {
+  // Almost every token is a plain value: no pattern to try.
+  if (!token.startsWith('"') && !token.startsWith('parameters(')) return undefined
   const quoted = /^"(.*)"$/.exec(token)
   if (quoted) return quoted[1]
   const parameters = /^parameters\("(.*)"\)$/.exec(token)
@@ -184,7 +222,7 @@ function unquote(token: string): string | undefined {
 class Reader {
   readonly diagnostics: Diagnostic[] = []
   readonly acls = new Map<string, SquidAcl>()
-  readonly domainSets = new Map<string, DomainSet>()
+  readonly domainSets = new Map<SquidAcl, DomainSet>()
   readonly httpAccess: SquidAccessLine[] = []
   readonly laterChecks: SquidLaterCheck[] = []
   readonly read: string[] = []
@@ -225,7 +263,10 @@ class Reader {
   readFile(file: RenderedFile, stack: readonly string[]): void {
     this.read.push(file.path)
     const inside = [...stack, file.path]
-    for (const directive of this.directivesOf(file)) this.directive(directive, inside)
+    for (const { text, location } of this.directivesOf(file)) {
+      const tokens = tokenize(text)
+      if (tokens.length > 0) this.directive(tokens, location, inside)
+    }
   }
 
   /** Each file is split into directives once per read (finding the top-level files needs them too). */
@@ -238,12 +279,12 @@ class Reader {
     return found
   }
 
-  private directive(directive: Directive, stack: readonly string[]) {
-    const [name = '', ...args] = directive.tokens
-    const { location } = directive
+  private directive(tokens: readonly string[], location: SquidLocation, stack: readonly string[]) {
+    const name = tokens[0] ?? ''
+    // acl lines are most of a large config: they read their tokens in place, without a copy.
+    if (name === 'acl') return this.acl(tokens, location)
+    const args = tokens.slice(1)
     switch (name) {
-      case 'acl':
-        return this.acl(args, location)
       case 'http_access':
         return this.access(args, location)
       case 'include':
@@ -251,7 +292,7 @@ class Reader {
       case 'if':
         this.conditional++
         this.unsupported(
-          `conditional "${directive.tokens.join(' ')}": what it guards is treated as unknown`,
+          `conditional "${tokens.join(' ')}": what it guards is treated as unknown`,
           location,
         )
         return
@@ -304,14 +345,17 @@ class Reader {
     }
   }
 
-  private acl(args: string[], location: SquidLocation) {
-    const [name, type, ...rest] = args
+  /** `acl NAME TYPE [options] values…`: `tokens` is the whole directive. */
+  private acl(tokens: readonly string[], location: SquidLocation) {
+    const name = tokens[1]
+    const type = tokens[2]
     if (!name || !type) return this.syntax('acl needs a name and a type', location)
-    if (!/^[A-Za-z0-9_.:-]+$/.test(name))
-      return this.syntax(`invalid ACL name ${JSON.stringify(name)}`, location)
     // Squid looks ACL names up case-insensitively (verified: `acl Foo …` then `deny foo`).
     const key = name.toLowerCase()
     const existing = this.acls.get(key)
+    // A name spelt as an earlier definition was checked there (big lists repeat it per value).
+    if (existing?.name !== name && !ACL_NAME.test(name))
+      return this.syntax(`invalid ACL name ${JSON.stringify(name)}`, location)
     if (existing?.predefined && key === 'manager') {
       // Squid 4+ ignores redefinitions of its built-in manager ACL (old `proto cache_object`).
       return
@@ -334,7 +378,7 @@ class Reader {
     acl.locations.push(location)
     if (this.conditional > 0)
       acl.unknownReasons.push(`${CONDITIONAL_REASON} at ${location.file}:${location.line}`)
-    const modelled = (MODELLED_ACL_TYPES as readonly string[]).includes(type)
+    const modelled = MODELLED_TYPES.has(type)
     if (!modelled && acl.locations.length === 1 && !acl.predefined) {
       acl.unknownReasons.push(`ACL type '${type}' is not modelled`)
       this.unsupported(
@@ -346,7 +390,8 @@ class Reader {
     let ignoreCase = false
     let optionsDone = false
     const values: { value: string; ignoreCase: boolean; location: SquidLocation }[] = []
-    for (const token of rest) {
+    for (let index = 3; index < tokens.length; index++) {
+      const token = tokens[index] ?? ''
       if (isRegex && (token === '-i' || token === '+i')) {
         ignoreCase = token === '-i'
         continue
@@ -355,7 +400,7 @@ class Reader {
         optionsDone = true
         continue
       }
-      if (!optionsDone && values.length === 0 && /^-[A-Za-z]/.test(token)) {
+      if (!optionsDone && values.length === 0 && isOption(token)) {
         if (!acl.flags.includes(token)) acl.flags.push(token)
         if (modelled && token !== '-n')
           acl.unknownReasons.push(`option ${token} of acl ${name} is not modelled`)
@@ -384,7 +429,7 @@ class Reader {
         values.push({ value, ignoreCase, location: { file: source.path, line: index + 1 } })
       })
     }
-    if (values.length === 0 && rest.every((token) => unquote(token) === undefined))
+    if (values.length === 0 && tokens.slice(3).every((token) => unquote(token) === undefined))
       this.syntax(`acl ${name} ${type} has no values`, location)
     for (const value of values) this.addValue(acl, value)
   }
@@ -401,10 +446,10 @@ class Reader {
       }
     }
     if (DOMAIN_TYPES.has(acl.type)) {
-      let set = this.domainSets.get(acl.name.toLowerCase())
+      let set = this.domainSets.get(acl)
       if (!set) {
         set = new DomainSet()
-        this.domainSets.set(acl.name.toLowerCase(), set)
+        this.domainSets.set(acl, set)
       }
       const result = set.add(value.value)
       if (result.kind === 'fatal') {
@@ -456,10 +501,14 @@ function collectReferences(
 ): Set<string> {
   const { files } = input
   const referenced = new Set<string>()
-  for (const directive of input.reader.directivesOf(file)) {
-    const [name, ...args] = directive.tokens
+  for (const { text } of input.reader.directivesOf(file)) {
+    // Only includes and acl lines with a quoted file name refer to files: split only those.
+    const maybeFile = text.includes('"') || text.includes('parameters(')
+    if (!text.startsWith('include') && !(text.startsWith('acl') && maybeFile)) continue
+    const tokens = tokenize(text)
+    const name = tokens[0]
     if (name === 'include')
-      for (const reference of args)
+      for (const reference of tokens.slice(1))
         for (const found of resolveReference({
           reference,
           files,
@@ -467,8 +516,8 @@ function collectReferences(
         }))
           referenced.add(found.path)
     if (name === 'acl')
-      for (const arg of args.slice(2)) {
-        const path = unquote(arg)
+      for (let index = 3; index < tokens.length; index++) {
+        const path = unquote(tokens[index] ?? '')
         if (path !== undefined)
           for (const found of resolveReference({ reference: path, files }))
             referenced.add(found.path)
@@ -499,6 +548,8 @@ export function readSquid(files: readonly RenderedFile[]): ReadResult<SquidConfi
       location: { file: roots[0]?.path ?? '' },
     })
   for (const root of roots) reader.readFile(root, [])
+  for (const [acl, set] of reader.domainSets)
+    domainSetsRead.set(acl, { set, valueCount: acl.values.length })
   return {
     config: {
       files: reader.read,

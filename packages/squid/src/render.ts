@@ -36,9 +36,9 @@ type Entry = DomainPattern & { rule: PlanRule }
 
 /** Hosts that share sources, request mode and ports: one `http_access` line. */
 type Group = {
-  sources: string[]
+  sources: readonly string[]
   mode: Mode
-  ports: PortRange[]
+  ports: readonly PortRange[]
   entries: Entry[]
 }
 
@@ -50,46 +50,82 @@ function diagnostic(input: {
   index?: number
   help?: string
 }): Diagnostic {
-  return createDiagnostic({
+  // Field by field, not with spreads: half the rules of a fleet get one.
+  const fields: Diagnostic = {
     code: input.code,
     severity: input.severity,
     message: input.message,
     format: FORMAT,
-    ...(input.rule ? { ruleId: input.rule.id, requirementIds: input.rule.requirementIds } : {}),
-    ...(input.index === undefined ? {} : { path: ['rules', input.index] }),
-    ...(input.help ? { help: input.help } : {}),
-  })
+  }
+  if (input.rule) {
+    fields.ruleId = input.rule.id
+    fields.requirementIds = input.rule.requirementIds
+  }
+  if (input.index !== undefined) fields.path = ['rules', input.index]
+  if (input.help) fields.help = input.help
+  return createDiagnostic(fields)
 }
 
 /** Text for a comment line: printable ASCII only, so nothing in it can start a new directive. */
 export function commentText(text: string): string {
+  // Most text is already safe: one test instead of two rewrites.
+  if (PRINTABLE.test(text) && !text.endsWith('\\')) return text
   // A trailing backslash would continue the line in some parsers; control characters end it.
   return text.replace(/[^\x20-\x7e]/g, '?').replace(/\\+$/, '')
 }
 
+const PRINTABLE = /^[\x20-\x7e]*$/
+
 function subtract(ranges: readonly PortRange[], port: number): PortRange[] {
-  return ranges.flatMap((range) => {
-    if (port < range.from || port > range.to) return [range]
-    const parts: PortRange[] = []
+  const parts: PortRange[] = []
+  for (const range of ranges) {
+    if (port < range.from || port > range.to) {
+      parts.push(range)
+      continue
+    }
     if (range.from < port) parts.push({ from: range.from, to: port - 1 })
     if (port < range.to) parts.push({ from: port + 1, to: range.to })
-    return parts
-  })
+  }
+  return parts
+}
+
+/** True when merging would change nothing: ascending, apart, none reversed (the usual case). */
+function isMerged(ranges: readonly PortRange[]): boolean {
+  let previous: PortRange | undefined
+  for (const range of ranges) {
+    if (range.from > range.to || (previous && range.from <= previous.to + 1)) return false
+    previous = range
+  }
+  return true
 }
 
 function contains(ranges: readonly PortRange[], port: number): boolean {
-  return ranges.some((range) => range.from <= port && port <= range.to)
+  for (const range of ranges) if (range.from <= port && port <= range.to) return true
+  return false
 }
+
+const ALL_PORTS: readonly PortRange[] = [{ from: 1, to: 65535 }]
+const HTTP_ONLY: readonly PortRange[] = [{ from: HTTP_PORT, to: HTTP_PORT }]
+const HTTPS_ONLY: readonly PortRange[] = [{ from: HTTPS_PORT, to: HTTPS_PORT }]
 
 /**
  * Splits a rule's ports into what a proxy carries: port 80 as plain HTTP, 443 through CONNECT.
  * Other ports (SMB 445, 8787, 18881, …) are not HTTP(S) in the docs and cannot pass a proxy.
  */
-function splitPorts(rule: PlanRule): { http: PortRange[]; https: PortRange[]; rest: PortRange[] } {
-  const all = rule.ports.length === 0 ? [{ from: 1, to: 65535 }] : mergePortRanges(rule.ports)
+function splitPorts(rule: PlanRule): {
+  http: readonly PortRange[]
+  https: readonly PortRange[]
+  rest: PortRange[]
+} {
+  const all =
+    rule.ports.length === 0
+      ? ALL_PORTS
+      : isMerged(rule.ports)
+        ? rule.ports
+        : mergePortRanges(rule.ports)
   return {
-    http: contains(all, HTTP_PORT) ? [{ from: HTTP_PORT, to: HTTP_PORT }] : [],
-    https: contains(all, HTTPS_PORT) ? [{ from: HTTPS_PORT, to: HTTPS_PORT }] : [],
+    http: contains(all, HTTP_PORT) ? HTTP_ONLY : [],
+    https: contains(all, HTTPS_PORT) ? HTTPS_ONLY : [],
     rest: subtract(subtract(all, HTTP_PORT), HTTPS_PORT),
   }
 }
@@ -98,151 +134,198 @@ function portsLabel(ports: readonly PortRange[]): string {
   return formatPortRanges(ports).join('_')
 }
 
-function groupKey(group: Pick<Group, 'sources' | 'mode' | 'ports'>): string {
-  return `${group.sources.join(',')}|${group.mode}|${portsLabel(group.ports)}`
-}
-
 type Collected = { groups: Group[]; diagnostics: Diagnostic[] }
 
+/** What collecting a plan's rules builds up. */
+type Collector = {
+  diagnostics: Diagnostic[]
+  groups: Map<string, Group>
+  /** Rules of a plan share their source list: it is canonicalised once per list. */
+  sourcesByList: Map<readonly string[], CanonicalSources>
+}
+
 function collect(plan: Plan): Collected {
-  const diagnostics: Diagnostic[] = []
-  const groups = new Map<string, Group>()
-  const addTo = (group: Omit<Group, 'entries'>, entry: Entry): void => {
-    const key = groupKey(group)
-    const existing = groups.get(key)
-    if (existing) existing.entries.push(entry)
-    else groups.set(key, { ...group, entries: [entry] })
-  }
-
+  const collector: Collector = { diagnostics: [], groups: new Map(), sourcesByList: new Map() }
   plan.rules.forEach((rule, index) => {
-    const unsupported = (
-      message: string,
-      help: string,
-      code: DiagnosticCode = 'AML_EGRESS_UNSUPPORTED_FEATURE',
-    ) =>
-      diagnostics.push(
-        diagnostic({
-          code,
-          severity: code === 'AML_EGRESS_NOT_EGRESS' ? 'info' : 'warning',
-          message,
-          rule,
-          index,
-          help,
-        }),
-      )
-    const { destination, source } = rule
-    if (rule.direction === 'inbound') {
-      unsupported(
-        `inbound rule to ${describeEndpoint(destination)} is not egress; a forward proxy cannot carry it`,
-        'Allow it in the subnet NSG (render with the terraform format).',
-        'AML_EGRESS_NOT_EGRESS',
-      )
-      return
-    }
-    if (rule.direction === 'inCluster') {
-      unsupported(
-        `in-cluster flow to ${describeEndpoint(destination)} never passes an egress proxy`,
-        'Render it with the network-policy format.',
-      )
-      return
-    }
-    if (destination.kind !== 'fqdn') {
-      unsupported(
-        `a proxy matches host names only; ${describeEndpoint(destination)} (${rule.protocol} ${formatPortRanges(rule.ports).join(',')}) cannot be expressed`,
-        'Render this rule with the azure-firewall format.',
-      )
-      return
-    }
-    if (rule.protocol === 'UDP') {
-      unsupported(
-        `UDP ${formatPortRanges(rule.ports).join(',')} to ${destination.fqdn} cannot pass an HTTP proxy${rule.serviceTagFallbacks.length > 0 ? ` (documented service tag: ${rule.serviceTagFallbacks.join(', ')})` : ''}`,
-        'Render this rule with the azure-firewall format.',
-      )
-      return
-    }
-    if (
-      !isValidHostPattern(destination.fqdn) ||
-      destination.fqdn !== destination.fqdn.toLowerCase()
-    ) {
-      diagnostics.push(
-        diagnostic({
-          code: 'AML_EGRESS_INVALID_INPUT',
-          severity: 'error',
-          message: `destination ${JSON.stringify(destination.fqdn)} is not a lower-case DNS name or *.suffix; rule not rendered`,
-          rule,
-          index,
-        }),
-      )
-      return
-    }
-    const sources =
-      source.kind === 'addresses'
-        ? [...new Set(source.addresses.filter(isIpv4Cidr).map(canonicalCidr))].sort(compareCidr)
-        : []
-    if (
-      source.kind !== 'addresses' ||
-      sources.length !== source.addresses.length ||
-      sources.length === 0
-    ) {
-      diagnostics.push(
-        diagnostic({
-          code: 'AML_EGRESS_INVALID_INPUT',
-          severity: 'error',
-          message: `the rule's source must be a non-empty list of IPv4 CIDRs for a Squid src ACL; rule not rendered`,
-          rule,
-          index,
-        }),
-      )
-      return
-    }
-    if (rule.protocol === 'ANY')
-      unsupported(
-        `the UDP half of protocol ANY to ${destination.fqdn} cannot pass an HTTP proxy; only TCP is rendered`,
-        'Render this rule with the azure-firewall format if UDP is needed.',
-      )
-    const { http, https, rest } = splitPorts(rule)
-    if (rest.length > 0)
-      unsupported(
-        `TCP ${formatPortRanges(rest).join(',')} to ${destination.fqdn} is not HTTP(S); a proxy cannot carry it${rule.serviceTagFallbacks.length > 0 ? ` (documented service tag: ${rule.serviceTagFallbacks.join(', ')})` : ''}`,
-        'Render this rule with the azure-firewall format.',
-      )
-    if (destination.urlPath !== undefined)
-      diagnostics.push(
-        diagnostic({
-          code: 'AML_EGRESS_TLS_INSPECTION_REQUIRED',
-          severity: 'warning',
-          message: `only the host ${destination.fqdn} is allowed; the path ${commentText(destination.urlPath)} can only be filtered with TLS inspection`,
-          rule,
-          index,
-          help: 'The host was allowed. To filter on the path, run squid-openssl with ssl_bump and a url_regex/urlpath_regex ACL.',
-        }),
-      )
-    const wildcard = destination.fqdn.startsWith('*.')
-    const entry: Entry = {
-      name: wildcard ? destination.fqdn.slice(2) : destination.fqdn,
-      wildcard,
-      rule,
-    }
-    if (http.length > 0) addTo({ sources, mode: 'http', ports: http }, entry)
-    if (https.length > 0) addTo({ sources, mode: 'https', ports: https }, entry)
-    if (rule.websocket && http.length > 0)
-      diagnostics.push(
-        diagnostic({
-          code: 'AML_EGRESS_ADVISORY',
-          severity: 'info',
-          message: `WebSocket over plain HTTP to ${destination.fqdn} needs http_upgrade_request_protocols WebSocket allow; over CONNECT it passes as a tunnel`,
-          rule,
-          index,
-        }),
-      )
+    collectRule(collector, rule, index)
   })
-
   const order = (group: Group) =>
     `${group.sources.join(',')}|${group.mode === 'http' ? 0 : 1}|${group.ports.map((p) => `${p.from}`.padStart(5, '0')).join(',')}`
-  const sorted = [...groups.values()].sort((a, b) =>
+  const sorted = [...collector.groups.values()].sort((a, b) =>
     order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0,
   )
-  return { groups: sorted, diagnostics }
+  return { groups: sorted, diagnostics: collector.diagnostics }
+}
+
+function addTo(collector: Collector, sources: CanonicalSources, mode: Mode, entry: Entry): void {
+  // A group's ports follow from its mode: sources and mode identify it.
+  const key = `${sources.key}|${mode}`
+  const existing = collector.groups.get(key)
+  if (existing) existing.entries.push(entry)
+  else
+    collector.groups.set(key, {
+      sources: sources.list,
+      mode,
+      ports: mode === 'http' ? HTTP_ONLY : HTTPS_ONLY,
+      entries: [entry],
+    })
+}
+
+/** A rule (or part of one) a proxy cannot carry. */
+function unsupported(
+  collector: Collector,
+  input: { rule: PlanRule; index: number; message: string; help: string; code?: DiagnosticCode },
+): void {
+  const code = input.code ?? 'AML_EGRESS_UNSUPPORTED_FEATURE'
+  collector.diagnostics.push(
+    diagnostic({
+      code,
+      severity: code === 'AML_EGRESS_NOT_EGRESS' ? 'info' : 'warning',
+      message: input.message,
+      rule: input.rule,
+      index: input.index,
+      help: input.help,
+    }),
+  )
+}
+
+/** Sorts one rule into its groups, or says why it cannot be. A function, not a closure per rule. */
+function collectRule(collector: Collector, rule: PlanRule, index: number): void {
+  const { diagnostics } = collector
+  const { destination, source } = rule
+  if (rule.direction === 'inbound') {
+    unsupported(collector, {
+      rule,
+      index,
+      message: `inbound rule to ${describeEndpoint(destination)} is not egress; a forward proxy cannot carry it`,
+      help: 'Allow it in the subnet NSG (render with the terraform format).',
+      code: 'AML_EGRESS_NOT_EGRESS',
+    })
+    return
+  }
+  if (rule.direction === 'inCluster') {
+    unsupported(collector, {
+      rule,
+      index,
+      message: `in-cluster flow to ${describeEndpoint(destination)} never passes an egress proxy`,
+      help: 'Render it with the network-policy format.',
+    })
+    return
+  }
+  if (destination.kind !== 'fqdn') {
+    unsupported(collector, {
+      rule,
+      index,
+      message: `a proxy matches host names only; ${describeEndpoint(destination)} (${rule.protocol} ${formatPortRanges(rule.ports).join(',')}) cannot be expressed`,
+      help: 'Render this rule with the azure-firewall format.',
+    })
+    return
+  }
+  if (rule.protocol === 'UDP') {
+    unsupported(collector, {
+      rule,
+      index,
+      message: `UDP ${formatPortRanges(rule.ports).join(',')} to ${destination.fqdn} cannot pass an HTTP proxy${rule.serviceTagFallbacks.length > 0 ? ` (documented service tag: ${rule.serviceTagFallbacks.join(', ')})` : ''}`,
+      help: 'Render this rule with the azure-firewall format.',
+    })
+    return
+  }
+  if (
+    !isValidHostPattern(destination.fqdn) ||
+    destination.fqdn !== destination.fqdn.toLowerCase()
+  ) {
+    diagnostics.push(
+      diagnostic({
+        code: 'AML_EGRESS_INVALID_INPUT',
+        severity: 'error',
+        message: `destination ${JSON.stringify(destination.fqdn)} is not a lower-case DNS name or *.suffix; rule not rendered`,
+        rule,
+        index,
+      }),
+    )
+    return
+  }
+  const sources =
+    source.kind === 'addresses'
+      ? canonicalSources(collector.sourcesByList, source.addresses)
+      : undefined
+  if (
+    source.kind !== 'addresses' ||
+    sources?.list.length !== source.addresses.length ||
+    sources.list.length === 0
+  ) {
+    diagnostics.push(
+      diagnostic({
+        code: 'AML_EGRESS_INVALID_INPUT',
+        severity: 'error',
+        message: `the rule's source must be a non-empty list of IPv4 CIDRs for a Squid src ACL; rule not rendered`,
+        rule,
+        index,
+      }),
+    )
+    return
+  }
+  if (rule.protocol === 'ANY')
+    unsupported(collector, {
+      rule,
+      index,
+      message: `the UDP half of protocol ANY to ${destination.fqdn} cannot pass an HTTP proxy; only TCP is rendered`,
+      help: 'Render this rule with the azure-firewall format if UDP is needed.',
+    })
+  const { http, https, rest } = splitPorts(rule)
+  if (rest.length > 0)
+    unsupported(collector, {
+      rule,
+      index,
+      message: `TCP ${formatPortRanges(rest).join(',')} to ${destination.fqdn} is not HTTP(S); a proxy cannot carry it${rule.serviceTagFallbacks.length > 0 ? ` (documented service tag: ${rule.serviceTagFallbacks.join(', ')})` : ''}`,
+      help: 'Render this rule with the azure-firewall format.',
+    })
+  if (destination.urlPath !== undefined)
+    diagnostics.push(
+      diagnostic({
+        code: 'AML_EGRESS_TLS_INSPECTION_REQUIRED',
+        severity: 'warning',
+        message: `only the host ${destination.fqdn} is allowed; the path ${commentText(destination.urlPath)} can only be filtered with TLS inspection`,
+        rule,
+        index,
+        help: 'The host was allowed. To filter on the path, run squid-openssl with ssl_bump and a url_regex/urlpath_regex ACL.',
+      }),
+    )
+  const wildcard = destination.fqdn.startsWith('*.')
+  const entry: Entry = {
+    name: wildcard ? destination.fqdn.slice(2) : destination.fqdn,
+    wildcard,
+    rule,
+  }
+  if (http.length > 0) addTo(collector, sources, 'http', entry)
+  if (https.length > 0) addTo(collector, sources, 'https', entry)
+  if (rule.websocket && http.length > 0)
+    diagnostics.push(
+      diagnostic({
+        code: 'AML_EGRESS_ADVISORY',
+        severity: 'info',
+        message: `WebSocket over plain HTTP to ${destination.fqdn} needs http_upgrade_request_protocols WebSocket allow; over CONNECT it passes as a tunnel`,
+        rule,
+        index,
+      }),
+    )
+}
+
+/** A rule's source CIDRs, canonical, sorted, without repeats, and as text (`a,b`). */
+type CanonicalSources = { list: string[]; key: string }
+
+/** The canonical sources of a source list; one computation per list. */
+function canonicalSources(
+  cache: Map<readonly string[], CanonicalSources>,
+  addresses: readonly string[],
+): CanonicalSources {
+  let sources = cache.get(addresses)
+  if (!sources) {
+    const list = [...new Set(addresses.filter(isIpv4Cidr).map(canonicalCidr))].sort(compareCidr)
+    sources = { list, key: list.join(',') }
+    cache.set(addresses, sources)
+  }
+  return sources
 }
 
 function compareCidr(a: string, b: string): number {
@@ -269,12 +352,38 @@ function describeEndpoint(endpoint: PlanRule['destination']): string {
   }
 }
 
-function uniqueSorted(values: Iterable<string>): string[] {
-  return [...new Set(values)].sort()
+/** Sorted, without repeats; most lists here already are, and are returned as they are. */
+function uniqueSorted(values: readonly string[]): readonly string[] {
+  for (let i = 1; i < values.length; i++)
+    if (!((values[i - 1] ?? '') < (values[i] ?? ''))) return [...new Set(values)].sort()
+  return values
 }
 
-/** The ACL and http_access lines for all groups. */
-function accessLines(groups: readonly Group[]): string[] {
+/** The plan patterns a dstdomain value stands for. */
+function patternsOf(covers: readonly Entry[]): readonly string[] {
+  const patterns: string[] = []
+  for (const entry of covers) patterns.push(entry.wildcard ? `*.${entry.name}` : entry.name)
+  return uniqueSorted(patterns)
+}
+
+/** Requirement ids of the covered rules and of the rules the resolver folded into them. */
+function requirementIdsOf(covers: readonly Entry[]): readonly string[] {
+  const only = covers.length === 1 ? covers[0]?.rule : undefined
+  if (only && only.subsumes.length === 0) return uniqueSorted(only.requirementIds)
+  // A wildcard can fold in 20,000 hosts that share a few ids: gathered into a set.
+  const ids = new Set<string>()
+  for (const { rule } of covers) {
+    for (const id of rule.requirementIds) ids.add(id)
+    for (const subsumed of rule.subsumes) for (const id of subsumed.requirementIds) ids.add(id)
+  }
+  return [...ids].sort()
+}
+
+/**
+ * Appends the ACL and http_access lines for all groups to `out`, in pieces, each line ending in
+ * a newline: pieces joined once make one flat text instead of a string per line of a 5 MB file.
+ */
+function writeAccessLines(groups: readonly Group[], out: string[]): void {
   const sourceNames = new Map<string, string>()
   for (const group of groups) {
     const key = group.sources.join(',')
@@ -284,10 +393,12 @@ function accessLines(groups: readonly Group[]): string[] {
         `${ACL_PREFIX}sources${sourceNames.size === 0 ? '' : `_${sourceNames.size + 1}`}`,
       )
   }
-  const lines: string[] = []
-  lines.push('# Compute subnets: the only clients these rules allow.')
-  for (const [key, name] of sourceNames) lines.push(`acl ${name} src ${key.split(',').join(' ')}`)
-  lines.push(`acl ${ACL_PREFIX}connect method CONNECT`)
+  const line = (text: string): void => {
+    out.push(text, '\n')
+  }
+  line('# Compute subnets: the only clients these rules allow.')
+  for (const [key, name] of sourceNames) line(`acl ${name} src ${key.split(',').join(' ')}`)
+  line(`acl ${ACL_PREFIX}connect method CONNECT`)
 
   const access: string[] = []
   const usedNames = new Set<string>()
@@ -298,36 +409,30 @@ function accessLines(groups: readonly Group[]): string[] {
     for (let n = 2; usedNames.has(name); n++) name = `${base.slice(0, 40)}_${n}`
     usedNames.add(name)
 
-    lines.push('')
-    lines.push(
+    line('')
+    line(
       group.mode === 'https'
         ? `# HTTPS (CONNECT) to port ${formatPortRanges(group.ports).join(', ')} from ${sourceName}`
         : `# Plain HTTP to port ${formatPortRanges(group.ports).join(', ')} from ${sourceName}`,
     )
-    lines.push(`acl ${name}_ports port ${formatPortRanges(group.ports).join(' ')}`)
+    line(`acl ${name}_ports port ${formatPortRanges(group.ports).join(' ')}`)
     const collapsed = collapseDomains(group.entries)
-    const exactNames = new Set(group.entries.filter((e) => !e.wildcard).map((e) => e.name))
     const apexes: string[] = []
     for (const domain of collapsed) {
-      const patterns = uniqueSorted(domain.covers.map((e) => (e.wildcard ? `*.${e.name}` : e.name)))
+      const patterns = patternsOf(domain.covers)
       // Hosts the resolver folded into a wider rule keep their requirement ids in the comment.
-      const requirements = uniqueSorted(
-        domain.covers.flatMap((e) => [
-          ...e.rule.requirementIds,
-          ...e.rule.subsumes.flatMap((s) => s.requirementIds),
-        ]),
-      )
-      lines.push(
-        commentText(`# ${patterns.join(' ')} <- ${requirements.join(' ') || 'no requirement id'}`),
-      )
-      lines.push(`acl ${name}_domains dstdomain ${domain.value}`)
-      // Squid's `.x` also matches `x`; the plan's `*.x` does not, unless `x` itself is listed.
-      if (domain.pattern.wildcard && !exactNames.has(domain.pattern.name))
-        apexes.push(domain.pattern.name)
+      const requirements = requirementIdsOf(domain.covers)
+      writeCoverComment(out, patterns.join(' '), requirements.join(' ') || 'no requirement id')
+      out.push('acl ', name, '_domains dstdomain ', domain.value, '\n')
+      // Squid's `.x` also matches `x`; the plan's `*.x` does not, unless `x` itself is listed
+      // (then `.x` covers it: the apex sorts right after its wildcard).
+      const { pattern } = domain
+      if (pattern.wildcard && !domain.covers.some((e) => !e.wildcard && e.name === pattern.name))
+        apexes.push(pattern.name)
     }
     if (apexes.length > 0) {
-      lines.push('# Apex names that only a wildcard covers: *.x allows sub.x, never x itself.')
-      for (const apex of apexes) lines.push(`acl ${name}_apex dstdomain ${apex}`)
+      line('# Apex names that only a wildcard covers: *.x allows sub.x, never x itself.')
+      for (const apex of apexes) out.push('acl ', name, '_apex dstdomain ', apex, '\n')
     }
     const method = group.mode === 'https' ? `${ACL_PREFIX}connect` : `!${ACL_PREFIX}connect`
     const apexGuard = apexes.length > 0 ? ` !${name}_apex` : ''
@@ -335,10 +440,16 @@ function accessLines(groups: readonly Group[]): string[] {
       `http_access allow ${sourceName} ${method} ${name}_ports ${name}_domains${apexGuard}`,
     )
   }
-  lines.push('')
-  lines.push('# First match wins: each line needs source, method, port and host to match.')
-  for (const line of access) lines.push(line)
-  return lines
+  line('')
+  line('# First match wins: each line needs source, method, port and host to match.')
+  for (const allow of access) line(allow)
+}
+
+/** `# <patterns> <- <requirement ids>`, as commentText makes it, without building the line. */
+function writeCoverComment(out: string[], patterns: string, requirements: string): void {
+  if (PRINTABLE.test(patterns) && PRINTABLE.test(requirements) && !requirements.endsWith('\\'))
+    out.push('# ', patterns, ' <- ', requirements, '\n')
+  else out.push(commentText(`# ${patterns} <- ${requirements}`), '\n')
 }
 
 function header(plan: Plan, mode: 'include' | 'standalone'): string[] {
@@ -403,6 +514,11 @@ export function renderSquid(plan: Plan, options: SquidRenderOptions = {}): Rende
   const mode = options.mode ?? 'include'
   const { groups, diagnostics } = collect(plan)
   const lines = header(plan, mode)
+  // Every line followed by a newline, in pieces joined once.
+  const out: string[] = []
+  const writeLines = (texts: readonly string[]): void => {
+    for (const text of texts) out.push(text, '\n')
+  }
   if (mode === 'standalone') {
     const prologue = standalonePrologue(options)
     if (prologue.errors.length > 0)
@@ -421,10 +537,11 @@ export function renderSquid(plan: Plan, options: SquidRenderOptions = {}): Rende
       }
     lines.push(...prologue.lines)
   } else lines.push('')
-  // A loop, not push(...spread): a 100k-domain fleet overflows the argument stack.
-  if (groups.length > 0) for (const line of accessLines(groups)) lines.push(line)
-  else lines.push('# The plan has no rule a proxy can carry.')
-  if (mode === 'standalone') lines.push('', '# Everything else is refused.', 'http_access deny all')
+  writeLines(lines)
+  if (groups.length > 0) writeAccessLines(groups, out)
+  else writeLines(['# The plan has no rule a proxy can carry.'])
+  if (mode === 'standalone')
+    writeLines(['', '# Everything else is refused.', 'http_access deny all'])
   const path = mode === 'standalone' ? STANDALONE_PATH : INCLUDE_PATH
-  return { files: [{ path, contents: `${lines.join('\n')}\n` }], diagnostics }
+  return { files: [{ path, contents: out.join('') }], diagnostics }
 }
