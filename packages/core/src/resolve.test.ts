@@ -147,6 +147,16 @@ describe('resolvePlan', () => {
     expect(fe.ports).toStrictEqual([{ from: 5001, to: 5001 }])
   })
 
+  it('names a model namespace listed twice once (found rendering Cilium: a duplicate became a YAML alias)', () => {
+    const kubernetes = plan({
+      compute: ['kubernetes'],
+      kubernetes: { modelNamespaces: ['scoring', 'batch', 'scoring'] },
+    })
+    expect(
+      rule(kubernetes, 'inCluster/tcp/pods:azureml{app=azureml-fe}->pods:batch,scoring{}').ports,
+    ).toStrictEqual([{ from: 5001, to: 5001 }])
+  })
+
   it('keeps historical and conflicting records out of every plan', () => {
     const everything = plan({
       compute: ['computeInstance', 'computeCluster', 'serverless', 'kubernetes', 'attachedVm'],

@@ -153,7 +153,7 @@ function podsOf(role: Exclude<ClusterRole, 'apiServer'>, profile: Profile): Rule
     case 'modelPods':
       return {
         kind: 'pods',
-        namespaces: [...kubernetes.modelNamespaces].sort(),
+        namespaces: uniqueSorted([...kubernetes.modelNamespaces]),
         podLabels: kubernetes.labels.modelPods,
       }
     case 'kubeDns':
