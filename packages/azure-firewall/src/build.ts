@@ -13,7 +13,7 @@ import {
   type PortRange,
   portInRanges,
 } from '@aml-egress/core'
-import { jsonBytes, ruleCollectionToArm } from './arm'
+import { filterRuleBytes, ruleCollectionBytes } from './arm'
 import {
   type ApplicationRule,
   type ApplicationRuleProtocol,
@@ -422,6 +422,15 @@ const GROUP_OVERHEAD = 200
 const FIRST_COLLECTION_PRIORITY = { network: 1000, application: 30000 } as const
 const COLLECTION_PRIORITY_STEP = 10
 const MAX_COLLECTIONS_PER_BAND = 2900
+/** A rule's share of its group is measured as a collection holding only that rule: this is the collection part. */
+const SINGLE_RULE_COLLECTION_BYTES = ruleCollectionBytes({
+  collectionType: 'filter',
+  name: '',
+  priority: 0,
+  action: 'Allow',
+  ruleType: 'network',
+  rules: [],
+})
 
 function collectionsOf(context: Context, limits: { maxRules: number; maxBytes: number }): Chunk[] {
   const byKey = new Map<string, Draft[]>()
@@ -442,15 +451,7 @@ function collectionsOf(context: Context, limits: { maxRules: number; maxBytes: n
     let reason = ''
     for (const draft of drafts) {
       const bytes =
-        jsonBytes(
-          ruleCollectionToArm(
-            draft.ruleType === 'application'
-              ? singleApplication(draft.rule)
-              : singleNetwork(draft.rule),
-            'literal',
-          ),
-        ) -
-        COLLECTION_OVERHEAD / 2
+        SINGLE_RULE_COLLECTION_BYTES + filterRuleBytes(draft.rule) - COLLECTION_OVERHEAD / 2
       const full =
         current &&
         (current.drafts.length >= limits.maxRules || current.bytes + bytes > limits.maxBytes)
@@ -497,28 +498,6 @@ function collectionsOf(context: Context, limits: { maxRules: number; maxBytes: n
     })
   }
   return chunks
-}
-
-function singleApplication(rule: ApplicationRule): FilterRuleCollection {
-  return {
-    collectionType: 'filter',
-    name: '',
-    priority: 0,
-    action: 'Allow',
-    ruleType: 'application',
-    rules: [rule],
-  }
-}
-
-function singleNetwork(rule: NetworkRule): FilterRuleCollection {
-  return {
-    collectionType: 'filter',
-    name: '',
-    priority: 0,
-    action: 'Allow',
-    ruleType: 'network',
-    rules: [rule],
-  }
 }
 
 function groupsOf(
