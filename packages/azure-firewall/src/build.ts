@@ -72,6 +72,11 @@ type Context = {
 }
 
 const ALL_PORTS: PortRange[] = [{ from: 1, to: 65535 }]
+// The ports application rules carry, as lists shared by every rule (never modified).
+const HTTP_AND_HTTPS: readonly number[] = [80, 443]
+const HTTP_ONLY: readonly number[] = [80]
+const HTTPS_ONLY: readonly number[] = [443]
+const NO_PORTS: readonly number[] = []
 const DESCRIPTION_MAX = 1000
 
 function diagnose(
@@ -84,34 +89,39 @@ function diagnose(
     index?: number
   },
 ): void {
+  const { code, severity, message, rule } = input
+  // Written out rather than spread: one of these per plan rule at fleet scale.
   context.diagnostics.push(
-    createDiagnostic({
-      code: input.code,
-      severity: input.severity,
-      message: input.message,
-      format: formatName,
-      ...(input.rule
+    createDiagnostic(
+      rule
         ? {
-            ruleId: input.rule.id,
-            requirementIds: input.rule.requirementIds,
+            code,
+            severity,
+            message,
+            format: formatName,
+            ruleId: rule.id,
+            requirementIds: rule.requirementIds,
             path: ['rules', input.index ?? 0],
           }
-        : {}),
-    }),
+        : { code, severity, message, format: formatName },
+    ),
   )
 }
 
 /** Ranges minus single ports, e.g. 80-443 minus 80 and 443 → 81-442. */
 function withoutPorts(ranges: readonly PortRange[], ports: readonly number[]): PortRange[] {
   let result = mergePortRanges(ranges)
-  for (const port of ports)
-    result = result.flatMap((range) => {
-      if (port < range.from || port > range.to) return [range]
-      const parts: PortRange[] = []
-      if (range.from < port) parts.push({ from: range.from, to: port - 1 })
-      if (port < range.to) parts.push({ from: port + 1, to: range.to })
-      return parts
-    })
+  for (const port of ports) {
+    const rest: PortRange[] = []
+    for (const range of result) {
+      if (port < range.from || port > range.to) rest.push(range)
+      else {
+        if (range.from < port) rest.push({ from: range.from, to: port - 1 })
+        if (port < range.to) rest.push({ from: port + 1, to: range.to })
+      }
+    }
+    result = rest
+  }
   return result
 }
 
@@ -247,22 +257,20 @@ function hostRule(context: Context, rule: PlanRule, index: number, fqdn: string)
   const wildcard = host.startsWith('*')
   const networkByName = !wildcard && context.options.dnsProxy
   // One network rule with the FQDN says "all ports" exactly; splitting off 80/443 would only add rules.
-  const appPorts =
-    tcp && !(rule.ports.length === 0 && networkByName)
-      ? [80, 443].filter((port) => portInRanges(port, rule.ports))
-      : []
+  const appRule = tcp && !(rule.ports.length === 0 && networkByName)
+  const http = appRule && portInRanges(80, rule.ports)
+  const https = appRule && portInRanges(443, rule.ports)
+  const appPorts = http ? (https ? HTTP_AND_HTTPS : HTTP_ONLY) : https ? HTTPS_ONLY : NO_PORTS
   if (appPorts.length > 0) {
-    const protocols: ApplicationRuleProtocol[] = appPorts.map((port) =>
-      port === 80 ? { protocolType: 'Http', port } : { protocolType: 'Https', port },
-    )
+    const protocols: ApplicationRuleProtocol[] = []
+    if (http) protocols.push({ protocolType: 'Http', port: 80 })
+    if (https) protocols.push({ protocolType: 'Https', port: 443 })
     context.drafts.push({
       ruleType: 'application',
       scenario: scenarioOf(rule),
       rule: {
         ruleType: 'ApplicationRule',
-        name: firewallName(
-          `${host}-${protocols.map((p) => p.protocolType.toLowerCase()).join('-')}`,
-        ),
+        name: firewallName(`${host}${http ? '-http' : ''}${https ? '-https' : ''}`),
         description: describe(rule),
         sourceAddresses: context.sourceAddresses,
         sourceIpGroups: context.sourceIpGroups,
@@ -475,16 +483,16 @@ function collectionsOf(context: Context, limits: { maxRules: number; maxBytes: n
       })
     parts.forEach((part, index) => {
       const name = index === 0 ? base : firewallName(`${base}-${index + 1}`)
-      const first = part.drafts[0]
+      // Every draft of a part has the part's rule type (the key starts with it).
       const collection: FilterRuleCollection =
-        first?.ruleType === 'application'
+        part.drafts[0]?.ruleType === 'application'
           ? {
               collectionType: 'filter',
               name,
               priority: 0,
               action: 'Allow',
               ruleType: 'application',
-              rules: part.drafts.flatMap((d) => (d.ruleType === 'application' ? [d.rule] : [])),
+              rules: part.drafts.map((draft) => draft.rule as ApplicationRule),
             }
           : {
               collectionType: 'filter',
@@ -492,7 +500,7 @@ function collectionsOf(context: Context, limits: { maxRules: number; maxBytes: n
               priority: 0,
               action: 'Allow',
               ruleType: 'network',
-              rules: part.drafts.flatMap((d) => (d.ruleType === 'network' ? [d.rule] : [])),
+              rules: part.drafts.map((draft) => draft.rule as NetworkRule),
             }
       chunks.push({ collection, bytes: part.bytes })
     })
@@ -559,28 +567,26 @@ function checkPolicyLimits(
       severity: 'error',
       message: `Group priorities reach ${last.priority}; the maximum is ${firewallLimits.maxPriority}. Lower basePriority.`,
     })
-  const networkRules = groups.flatMap((g) =>
-    g.ruleCollections.flatMap((c) =>
-      c.collectionType === 'filter' && c.ruleType === 'network' ? c.rules : [],
-    ),
-  )
-  const fqdns = new Set(networkRules.flatMap((rule) => rule.destinationFqdns))
+  const fqdns = new Set<string>()
+  // IP groups count as one source each (documented).
+  let product = 0
+  for (const group of groups)
+    for (const collection of group.ruleCollections)
+      if (collection.collectionType === 'filter' && collection.ruleType === 'network')
+        for (const rule of collection.rules) {
+          for (const fqdn of rule.destinationFqdns) fqdns.add(fqdn)
+          product +=
+            (rule.sourceAddresses.length + rule.sourceIpGroups.length) *
+            (rule.destinationAddresses.length +
+              rule.destinationFqdns.length +
+              rule.destinationIpGroups.length)
+        }
   if (fqdns.size > firewallLimits.maxNetworkRuleFqdns)
     diagnose(context, {
       code: 'AML_EGRESS_LIMIT_EXCEEDED',
       severity: 'warning',
       message: `Network rules name ${fqdns.size} distinct FQDNs; Azure's guidance is at most ${firewallLimits.maxNetworkRuleFqdns} per firewall. Prefer service tags (dnsProxy: false) or split the estate.`,
     })
-  // IP groups count as one source each (documented).
-  const product = networkRules.reduce(
-    (sum, rule) =>
-      sum +
-      (rule.sourceAddresses.length + rule.sourceIpGroups.length) *
-        (rule.destinationAddresses.length +
-          rule.destinationFqdns.length +
-          rule.destinationIpGroups.length),
-    0,
-  )
   if (product > 20000)
     diagnose(context, {
       code: 'AML_EGRESS_LIMIT_EXCEEDED',
