@@ -77,7 +77,44 @@ const HTTP_AND_HTTPS: readonly number[] = [80, 443]
 const HTTP_ONLY: readonly number[] = [80]
 const HTTPS_ONLY: readonly number[] = [443]
 const NO_PORTS: readonly number[] = []
+const NO_RANGES: readonly PortRange[] = []
 const DESCRIPTION_MAX = 1000
+
+/** `createDiagnostic`'s result per code and severity for rule diagnostics, `message` etc. empty. */
+const ruleDiagnosticTemplates = new Map<string, Diagnostic>()
+
+/**
+ * A diagnostic about one plan rule. Fleets have one per rule, tens of thousands: core's
+ * `createDiagnostic` makes a template per code once, and each diagnostic copies it with its own
+ * fields (the same keys in the same order, so every copy has one object shape and copies fast).
+ */
+function ruleDiagnostic(
+  input: { code: DiagnosticCode; severity: DiagnosticSeverity; message: string },
+  rule: PlanRule,
+  index: number,
+): Diagnostic {
+  const key = `${input.code} ${input.severity}`
+  let template = ruleDiagnosticTemplates.get(key)
+  if (template === undefined) {
+    template = createDiagnostic({
+      code: input.code,
+      severity: input.severity,
+      message: '',
+      format: formatName,
+      ruleId: '',
+      requirementIds: [],
+      path: [],
+    })
+    ruleDiagnosticTemplates.set(key, template)
+  }
+  return {
+    ...template,
+    message: input.message,
+    ruleId: rule.id,
+    requirementIds: rule.requirementIds,
+    path: ['rules', index],
+  }
+}
 
 function diagnose(
   context: Context,
@@ -90,27 +127,37 @@ function diagnose(
   },
 ): void {
   const { code, severity, message, rule } = input
-  // Written out rather than spread: one of these per plan rule at fleet scale.
   context.diagnostics.push(
-    createDiagnostic(
-      rule
-        ? {
-            code,
-            severity,
-            message,
-            format: formatName,
-            ruleId: rule.id,
-            requirementIds: rule.requirementIds,
-            path: ['rules', input.index ?? 0],
-          }
-        : { code, severity, message, format: formatName },
-    ),
+    rule
+      ? ruleDiagnostic(input, rule, input.index ?? 0)
+      : createDiagnostic({ code, severity, message, format: formatName }),
   )
 }
 
 /** Ranges minus single ports, e.g. 80-443 minus 80 and 443 → 81-442. */
-function withoutPorts(ranges: readonly PortRange[], ports: readonly number[]): PortRange[] {
-  let result = mergePortRanges(ranges)
+/** True when the ranges are sorted, apart and not adjacent: what mergePortRanges would return. */
+function isMerged(ranges: readonly PortRange[]): boolean {
+  for (let index = 1; index < ranges.length; index++) {
+    const previous = ranges[index - 1] as PortRange
+    const range = ranges[index] as PortRange
+    if (range.from <= previous.to + 1) return false
+  }
+  return ranges.every((range) => range.from <= range.to)
+}
+
+/**
+ * The ranges merged. Plan ranges usually are, and these are only read, so they are used as they
+ * are instead of copied (hundreds of thousands of ranges in a fleet).
+ */
+function merged(ranges: readonly PortRange[]): readonly PortRange[] {
+  return isMerged(ranges) ? ranges : mergePortRanges(ranges)
+}
+
+function withoutPorts(
+  ranges: readonly PortRange[],
+  ports: readonly number[],
+): readonly PortRange[] {
+  let result = merged(ranges)
   for (const port of ports) {
     const rest: PortRange[] = []
     for (const range of result) {
@@ -149,7 +196,7 @@ function pushNetwork(
     rule: PlanRule
     label: string
     protocols: NetworkIpProtocol[]
-    ranges: PortRange[]
+    ranges: readonly PortRange[]
     destination: Pick<NetworkRule, 'destinationAddresses' | 'destinationFqdns'>
     note?: string
   },
@@ -176,11 +223,17 @@ function pushNetwork(
 /** Network-rule remainder of a host rule: TCP and UDP ranges the application rules do not carry. */
 function hostNetworkPart(
   context: Context,
-  input: { rule: PlanRule; index: number; host: string; tcp: PortRange[]; udp: PortRange[] },
+  input: {
+    rule: PlanRule
+    index: number
+    host: string
+    tcp: readonly PortRange[]
+    udp: readonly PortRange[]
+  },
 ): void {
   const { rule, index, host } = input
   const wildcard = host.startsWith('*')
-  const parts: { protocols: NetworkIpProtocol[]; ranges: PortRange[] }[] = []
+  const parts: { protocols: NetworkIpProtocol[]; ranges: readonly PortRange[] }[] = []
   if (input.tcp.length > 0 && input.udp.length > 0 && samePorts(input.tcp, input.udp))
     parts.push({ protocols: ['TCP', 'UDP'], ranges: input.tcp })
   else {
@@ -289,8 +342,8 @@ function hostRule(context: Context, rule: PlanRule, index: number, fqdn: string)
     rule,
     index,
     host,
-    tcp: tcp ? withoutPorts(ranges, appPorts) : [],
-    udp: udp ? mergePortRanges(ranges) : [],
+    tcp: tcp ? withoutPorts(ranges, appPorts) : NO_RANGES,
+    udp: udp ? merged(ranges) : NO_RANGES,
   })
   if (rule.destination.kind === 'fqdn' && rule.destination.urlPath)
     diagnose(context, {
@@ -441,18 +494,22 @@ const SINGLE_RULE_COLLECTION_BYTES = ruleCollectionBytes({
 })
 
 function collectionsOf(context: Context, limits: { maxRules: number; maxBytes: number }): Chunk[] {
-  const byKey = new Map<string, Draft[]>()
+  // By rule type, then scenario: the plan's scenario strings are shared, so grouping a draft
+  // builds no key string.
+  const byType = { app: new Map<string, Draft[]>(), net: new Map<string, Draft[]>() }
   for (const draft of context.drafts) {
-    const key = `${draft.ruleType === 'application' ? 'app' : 'net'}-${draft.scenario}`
-    const list = byKey.get(key) ?? []
-    list.push(draft)
-    byKey.set(key, list)
+    const byScenario = draft.ruleType === 'application' ? byType.app : byType.net
+    const list = byScenario.get(draft.scenario)
+    if (list) list.push(draft)
+    else byScenario.set(draft.scenario, [draft])
   }
+  const keyed: { key: string; drafts: Draft[] }[] = []
+  for (const [type, byScenario] of Object.entries(byType))
+    for (const [scenario, drafts] of byScenario) keyed.push({ key: `${type}-${scenario}`, drafts })
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   const chunks: Chunk[] = []
-  for (const key of [...byKey.keys()].sort()) {
-    const drafts = (byKey.get(key) ?? []).sort((a, b) =>
-      a.rule.name < b.rule.name ? -1 : a.rule.name > b.rule.name ? 1 : 0,
-    )
+  for (const { key, drafts } of keyed) {
+    drafts.sort((a, b) => (a.rule.name < b.rule.name ? -1 : a.rule.name > b.rule.name ? 1 : 0))
     const base = firewallName(`aml-${key}`)
     const parts: { drafts: Draft[]; bytes: number }[] = []
     let current: { drafts: Draft[]; bytes: number } | undefined

@@ -24,6 +24,19 @@ export const renderedNsgKey = '${var.resource_group_name}/${var.network_security
 
 const FORMAT = 'terraform'
 
+/**
+ * The fallback diagnostic, made by `createDiagnostic` once: a fleet has one per host rule, and
+ * copying this template (one object shape) is much cheaper than a core call each.
+ */
+const FALLBACK = createDiagnostic({
+  code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
+  severity: 'info',
+  message: '',
+  format: FORMAT,
+  ruleId: '',
+  requirementIds: [],
+})
+
 type Draft = {
   direction: 'Inbound' | 'Outbound'
   protocol: NsgProtocol
@@ -67,16 +80,12 @@ function prefixLists(
     case 'fqdn': {
       const tags = rule.serviceTagFallbacks
       if (side !== 'destination' || tags.length === 0) return []
-      diagnostics.push(
-        createDiagnostic({
-          code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
-          severity: 'info',
-          message: `NSG rules for ${endpoint.fqdn} use its documented service tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')} (NSGs have no FQDNs); the firewall rule still names the host.`,
-          format: FORMAT,
-          ruleId: rule.id,
-          requirementIds: rule.requirementIds,
-        }),
-      )
+      diagnostics.push({
+        ...FALLBACK,
+        message: `NSG rules for ${endpoint.fqdn} use its documented service tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')} (NSGs have no FQDNs); the firewall rule still names the host.`,
+        ruleId: rule.id,
+        requirementIds: rule.requirementIds,
+      })
       return tags.map((tag) => [tag])
     }
     default:
