@@ -119,16 +119,14 @@ function inlineValue(value: HclValue): string | undefined {
   return undefined
 }
 
-function hasControl(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (isControl(text.charAt(i))) return true
-  return false
-}
+// A character `isControl` is true for.
+const CONTROL = /[^\x20-\x7e\u0080-\u2027\u202a-\uffff]/
 
 /** Comment text on one line: a newline in it would end the comment and start code. */
 function commentLine(text: string): string {
   // Almost no comment has a control character: only then split it into characters.
   const clean = (
-    hasControl(text) ? [...text].map((char) => (isControl(char) ? ' ' : char)).join('') : text
+    CONTROL.test(text) ? [...text].map((char) => (isControl(char) ? ' ' : char)).join('') : text
   ).trimEnd()
   return clean === '' ? '#' : `# ${clean}`
 }

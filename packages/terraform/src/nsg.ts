@@ -76,7 +76,7 @@ function prefixLists(
     case 'serviceTag':
       return [[endpoint.tag]]
     case 'addresses':
-      return endpoint.addresses.length > 0 ? [[...endpoint.addresses]] : []
+      return endpoint.addresses.length > 0 ? [endpoint.addresses] : []
     case 'fqdn': {
       const tags = rule.serviceTagFallbacks
       if (side !== 'destination' || tags.length === 0) return []
@@ -126,13 +126,19 @@ function addDraft(drafts: Map<string, Draft & { merged?: true }>, draft: Draft):
   const key = draftKey(draft)
   const existing = drafts.get(key)
   if (!existing) {
-    drafts.set(key, draft)
+    // The first draft's lists collect the others: copies, so the plan's lists stay untouched.
+    drafts.set(key, {
+      ...draft,
+      ports: [...draft.ports],
+      ruleIds: [...draft.ruleIds],
+      requirementIds: [...draft.requirementIds],
+    })
     return
   }
   existing.allPorts ||= draft.allPorts
-  existing.ports.push(...draft.ports)
-  existing.ruleIds.push(...draft.ruleIds)
-  existing.requirementIds.push(...draft.requirementIds)
+  for (const range of draft.ports) existing.ports.push(range)
+  for (const id of draft.ruleIds) existing.ruleIds.push(id)
+  for (const id of draft.requirementIds) existing.requirementIds.push(id)
   existing.merged = true
 }
 
@@ -167,10 +173,10 @@ export function buildNsgRules(input: { plan: Plan; basePriority: number }): {
           protocol: nsgProtocol(rule),
           source: [...source].sort(),
           destination: [...destination].sort(),
-          ports: [...rule.ports],
+          ports: rule.ports,
           allPorts: rule.ports.length === 0,
           ruleIds: [rule.id],
-          requirementIds: [...rule.requirementIds],
+          requirementIds: rule.requirementIds,
         })
   }
   const sorted = [...drafts.values()]

@@ -428,14 +428,18 @@ export function renderTerraform(plan: Plan, options: TerraformRenderOptions = {}
     ...(options.dnsProxy !== undefined ? { dnsProxy: options.dnsProxy } : {}),
   })
   const nsg = buildNsgRules({ plan, basePriority: nsgBasePriority })
-  const nsgRuleIds = new Set(nsg.rules.flatMap((rule) => rule.ruleIds))
-  const diagnostics: Diagnostic[] = [
+  // Made only when needed: the NSG rules of a fleet name every one of its host rules.
+  let nsgRuleIds: Set<string> | undefined
+  const diagnostics: Diagnostic[] = []
+  for (const diagnostic of build.diagnostics) {
     // Inbound rules the NSG renders are egress-independent here: drop the firewall's NOT_EGRESS.
-    ...build.diagnostics
-      .filter((d) => !(d.code === 'AML_EGRESS_NOT_EGRESS' && d.ruleId && nsgRuleIds.has(d.ruleId)))
-      .map(stamp),
-    ...nsg.diagnostics,
-  ]
+    if (diagnostic.code === 'AML_EGRESS_NOT_EGRESS' && diagnostic.ruleId) {
+      nsgRuleIds ??= new Set(nsg.rules.flatMap((rule) => rule.ruleIds))
+      if (nsgRuleIds.has(diagnostic.ruleId)) continue
+    }
+    diagnostics.push(stamp(diagnostic))
+  }
+  for (const diagnostic of nsg.diagnostics) diagnostics.push(diagnostic)
   const groups = build.policy.ruleCollectionGroups
   for (const group of groups)
     for (const collection of group.ruleCollections)
