@@ -133,7 +133,7 @@ type JsonSink = {
 class JsonText implements JsonSink {
   readonly levels: Levels
   private out = ''
-  /** Line breaks written so far (pretty only). */
+  /** Line breaks written so far: one per punctuation piece, in pretty text. */
   breaks = 0
   constructor(pretty: boolean) {
     this.levels = pretty ? prettyLevels : compactLevels

@@ -69,6 +69,8 @@ type Context = {
   sourceIpGroups: string[]
   drafts: Draft[]
   diagnostics: Diagnostic[]
+  /** Every description written, to share equal ones. */
+  descriptions: Map<string, string>
 }
 
 const ALL_PORTS: PortRange[] = [{ from: 1, to: 65535 }]
@@ -176,9 +178,15 @@ function samePorts(a: readonly PortRange[], b: readonly PortRange[]): boolean {
   return formatPortRanges(a).join(',') === formatPortRanges(b).join(',')
 }
 
-function describe(rule: PlanRule, note?: string): string {
+function describe(context: Context, rule: PlanRule, note?: string): string {
   const text = `aml-egress ${rule.level}: ${rule.requirementIds.join(', ')}${note ? `; ${note}` : ''}`
-  return text.length > DESCRIPTION_MAX ? `${text.slice(0, DESCRIPTION_MAX - 1)}…` : text
+  const description =
+    text.length > DESCRIPTION_MAX ? `${text.slice(0, DESCRIPTION_MAX - 1)}…` : text
+  // A fleet's rules share a few requirement lists: keep one copy of each description.
+  const shared = context.descriptions.get(description)
+  if (shared !== undefined) return shared
+  context.descriptions.set(description, description)
+  return description
 }
 
 function protocolLabel(protocols: readonly NetworkIpProtocol[], ports: readonly string[]): string {
@@ -208,7 +216,7 @@ function pushNetwork(
     rule: {
       ruleType: 'NetworkRule',
       name: firewallName(`${input.label}-${protocolLabel(input.protocols, ports)}`),
-      description: describe(input.rule, input.note),
+      description: describe(context, input.rule, input.note),
       ipProtocols: input.protocols,
       sourceAddresses: context.sourceAddresses,
       sourceIpGroups: context.sourceIpGroups,
@@ -324,7 +332,7 @@ function hostRule(context: Context, rule: PlanRule, index: number, fqdn: string)
       rule: {
         ruleType: 'ApplicationRule',
         name: firewallName(`${host}${http ? '-http' : ''}${https ? '-https' : ''}`),
-        description: describe(rule),
+        description: describe(context, rule),
         sourceAddresses: context.sourceAddresses,
         sourceIpGroups: context.sourceIpGroups,
         protocols,
@@ -669,6 +677,7 @@ export function buildFirewallPolicy(
     sourceIpGroups: [...(options.sourceIpGroups ?? [])],
     drafts: [],
     diagnostics: [],
+    descriptions: new Map(),
   }
   if (context.sourceAddresses.length === 0 && context.sourceIpGroups.length === 0)
     diagnose(context, {
