@@ -136,7 +136,6 @@ function diagnose(
   )
 }
 
-/** Ranges minus single ports, e.g. 80-443 minus 80 and 443 → 81-442. */
 /** True when the ranges are sorted, apart and not adjacent: what mergePortRanges would return. */
 function isMerged(ranges: readonly PortRange[]): boolean {
   for (let index = 1; index < ranges.length; index++) {
@@ -155,6 +154,7 @@ function merged(ranges: readonly PortRange[]): readonly PortRange[] {
   return isMerged(ranges) ? ranges : mergePortRanges(ranges)
 }
 
+/** Ranges minus single ports, e.g. 80-443 minus 80 and 443 → 81-442. */
 function withoutPorts(
   ranges: readonly PortRange[],
   ports: readonly number[],
@@ -491,7 +491,7 @@ const GROUP_OVERHEAD = 200
 const FIRST_COLLECTION_PRIORITY = { network: 1000, application: 30000 } as const
 const COLLECTION_PRIORITY_STEP = 10
 const MAX_COLLECTIONS_PER_BAND = 2900
-/** A rule's share of its group is measured as a collection holding only that rule: this is the collection part. */
+/** A rule's share of its group is measured as a collection of that rule alone: the collection part. */
 const SINGLE_RULE_COLLECTION_BYTES = ruleCollectionBytes({
   collectionType: 'filter',
   name: '',

@@ -68,7 +68,7 @@ type Context = {
   sourcesVariable: boolean
   /** The last source list checked against the plan's, and the answer: rules share one list. */
   checkedSources?: readonly string[]
-  checkedSourcesArePlans?: boolean
+  checkedSourcesMatch?: boolean
 }
 
 const SOURCE_ADDRESSES = hclReference('var.source_addresses').expression
@@ -79,9 +79,9 @@ function sourcesAreVariable(context: Context, values: readonly string[]): boolea
   if (!context.sourcesVariable) return false
   if (context.checkedSources !== values) {
     context.checkedSources = values
-    context.checkedSourcesArePlans = isSourceAddresses(context.plan, values)
+    context.checkedSourcesMatch = isSourceAddresses(context.plan, values)
   }
-  return context.checkedSourcesArePlans === true
+  return context.checkedSourcesMatch === true
 }
 
 /** A list attribute, left out when the list is empty. */
