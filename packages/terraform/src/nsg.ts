@@ -93,13 +93,9 @@ function prefixLists(
   }
 }
 
-function draftKey(draft: Draft): string {
-  return [
-    draft.direction,
-    draft.protocol,
-    draft.source.join(','),
-    draft.destination.join(','),
-  ].join('|')
+/** A list of peers as part of a draft key: sorted, comma-joined. */
+function listKey(values: readonly string[]): string {
+  return values.length === 1 ? (values[0] as string) : [...values].sort().join(',')
 }
 
 function nameLabel(values: readonly string[]): string {
@@ -122,23 +118,33 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
  * Adds a draft; a draft with the same peers collects its ports and provenance, normalised once by
  * `normaliseDraft` (normalising on every add made a fleet's shared tag rules quadratic).
  */
-function addDraft(drafts: Map<string, Draft & { merged?: true }>, draft: Draft): void {
-  const key = draftKey(draft)
+function addDraft(
+  drafts: Map<string, Draft & { merged?: true }>,
+  rule: PlanRule,
+  peers: { source: readonly string[]; destination: readonly string[] },
+): void {
+  const direction = rule.direction === 'inbound' ? 'Inbound' : 'Outbound'
+  const protocol = nsgProtocol(rule)
+  const key = `${direction}|${protocol}|${listKey(peers.source)}|${listKey(peers.destination)}`
   const existing = drafts.get(key)
   if (!existing) {
-    // The first draft's lists collect the others: copies, so the plan's lists stay untouched.
+    // Copies: the first draft's lists collect the others', and the plan's stay untouched.
     drafts.set(key, {
-      ...draft,
-      ports: [...draft.ports],
-      ruleIds: [...draft.ruleIds],
-      requirementIds: [...draft.requirementIds],
+      direction,
+      protocol,
+      source: [...peers.source].sort(),
+      destination: [...peers.destination].sort(),
+      ports: [...rule.ports],
+      allPorts: rule.ports.length === 0,
+      ruleIds: [rule.id],
+      requirementIds: [...rule.requirementIds],
     })
     return
   }
-  existing.allPorts ||= draft.allPorts
-  for (const range of draft.ports) existing.ports.push(range)
-  for (const id of draft.ruleIds) existing.ruleIds.push(id)
-  for (const id of draft.requirementIds) existing.requirementIds.push(id)
+  existing.allPorts ||= rule.ports.length === 0
+  for (const range of rule.ports) existing.ports.push(range)
+  existing.ruleIds.push(rule.id)
+  for (const id of rule.requirementIds) existing.requirementIds.push(id)
   existing.merged = true
 }
 
@@ -168,16 +174,7 @@ export function buildNsgRules(input: { plan: Plan; basePriority: number }): {
     if (rule.direction === 'inCluster') continue
     for (const source of prefixLists(rule, 'source', diagnostics))
       for (const destination of prefixLists(rule, 'destination', diagnostics))
-        addDraft(drafts, {
-          direction: rule.direction === 'inbound' ? 'Inbound' : 'Outbound',
-          protocol: nsgProtocol(rule),
-          source: [...source].sort(),
-          destination: [...destination].sort(),
-          ports: rule.ports,
-          allPorts: rule.ports.length === 0,
-          ruleIds: [rule.id],
-          requirementIds: rule.requirementIds,
-        })
+        addDraft(drafts, rule, { source, destination })
   }
   const sorted = [...drafts.values()]
     .map(normaliseDraft)
