@@ -52,6 +52,8 @@ function isControl(char: string): boolean {
   return code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029
 }
 
+// A character `isControl` is true for.
+const CONTROL = /[^\x20-\x7e\u0080-\u2027\u202a-\uffff]/
 // Text `hclString` copies as it is: no `\`, `"`, control character, `${` or `%{`.
 const ESCAPED = /[^\x20-\x7e\u0080-\u2027\u202a-\uffff]|["\\]|[$%]\{/
 
@@ -118,9 +120,6 @@ function inlineValue(value: HclValue): string | undefined {
   }
   return undefined
 }
-
-// A character `isControl` is true for.
-const CONTROL = /[^\x20-\x7e\u0080-\u2027\u202a-\uffff]/
 
 /** Comment text on one line: a newline in it would end the comment and start code. */
 function commentLine(text: string): string {
