@@ -159,10 +159,12 @@ export class HclWriter {
   private readonly runNames: string[] = []
   private readonly runValues: string[] = []
   private runLength = 0
+  /** Attribute names found valid. */
+  private readonly names = new Set<string>()
 
   /** `name = value` on one line, `value` already HCL text; joins the current run. */
   assign(indent: number, name: string, value: string): void {
-    if (!isHclIdentifier(name)) throw new Error(`bad attribute name ${name}`)
+    this.checkName(name)
     const at = this.runLength++
     this.runIndents[at] = indent
     this.runNames[at] = name
@@ -183,7 +185,7 @@ export class HclWriter {
 
   /** An attribute with any value. */
   attribute(indent: number, name: string, value: HclValue): void {
-    if (!isHclIdentifier(name)) throw new Error(`bad attribute name ${name}`)
+    this.checkName(name)
     const inline = inlineValue(value)
     if (inline !== undefined) {
       this.assign(indent, name, inline)
@@ -253,6 +255,13 @@ export class HclWriter {
     this.chunks.push(this.chunk)
     this.chunk = ''
     return this.chunks.join('')
+  }
+
+  /** Throws on a name that is not an identifier; a file repeats a few names, checked once each. */
+  private checkName(name: string): void {
+    if (this.names.has(name)) return
+    if (!isHclIdentifier(name)) throw new Error(`bad attribute name ${name}`)
+    this.names.add(name)
   }
 
   /** A line that is not an aligned attribute: it ends the current run. */
