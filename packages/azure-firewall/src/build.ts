@@ -13,7 +13,7 @@ import {
   type PortRange,
   portInRanges,
 } from '@aml-egress/core'
-import { jsonBytes, ruleCollectionToArm } from './arm'
+import { filterRuleBytes, ruleCollectionBytes } from './arm'
 import {
   type ApplicationRule,
   type ApplicationRuleProtocol,
@@ -69,10 +69,54 @@ type Context = {
   sourceIpGroups: string[]
   drafts: Draft[]
   diagnostics: Diagnostic[]
+  /** Every description written, to share equal ones. */
+  descriptions: Map<string, string>
 }
 
 const ALL_PORTS: PortRange[] = [{ from: 1, to: 65535 }]
+// The ports application rules carry, as lists shared by every rule (never modified).
+const HTTP_AND_HTTPS: readonly number[] = [80, 443]
+const HTTP_ONLY: readonly number[] = [80]
+const HTTPS_ONLY: readonly number[] = [443]
+const NO_PORTS: readonly number[] = []
+const NO_RANGES: readonly PortRange[] = []
 const DESCRIPTION_MAX = 1000
+
+/** `createDiagnostic`'s result per code and severity for rule diagnostics, `message` etc. empty. */
+const ruleDiagnosticTemplates = new Map<string, Diagnostic>()
+
+/**
+ * A diagnostic about one plan rule. Fleets have one per rule, tens of thousands: core's
+ * `createDiagnostic` makes a template per code once, and each diagnostic copies it with its own
+ * fields (the same keys in the same order, so every copy has one object shape and copies fast).
+ */
+function ruleDiagnostic(
+  input: { code: DiagnosticCode; severity: DiagnosticSeverity; message: string },
+  rule: PlanRule,
+  index: number,
+): Diagnostic {
+  const key = `${input.code} ${input.severity}`
+  let template = ruleDiagnosticTemplates.get(key)
+  if (template === undefined) {
+    template = createDiagnostic({
+      code: input.code,
+      severity: input.severity,
+      message: '',
+      format: formatName,
+      ruleId: '',
+      requirementIds: [],
+      path: [],
+    })
+    ruleDiagnosticTemplates.set(key, template)
+  }
+  return {
+    ...template,
+    message: input.message,
+    ruleId: rule.id,
+    requirementIds: rule.requirementIds,
+    path: ['rules', index],
+  }
+}
 
 function diagnose(
   context: Context,
@@ -84,34 +128,49 @@ function diagnose(
     index?: number
   },
 ): void {
+  const { code, severity, message, rule } = input
   context.diagnostics.push(
-    createDiagnostic({
-      code: input.code,
-      severity: input.severity,
-      message: input.message,
-      format: formatName,
-      ...(input.rule
-        ? {
-            ruleId: input.rule.id,
-            requirementIds: input.rule.requirementIds,
-            path: ['rules', input.index ?? 0],
-          }
-        : {}),
-    }),
+    rule
+      ? ruleDiagnostic(input, rule, input.index ?? 0)
+      : createDiagnostic({ code, severity, message, format: formatName }),
   )
 }
 
+/** True when the ranges are sorted, apart and not adjacent: what mergePortRanges would return. */
+function isMerged(ranges: readonly PortRange[]): boolean {
+  for (let index = 1; index < ranges.length; index++) {
+    const previous = ranges[index - 1] as PortRange
+    const range = ranges[index] as PortRange
+    if (range.from <= previous.to + 1) return false
+  }
+  return ranges.every((range) => range.from <= range.to)
+}
+
+/**
+ * The ranges merged. Plan ranges usually are, and these are only read, so they are used as they
+ * are instead of copied (hundreds of thousands of ranges in a fleet).
+ */
+function merged(ranges: readonly PortRange[]): readonly PortRange[] {
+  return isMerged(ranges) ? ranges : mergePortRanges(ranges)
+}
+
 /** Ranges minus single ports, e.g. 80-443 minus 80 and 443 → 81-442. */
-function withoutPorts(ranges: readonly PortRange[], ports: readonly number[]): PortRange[] {
-  let result = mergePortRanges(ranges)
-  for (const port of ports)
-    result = result.flatMap((range) => {
-      if (port < range.from || port > range.to) return [range]
-      const parts: PortRange[] = []
-      if (range.from < port) parts.push({ from: range.from, to: port - 1 })
-      if (port < range.to) parts.push({ from: port + 1, to: range.to })
-      return parts
-    })
+function withoutPorts(
+  ranges: readonly PortRange[],
+  ports: readonly number[],
+): readonly PortRange[] {
+  let result = merged(ranges)
+  for (const port of ports) {
+    const rest: PortRange[] = []
+    for (const range of result) {
+      if (port < range.from || port > range.to) rest.push(range)
+      else {
+        if (range.from < port) rest.push({ from: range.from, to: port - 1 })
+        if (port < range.to) rest.push({ from: port + 1, to: range.to })
+      }
+    }
+    result = rest
+  }
   return result
 }
 
@@ -119,9 +178,15 @@ function samePorts(a: readonly PortRange[], b: readonly PortRange[]): boolean {
   return formatPortRanges(a).join(',') === formatPortRanges(b).join(',')
 }
 
-function describe(rule: PlanRule, note?: string): string {
+function describe(context: Context, rule: PlanRule, note?: string): string {
   const text = `aml-egress ${rule.level}: ${rule.requirementIds.join(', ')}${note ? `; ${note}` : ''}`
-  return text.length > DESCRIPTION_MAX ? `${text.slice(0, DESCRIPTION_MAX - 1)}…` : text
+  const description =
+    text.length > DESCRIPTION_MAX ? `${text.slice(0, DESCRIPTION_MAX - 1)}…` : text
+  // A fleet's rules share a few requirement lists: keep one copy of each description.
+  const shared = context.descriptions.get(description)
+  if (shared !== undefined) return shared
+  context.descriptions.set(description, description)
+  return description
 }
 
 function protocolLabel(protocols: readonly NetworkIpProtocol[], ports: readonly string[]): string {
@@ -139,7 +204,7 @@ function pushNetwork(
     rule: PlanRule
     label: string
     protocols: NetworkIpProtocol[]
-    ranges: PortRange[]
+    ranges: readonly PortRange[]
     destination: Pick<NetworkRule, 'destinationAddresses' | 'destinationFqdns'>
     note?: string
   },
@@ -151,7 +216,7 @@ function pushNetwork(
     rule: {
       ruleType: 'NetworkRule',
       name: firewallName(`${input.label}-${protocolLabel(input.protocols, ports)}`),
-      description: describe(input.rule, input.note),
+      description: describe(context, input.rule, input.note),
       ipProtocols: input.protocols,
       sourceAddresses: context.sourceAddresses,
       sourceIpGroups: context.sourceIpGroups,
@@ -166,11 +231,17 @@ function pushNetwork(
 /** Network-rule remainder of a host rule: TCP and UDP ranges the application rules do not carry. */
 function hostNetworkPart(
   context: Context,
-  input: { rule: PlanRule; index: number; host: string; tcp: PortRange[]; udp: PortRange[] },
+  input: {
+    rule: PlanRule
+    index: number
+    host: string
+    tcp: readonly PortRange[]
+    udp: readonly PortRange[]
+  },
 ): void {
   const { rule, index, host } = input
   const wildcard = host.startsWith('*')
-  const parts: { protocols: NetworkIpProtocol[]; ranges: PortRange[] }[] = []
+  const parts: { protocols: NetworkIpProtocol[]; ranges: readonly PortRange[] }[] = []
   if (input.tcp.length > 0 && input.udp.length > 0 && samePorts(input.tcp, input.udp))
     parts.push({ protocols: ['TCP', 'UDP'], ranges: input.tcp })
   else {
@@ -247,23 +318,21 @@ function hostRule(context: Context, rule: PlanRule, index: number, fqdn: string)
   const wildcard = host.startsWith('*')
   const networkByName = !wildcard && context.options.dnsProxy
   // One network rule with the FQDN says "all ports" exactly; splitting off 80/443 would only add rules.
-  const appPorts =
-    tcp && !(rule.ports.length === 0 && networkByName)
-      ? [80, 443].filter((port) => portInRanges(port, rule.ports))
-      : []
+  const appRule = tcp && !(rule.ports.length === 0 && networkByName)
+  const http = appRule && portInRanges(80, rule.ports)
+  const https = appRule && portInRanges(443, rule.ports)
+  const appPorts = http ? (https ? HTTP_AND_HTTPS : HTTP_ONLY) : https ? HTTPS_ONLY : NO_PORTS
   if (appPorts.length > 0) {
-    const protocols: ApplicationRuleProtocol[] = appPorts.map((port) =>
-      port === 80 ? { protocolType: 'Http', port } : { protocolType: 'Https', port },
-    )
+    const protocols: ApplicationRuleProtocol[] = []
+    if (http) protocols.push({ protocolType: 'Http', port: 80 })
+    if (https) protocols.push({ protocolType: 'Https', port: 443 })
     context.drafts.push({
       ruleType: 'application',
       scenario: scenarioOf(rule),
       rule: {
         ruleType: 'ApplicationRule',
-        name: firewallName(
-          `${host}-${protocols.map((p) => p.protocolType.toLowerCase()).join('-')}`,
-        ),
-        description: describe(rule),
+        name: firewallName(`${host}${http ? '-http' : ''}${https ? '-https' : ''}`),
+        description: describe(context, rule),
         sourceAddresses: context.sourceAddresses,
         sourceIpGroups: context.sourceIpGroups,
         protocols,
@@ -281,8 +350,8 @@ function hostRule(context: Context, rule: PlanRule, index: number, fqdn: string)
     rule,
     index,
     host,
-    tcp: tcp ? withoutPorts(ranges, appPorts) : [],
-    udp: udp ? mergePortRanges(ranges) : [],
+    tcp: tcp ? withoutPorts(ranges, appPorts) : NO_RANGES,
+    udp: udp ? merged(ranges) : NO_RANGES,
   })
   if (rule.destination.kind === 'fqdn' && rule.destination.urlPath)
     diagnose(context, {
@@ -422,35 +491,40 @@ const GROUP_OVERHEAD = 200
 const FIRST_COLLECTION_PRIORITY = { network: 1000, application: 30000 } as const
 const COLLECTION_PRIORITY_STEP = 10
 const MAX_COLLECTIONS_PER_BAND = 2900
+/** A rule's share of its group is measured as a collection of that rule alone: the collection part. */
+const SINGLE_RULE_COLLECTION_BYTES = ruleCollectionBytes({
+  collectionType: 'filter',
+  name: '',
+  priority: 0,
+  action: 'Allow',
+  ruleType: 'network',
+  rules: [],
+})
 
 function collectionsOf(context: Context, limits: { maxRules: number; maxBytes: number }): Chunk[] {
-  const byKey = new Map<string, Draft[]>()
+  // By rule type, then scenario: the plan's scenario strings are shared, so grouping a draft
+  // builds no key string.
+  const byType = { app: new Map<string, Draft[]>(), net: new Map<string, Draft[]>() }
   for (const draft of context.drafts) {
-    const key = `${draft.ruleType === 'application' ? 'app' : 'net'}-${draft.scenario}`
-    const list = byKey.get(key) ?? []
-    list.push(draft)
-    byKey.set(key, list)
+    const byScenario = draft.ruleType === 'application' ? byType.app : byType.net
+    const list = byScenario.get(draft.scenario)
+    if (list) list.push(draft)
+    else byScenario.set(draft.scenario, [draft])
   }
+  const keyed: { key: string; drafts: Draft[] }[] = []
+  for (const [type, byScenario] of Object.entries(byType))
+    for (const [scenario, drafts] of byScenario) keyed.push({ key: `${type}-${scenario}`, drafts })
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   const chunks: Chunk[] = []
-  for (const key of [...byKey.keys()].sort()) {
-    const drafts = (byKey.get(key) ?? []).sort((a, b) =>
-      a.rule.name < b.rule.name ? -1 : a.rule.name > b.rule.name ? 1 : 0,
-    )
+  for (const { key, drafts } of keyed) {
+    drafts.sort((a, b) => (a.rule.name < b.rule.name ? -1 : a.rule.name > b.rule.name ? 1 : 0))
     const base = firewallName(`aml-${key}`)
     const parts: { drafts: Draft[]; bytes: number }[] = []
     let current: { drafts: Draft[]; bytes: number } | undefined
     let reason = ''
     for (const draft of drafts) {
       const bytes =
-        jsonBytes(
-          ruleCollectionToArm(
-            draft.ruleType === 'application'
-              ? singleApplication(draft.rule)
-              : singleNetwork(draft.rule),
-            'literal',
-          ),
-        ) -
-        COLLECTION_OVERHEAD / 2
+        SINGLE_RULE_COLLECTION_BYTES + filterRuleBytes(draft.rule) - COLLECTION_OVERHEAD / 2
       const full =
         current &&
         (current.drafts.length >= limits.maxRules || current.bytes + bytes > limits.maxBytes)
@@ -474,16 +548,16 @@ function collectionsOf(context: Context, limits: { maxRules: number; maxBytes: n
       })
     parts.forEach((part, index) => {
       const name = index === 0 ? base : firewallName(`${base}-${index + 1}`)
-      const first = part.drafts[0]
+      // Every draft of a part has the part's rule type (the key starts with it).
       const collection: FilterRuleCollection =
-        first?.ruleType === 'application'
+        part.drafts[0]?.ruleType === 'application'
           ? {
               collectionType: 'filter',
               name,
               priority: 0,
               action: 'Allow',
               ruleType: 'application',
-              rules: part.drafts.flatMap((d) => (d.ruleType === 'application' ? [d.rule] : [])),
+              rules: part.drafts.map((draft) => draft.rule as ApplicationRule),
             }
           : {
               collectionType: 'filter',
@@ -491,34 +565,12 @@ function collectionsOf(context: Context, limits: { maxRules: number; maxBytes: n
               priority: 0,
               action: 'Allow',
               ruleType: 'network',
-              rules: part.drafts.flatMap((d) => (d.ruleType === 'network' ? [d.rule] : [])),
+              rules: part.drafts.map((draft) => draft.rule as NetworkRule),
             }
       chunks.push({ collection, bytes: part.bytes })
     })
   }
   return chunks
-}
-
-function singleApplication(rule: ApplicationRule): FilterRuleCollection {
-  return {
-    collectionType: 'filter',
-    name: '',
-    priority: 0,
-    action: 'Allow',
-    ruleType: 'application',
-    rules: [rule],
-  }
-}
-
-function singleNetwork(rule: NetworkRule): FilterRuleCollection {
-  return {
-    collectionType: 'filter',
-    name: '',
-    priority: 0,
-    action: 'Allow',
-    ruleType: 'network',
-    rules: [rule],
-  }
 }
 
 function groupsOf(
@@ -580,28 +632,26 @@ function checkPolicyLimits(
       severity: 'error',
       message: `Group priorities reach ${last.priority}; the maximum is ${firewallLimits.maxPriority}. Lower basePriority.`,
     })
-  const networkRules = groups.flatMap((g) =>
-    g.ruleCollections.flatMap((c) =>
-      c.collectionType === 'filter' && c.ruleType === 'network' ? c.rules : [],
-    ),
-  )
-  const fqdns = new Set(networkRules.flatMap((rule) => rule.destinationFqdns))
+  const fqdns = new Set<string>()
+  // IP groups count as one source each (documented).
+  let product = 0
+  for (const group of groups)
+    for (const collection of group.ruleCollections)
+      if (collection.collectionType === 'filter' && collection.ruleType === 'network')
+        for (const rule of collection.rules) {
+          for (const fqdn of rule.destinationFqdns) fqdns.add(fqdn)
+          product +=
+            (rule.sourceAddresses.length + rule.sourceIpGroups.length) *
+            (rule.destinationAddresses.length +
+              rule.destinationFqdns.length +
+              rule.destinationIpGroups.length)
+        }
   if (fqdns.size > firewallLimits.maxNetworkRuleFqdns)
     diagnose(context, {
       code: 'AML_EGRESS_LIMIT_EXCEEDED',
       severity: 'warning',
       message: `Network rules name ${fqdns.size} distinct FQDNs; Azure's guidance is at most ${firewallLimits.maxNetworkRuleFqdns} per firewall. Prefer service tags (dnsProxy: false) or split the estate.`,
     })
-  // IP groups count as one source each (documented).
-  const product = networkRules.reduce(
-    (sum, rule) =>
-      sum +
-      (rule.sourceAddresses.length + rule.sourceIpGroups.length) *
-        (rule.destinationAddresses.length +
-          rule.destinationFqdns.length +
-          rule.destinationIpGroups.length),
-    0,
-  )
   if (product > 20000)
     diagnose(context, {
       code: 'AML_EGRESS_LIMIT_EXCEEDED',
@@ -627,6 +677,7 @@ export function buildFirewallPolicy(
     sourceIpGroups: [...(options.sourceIpGroups ?? [])],
     drafts: [],
     diagnostics: [],
+    descriptions: new Map(),
   }
   if (context.sourceAddresses.length === 0 && context.sourceIpGroups.length === 0)
     diagnose(context, {

@@ -10,6 +10,10 @@ export function fingerprint(text: string): string {
   return hash.toString(16).padStart(8, '0')
 }
 
+// A name the rewrites of `firewallName` leave as it is: it starts with a letter or digit, has only
+// `\w - .` and ends with a letter, digit or `_`.
+const VALID = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/
+
 /**
  * Turns any text into a valid group, collection or rule name: only `\w - .`, starting with a
  * letter or digit, ending with a letter, digit or `_`, at most 80 characters (a long name keeps
@@ -17,6 +21,8 @@ export function fingerprint(text: string): string {
  * @example firewallName('*.blob.core.windows.net-https') // 'wildcard.blob.core.windows.net-https'
  */
 export function firewallName(text: string): string {
+  // Most names (hosts, tags, addresses) are valid already; the rewrites below would not change them.
+  if (text.length <= firewallLimits.maxNameLength && VALID.test(text)) return text
   let name = text
     .replace(/^\*\./, 'wildcard.')
     .replace(/^\*/, 'wildcard-')

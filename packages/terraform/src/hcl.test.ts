@@ -1,7 +1,7 @@
 import { parse } from '@cdktf/hcl2json'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { formatHcl, hclReference, hclString } from './hcl'
+import { formatHcl, type HclItem, hclReference, hclString } from './hcl'
 import { parseTemplate } from './template'
 
 describe('format: terraform — HCL writer', () => {
@@ -104,6 +104,38 @@ describe('format: terraform — HCL writer', () => {
     expect(hclString('%{if true}')).toBe('"%%{if true}"')
     expect(hclString('line\nnext\t\u0001')).toBe('"line\\nnext\\t\\u0001"')
     expect(hclString('$ and % alone')).toBe('"$ and % alone"')
+  })
+
+  it('returns escapes for every character that needs one, and plain text as it is', () => {
+    // GIVEN each character of the first 0x2100 code points, and the line separators
+    const codes = [...Array.from({ length: 0x2100 }, (_, code) => code), 0x2028, 0x2029, 0xd800]
+    for (const code of codes) {
+      const char = String.fromCharCode(code)
+      // WHEN written as an HCL string
+      const written = hclString(`a${char}b`)
+      // THEN only backslash, quote and control characters are escaped
+      const plain = code >= 0x20 && code !== 0x7f && code !== 0x2028 && code !== 0x2029
+      if (plain && char !== '"' && char !== '\\') expect(written).toBe(`"a${char}b"`)
+      else expect(written).not.toBe(`"a${char}b"`)
+    }
+  })
+
+  it('returns the same text when a body spans many lines', () => {
+    // GIVEN a block of 9,999 single-line attributes in runs of three, each run followed by a list
+    const body: HclItem[] = []
+    const expected: string[] = ['resource "a" "b" {']
+    for (let index = 0; index < 9_999; index++) {
+      body.push({ kind: 'attribute', name: index % 3 === 0 ? 'name' : 'priority', value: index })
+      expected.push(index % 3 === 0 ? `  name     = ${index}` : `  priority = ${index}`)
+      if (index % 3 === 2) {
+        body.push({ kind: 'attribute', name: 'ports', value: ['1', '2'] })
+        expected.push('  ports = [', '    "1",', '    "2",', '  ]')
+      }
+    }
+    // WHEN it is printed
+    const text = formatHcl([{ kind: 'block', type: 'resource', labels: ['a', 'b'], body }])
+    // THEN every line is there, aligned per run
+    expect(text).toBe(`${[...expected, '}'].join('\n')}\n`)
   })
 
   it('returns comments on one line when comment text holds newlines', () => {

@@ -52,12 +52,18 @@ function isControl(char: string): boolean {
   return code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029
 }
 
+// A character `isControl` is true for.
+const CONTROL = /[^\x20-\x7e\u0080-\u2027\u202a-\uffff]/
+// Text `hclString` copies as it is: no `\`, `"`, control character, `${` or `%{`.
+const ESCAPED = /[^\x20-\x7e\u0080-\u2027\u202a-\uffff]|["\\]|[$%]\{/
+
 /**
  * An HCL string literal. Escapes `\`, `"`, control characters and the template introducers
  * (`${` → `$${`, `%{` → `%%{`) so the text stays a literal.
  * @example hclString('a"${b}') // "\"a\\\"$${b}\""
  */
 export function hclString(text: string): string {
+  if (!ESCAPED.test(text)) return `"${text}"`
   let out = ''
   for (let i = 0; i < text.length; i++) {
     const char = text[i] ?? ''
@@ -115,90 +121,185 @@ function inlineValue(value: HclValue): string | undefined {
   return undefined
 }
 
-function hasControl(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (isControl(text.charAt(i))) return true
-  return false
-}
-
 /** Comment text on one line: a newline in it would end the comment and start code. */
 function commentLine(text: string): string {
   // Almost no comment has a control character: only then split it into characters.
   const clean = (
-    hasControl(text) ? [...text].map((char) => (isControl(char) ? ' ' : char)).join('') : text
+    CONTROL.test(text) ? [...text].map((char) => (isControl(char) ? ' ' : char)).join('') : text
   ).trimEnd()
   return clean === '' ? '#' : `# ${clean}`
 }
 
-type Line = { indent: number; lead: string; assign?: string }
+const indents: string[] = []
+
+function spaces(count: number): string {
+  let text = indents[count]
+  if (text === undefined) {
+    text = ' '.repeat(count)
+    indents[count] = text
+  }
+  return text
+}
+
+/** Lines per chunk of output text (see `HclWriter.line`). */
+const CHUNK_LINES = 4096
 
 /**
- * Output lines as they are produced: `=` aligned over each run of consecutive attribute lines,
- * like hclwrite. Only the current run is kept, not every line of the file (a 10,000-workspace
- * fleet is over a million lines).
+ * Writes HCL as `terraform fmt` prints it, line by line: `=` aligned over each run of
+ * consecutive single-line attributes, like hclwrite. Only the current run is kept, not every line
+ * of the file (a 10,000-workspace fleet is over a million lines), and no item tree is needed.
  */
-type Output = { out: string[]; run: Line[] }
+export class HclWriter {
+  private readonly chunks: string[] = []
+  private chunk = ''
+  private chunkLines = 0
+  private lines = 0
+  // The current run of aligned attributes, as parallel lists reused from run to run.
+  private readonly runIndents: number[] = []
+  private readonly runNames: string[] = []
+  private readonly runValues: string[] = []
+  private runLength = 0
+  /** Attribute names found valid. */
+  private readonly names = new Set<string>()
 
-function flush(output: Output): void {
-  const width = Math.max(0, ...output.run.map((line) => line.indent + line.lead.length))
-  for (const line of output.run)
-    output.out.push(
-      `${' '.repeat(line.indent)}${line.lead}${' '.repeat(width - line.indent - line.lead.length)} = ${line.assign}`,
-    )
-  output.run = []
-}
+  /** `name = value` on one line, `value` already HCL text; joins the current run. */
+  assign(indent: number, name: string, value: string): void {
+    this.checkName(name)
+    const at = this.runLength++
+    this.runIndents[at] = indent
+    this.runNames[at] = name
+    this.runValues[at] = value
+  }
 
-function emit(output: Output, line: Line): void {
-  if (line.assign !== undefined) {
-    output.run.push(line)
-    return
+  /** `name = "text"`. */
+  string(indent: number, name: string, text: string): void {
+    this.assign(indent, name, hclString(text))
   }
-  flush(output)
-  output.out.push(line.lead === '' ? '' : `${' '.repeat(line.indent)}${line.lead}`)
-}
 
-function attributeLines(name: string, value: HclValue, indent: number, output: Output): void {
-  if (!isHclIdentifier(name)) throw new Error(`bad attribute name ${name}`)
-  const inline = inlineValue(value)
-  if (inline !== undefined) {
-    emit(output, { indent, lead: name, assign: inline })
-    return
+  /** A list of strings: inline when it has at most one item, else one item a line. */
+  strings(indent: number, name: string, values: readonly string[]): void {
+    if (values.length === 0) this.assign(indent, name, '[]')
+    else if (values.length === 1) this.assign(indent, name, `[${hclString(values[0] as string)}]`)
+    else this.attribute(indent, name, values)
   }
-  if (isObject(value)) {
-    emit(output, { indent, lead: `${name} = {` })
-    for (const [key, entry] of value.entries) attributeLines(key, entry, indent + 2, output)
-    emit(output, { indent, lead: '}' })
-    return
-  }
-  emit(output, { indent, lead: `${name} = [` })
-  for (const element of value as readonly HclValue[]) {
-    const text = inlineValue(element)
-    if (text === undefined) throw new Error('nested lists and objects in lists are not written')
-    emit(output, { indent: indent + 2, lead: `${text},` })
-  }
-  emit(output, { indent, lead: ']' })
-}
 
-function bodyLines(body: readonly HclItem[], indent: number, output: Output): void {
-  for (const item of body) {
-    switch (item.kind) {
-      case 'blank':
-        emit(output, { indent: 0, lead: '' })
-        break
-      case 'comment':
-        emit(output, { indent, lead: commentLine(item.text) })
-        break
-      case 'attribute':
-        attributeLines(item.name, item.value, indent, output)
-        break
-      case 'block': {
-        if (!isHclIdentifier(item.type)) throw new Error(`bad block type ${item.type}`)
-        const labels = item.labels.map((label) => `${hclString(label)} `).join('')
-        emit(output, { indent, lead: `${item.type} ${labels}{` })
-        bodyLines(item.body, indent + 2, output)
-        emit(output, { indent, lead: '}' })
-        break
+  /** An attribute with any value. */
+  attribute(indent: number, name: string, value: HclValue): void {
+    this.checkName(name)
+    const inline = inlineValue(value)
+    if (inline !== undefined) {
+      this.assign(indent, name, inline)
+      return
+    }
+    if (isObject(value)) {
+      this.line(indent, `${name} = {`)
+      for (const [key, entry] of value.entries) this.attribute(indent + 2, key, entry)
+      this.line(indent, '}')
+      return
+    }
+    this.line(indent, `${name} = [`)
+    for (const element of value as readonly HclValue[]) {
+      const text = inlineValue(element)
+      if (text === undefined) throw new Error('nested lists and objects in lists are not written')
+      this.line(indent + 2, `${text},`)
+    }
+    this.line(indent, ']')
+  }
+
+  /** `type "label" … {`; the body follows, then `close`. */
+  open(indent: number, type: string, labels: readonly string[] = []): void {
+    if (!isHclIdentifier(type)) throw new Error(`bad block type ${type}`)
+    let head = `${type} `
+    for (const label of labels) head += `${hclString(label)} `
+    this.line(indent, `${head}{`)
+  }
+
+  close(indent: number): void {
+    this.line(indent, '}')
+  }
+
+  comment(indent: number, text: string): void {
+    this.line(indent, commentLine(text))
+  }
+
+  blank(): void {
+    this.line(0, '')
+  }
+
+  /** Every item of a body. */
+  body(items: readonly HclItem[], indent: number): void {
+    for (const item of items) {
+      switch (item.kind) {
+        case 'blank':
+          this.blank()
+          break
+        case 'comment':
+          this.comment(indent, item.text)
+          break
+        case 'attribute':
+          this.attribute(indent, item.name, item.value)
+          break
+        case 'block':
+          this.open(indent, item.type, item.labels)
+          this.body(item.body, indent + 2)
+          this.close(indent)
+          break
       }
     }
+  }
+
+  /** The text written, every line ended by a newline. */
+  text(): string {
+    this.flush()
+    if (this.lines === 0) return '\n'
+    this.chunks.push(this.chunk)
+    this.chunk = ''
+    return this.chunks.join('')
+  }
+
+  /** Throws on a name that is not an identifier; a file repeats a few names, checked once each. */
+  private checkName(name: string): void {
+    if (this.names.has(name)) return
+    if (!isHclIdentifier(name)) throw new Error(`bad attribute name ${name}`)
+    this.names.add(name)
+  }
+
+  /** A line that is not an aligned attribute: it ends the current run. */
+  private line(indent: number, text: string): void {
+    this.flush()
+    this.write(text === '' ? '' : `${spaces(indent)}${text}`)
+  }
+
+  private flush(): void {
+    const length = this.runLength
+    if (length === 0) return
+    let width = 0
+    for (let at = 0; at < length; at++)
+      width = Math.max(
+        width,
+        (this.runIndents[at] as number) + (this.runNames[at] as string).length,
+      )
+    for (let at = 0; at < length; at++) {
+      const indent = this.runIndents[at] as number
+      const name = this.runNames[at] as string
+      this.write(
+        `${spaces(indent)}${name}${spaces(width - indent - name.length)} = ${this.runValues[at]}`,
+      )
+    }
+    this.runLength = 0
+  }
+
+  private write(line: string): void {
+    this.chunk += `${line}\n`
+    this.lines++
+    if (++this.chunkLines < CHUNK_LINES) return
+    // Appending leaves a rope node per line; kept for a whole file, a fleet's millions of nodes
+    // would be copied by every young-generation collection. Converting the chunk to a number
+    // makes V8 flatten it into one block, after which its nodes are garbage.
+    Number(this.chunk)
+    this.chunks.push(this.chunk)
+    this.chunk = ''
+    this.chunkLines = 0
   }
 }
 
@@ -207,8 +308,7 @@ function bodyLines(body: readonly HclItem[], indent: number, output: Output): vo
  * @example formatHcl([{ kind: 'attribute', name: 'a', value: 1 }]) // "a = 1\n"
  */
 export function formatHcl(body: readonly HclItem[]): string {
-  const output: Output = { out: [], run: [] }
-  bodyLines(body, 0, output)
-  flush(output)
-  return `${output.out.join('\n')}\n`
+  const writer = new HclWriter()
+  writer.body(body, 0)
+  return writer.text()
 }

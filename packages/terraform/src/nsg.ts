@@ -24,6 +24,19 @@ export const renderedNsgKey = '${var.resource_group_name}/${var.network_security
 
 const FORMAT = 'terraform'
 
+/**
+ * The fallback diagnostic, made by `createDiagnostic` once: a fleet has one per host rule, and
+ * copying this template (one object shape) is much cheaper than a core call each.
+ */
+const FALLBACK = createDiagnostic({
+  code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
+  severity: 'info',
+  message: '',
+  format: FORMAT,
+  ruleId: '',
+  requirementIds: [],
+})
+
 type Draft = {
   direction: 'Inbound' | 'Outbound'
   protocol: NsgProtocol
@@ -63,20 +76,16 @@ function prefixLists(
     case 'serviceTag':
       return [[endpoint.tag]]
     case 'addresses':
-      return endpoint.addresses.length > 0 ? [[...endpoint.addresses]] : []
+      return endpoint.addresses.length > 0 ? [endpoint.addresses] : []
     case 'fqdn': {
       const tags = rule.serviceTagFallbacks
       if (side !== 'destination' || tags.length === 0) return []
-      diagnostics.push(
-        createDiagnostic({
-          code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
-          severity: 'info',
-          message: `NSG rules for ${endpoint.fqdn} use its documented service tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')} (NSGs have no FQDNs); the firewall rule still names the host.`,
-          format: FORMAT,
-          ruleId: rule.id,
-          requirementIds: rule.requirementIds,
-        }),
-      )
+      diagnostics.push({
+        ...FALLBACK,
+        message: `NSG rules for ${endpoint.fqdn} use its documented service tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')} (NSGs have no FQDNs); the firewall rule still names the host.`,
+        ruleId: rule.id,
+        requirementIds: rule.requirementIds,
+      })
       return tags.map((tag) => [tag])
     }
     default:
@@ -84,13 +93,9 @@ function prefixLists(
   }
 }
 
-function draftKey(draft: Draft): string {
-  return [
-    draft.direction,
-    draft.protocol,
-    draft.source.join(','),
-    draft.destination.join(','),
-  ].join('|')
+/** A list of peers as part of a draft key: sorted, comma-joined. */
+function listKey(values: readonly string[]): string {
+  return values.length === 1 ? (values[0] as string) : [...values].sort().join(',')
 }
 
 function nameLabel(values: readonly string[]): string {
@@ -113,17 +118,33 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
  * Adds a draft; a draft with the same peers collects its ports and provenance, normalised once by
  * `normaliseDraft` (normalising on every add made a fleet's shared tag rules quadratic).
  */
-function addDraft(drafts: Map<string, Draft & { merged?: true }>, draft: Draft): void {
-  const key = draftKey(draft)
+function addDraft(
+  drafts: Map<string, Draft & { merged?: true }>,
+  rule: PlanRule,
+  peers: { source: readonly string[]; destination: readonly string[] },
+): void {
+  const direction = rule.direction === 'inbound' ? 'Inbound' : 'Outbound'
+  const protocol = nsgProtocol(rule)
+  const key = `${direction}|${protocol}|${listKey(peers.source)}|${listKey(peers.destination)}`
   const existing = drafts.get(key)
   if (!existing) {
-    drafts.set(key, draft)
+    // Copies: the first draft's lists collect the others', and the plan's stay untouched.
+    drafts.set(key, {
+      direction,
+      protocol,
+      source: [...peers.source].sort(),
+      destination: [...peers.destination].sort(),
+      ports: [...rule.ports],
+      allPorts: rule.ports.length === 0,
+      ruleIds: [rule.id],
+      requirementIds: [...rule.requirementIds],
+    })
     return
   }
-  existing.allPorts ||= draft.allPorts
-  existing.ports.push(...draft.ports)
-  existing.ruleIds.push(...draft.ruleIds)
-  existing.requirementIds.push(...draft.requirementIds)
+  existing.allPorts ||= rule.ports.length === 0
+  for (const range of rule.ports) existing.ports.push(range)
+  existing.ruleIds.push(rule.id)
+  for (const id of rule.requirementIds) existing.requirementIds.push(id)
   existing.merged = true
 }
 
@@ -153,16 +174,7 @@ export function buildNsgRules(input: { plan: Plan; basePriority: number }): {
     if (rule.direction === 'inCluster') continue
     for (const source of prefixLists(rule, 'source', diagnostics))
       for (const destination of prefixLists(rule, 'destination', diagnostics))
-        addDraft(drafts, {
-          direction: rule.direction === 'inbound' ? 'Inbound' : 'Outbound',
-          protocol: nsgProtocol(rule),
-          source: [...source].sort(),
-          destination: [...destination].sort(),
-          ports: [...rule.ports],
-          allPorts: rule.ports.length === 0,
-          ruleIds: [rule.id],
-          requirementIds: [...rule.requirementIds],
-        })
+        addDraft(drafts, rule, { source, destination })
   }
   const sorted = [...drafts.values()]
     .map(normaliseDraft)

@@ -18,7 +18,7 @@ import {
   type RenderResult,
   sortDiagnostics,
 } from '@aml-egress/core'
-import { formatHcl, type HclItem, type HclValue, hclReference } from './hcl'
+import { formatHcl, type HclItem, type HclValue, HclWriter, hclReference } from './hcl'
 import type { TerraformRenderOptions } from './model'
 import { type BuiltNsgRule, buildNsgRules, isSourceAddresses, nsgPriorityRange } from './nsg'
 
@@ -63,93 +63,118 @@ function header(plan: Plan, what: string): HclItem[] {
   ]
 }
 
-type Context = { plan: Plan; sourcesVariable: boolean }
-
-/** `var.source_addresses` where the list is the plan's compute subnets, else the literal list. */
-function sources(context: Context, values: readonly string[]): HclValue {
-  return context.sourcesVariable && isSourceAddresses(context.plan, values)
-    ? hclReference('var.source_addresses')
-    : values
+type Context = {
+  plan: Plan
+  sourcesVariable: boolean
+  /** The last source list checked against the plan's, and the answer: rules share one list. */
+  checkedSources?: readonly string[]
+  checkedSourcesMatch?: boolean
 }
 
-function optionalList(name: string, values: readonly string[]): Attribute[] {
-  return values.length > 0 ? [attribute(name, values)] : []
+const SOURCE_ADDRESSES = hclReference('var.source_addresses').expression
+const FIREWALL_POLICY_ID = hclReference('var.firewall_policy_id').expression
+
+/** True where the list is the plan's compute subnets: written as `var.source_addresses`. */
+function sourcesAreVariable(context: Context, values: readonly string[]): boolean {
+  if (!context.sourcesVariable) return false
+  if (context.checkedSources !== values) {
+    context.checkedSources = values
+    context.checkedSourcesMatch = isSourceAddresses(context.plan, values)
+  }
+  return context.checkedSourcesMatch === true
 }
 
-function ruleHead(rule: ApplicationRule | NetworkRule, context: Context): Attribute[] {
-  return [
-    attribute('name', rule.name),
-    ...(rule.description ? [attribute('description', rule.description)] : []),
-    ...(rule.sourceAddresses.length > 0
-      ? [attribute('source_addresses', sources(context, rule.sourceAddresses))]
-      : []),
-    ...optionalList('source_ip_groups', rule.sourceIpGroups),
-  ]
+/** A list attribute, left out when the list is empty. */
+function optionalList(
+  writer: HclWriter,
+  indent: number,
+  name: string,
+  values: readonly string[],
+): void {
+  if (values.length > 0) writer.strings(indent, name, values)
 }
 
-function applicationRuleItems(rule: ApplicationRule, context: Context): HclItem[] {
-  return [
-    ...ruleHead(rule, context),
-    ...optionalList('destination_addresses', rule.destinationAddresses),
-    ...optionalList('destination_fqdns', rule.targetFqdns),
-    ...optionalList('destination_fqdn_tags', rule.fqdnTags),
-    ...optionalList('destination_urls', rule.targetUrls),
-    ...(rule.terminateTLS ? [attribute('terminate_tls', true)] : []),
-    ...optionalList('web_categories', rule.webCategories),
-    ...rule.protocols.map((protocol) =>
-      block('protocols', [
-        attribute('type', protocol.protocolType),
-        attribute('port', protocol.port),
-      ]),
-    ),
-  ]
+function ruleHead(
+  writer: HclWriter,
+  indent: number,
+  rule: ApplicationRule | NetworkRule,
+  context: Context,
+): void {
+  writer.string(indent, 'name', rule.name)
+  if (rule.description) writer.string(indent, 'description', rule.description)
+  if (rule.sourceAddresses.length > 0) {
+    if (sourcesAreVariable(context, rule.sourceAddresses))
+      writer.assign(indent, 'source_addresses', SOURCE_ADDRESSES)
+    else writer.strings(indent, 'source_addresses', rule.sourceAddresses)
+  }
+  optionalList(writer, indent, 'source_ip_groups', rule.sourceIpGroups)
 }
 
-function networkRuleItems(rule: NetworkRule, context: Context): HclItem[] {
-  return [
-    ...ruleHead(rule, context),
-    attribute('protocols', rule.ipProtocols),
-    ...optionalList('destination_addresses', rule.destinationAddresses),
-    ...optionalList('destination_ip_groups', rule.destinationIpGroups),
-    ...optionalList('destination_fqdns', rule.destinationFqdns),
-    attribute('destination_ports', rule.destinationPorts),
-  ]
+function applicationRule(
+  writer: HclWriter,
+  indent: number,
+  rule: ApplicationRule,
+  context: Context,
+): void {
+  ruleHead(writer, indent, rule, context)
+  optionalList(writer, indent, 'destination_addresses', rule.destinationAddresses)
+  optionalList(writer, indent, 'destination_fqdns', rule.targetFqdns)
+  optionalList(writer, indent, 'destination_fqdn_tags', rule.fqdnTags)
+  optionalList(writer, indent, 'destination_urls', rule.targetUrls)
+  if (rule.terminateTLS) writer.attribute(indent, 'terminate_tls', true)
+  optionalList(writer, indent, 'web_categories', rule.webCategories)
+  for (const protocol of rule.protocols) {
+    writer.open(indent, 'protocols')
+    writer.string(indent + 2, 'type', protocol.protocolType)
+    writer.attribute(indent + 2, 'port', protocol.port)
+    writer.close(indent)
+  }
 }
 
-function between(items: readonly HclItem[][]): HclItem[] {
-  return items.flatMap((item, index) =>
-    index === 0 ? item : [{ kind: 'blank' as const }, ...item],
+function networkRule(writer: HclWriter, indent: number, rule: NetworkRule, context: Context) {
+  ruleHead(writer, indent, rule, context)
+  writer.strings(indent, 'protocols', rule.ipProtocols)
+  optionalList(writer, indent, 'destination_addresses', rule.destinationAddresses)
+  optionalList(writer, indent, 'destination_ip_groups', rule.destinationIpGroups)
+  optionalList(writer, indent, 'destination_fqdns', rule.destinationFqdns)
+  writer.strings(indent, 'destination_ports', rule.destinationPorts)
+}
+
+function collection(
+  writer: HclWriter,
+  indent: number,
+  entry: FilterRuleCollection,
+  context: Context,
+): void {
+  writer.open(
+    indent,
+    entry.ruleType === 'application' ? 'application_rule_collection' : 'network_rule_collection',
   )
-}
-
-function collectionItem(collection: FilterRuleCollection, context: Context): HclItem {
-  const head = [
-    attribute('name', collection.name),
-    attribute('priority', collection.priority),
-    attribute('action', collection.action),
-  ]
-  const rules =
-    collection.ruleType === 'application'
-      ? collection.rules.map((rule) => [block('rule', applicationRuleItems(rule, context))])
-      : collection.rules.map((rule) => [block('rule', networkRuleItems(rule, context))])
-  return block(
-    collection.ruleType === 'application'
-      ? 'application_rule_collection'
-      : 'network_rule_collection',
-    [...head, { kind: 'blank' }, ...between(rules)],
-  )
+  const inner = indent + 2
+  writer.string(inner, 'name', entry.name)
+  writer.attribute(inner, 'priority', entry.priority)
+  writer.string(inner, 'action', entry.action)
+  writer.blank()
+  const rules = entry.rules
+  for (let index = 0; index < rules.length; index++) {
+    if (index > 0) writer.blank()
+    writer.open(inner, 'rule')
+    const rule = rules[index] as ApplicationRule | NetworkRule
+    if (rule.ruleType === 'ApplicationRule') applicationRule(writer, inner + 2, rule, context)
+    else networkRule(writer, inner + 2, rule, context)
+    writer.close(inner)
+  }
+  writer.close(indent)
 }
 
 function byPriorityThenName(a: FilterRuleCollection, b: FilterRuleCollection): number {
   return a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
 }
 
-function groupResource(input: {
-  group: RuleCollectionGroup
-  offset: number
-  context: Context
-  diagnostics: Diagnostic[]
-}): HclItem {
+function groupResource(
+  writer: HclWriter,
+  input: { group: RuleCollectionGroup; offset: number; context: Context },
+): void {
   const { group, offset, context } = input
   const filters = group.ruleCollections.filter(
     (collection): collection is FilterRuleCollection => collection.collectionType === 'filter',
@@ -158,21 +183,24 @@ function groupResource(input: {
   // returns, so a plan that adds one collection adds one block instead of reordering the list.
   const application = filters.filter((c) => c.ruleType === 'application').sort(byPriorityThenName)
   const network = filters.filter((c) => c.ruleType === 'network').sort(byPriorityThenName)
-  return block(
-    'resource',
-    [
-      attribute('name', group.name),
-      attribute('firewall_policy_id', hclReference('var.firewall_policy_id')),
-      attribute(
-        'priority',
-        hclReference(offset === 0 ? 'var.base_priority' : `var.base_priority + ${offset}`),
-      ),
-      ...[...application, ...network].flatMap((collection) => [
-        { kind: 'blank' as const },
-        collectionItem(collection, context),
-      ]),
-    ],
-    [RCG, localName(group.name)],
+  writer.open(0, 'resource', [RCG, localName(group.name)])
+  writer.string(2, 'name', group.name)
+  writer.assign(2, 'firewall_policy_id', FIREWALL_POLICY_ID)
+  writer.attribute(
+    2,
+    'priority',
+    hclReference(offset === 0 ? 'var.base_priority' : `var.base_priority + ${offset}`),
+  )
+  for (const entry of [...application, ...network]) {
+    writer.blank()
+    collection(writer, 2, entry, context)
+  }
+  writer.close(0)
+}
+
+function between(items: readonly HclItem[][]): HclItem[] {
+  return items.flatMap((item, index) =>
+    index === 0 ? item : [{ kind: 'blank' as const }, ...item],
   )
 }
 
@@ -400,14 +428,18 @@ export function renderTerraform(plan: Plan, options: TerraformRenderOptions = {}
     ...(options.dnsProxy !== undefined ? { dnsProxy: options.dnsProxy } : {}),
   })
   const nsg = buildNsgRules({ plan, basePriority: nsgBasePriority })
-  const nsgRuleIds = new Set(nsg.rules.flatMap((rule) => rule.ruleIds))
-  const diagnostics: Diagnostic[] = [
+  // Made only when needed: the NSG rules of a fleet name every one of its host rules.
+  let nsgRuleIds: Set<string> | undefined
+  const diagnostics: Diagnostic[] = []
+  for (const diagnostic of build.diagnostics) {
     // Inbound rules the NSG renders are egress-independent here: drop the firewall's NOT_EGRESS.
-    ...build.diagnostics
-      .filter((d) => !(d.code === 'AML_EGRESS_NOT_EGRESS' && d.ruleId && nsgRuleIds.has(d.ruleId)))
-      .map(stamp),
-    ...nsg.diagnostics,
-  ]
+    if (diagnostic.code === 'AML_EGRESS_NOT_EGRESS' && diagnostic.ruleId) {
+      nsgRuleIds ??= new Set(nsg.rules.flatMap((rule) => rule.ruleIds))
+      if (nsgRuleIds.has(diagnostic.ruleId)) continue
+    }
+    diagnostics.push(stamp(diagnostic))
+  }
+  for (const diagnostic of nsg.diagnostics) diagnostics.push(diagnostic)
   const groups = build.policy.ruleCollectionGroups
   for (const group of groups)
     for (const collection of group.ruleCollections)
@@ -434,17 +466,23 @@ export function renderTerraform(plan: Plan, options: TerraformRenderOptions = {}
       (rules) => (rules.at(-1)?.priority ?? nsgBasePriority) - nsgBasePriority,
     ),
   )
-  const main: HclItem[] = [
-    ...header(plan, 'Azure Firewall policy rules and subnet NSG rules for Azure Machine Learning.'),
-    ...between([
-      ...groups.map((group) => [
-        groupResource({ group, offset: group.priority - first, context, diagnostics }),
-      ]),
-      ...nsg.rules.map((rule) => nsgResource(rule, { base: nsgBasePriority })),
-    ]),
-  ]
+  const main = new HclWriter()
+  main.body(
+    header(plan, 'Azure Firewall policy rules and subnet NSG rules for Azure Machine Learning.'),
+    0,
+  )
+  // One blank line between resources.
+  let resources = 0
+  for (const group of groups) {
+    if (resources++ > 0) main.blank()
+    groupResource(main, { group, offset: group.priority - first, context })
+  }
+  for (const rule of nsg.rules) {
+    if (resources++ > 0) main.blank()
+    main.body(nsgResource(rule, { base: nsgBasePriority }), 0)
+  }
   const files: RenderedFile[] = [
-    { path: `${directory}/main.tf`, contents: formatHcl(main) },
+    { path: `${directory}/main.tf`, contents: main.text() },
     {
       path: `${directory}/outputs.tf`,
       contents: formatHcl(outputsFile({ plan, groups, nsgRules: nsg.rules })),
