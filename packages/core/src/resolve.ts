@@ -384,12 +384,23 @@ function expand(input: ExpandInput): void {
   }
 }
 
-/** Per concrete tag and protocol: the ports provided (`undefined` in the list: every port). */
-type Coverage = Map<string, PortRange[] | 'every'>
+/** Per tag (lower case), then protocol: the ports provided, or every port. */
+type Coverage = Map<string, Map<Protocol, PortRange[] | 'every'>>
 
-function coverageKey(tag: string, protocol: Protocol): string {
-  return `${tag.toLowerCase()}|${protocol}`
+/** Lower-case tag names, cached: a fleet repeats a handful of tags hundreds of thousands of times. */
+function createTagKeys(): (tag: string) => string {
+  const keys = new Map<string, string>()
+  return (tag) => {
+    let key = keys.get(tag)
+    if (key === undefined) {
+      key = tag.toLowerCase()
+      keys.set(tag, key)
+    }
+    return key
+  }
 }
+
+const ANY_PROVIDES: readonly Protocol[] = ['TCP', 'UDP', 'ANY']
 
 /**
  * Which ports, per tag and protocol, the given drafts provide (ANY provides both protocols). A
@@ -398,33 +409,34 @@ function coverageKey(tag: string, protocol: Protocol): string {
 function coverageBy(
   drafts: readonly Draft[],
   tagsOf: (draft: Draft) => readonly string[],
+  tagKey: (tag: string) => string,
 ): Coverage {
   const coverage: Coverage = new Map()
   for (const draft of drafts)
-    for (const tag of tagsOf(draft))
-      for (const protocol of draft.protocol === 'ANY'
-        ? (['TCP', 'UDP', 'ANY'] as const)
-        : [draft.protocol]) {
-        const key = coverageKey(tag, protocol)
-        const known = coverage.get(key) ?? []
-        if (known === 'every') continue
-        if (draft.ports.length === 0) coverage.set(key, 'every')
-        else if (known.length === 0 || !portRangesCover(known, draft.ports)) {
-          known.push(...draft.ports)
-          coverage.set(key, mergePortRanges(known))
-        }
+    for (const tag of tagsOf(draft)) {
+      const key = tagKey(tag)
+      let byProtocol = coverage.get(key)
+      if (!byProtocol) {
+        byProtocol = new Map()
+        coverage.set(key, byProtocol)
       }
+      for (const protocol of draft.protocol === 'ANY' ? ANY_PROVIDES : [draft.protocol]) {
+        const known = byProtocol.get(protocol)
+        if (known === 'every') continue
+        if (draft.ports.length === 0) byProtocol.set(protocol, 'every')
+        else if (!known) byProtocol.set(protocol, mergePortRanges(draft.ports))
+        else if (!portRangesCover(known, draft.ports))
+          byProtocol.set(protocol, mergePortRanges([...known, ...draft.ports]))
+      }
+    }
   return coverage
 }
 
 /** Is every port of the draft, on its protocol, provided? */
-function covered(coverage: Coverage, tag: string, draft: Draft): boolean {
-  const protocols = draft.protocol === 'ANY' ? (['ANY'] as const) : [draft.protocol]
-  return protocols.every((protocol) => {
-    const ports = coverage.get(coverageKey(tag, protocol))
-    if (ports === undefined) return false
-    return ports === 'every' || portRangesCover(ports, draft.ports)
-  })
+function covered(coverage: Coverage, key: string, draft: Draft): boolean {
+  const ports = coverage.get(key)?.get(draft.protocol)
+  if (ports === undefined) return false
+  return ports === 'every' || portRangesCover(ports, draft.ports)
 }
 
 /**
@@ -435,38 +447,35 @@ function chooseForm(drafts: readonly Draft[], style: Plan['destinationStyle']): 
   const isTag = (draft: Draft) =>
     draft.direction === 'outbound' && draft.destination.kind === 'serviceTag'
   const isHost = (draft: Draft) => draft.destination.kind === 'fqdn'
+  const tagKey = createTagKeys()
   const tagOf = (draft: Draft) =>
     draft.destination.kind === 'serviceTag' ? [draft.destination.tag] : []
   if (style === 'hosts') {
     // Only the tags that tag rules name can decide anything: skip the other fallbacks of a fleet.
     const tagDrafts = drafts.filter(isTag)
     if (tagDrafts.length === 0) return [...drafts]
-    const named = new Set(tagDrafts.flatMap(tagOf).map((tag) => tag.toLowerCase()))
-    // Fallback lists are built per workspace but hold a handful of distinct tags: decide once each.
-    const isNamed = new Map<string, boolean>()
-    const namedOnly = (tag: string) => {
-      const known = isNamed.get(tag)
-      if (known !== undefined) return known
-      const decided = named.has(tag.toLowerCase())
-      isNamed.set(tag, decided)
-      return decided
-    }
-    const hostCoverage = coverageBy(drafts.filter(isHost), (draft) =>
-      draft.serviceTagFallbacks.some(namedOnly)
-        ? draft.serviceTagFallbacks.filter(namedOnly)
-        : noFallbacks,
+    const named = new Set(tagDrafts.flatMap(tagOf).map(tagKey))
+    const namedOnly = (tag: string) => named.has(tagKey(tag))
+    const hostCoverage = coverageBy(
+      drafts.filter(isHost),
+      (draft) =>
+        draft.serviceTagFallbacks.some(namedOnly)
+          ? draft.serviceTagFallbacks.filter(namedOnly)
+          : noFallbacks,
+      tagKey,
     )
     return drafts.filter(
-      (draft) => !(isTag(draft) && tagOf(draft).every((tag) => covered(hostCoverage, tag, draft))),
+      (draft) =>
+        !(isTag(draft) && tagOf(draft).every((tag) => covered(hostCoverage, tagKey(tag), draft))),
     )
   }
-  const tagCoverage = coverageBy(drafts.filter(isTag), tagOf)
+  const tagCoverage = coverageBy(drafts.filter(isTag), tagOf, tagKey)
   return drafts.filter(
     (draft) =>
       !(
         isHost(draft) &&
         draft.serviceTagFallbacks.length > 0 &&
-        draft.serviceTagFallbacks.some((tag) => covered(tagCoverage, tag, draft))
+        draft.serviceTagFallbacks.some((tag) => covered(tagCoverage, tagKey(tag), draft))
       ),
   )
 }
@@ -505,8 +514,41 @@ function uniqueSorted<T extends string>(values: T[]): T[] {
   return values
 }
 
-/** Writes out the rule for drafts that share one id; arrays, not sets, since most ids have one draft. */
-function mergeGroup({ id, group }: { id: string; group: readonly Draft[] }): PlanRule {
+/** A requirement's risks, unique by message (the last one wins), in first-seen order. */
+function uniqueRisks(requirements: Iterable<Requirement>): PlanRule['risks'] {
+  let risks: Map<string, PlanRule['risks'][number]> | undefined
+  for (const requirement of requirements)
+    for (const risk of requirement.risks) {
+      risks ??= new Map()
+      risks.set(risk.message, risk)
+    }
+  return risks ? [...risks.values()] : []
+}
+
+/** The rule of an id with one draft, as `mergeGroup` would write it: most rules of a fleet. */
+function singleRule(id: string, draft: Draft): PlanRule {
+  const requirement = draft.requirement
+  return {
+    id,
+    direction: draft.direction,
+    source: draft.source,
+    destination: draft.destination,
+    protocol: draft.protocol,
+    ports: draft.ports.length === 0 ? [] : mergePortRanges(draft.ports),
+    applicationProtocols: uniqueSorted([...requirement.applicationProtocols]),
+    websocket: requirement.websocket,
+    level: requirement.level,
+    serviceTagFallbacks: uniqueSorted([...draft.serviceTagFallbacks]),
+    requirementIds: [requirement.id],
+    scenarios: [requirement.scenario],
+    workspaces: uniqueSorted([...draft.workspaceIds]),
+    risks: requirement.risks.length === 0 ? [] : uniqueRisks([requirement]),
+    subsumes: [],
+  }
+}
+
+/** Writes out the rule for drafts that share one id. */
+function mergeGroup(id: string, group: readonly Draft[]): PlanRule {
   const first = group[0] as Draft
   let level = first.requirement.level
   let everyPort = false
@@ -517,8 +559,6 @@ function mergeGroup({ id, group }: { id: string; group: readonly Draft[] }): Pla
   const requirementIds: string[] = []
   const scenarios: string[] = []
   const workspaces: string[] = []
-  // Keyed by message, the last one wins, in first-seen order; most rules carry no risk.
-  let risks: Map<string, PlanRule['risks'][number]> | undefined
   for (const draft of group) {
     const requirement = draft.requirement
     // An empty list is "every port", so it absorbs any other ports.
@@ -532,10 +572,6 @@ function mergeGroup({ id, group }: { id: string; group: readonly Draft[] }): Pla
     scenarios.push(requirement.scenario)
     // A loop, not a spread: a region can hold more workspaces than a call takes arguments.
     for (const workspace of draft.workspaceIds) workspaces.push(workspace)
-    for (const risk of requirement.risks) {
-      risks ??= new Map()
-      risks.set(risk.message, risk)
-    }
   }
   return {
     id,
@@ -551,21 +587,28 @@ function mergeGroup({ id, group }: { id: string; group: readonly Draft[] }): Pla
     requirementIds: uniqueSorted(requirementIds),
     scenarios: uniqueSorted(scenarios),
     workspaces: uniqueSorted(workspaces),
-    risks: risks ? [...risks.values()] : [],
+    risks: uniqueRisks(group.map((draft) => draft.requirement)),
     subsumes: [],
   }
 }
 
-/** Merges drafts with the same id (direction, protocol, source, destination): one pass to group. */
+/**
+ * Merges drafts with the same id (direction, protocol, source, destination): one pass to group.
+ * Most ids have one draft, kept as is rather than in a list of one.
+ */
 function merge(drafts: readonly Draft[]): PlanRule[] {
-  const groups = new Map<string, Draft[]>()
+  const groups = new Map<string, Draft | Draft[]>()
   for (const draft of drafts) {
     const id = ruleId(draft)
-    const group = groups.get(id)
-    if (group) group.push(draft)
-    else groups.set(id, [draft])
+    const known = groups.get(id)
+    if (known === undefined) groups.set(id, draft)
+    else if (Array.isArray(known)) known.push(draft)
+    else groups.set(id, [known, draft])
   }
-  return [...groups].map(([id, group]) => mergeGroup({ id, group }))
+  const rules: PlanRule[] = []
+  for (const [id, group] of groups)
+    rules.push(Array.isArray(group) ? mergeGroup(id, group) : singleRule(id, group))
+  return rules
 }
 
 /**
