@@ -345,7 +345,9 @@ function where(line: { text: string; location: { file: string; line: number } })
 /**
  * Evaluates a flow like Squid's http_access: port 80 as `GET http://host/`, any other TCP port as
  * `CONNECT host:port`; lines top-down, first match wins; no match = the opposite of the last line.
- * Lines it cannot evaluate make the verdict unknown unless every possible outcome agrees.
+ * Lines it cannot evaluate make the verdict unknown unless every possible outcome agrees. The
+ * config is compiled on first use and the compiled form is kept with it: treat a config as
+ * read-only once read (edit the text and read it again instead).
  * @example evaluateSquid(config, flow).verdict // 'allowed' | 'denied' | 'unknown'
  */
 export function evaluateSquid(config: SquidConfig, flow: Flow): Verdict {
