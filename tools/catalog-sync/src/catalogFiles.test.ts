@@ -15,9 +15,9 @@ describe('catalog files', () => {
     const files = catalogFiles(merged)
     expect(exportedValue(files.requirements)).toStrictEqual(catalog.requirements)
     const details = exportedValue(files.details) as Record<string, unknown>
-    for (const requirement of catalog.requirements)
-      expect(details[requirement.id] ?? { alsoListedIn: [] }).toStrictEqual(
-        requirementDetails(requirement.id),
-      )
+    for (const requirement of catalog.requirements) {
+      const written: unknown = details[requirement.id] ?? { alsoListedIn: [] }
+      expect(written).toStrictEqual(requirementDetails(requirement.id))
+    }
   })
 })
