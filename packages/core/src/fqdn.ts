@@ -4,17 +4,41 @@
  * never the suffix itself (Azure Firewall's semantics, which the docs are written for).
  */
 
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/
-
 /** Lower-cases and strips a trailing dot. */
 export function canonicalHost(host: string): string {
   return host.trim().toLowerCase().replace(/\.$/, '')
 }
 
-/** True for a valid DNS name (letters, digits, hyphens; labels of 1–63; 253 in all). */
+const DOT = 46
+const HYPHEN = 45
+const UNDERSCORE = 95
+
+/**
+ * True for a valid DNS name: lower-case labels of 1–63 letters, digits and inner hyphens, or of
+ * letters, digits and underscores (`_dmarc`); 253 characters in all. One pass, no allocation: every
+ * renderer checks every host of a fleet with it.
+ */
 export function isValidHostName(host: string): boolean {
-  if (host.length === 0 || host.length > 253) return false
-  return host.split('.').every((label) => LABEL.test(label) || /^[a-z0-9_]{1,63}$/.test(label))
+  const length = host.length
+  if (length === 0 || length > 253) return false
+  let start = 0
+  let hyphen = false
+  let underscore = false
+  for (let index = 0; index <= length; index++) {
+    const code = index === length ? DOT : host.charCodeAt(index)
+    if (code === DOT) {
+      const size = index - start
+      if (size === 0 || size > 63 || (hyphen && underscore)) return false
+      if (hyphen && (host.charCodeAt(start) === HYPHEN || host.charCodeAt(index - 1) === HYPHEN))
+        return false
+      start = index + 1
+      hyphen = false
+      underscore = false
+    } else if (code === HYPHEN) hyphen = true
+    else if (code === UNDERSCORE) underscore = true
+    else if (!((code >= 97 && code <= 122) || (code >= 48 && code <= 57))) return false
+  }
+  return true
 }
 
 /** True for `*.suffix` with a valid suffix of at least two labels. */
