@@ -616,26 +616,34 @@ function merge(drafts: readonly Draft[]): PlanRule[] {
  * wildcards, then one lookup per parent suffix of each host, so O(n · labels), never pairwise.
  */
 function subsume(rules: PlanRule[]): PlanRule[] {
-  const wildcards = new Map<string, PlanRule>()
+  // Per direction and protocol, the wildcard rules by their suffix (`*.x.com` under `x.com`).
+  const wildcards = new Map<string, Map<string, PlanRule>>()
   for (const rule of rules)
     if (
       rule.destination.kind === 'fqdn' &&
       rule.destination.fqdn.startsWith('*.') &&
       !rule.destination.urlPath
-    )
-      wildcards.set(`${rule.direction}/${rule.protocol}/${rule.destination.fqdn}`, rule)
+    ) {
+      const kind = `${rule.direction}/${rule.protocol}`
+      let bySuffix = wildcards.get(kind)
+      if (!bySuffix) {
+        bySuffix = new Map()
+        wildcards.set(kind, bySuffix)
+      }
+      bySuffix.set(rule.destination.fqdn.slice(2), rule)
+    }
   const kept: PlanRule[] = []
   for (const rule of rules) {
     const destination = rule.destination
     let cover: PlanRule | undefined
-    if (destination.kind === 'fqdn' && wildcards.size > 0) {
+    const bySuffix =
+      destination.kind === 'fqdn' ? wildcards.get(`${rule.direction}/${rule.protocol}`) : undefined
+    if (bySuffix && destination.kind === 'fqdn') {
       // Each parent suffix of two or more labels, nearest first: one hash lookup per label.
       const name = destination.fqdn.startsWith('*.') ? destination.fqdn.slice(2) : destination.fqdn
-      const prefix = `${rule.direction}/${rule.protocol}/*.`
       for (let dot = name.indexOf('.'); dot !== -1 && !cover; dot = name.indexOf('.', dot + 1)) {
-        const suffix = name.slice(dot + 1)
-        if (!suffix.includes('.')) break
-        const candidate = wildcards.get(prefix + suffix)
+        if (name.indexOf('.', dot + 1) === -1) break
+        const candidate = bySuffix.get(name.slice(dot + 1))
         if (candidate && candidate !== rule && portRangesCover(candidate.ports, rule.ports))
           cover = candidate
       }
