@@ -157,6 +157,16 @@ describe('resolvePlan', () => {
     ).toStrictEqual([{ from: 5001, to: 5001 }])
   })
 
+  it('lists each source address once, in the profile order, whatever its spelling', () => {
+    const twice = plan({
+      sourceAddresses: ['10.9.0.0/16', '10.1.0.4', '10.9.0.0/16', '10.1.0.4/32'],
+    })
+    expect(twice.sourceAddresses).toStrictEqual(['10.9.0.0/16', '10.1.0.4/32'])
+    for (const rule of twice.rules)
+      if (rule.direction === 'outbound' && rule.source.kind === 'addresses')
+        expect(rule.source.addresses).toStrictEqual(['10.9.0.0/16', '10.1.0.4/32'])
+  })
+
   it('keeps historical and conflicting records out of every plan', () => {
     const everything = plan({
       compute: ['computeInstance', 'computeCluster', 'serverless', 'kubernetes', 'attachedVm'],

@@ -689,7 +689,8 @@ export function resolvePlan(profile: Profile): Plan {
   const drafts: Draft[] = []
   const advisories: Diagnostic[] = []
   const kinds = new Set(profile.compute.map((kind) => CATALOG_KIND[kind]))
-  const sourceAddresses = profile.sourceAddresses.map(canonicalCidr)
+  // Canonical and once each, in the profile's order (`10.0.0.1` and `10.0.0.1/32` are one source).
+  const sourceAddresses = [...new Set(profile.sourceAddresses.map(canonicalCidr))]
   const subnets: RuleEndpoint = { kind: 'addresses', addresses: sourceAddresses }
   const everyWorkspace = groupWorkspaces(profile.workspaces, () => '')
   const byRegion = groupWorkspaces(profile.workspaces, (workspace) => workspace.region)

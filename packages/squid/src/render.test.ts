@@ -26,6 +26,17 @@ describe('format: squid', () => {
       )
     })
 
+    it('returns the rule for a source listed twice, once in the src ACL (fuzz seed -1874547349)', () => {
+      const result = renderSquid(
+        plan([hostRule({ fqdn: 'ml.azure.com', sources: ['10.1.0.0/16', '10.1.0.0/16'] })]),
+      )
+      expect(result.diagnostics.filter((d) => d.severity === 'error')).toStrictEqual([])
+      expect(directives(contents(result))).toContain('acl aml_egress_sources src 10.1.0.0/16')
+      expect(
+        directives(contents(result)).some((line) => line.startsWith('http_access allow')),
+      ).toBe(true)
+    })
+
     it('returns byte-identical output when the same rules come in another order', () => {
       const forward = fixturePlan()
       const reversed = { ...forward, rules: [...forward.rules].reverse() }

@@ -249,11 +249,7 @@ function collectRule(collector: Collector, rule: PlanRule, index: number): void 
     source.kind === 'addresses'
       ? canonicalSources(collector.sourcesByList, source.addresses)
       : undefined
-  if (
-    source.kind !== 'addresses' ||
-    sources?.list.length !== source.addresses.length ||
-    sources.list.length === 0
-  ) {
+  if (source.kind !== 'addresses' || !sources?.allValid || sources.list.length === 0) {
     diagnostics.push(
       diagnostic({
         code: 'AML_EGRESS_INVALID_INPUT',
@@ -312,7 +308,8 @@ function collectRule(collector: Collector, rule: PlanRule, index: number): void 
 }
 
 /** A rule's source CIDRs, canonical, sorted, without repeats, and as text (`a,b`). */
-type CanonicalSources = { list: string[]; key: string }
+/** A source list, canonical and once each; `allValid` is false if any entry is not an IPv4 CIDR. */
+type CanonicalSources = { list: string[]; key: string; allValid: boolean }
 
 /** The canonical sources of a source list; one computation per list. */
 function canonicalSources(
@@ -322,7 +319,7 @@ function canonicalSources(
   let sources = cache.get(addresses)
   if (!sources) {
     const list = [...new Set(addresses.filter(isIpv4Cidr).map(canonicalCidr))].sort(compareCidr)
-    sources = { list, key: list.join(',') }
+    sources = { list, key: list.join(','), allValid: addresses.every(isIpv4Cidr) }
     cache.set(addresses, sources)
   }
   return sources

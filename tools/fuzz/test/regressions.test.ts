@@ -24,6 +24,23 @@ const regressions: readonly { title: string; fuzzCase: FuzzCase }[] = [
       flowOffset: 0,
     },
   },
+  {
+    // Seed -1874547349: a source address listed twice made squid refuse every rule ("the rule's
+    // source must be a non-empty list of IPv4 CIDRs"), so every plan flow was denied. The resolver
+    // now lists each source once, and squid checks the entries, not the list's length.
+    title: 'returns every plan flow allowed when a source address is listed twice',
+    fuzzCase: {
+      profile: {
+        cloud: 'china',
+        workspaces: [{ id: '00000000-0000-1000-8000-000000000000', region: 'chinaeast' }],
+        compute: ['computeInstance'],
+        sourceAddresses: ['153.128.0.0/9', '153.128.0.0/9'],
+      },
+      randomHosts: ['a.aa'],
+      port: 1,
+      flowOffset: 0,
+    },
+  },
 ]
 
 describe('fuzz: regressions', () => {
