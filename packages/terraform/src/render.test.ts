@@ -145,6 +145,25 @@ describe('format: terraform — render', () => {
     expect(result.diagnostics.filter((d) => d.code === 'AML_EGRESS_NOT_EGRESS')).toStrictEqual([])
   })
 
+  it('returns NSG comments naming at most 20 plan rules, with a count of the rest', () => {
+    // GIVEN 25 inbound rules from one tag to the subnet: one NSG rule stands for all of them
+    const inbound = Array.from({ length: 25 }, (_, index) =>
+      rule({
+        id: `inbound-${String(index).padStart(2, '0')}`,
+        direction: 'inbound',
+        source: { kind: 'serviceTag', tag: 'AzureMachineLearning' },
+        destination: { kind: 'addresses', addresses: [SUBNET] },
+        ports: [{ from: 40000 + index, to: 40000 + index }],
+      }),
+    )
+    const main = terraformFormat.render(plan(inbound)).files[0]?.contents ?? ''
+    // THEN the comment lists the first 20 and counts the other 5
+    const comment = main.split('\n').find((line) => line.startsWith('# Plan rules: '))
+    expect(comment).toContain('inbound-00, inbound-01')
+    expect(comment).toContain('inbound-19 and 5 more')
+    expect(comment).not.toContain('inbound-20')
+  })
+
   it('returns no NSG rule when a host rule has no service tag equivalent', () => {
     // GIVEN an exact host without fallback
     const only = plan([rule({ id: 'ml', destination: { kind: 'fqdn', fqdn: 'ml.azure.com' } })])

@@ -218,11 +218,20 @@ function nsgPorts(side: 'source' | 'destination', values: readonly string[]): At
     : attribute(`${side}_port_ranges`, values)
 }
 
+/** Ids a comment names before "and N more": one NSG rule of a fleet stands for thousands. */
+const COMMENT_IDS = 20
+
+function idList(ids: readonly string[]): string {
+  return ids.length <= COMMENT_IDS
+    ? ids.join(', ')
+    : `${ids.slice(0, COMMENT_IDS).join(', ')} and ${ids.length - COMMENT_IDS} more (`aml-egress list --profile PROFILE` names them all)`
+}
+
 function nsgResource(rule: BuiltNsgRule, input: { base: number }): HclItem[] {
   const offset = (rule.priority ?? input.base) - input.base
   return [
-    { kind: 'comment', text: `Plan rules: ${rule.ruleIds.join(', ')}` },
-    { kind: 'comment', text: `Requirements: ${rule.requirementIds.join(', ')}` },
+    { kind: 'comment', text: `Plan rules: ${idList(rule.ruleIds)}` },
+    { kind: 'comment', text: `Requirements: ${idList(rule.requirementIds)}` },
     block(
       'resource',
       [
