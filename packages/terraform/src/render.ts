@@ -224,7 +224,7 @@ const COMMENT_IDS = 20
 function idList(ids: readonly string[]): string {
   return ids.length <= COMMENT_IDS
     ? ids.join(', ')
-    : `${ids.slice(0, COMMENT_IDS).join(', ')} and ${ids.length - COMMENT_IDS} more (`aml-egress list --profile PROFILE` names them all)`
+    : `${ids.slice(0, COMMENT_IDS).join(', ')} and ${ids.length - COMMENT_IDS} more (aml-egress list --profile PROFILE names them all)`
 }
 
 function nsgResource(rule: BuiltNsgRule, input: { base: number }): HclItem[] {
