@@ -196,15 +196,28 @@ function expandHost(
         // D23: without the cluster's DNS prefix, the documented wildcard.
         .replaceAll('{aksCluster}', (profile.kubernetes.clusterDnsPrefix ?? '*').toLowerCase())
     : pattern
-  for (const [placeholder, field, what] of HOST_LISTS) {
+  for (const [placeholder, field, what] of HOST_LISTS)
+    if (host.includes(placeholder) && workspace[field].length === 0)
+      return { field: `workspaces.${input.index}.${field}`, what }
+  emitListed(host, workspace, 0, emit)
+  return undefined
+}
+
+/** One host per value of each list the host names (the product, should a pattern name two). */
+function emitListed(
+  host: string,
+  workspace: Workspace,
+  from: number,
+  emit: (host: string) => void,
+): void {
+  for (let at = from; at < HOST_LISTS.length; at++) {
+    const [placeholder, field] = HOST_LISTS[at] as (typeof HOST_LISTS)[number]
     if (!host.includes(placeholder)) continue
-    const values = workspace[field]
-    if (values.length === 0) return { field: `workspaces.${input.index}.${field}`, what }
-    for (const value of values) emit(host.replaceAll(placeholder, value.toLowerCase()))
-    return undefined
+    for (const value of workspace[field])
+      emitListed(host.replaceAll(placeholder, value.toLowerCase()), workspace, at + 1, emit)
+    return
   }
   emit(host)
-  return undefined
 }
 
 /** One requirement expanded for one group of workspaces. */
