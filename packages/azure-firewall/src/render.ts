@@ -10,6 +10,7 @@ import {
   armApiVersion,
   groupPropertiesJson,
   type JsonValue,
+  literalCollectionsFromParameters,
   ruleCollectionGroupType,
   ruleCollectionsJson,
 } from './arm'
@@ -203,10 +204,26 @@ export function renderArmTemplate(policy: FirewallPolicy, options: TemplateOptio
   )
 }
 
+/** Nesting level of a group's `ruleCollections` list in its own resource file (under properties). */
+const GROUP_FILE_COLLECTIONS_LEVEL = 2
+
 /** One group as plain resource JSON (the REST body), with literal sources and priority. */
 export function renderRuleCollectionGroup(policy: FirewallPolicy, groupIndex: number): string {
+  return groupFileText(policy, groupIndex)
+}
+
+/** `renderRuleCollectionGroup`, from the template's text of the group's collections when given. */
+function groupFileText(policy: FirewallPolicy, groupIndex: number, templateText?: string): string {
   const group = policy.ruleCollectionGroups[groupIndex]
   if (!group) return 'null\n'
+  const collections =
+    (templateText !== undefined &&
+      literalCollectionsFromParameters(
+        group,
+        { text: templateText, level: TEMPLATE_COLLECTIONS_LEVEL },
+        GROUP_FILE_COLLECTIONS_LEVEL,
+      )) ||
+    ruleCollectionsJson(GROUP_FILE_COLLECTIONS_LEVEL, group, 'literal').text
   const resource = objectText(0, [
     [
       'comments',
@@ -221,7 +238,7 @@ export function renderRuleCollectionGroup(policy: FirewallPolicy, groupIndex: nu
       'properties',
       groupPropertiesJson(1, {
         priority: JSON.stringify(group.priority),
-        ruleCollections: ruleCollectionsJson(2, group, 'literal').text,
+        ruleCollections: collections,
       }),
     ],
   ])
@@ -288,7 +305,7 @@ export function renderFirewallPolicyFiles(
     })),
     ...policy.ruleCollectionGroups.map((group, index) => ({
       path: `${outputDirectory}/rule-collection-groups/${group.name}.json`,
-      contents: renderRuleCollectionGroup(policy, index),
+      contents: groupFileText(policy, index, collections[index]?.text),
     })),
   ]
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))

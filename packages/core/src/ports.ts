@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { sortInPlace } from './order'
 
 /** An inclusive port range; a single port has `from === to`. */
 export const PortRangeSchema = z
@@ -31,7 +32,7 @@ export type FlowProtocol = z.infer<typeof FlowProtocolSchema>
 export function mergePortRanges(ranges: readonly PortRange[]): PortRange[] {
   // Most rules have one range: no sort, no second pass (this runs once per plan rule).
   if (ranges.length < 2) return ranges.map((range) => ({ from: range.from, to: range.to }))
-  const sorted = [...ranges].sort((a, b) => a.from - b.from || a.to - b.to)
+  const sorted = sortInPlace([...ranges], (a, b) => a.from - b.from || a.to - b.to)
   const merged: PortRange[] = []
   for (const range of sorted) {
     const last = merged.at(-1)

@@ -5,9 +5,9 @@ import { serviceTagForHost } from './catalog/serviceTagEquivalents'
 import { canonicalCidr } from './cidr'
 import { regionalTag } from './clouds'
 import { createDiagnostic, type Diagnostic, sortDiagnostics } from './diagnostics'
-import { compareOrdinal } from './order'
+import { compareOrdinal, sortInPlace } from './order'
 import type { Level, Plan, PlanRule, RuleEndpoint } from './plan'
-import { mergePortRanges, type PortRange, type Protocol, portRangesCover } from './ports'
+import { mergePortRanges, type PortRange, type Protocol } from './ports'
 import type { ComputeKind, Profile, Workspace } from './profile'
 
 const CATALOG_KIND: Record<ComputeKind, CatalogComputeKind> = {
@@ -415,32 +415,59 @@ function createTagKeys(): (tag: string) => string {
 
 const ANY_PROVIDES: readonly Protocol[] = ['TCP', 'UDP', 'ANY']
 
+/** `portRangesCover` for an outer list that is merged already (sorted, no overlaps). */
+function mergedRangesCover(merged: readonly PortRange[], inner: readonly PortRange[]): boolean {
+  if (merged.length === 0) return true
+  if (inner.length === 0) return false
+  for (const range of inner) {
+    let inside = false
+    for (const outer of merged)
+      if (outer.from <= range.from && range.to <= outer.to) {
+        inside = true
+        break
+      }
+    if (!inside) return false
+  }
+  return true
+}
+
+/** Adds ports a draft provides on one protocol to what the tag has. */
+function provide(
+  byProtocol: Map<Protocol, PortRange[] | 'every'>,
+  protocol: Protocol,
+  ports: readonly PortRange[],
+): void {
+  const known = byProtocol.get(protocol)
+  if (known === 'every') return
+  if (ports.length === 0) byProtocol.set(protocol, 'every')
+  else if (!known) byProtocol.set(protocol, mergePortRanges(ports))
+  else if (!mergedRangesCover(known, ports))
+    byProtocol.set(protocol, mergePortRanges([...known, ...ports]))
+}
+
 /**
- * Which ports, per tag and protocol, the given drafts provide (ANY provides both protocols). A
- * fleet repeats the same few ports per tag thousands of times: only ports not yet covered are added.
+ * Which ports, per tag and protocol, the given drafts provide (ANY provides both protocols), for
+ * the tags `include` keeps. A fleet repeats the same few ports per tag thousands of times: only
+ * ports not yet covered are added, and nothing is allocated for a draft that adds none.
  */
 function coverageBy(
   drafts: readonly Draft[],
   tagsOf: (draft: Draft) => readonly string[],
+  include: (key: string) => boolean,
   tagKey: (tag: string) => string,
 ): Coverage {
   const coverage: Coverage = new Map()
   for (const draft of drafts)
     for (const tag of tagsOf(draft)) {
       const key = tagKey(tag)
+      if (!include(key)) continue
       let byProtocol = coverage.get(key)
       if (!byProtocol) {
         byProtocol = new Map()
         coverage.set(key, byProtocol)
       }
-      for (const protocol of draft.protocol === 'ANY' ? ANY_PROVIDES : [draft.protocol]) {
-        const known = byProtocol.get(protocol)
-        if (known === 'every') continue
-        if (draft.ports.length === 0) byProtocol.set(protocol, 'every')
-        else if (!known) byProtocol.set(protocol, mergePortRanges(draft.ports))
-        else if (!portRangesCover(known, draft.ports))
-          byProtocol.set(protocol, mergePortRanges([...known, ...draft.ports]))
-      }
+      if (draft.protocol !== 'ANY') provide(byProtocol, draft.protocol, draft.ports)
+      else for (const protocol of ANY_PROVIDES) provide(byProtocol, protocol, draft.ports)
     }
   return coverage
 }
@@ -449,7 +476,7 @@ function coverageBy(
 function covered(coverage: Coverage, key: string, draft: Draft): boolean {
   const ports = coverage.get(key)?.get(draft.protocol)
   if (ports === undefined) return false
-  return ports === 'every' || portRangesCover(ports, draft.ports)
+  return ports === 'every' || mergedRangesCover(ports, draft.ports)
 }
 
 /**
@@ -468,13 +495,10 @@ function chooseForm(drafts: readonly Draft[], style: Plan['destinationStyle']): 
     const tagDrafts = drafts.filter(isTag)
     if (tagDrafts.length === 0) return [...drafts]
     const named = new Set(tagDrafts.flatMap(tagOf).map(tagKey))
-    const namedOnly = (tag: string) => named.has(tagKey(tag))
     const hostCoverage = coverageBy(
       drafts.filter(isHost),
-      (draft) =>
-        draft.serviceTagFallbacks.some(namedOnly)
-          ? draft.serviceTagFallbacks.filter(namedOnly)
-          : noFallbacks,
+      (draft) => draft.serviceTagFallbacks,
+      (key) => named.has(key),
       tagKey,
     )
     return drafts.filter(
@@ -482,7 +506,7 @@ function chooseForm(drafts: readonly Draft[], style: Plan['destinationStyle']): 
         !(isTag(draft) && tagOf(draft).every((tag) => covered(hostCoverage, tagKey(tag), draft))),
     )
   }
-  const tagCoverage = coverageBy(drafts.filter(isTag), tagOf, tagKey)
+  const tagCoverage = coverageBy(drafts.filter(isTag), tagOf, () => true, tagKey)
   return drafts.filter(
     (draft) =>
       !(
@@ -520,7 +544,7 @@ function ruleId(draft: Pick<Draft, 'direction' | 'protocol' | 'source' | 'destin
 
 /** Sorts a fresh array in place and drops duplicates: no set per list (there are ~10 per rule). */
 function uniqueSorted<T extends string>(values: T[]): T[] {
-  values.sort()
+  sortInPlace(values, compareOrdinal)
   let kept = 0
   for (const value of values) if (kept === 0 || values[kept - 1] !== value) values[kept++] = value
   values.length = kept
@@ -657,7 +681,7 @@ function subsume(rules: PlanRule[]): PlanRule[] {
       for (let dot = name.indexOf('.'); dot !== -1 && !cover; dot = name.indexOf('.', dot + 1)) {
         if (name.indexOf('.', dot + 1) === -1) break
         const candidate = bySuffix.get(name.slice(dot + 1))
-        if (candidate && candidate !== rule && portRangesCover(candidate.ports, rule.ports))
+        if (candidate && candidate !== rule && mergedRangesCover(candidate.ports, rule.ports))
           cover = candidate
       }
     }
@@ -665,7 +689,7 @@ function subsume(rules: PlanRule[]): PlanRule[] {
       cover.subsumes.push({ fqdn: destination.fqdn, requirementIds: rule.requirementIds })
     else kept.push(rule)
   }
-  for (const rule of kept) rule.subsumes.sort((a, b) => compareOrdinal(a.fqdn, b.fqdn))
+  for (const rule of kept) sortInPlace(rule.subsumes, (a, b) => compareOrdinal(a.fqdn, b.fqdn))
   return kept
 }
 
