@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import {
   filterRuleBytes,
-  literalCollectionsFromParameters,
   ruleCollectionGroupBytes,
   ruleCollectionGroupPropertiesToArm,
-  ruleCollectionsJson,
   ruleCollectionToArm,
 } from './arm'
 import type { FirewallPolicy, RuleCollection, RuleCollectionGroup } from './model'
@@ -146,30 +144,6 @@ describe('format: azure-firewall', () => {
       ]
       // THEN printing the parsed value again gives the same text
       for (const text of files) expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`)
-    })
-
-    it('derives a group file from the template text only when every rule shares its sources', () => {
-      // GIVEN rules that share odd sources, one with the parameter reference text in its description
-      const sources = { sourceAddresses: ['10.0.0.0/8', ...ODD], sourceIpGroups: ['ipg'] }
-      const shared: RuleCollectionGroup = {
-        ...group,
-        ruleCollections: group.ruleCollections.map((collection) => ({
-          ...collection,
-          rules: collection.rules.map((rule) => ({
-            ...rule,
-            ...sources,
-            description: `"sourceAddresses": "[parameters('sourceAddresses')]",\n ${ODD.join(' ')}`,
-          })),
-        })) as RuleCollectionGroup['ruleCollections'],
-      }
-      // WHEN the literal list is derived from the parameters list written three levels deeper
-      const template = ruleCollectionsJson(5, shared, 'parameters').text
-      const derived = literalCollectionsFromParameters(shared, { text: template, level: 5 }, 2)
-      // THEN it is the text the serialiser writes for literal sources, byte for byte
-      expect(derived).toBe(ruleCollectionsJson(2, shared, 'literal').text)
-      // AND rules with sources of their own are written, not derived
-      const own = ruleCollectionsJson(5, group, 'parameters').text
-      expect(literalCollectionsFromParameters(group, { text: own, level: 5 }, 2)).toBeUndefined()
     })
   })
 })

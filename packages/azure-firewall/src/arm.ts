@@ -415,55 +415,6 @@ export function ruleCollectionsJson(
   return { text: text.text(), breaks: text.breaks }
 }
 
-/** Nesting level of a rule's fields below a `ruleCollections` list at `level`. */
-const ruleFieldsBelow = (level: number) => level + 4
-
-/** The source fields of every rule below a `ruleCollections` list at `level`, as pretty JSON. */
-function sourcesText(
-  level: number,
-  lists: { sourceAddresses: string[]; sourceIpGroups: string[] },
-  style: SourceStyle,
-): string {
-  const text = new JsonText(true)
-  sources(text, ruleFieldsBelow(level), lists, style)
-  return text.text()
-}
-
-/**
- * A group's `ruleCollections` with literal sources at `level`, from the same list written with
- * parameter sources at a deeper level: the text moved left, and each rule's parameter references
- * replaced by the sources every rule of the group shares. Two replacements in native code instead
- * of writing a fleet's rules a second time. Undefined when the rules' sources differ.
- */
-export function literalCollectionsFromParameters(
-  group: RuleCollectionGroup,
-  parameters: { text: string; level: number },
-  level: number,
-): string | undefined {
-  const first = group.ruleCollections[0]?.rules[0]
-  if (!first || parameters.level < level) return undefined
-  const addresses = first.sourceAddresses.join('\n')
-  const ipGroups = first.sourceIpGroups.join('\n')
-  for (const collection of group.ruleCollections)
-    for (const rule of collection.rules)
-      if (
-        (rule.sourceAddresses !== first.sourceAddresses &&
-          rule.sourceAddresses.join('\n') !== addresses) ||
-        (rule.sourceIpGroups !== first.sourceIpGroups &&
-          rule.sourceIpGroups.join('\n') !== ipGroups)
-      )
-        return undefined
-  // Every line break of the list is followed by at least its own indentation (string values
-  // escape theirs), so dropping the extra indentation after each break moves the whole text.
-  const extra = '  '.repeat(parameters.level - level)
-  const moved = extra === '' ? parameters.text : parameters.text.replaceAll(`\n${extra}`, '\n')
-  // Quotes inside JSON strings are escaped, so only a rule's own source fields match.
-  return moved.replaceAll(
-    sourcesText(level, first, 'parameters'),
-    sourcesText(level, first, 'literal'),
-  )
-}
-
 /**
  * A group's `properties` as pretty JSON, its `{` at nesting `level`: `priority` (JSON text, a
  * number or an ARM expression) around the `ruleCollections` text written beforehand. Joined as

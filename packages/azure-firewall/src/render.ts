@@ -10,7 +10,6 @@ import {
   armApiVersion,
   groupPropertiesJson,
   type JsonValue,
-  literalCollectionsFromParameters,
   ruleCollectionGroupType,
   ruleCollectionsJson,
 } from './arm'
@@ -204,26 +203,10 @@ export function renderArmTemplate(policy: FirewallPolicy, options: TemplateOptio
   )
 }
 
-/** Nesting level of a group's `ruleCollections` list in its own resource file (under properties). */
-const GROUP_FILE_COLLECTIONS_LEVEL = 2
-
 /** One group as plain resource JSON (the REST body), with literal sources and priority. */
 export function renderRuleCollectionGroup(policy: FirewallPolicy, groupIndex: number): string {
-  return groupFileText(policy, groupIndex)
-}
-
-/** `renderRuleCollectionGroup`, from the template's text of the group's collections when given. */
-function groupFileText(policy: FirewallPolicy, groupIndex: number, templateText?: string): string {
   const group = policy.ruleCollectionGroups[groupIndex]
   if (!group) return 'null\n'
-  const collections =
-    (templateText !== undefined &&
-      literalCollectionsFromParameters(
-        group,
-        { text: templateText, level: TEMPLATE_COLLECTIONS_LEVEL },
-        GROUP_FILE_COLLECTIONS_LEVEL,
-      )) ||
-    ruleCollectionsJson(GROUP_FILE_COLLECTIONS_LEVEL, group, 'literal').text
   const resource = objectText(0, [
     [
       'comments',
@@ -238,7 +221,7 @@ function groupFileText(policy: FirewallPolicy, groupIndex: number, templateText?
       'properties',
       groupPropertiesJson(1, {
         priority: JSON.stringify(group.priority),
-        ruleCollections: collections,
+        ruleCollections: ruleCollectionsJson(2, group, 'literal').text,
       }),
     ],
   ])
@@ -305,7 +288,7 @@ export function renderFirewallPolicyFiles(
     })),
     ...policy.ruleCollectionGroups.map((group, index) => ({
       path: `${outputDirectory}/rule-collection-groups/${group.name}.json`,
-      contents: groupFileText(policy, index, collections[index]?.text),
+      contents: renderRuleCollectionGroup(policy, index),
     })),
   ]
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))

@@ -562,9 +562,82 @@ function uniqueRisks(requirements: Iterable<Requirement>): PlanRule['risks'] {
   return risks ? [...risks.values()] : []
 }
 
+/** Shared lists by content: each level one more element. */
+type ListTrie = { list?: string[]; next: Map<string, ListTrie> }
+
+/** Freezes a list that several rules will share, and returns it with its mutable type. */
+function frozen<T>(list: T[]): T[] {
+  Object.freeze(list)
+  return list
+}
+
+/** A requirement's lists as a single-draft rule writes them: one frozen copy per requirement. */
+type RequirementLists = Pick<
+  PlanRule,
+  'applicationProtocols' | 'requirementIds' | 'scenarios' | 'risks'
+>
+
+/**
+ * Lists that many rules of one plan would hold equal copies of, made once and frozen: a fleet's
+ * rules come from a few dozen requirements and fallback lists, and a copy per rule was a fifth of
+ * the plan's memory. Frozen, a caller that edits a plan's list fails instead of changing others.
+ */
+function createSharedLists(): {
+  ofRequirement(requirement: Requirement): RequirementLists
+  fallbacks(tags: string[]): string[]
+  /** The shared copy of a sorted list of names, by content. */
+  intern<T extends string>(names: T[]): T[]
+} {
+  const byRequirement = new Map<Requirement, RequirementLists>()
+  const byFallbacks = new Map<string[], string[]>()
+  // By content, one element a level: names are catalog strings whose hashes V8 has cached.
+  const byContent: ListTrie = { next: new Map() }
+  return {
+    intern<T extends string>(names: T[]): T[] {
+      let node = byContent
+      for (const name of names) {
+        let child = node.next.get(name)
+        if (!child) {
+          child = { next: new Map() }
+          node.next.set(name, child)
+        }
+        node = child
+      }
+      node.list ??= frozen(names.slice())
+      return node.list as T[]
+    },
+    ofRequirement(requirement) {
+      let lists = byRequirement.get(requirement)
+      if (!lists) {
+        lists = {
+          applicationProtocols: frozen(uniqueSorted([...requirement.applicationProtocols])),
+          requirementIds: frozen([requirement.id]),
+          scenarios: frozen([requirement.scenario]),
+          risks: frozen(uniqueRisks([requirement])),
+        }
+        byRequirement.set(requirement, lists)
+      }
+      return lists
+    },
+    fallbacks(tags) {
+      let sorted = byFallbacks.get(tags)
+      if (!sorted) {
+        sorted = frozen(uniqueSorted([...tags]))
+        byFallbacks.set(tags, sorted)
+      }
+      return sorted
+    },
+  }
+}
+
 /** The rule of an id with one draft, as `mergeGroup` would write it: most rules of a fleet. */
-function singleRule(id: string, draft: Draft): PlanRule {
+function singleRule(
+  id: string,
+  draft: Draft,
+  shared: ReturnType<typeof createSharedLists>,
+): PlanRule {
   const requirement = draft.requirement
+  const lists = shared.ofRequirement(requirement)
   return {
     id,
     direction: draft.direction,
@@ -572,20 +645,24 @@ function singleRule(id: string, draft: Draft): PlanRule {
     destination: draft.destination,
     protocol: draft.protocol,
     ports: draft.ports.length === 0 ? [] : mergePortRanges(draft.ports),
-    applicationProtocols: uniqueSorted([...requirement.applicationProtocols]),
+    applicationProtocols: lists.applicationProtocols,
     websocket: requirement.websocket,
     level: requirement.level,
-    serviceTagFallbacks: uniqueSorted([...draft.serviceTagFallbacks]),
-    requirementIds: [requirement.id],
-    scenarios: [requirement.scenario],
+    serviceTagFallbacks: shared.fallbacks(draft.serviceTagFallbacks),
+    requirementIds: lists.requirementIds,
+    scenarios: lists.scenarios,
     workspaces: uniqueSorted([...draft.workspaceIds]),
-    risks: requirement.risks.length === 0 ? [] : uniqueRisks([requirement]),
+    risks: lists.risks,
     subsumes: [],
   }
 }
 
 /** Writes out the rule for drafts that share one id. */
-function mergeGroup(id: string, group: readonly Draft[]): PlanRule {
+function mergeGroup(
+  id: string,
+  group: readonly Draft[],
+  shared: ReturnType<typeof createSharedLists>,
+): PlanRule {
   const first = group[0] as Draft
   let level = first.requirement.level
   let everyPort = false
@@ -610,20 +687,21 @@ function mergeGroup(id: string, group: readonly Draft[]): PlanRule {
     // A loop, not a spread: a region can hold more workspaces than a call takes arguments.
     for (const workspace of draft.workspaceIds) workspaces.push(workspace)
   }
+  // Lists grown by push keep room for 17 items: the plan keeps exact or shared copies.
   return {
     id,
     direction: first.direction,
     source: first.source,
     destination: first.destination,
     protocol: first.protocol,
-    ports: everyPort ? [] : mergePortRanges(ports),
-    applicationProtocols: uniqueSorted(applicationProtocols),
+    ports: everyPort ? [] : mergePortRanges(ports).slice(),
+    applicationProtocols: shared.intern(uniqueSorted(applicationProtocols)),
     websocket,
     level,
-    serviceTagFallbacks: uniqueSorted(serviceTagFallbacks),
-    requirementIds: uniqueSorted(requirementIds),
-    scenarios: uniqueSorted(scenarios),
-    workspaces: uniqueSorted(workspaces),
+    serviceTagFallbacks: shared.intern(uniqueSorted(serviceTagFallbacks)),
+    requirementIds: shared.intern(uniqueSorted(requirementIds)),
+    scenarios: shared.intern(uniqueSorted(scenarios)),
+    workspaces: uniqueSorted(workspaces).slice(),
     risks: uniqueRisks(group.map((draft) => draft.requirement)),
     subsumes: [],
   }
@@ -634,19 +712,60 @@ function mergeGroup(id: string, group: readonly Draft[]): PlanRule {
  * Most ids have one draft, kept as is rather than in a list of one.
  */
 function merge(drafts: readonly Draft[]): PlanRule[] {
-  const groups = new Map<string, Draft | Draft[]>()
+  // Most drafts are outbound hosts: grouped by protocol and host name, a string made once by
+  // expandHost, rather than by an id string built and hashed per draft. Groups keep the order in
+  // which their first draft came.
+  type Group = { id: string | undefined; first: Draft; rest: Draft[] | undefined }
+  const order: Group[] = []
+  const hostsByProtocol = new Map<Protocol, Map<string, Group>>()
+  const byId = new Map<string, Group>()
   for (const draft of drafts) {
-    const id = ruleId(draft)
-    const known = groups.get(id)
-    if (known === undefined) groups.set(id, draft)
-    else if (Array.isArray(known)) known.push(draft)
-    else groups.set(id, [known, draft])
+    const destination = draft.destination
+    let group: Group | undefined
+    if (draft.direction === 'outbound' && destination.kind === 'fqdn' && !destination.urlPath) {
+      let hosts = hostsByProtocol.get(draft.protocol)
+      if (!hosts) {
+        hosts = new Map()
+        hostsByProtocol.set(draft.protocol, hosts)
+      }
+      group = hosts.get(destination.fqdn)
+      if (!group) {
+        group = { id: undefined, first: draft, rest: undefined }
+        hosts.set(destination.fqdn, group)
+        order.push(group)
+        continue
+      }
+    } else {
+      const id = ruleId(draft)
+      group = byId.get(id)
+      if (!group) {
+        group = { id, first: draft, rest: undefined }
+        byId.set(id, group)
+        order.push(group)
+        continue
+      }
+    }
+    if (group.rest) group.rest.push(draft)
+    else group.rest = [draft]
   }
   const rules: PlanRule[] = []
-  for (const [id, group] of groups)
-    rules.push(Array.isArray(group) ? mergeGroup(id, group) : singleRule(id, group))
+  const shared = createSharedLists()
+  for (const { id, first, rest } of order) {
+    const ruleIdOf = id ?? ruleId(first)
+    rules.push(
+      rest ? mergeGroup(ruleIdOf, [first, ...rest], shared) : singleRule(ruleIdOf, first, shared),
+    )
+  }
   return rules
 }
+
+/** `direction/protocol` keys, made once: a key built per rule would be a new string to hash. */
+const KIND_KEYS = Object.fromEntries(
+  (['outbound', 'inbound', 'inCluster'] as const).map((direction) => [
+    direction,
+    { TCP: `${direction}/TCP`, UDP: `${direction}/UDP`, ANY: `${direction}/ANY` },
+  ]),
+) as Record<PlanRule['direction'], Record<Protocol, string>>
 
 /**
  * Folds hosts that a wildcard rule with the same protocol and ports covers into it: a hash of the
@@ -661,7 +780,7 @@ function subsume(rules: PlanRule[]): PlanRule[] {
       rule.destination.fqdn.startsWith('*.') &&
       !rule.destination.urlPath
     ) {
-      const kind = `${rule.direction}/${rule.protocol}`
+      const kind = KIND_KEYS[rule.direction][rule.protocol]
       let bySuffix = wildcards.get(kind)
       if (!bySuffix) {
         bySuffix = new Map()
@@ -674,7 +793,9 @@ function subsume(rules: PlanRule[]): PlanRule[] {
     const destination = rule.destination
     let cover: PlanRule | undefined
     const bySuffix =
-      destination.kind === 'fqdn' ? wildcards.get(`${rule.direction}/${rule.protocol}`) : undefined
+      destination.kind === 'fqdn'
+        ? wildcards.get(KIND_KEYS[rule.direction][rule.protocol])
+        : undefined
     if (bySuffix && destination.kind === 'fqdn') {
       // Each parent suffix of two or more labels, nearest first: one hash lookup per label.
       const name = destination.fqdn.startsWith('*.') ? destination.fqdn.slice(2) : destination.fqdn
