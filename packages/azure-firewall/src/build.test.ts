@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { plan, rule, SUBNET } from '../test/helpers'
-import { buildFirewallPolicy } from './build'
+import { buildFirewallPolicy, sharedFirewallPolicy } from './build'
 import type { ApplicationRule, FirewallPolicy, NetworkRule } from './model'
 import { validatePolicy } from './validate'
 
@@ -231,6 +231,62 @@ describe('format: azure-firewall', () => {
       ])
       const names = rules(buildFirewallPolicy(input).policy).map((r) => r.name)
       expect(new Set(names).size).toBe(2)
+    })
+  })
+
+  describe('sharedFirewallPolicy', () => {
+    it('builds once per plan whatever the base priority, and equals buildFirewallPolicy', () => {
+      // GIVEN a plan with two hosts, split into two groups by a small byte limit
+      const input = plan([
+        rule({ id: 'a', destination: { kind: 'fqdn', fqdn: 'a.example.com' } }),
+        rule({ id: 'b', destination: { kind: 'fqdn', fqdn: 'b.example.com' } }),
+      ])
+      const options = { maxGroupBytes: 700 }
+      // WHEN it is asked for with two base priorities
+      const first = sharedFirewallPolicy(input, { ...options, basePriority: 500 })
+      const second = sharedFirewallPolicy(input, { ...options, basePriority: 1000 })
+      // THEN each equals a fresh build with its base priority
+      expect(first).toStrictEqual(buildFirewallPolicy(input, { ...options, basePriority: 500 }))
+      expect(second).toStrictEqual(buildFirewallPolicy(input, { ...options, basePriority: 1000 }))
+      expect(second.policy.ruleCollectionGroups.map((group) => group.priority)).toStrictEqual([
+        1000, 1001,
+      ])
+      // AND the rule collections are the same objects: built once
+      expect(second.policy.ruleCollectionGroups[0]?.ruleCollections).toBe(
+        first.policy.ruleCollectionGroups[0]?.ruleCollections,
+      )
+      // AND an option left out shares the build made with its default spelled out
+      const spelled = sharedFirewallPolicy(input, {
+        ...options,
+        groupName: 'aml-egress',
+        dnsProxy: true,
+      })
+      expect(spelled.policy.ruleCollectionGroups[0]?.ruleCollections).toBe(
+        first.policy.ruleCollectionGroups[0]?.ruleCollections,
+      )
+      // AND other options build anew
+      const other = sharedFirewallPolicy(input, { ...options, dnsProxy: false })
+      expect(other.policy.ruleCollectionGroups[0]?.ruleCollections).not.toBe(
+        first.policy.ruleCollectionGroups[0]?.ruleCollections,
+      )
+    })
+
+    it('returns an error when the last group priority passes 65000, for that base only', () => {
+      // GIVEN a plan split into two groups
+      const input = plan([
+        rule({ id: 'a', destination: { kind: 'fqdn', fqdn: 'a.example.com' } }),
+        rule({ id: 'b', destination: { kind: 'fqdn', fqdn: 'b.example.com' } }),
+      ])
+      const exceeded = (basePriority: number) =>
+        sharedFirewallPolicy(input, { maxGroupBytes: 700, basePriority }).diagnostics.filter(
+          (d) => d.code === 'AML_EGRESS_LIMIT_EXCEEDED',
+        )
+      // WHEN the base puts the second group at 65001, then at 65000
+      // THEN only the first is an error
+      expect(exceeded(65000).map((d) => d.message)).toStrictEqual([
+        'Group priorities reach 65001; the maximum is 65000. Lower basePriority.',
+      ])
+      expect(exceeded(64999)).toStrictEqual([])
     })
   })
 })

@@ -576,7 +576,7 @@ function collectionsOf(context: Context, limits: { maxRules: number; maxBytes: n
 function groupsOf(
   context: Context,
   chunks: readonly Chunk[],
-  input: { groupName: string; basePriority: number; maxBytes: number },
+  input: { groupName: string; maxBytes: number },
 ): RuleCollectionGroup[] {
   const groups: { chunks: Chunk[]; bytes: number }[] = []
   let current: { chunks: Chunk[]; bytes: number } | undefined
@@ -602,7 +602,8 @@ function groupsOf(
     })
   return groups.map((group, index) => ({
     name: index === 0 ? input.groupName : firewallName(`${input.groupName}-${index + 1}`),
-    priority: input.basePriority + index,
+    // Relative: `withBasePriority` adds the base, so builds that differ only in it can share.
+    priority: index,
     ruleCollections: group.chunks.map((chunk) => {
       const type = chunk.collection.ruleType
       const position = group.chunks.filter((c) => c.collection.ruleType === type).indexOf(chunk)
@@ -619,18 +620,12 @@ function checkPolicyLimits(
   groups: readonly RuleCollectionGroup[],
   maxGroups: number,
 ): void {
+  // Group priorities are checked by `withBasePriority`, which knows the base.
   if (groups.length > maxGroups)
     diagnose(context, {
       code: 'AML_EGRESS_LIMIT_EXCEEDED',
       severity: 'error',
       message: `The policy needs ${groups.length} rule collection groups; Azure allows ${maxGroups} per policy.`,
-    })
-  const last = groups.at(-1)
-  if (last && last.priority > firewallLimits.maxPriority)
-    diagnose(context, {
-      code: 'AML_EGRESS_LIMIT_EXCEEDED',
-      severity: 'error',
-      message: `Group priorities reach ${last.priority}; the maximum is ${firewallLimits.maxPriority}. Lower basePriority.`,
     })
   const fqdns = new Set<string>()
   // IP groups count as one source each (documented).
@@ -670,6 +665,11 @@ export function buildFirewallPolicy(
   plan: Plan,
   options: AzureFirewallRenderOptions = {},
 ): FirewallPolicyBuild {
+  return withBasePriority(buildRelative(plan, options), options.basePriority ?? 1000)
+}
+
+/** The build with group priorities 0, 1, 2…: everything but the base priority. */
+function buildRelative(plan: Plan, options: AzureFirewallRenderOptions): FirewallPolicyBuild {
   const context: Context = {
     plan,
     options: { dnsProxy: options.dnsProxy ?? true },
@@ -697,7 +697,6 @@ export function buildFirewallPolicy(
   })
   const groups = groupsOf(context, chunks, {
     groupName: firewallName(options.groupName ?? 'aml-egress'),
-    basePriority: options.basePriority ?? 1000,
     maxBytes,
   })
   checkPolicyLimits(context, groups, options.maxGroups ?? firewallLimits.maxGroupsPerPolicy)
@@ -720,4 +719,62 @@ export function buildFirewallPolicy(
     },
     diagnostics: context.diagnostics,
   }
+}
+
+/** Relative group priorities moved to start at `basePriority`, and checked against the maximum. */
+function withBasePriority(build: FirewallPolicyBuild, basePriority: number): FirewallPolicyBuild {
+  const groups = build.policy.ruleCollectionGroups.map((group) => ({
+    ...group,
+    priority: basePriority + group.priority,
+  }))
+  const diagnostics = [...build.diagnostics]
+  const last = groups.at(-1)
+  if (last && last.priority > firewallLimits.maxPriority)
+    diagnostics.push(
+      createDiagnostic({
+        code: 'AML_EGRESS_LIMIT_EXCEEDED',
+        severity: 'error',
+        message: `Group priorities reach ${last.priority}; the maximum is ${firewallLimits.maxPriority}. Lower basePriority.`,
+        format: formatName,
+      }),
+    )
+  return { policy: { ...build.policy, ruleCollectionGroups: groups }, diagnostics }
+}
+
+/** Relative builds per plan and options (base priority aside), kept as long as the plan lives. */
+const sharedBuilds = new WeakMap<Plan, Map<string, FirewallPolicyBuild>>()
+
+/**
+ * `buildFirewallPolicy`, built once per plan and options whatever the base priority: rendering
+ * azure-firewall and terraform from one plan (as `aml-egress render -f all` does) shares the work.
+ * The model is kept while the plan is referenced and is shared between callers: read it, never
+ * modify it (use `buildFirewallPolicy` for a copy of your own).
+ * @example const { policy } = sharedFirewallPolicy(plan, { basePriority: 500 })
+ */
+export function sharedFirewallPolicy(
+  plan: Plan,
+  options: AzureFirewallRenderOptions = {},
+): FirewallPolicyBuild {
+  const { basePriority = 1000, ...rest } = options
+  // Defaults filled in, so that leaving an option out and passing its default share a build.
+  const key = JSON.stringify([
+    rest.groupName ?? 'aml-egress',
+    rest.sourceAddresses ?? plan.sourceAddresses,
+    rest.sourceIpGroups ?? [],
+    rest.dnsProxy ?? true,
+    rest.maxRulesPerCollection ?? firewallLimits.maxRulesPerCollection,
+    rest.maxGroupBytes ?? firewallLimits.maxGroupBytes,
+    rest.maxGroups ?? firewallLimits.maxGroupsPerPolicy,
+  ])
+  let builds = sharedBuilds.get(plan)
+  if (!builds) {
+    builds = new Map()
+    sharedBuilds.set(plan, builds)
+  }
+  let build = builds.get(key)
+  if (!build) {
+    build = buildRelative(plan, rest)
+    builds.set(key, build)
+  }
+  return withBasePriority(build, basePriority)
 }

@@ -18,6 +18,7 @@ export {
   type AzureFirewallRenderOptions,
   buildFirewallPolicy,
   type FirewallPolicyBuild,
+  sharedFirewallPolicy,
 } from './build'
 export {
   applicationFqdnMatches,

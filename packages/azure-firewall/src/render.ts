@@ -13,7 +13,7 @@ import {
   ruleCollectionGroupType,
   ruleCollectionsJson,
 } from './arm'
-import { type AzureFirewallRenderOptions, buildFirewallPolicy, formatName } from './build'
+import { type AzureFirewallRenderOptions, formatName, sharedFirewallPolicy } from './build'
 import { type FirewallPolicy, firewallLimits, type RuleCollectionGroup } from './model'
 
 /** Directory of every rendered file. */
@@ -303,7 +303,7 @@ export function renderAzureFirewall(
   plan: Plan,
   options: AzureFirewallRenderOptions = {},
 ): RenderResult {
-  const { policy, diagnostics } = buildFirewallPolicy(plan, options)
+  const { policy, diagnostics } = sharedFirewallPolicy(plan, options)
   const files = renderFirewallPolicyFiles(policy, { basePriority: options.basePriority ?? 1000 })
   // The number of templates, from the files already rendered: no second pass over every group.
   const templates = files.filter((file) =>

@@ -86,7 +86,10 @@ export const PlanRuleSchema = z.object({
 /** One normalised rule of a plan. */
 export type PlanRule = z.infer<typeof PlanRuleSchema>
 
-/** The resolved, normalised set of rules for one profile. Formats only ever see plans. */
+/**
+ * The resolved, normalised set of rules for one profile. Formats only ever see plans. Read-only:
+ * rules share equal lists (frozen), so a caller that edits one gets a TypeError.
+ */
 export const PlanSchema = z.object({
   catalog: z.object({ version: z.string(), docDate: z.string() }),
   cloud: z.enum(['public', 'usgov', 'china']),

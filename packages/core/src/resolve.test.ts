@@ -183,4 +183,19 @@ describe('resolvePlan', () => {
       ids.indexOf('outbound/tcp/*.anaconda.com') + 1,
     )
   })
+  it('shares equal lists between rules, frozen, so editing one throws instead of changing others', () => {
+    // GIVEN two storage accounts: their dfs hosts come from one requirement
+    const shared = plan({
+      workspaces: [
+        { id: WORKSPACE, region: 'westeurope', storageAccounts: ['contosomlsa', 'contosodata'] },
+      ],
+    })
+    const first = rule(shared, 'outbound/tcp/contosomlsa.dfs.core.windows.net')
+    const second = rule(shared, 'outbound/tcp/contosodata.dfs.core.windows.net')
+    // WHEN a caller edits one rule's requirement list
+    // THEN it throws, and the other rule's list is the same unchanged object
+    expect(second.requirementIds).toBe(first.requirementIds)
+    expect(() => first.requirementIds.push('edited')).toThrow(TypeError)
+    expect(second.requirementIds).toStrictEqual(['host-aml-07'])
+  })
 })

@@ -5,10 +5,10 @@
  */
 import {
   type ApplicationRule,
-  buildFirewallPolicy,
   type FilterRuleCollection,
   type NetworkRule,
   type RuleCollectionGroup,
+  sharedFirewallPolicy,
 } from '@aml-egress/azure-firewall'
 import {
   createDiagnostic,
@@ -431,7 +431,7 @@ export function renderTerraform(plan: Plan, options: TerraformRenderOptions = {}
   const directory = (options.directory ?? 'terraform').replace(/^\/+|\/+$/g, '')
   const basePriority = options.basePriority ?? 500
   const nsgBasePriority = options.nsgBasePriority ?? 1000
-  const build = buildFirewallPolicy(plan, {
+  const build = sharedFirewallPolicy(plan, {
     groupName: options.ruleCollectionGroupName ?? 'aml-egress',
     basePriority,
     ...(options.dnsProxy !== undefined ? { dnsProxy: options.dnsProxy } : {}),
