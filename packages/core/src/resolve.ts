@@ -574,7 +574,7 @@ function frozen<T>(list: T[]): T[] {
 /** A requirement's lists as a single-draft rule writes them: one frozen copy per requirement. */
 type RequirementLists = Pick<
   PlanRule,
-  'applicationProtocols' | 'requirementIds' | 'scenarios' | 'risks'
+  'ports' | 'applicationProtocols' | 'requirementIds' | 'scenarios' | 'risks'
 >
 
 /**
@@ -584,12 +584,13 @@ type RequirementLists = Pick<
  */
 function createSharedLists(): {
   ofRequirement(requirement: Requirement): RequirementLists
-  fallbacks(tags: string[]): string[]
+  /** The sorted, unique copy of a list that drafts share (fallback tags, workspace ids). */
+  sortedOnce(names: readonly string[]): string[]
   /** The shared copy of a sorted list of names, by content. */
   intern<T extends string>(names: T[]): T[]
 } {
   const byRequirement = new Map<Requirement, RequirementLists>()
-  const byFallbacks = new Map<string[], string[]>()
+  const bySource = new Map<readonly string[], string[]>()
   // By content, one element a level: names are catalog strings whose hashes V8 has cached.
   const byContent: ListTrie = { next: new Map() }
   return {
@@ -610,6 +611,7 @@ function createSharedLists(): {
       let lists = byRequirement.get(requirement)
       if (!lists) {
         lists = {
+          ports: frozen(mergePortRanges(requirement.ports).map((range) => Object.freeze(range))),
           applicationProtocols: frozen(uniqueSorted([...requirement.applicationProtocols])),
           requirementIds: frozen([requirement.id]),
           scenarios: frozen([requirement.scenario]),
@@ -619,23 +621,47 @@ function createSharedLists(): {
       }
       return lists
     },
-    fallbacks(tags) {
-      let sorted = byFallbacks.get(tags)
+    sortedOnce(names) {
+      let sorted = bySource.get(names)
       if (!sorted) {
-        sorted = frozen(uniqueSorted([...tags]))
-        byFallbacks.set(tags, sorted)
+        sorted = frozen(uniqueSorted([...names]))
+        bySource.set(names, sorted)
       }
       return sorted
     },
   }
 }
 
-/** The rule of an id with one draft, as `mergeGroup` would write it: most rules of a fleet. */
-function singleRule(
-  id: string,
-  draft: Draft,
-  shared: ReturnType<typeof createSharedLists>,
-): PlanRule {
+type SharedLists = ReturnType<typeof createSharedLists>
+
+/**
+ * The drafts of one rule id, merged as far as subsumption needs (ports); the rule itself is
+ * written only if no wildcard folds the group in.
+ */
+type DraftGroup = {
+  /** Set for groups keyed by id; host groups make theirs when written. */
+  id: string | undefined
+  first: Draft
+  /** The other drafts, if any. */
+  rest: Draft[] | undefined
+  destination: RuleEndpoint
+  /** Merged; empty is every port. */
+  ports: PortRange[]
+  /** Hosts folded into this group. */
+  subsumes: PlanRule['subsumes']
+}
+
+/** A group's sorted requirement ids, shared with every group of the same requirements. */
+function requirementIdsOf(group: DraftGroup, shared: SharedLists): string[] {
+  if (!group.rest) return shared.ofRequirement(group.first.requirement).requirementIds
+  const ids = [group.first.requirement.id]
+  for (const draft of group.rest) ids.push(draft.requirement.id)
+  return shared.intern(uniqueSorted(ids))
+}
+
+/** The rule of a group with one draft: most rules of a fleet, their lists shared. */
+function singleRule(id: string, group: DraftGroup, shared: SharedLists): PlanRule {
+  const draft = group.first
   const requirement = draft.requirement
   const lists = shared.ofRequirement(requirement)
   return {
@@ -644,45 +670,35 @@ function singleRule(
     source: draft.source,
     destination: draft.destination,
     protocol: draft.protocol,
-    ports: draft.ports.length === 0 ? [] : mergePortRanges(draft.ports),
+    ports: group.ports,
     applicationProtocols: lists.applicationProtocols,
     websocket: requirement.websocket,
     level: requirement.level,
-    serviceTagFallbacks: shared.fallbacks(draft.serviceTagFallbacks),
+    serviceTagFallbacks: shared.sortedOnce(draft.serviceTagFallbacks),
     requirementIds: lists.requirementIds,
     scenarios: lists.scenarios,
-    workspaces: uniqueSorted([...draft.workspaceIds]),
+    workspaces: shared.sortedOnce(draft.workspaceIds),
     risks: lists.risks,
-    subsumes: [],
+    subsumes: group.subsumes,
   }
 }
 
 /** Writes out the rule for drafts that share one id. */
-function mergeGroup(
-  id: string,
-  group: readonly Draft[],
-  shared: ReturnType<typeof createSharedLists>,
-): PlanRule {
-  const first = group[0] as Draft
+function mergeGroup(id: string, group: DraftGroup, shared: SharedLists): PlanRule {
+  const first = group.first
+  const drafts = [first, ...(group.rest ?? [])]
   let level = first.requirement.level
-  let everyPort = false
   let websocket = false
-  const ports: PortRange[] = []
   const applicationProtocols: PlanRule['applicationProtocols'] = []
   const serviceTagFallbacks: string[] = []
-  const requirementIds: string[] = []
   const scenarios: string[] = []
   const workspaces: string[] = []
-  for (const draft of group) {
+  for (const draft of drafts) {
     const requirement = draft.requirement
-    // An empty list is "every port", so it absorbs any other ports.
-    if (draft.ports.length === 0) everyPort = true
-    ports.push(...draft.ports)
     applicationProtocols.push(...requirement.applicationProtocols)
     websocket ||= requirement.websocket
     if (LEVEL_RANK[requirement.level] < LEVEL_RANK[level]) level = requirement.level
     serviceTagFallbacks.push(...draft.serviceTagFallbacks)
-    requirementIds.push(requirement.id)
     scenarios.push(requirement.scenario)
     // A loop, not a spread: a region can hold more workspaces than a call takes arguments.
     for (const workspace of draft.workspaceIds) workspaces.push(workspace)
@@ -694,34 +710,54 @@ function mergeGroup(
     source: first.source,
     destination: first.destination,
     protocol: first.protocol,
-    ports: everyPort ? [] : mergePortRanges(ports).slice(),
+    ports: group.ports,
     applicationProtocols: shared.intern(uniqueSorted(applicationProtocols)),
     websocket,
     level,
     serviceTagFallbacks: shared.intern(uniqueSorted(serviceTagFallbacks)),
-    requirementIds: shared.intern(uniqueSorted(requirementIds)),
+    requirementIds: requirementIdsOf(group, shared),
     scenarios: shared.intern(uniqueSorted(scenarios)),
     workspaces: uniqueSorted(workspaces).slice(),
-    risks: uniqueRisks(group.map((draft) => draft.requirement)),
-    subsumes: [],
+    risks: uniqueRisks(drafts.map((draft) => draft.requirement)),
+    subsumes: group.subsumes,
   }
 }
 
+/** The merged ports of a group of drafts; empty (every port) absorbs any other ports. */
+function groupPorts(group: DraftGroup, shared: SharedLists): PortRange[] {
+  if (!group.rest) return shared.ofRequirement(group.first.requirement).ports
+  const ports: PortRange[] = []
+  for (const draft of [group.first, ...group.rest]) {
+    if (draft.ports.length === 0) return []
+    ports.push(...draft.ports)
+  }
+  return mergePortRanges(ports).slice()
+}
+
 /**
- * Merges drafts with the same id (direction, protocol, source, destination): one pass to group.
- * Most ids have one draft, kept as is rather than in a list of one.
+ * Groups drafts with the same id (direction, protocol, source, destination) in one pass, in the
+ * order their first draft came. Most drafts are outbound hosts: grouped by protocol and host name,
+ * a string made once by expandHost, rather than by an id string built and hashed per draft.
  */
-function merge(drafts: readonly Draft[]): PlanRule[] {
-  // Most drafts are outbound hosts: grouped by protocol and host name, a string made once by
-  // expandHost, rather than by an id string built and hashed per draft. Groups keep the order in
-  // which their first draft came.
-  type Group = { id: string | undefined; first: Draft; rest: Draft[] | undefined }
-  const order: Group[] = []
-  const hostsByProtocol = new Map<Protocol, Map<string, Group>>()
-  const byId = new Map<string, Group>()
+function groupDrafts(drafts: readonly Draft[], shared: SharedLists): DraftGroup[] {
+  const order: DraftGroup[] = []
+  const hostsByProtocol = new Map<Protocol, Map<string, DraftGroup>>()
+  const byId = new Map<string, DraftGroup>()
+  const start = (draft: Draft, id: string | undefined): DraftGroup => {
+    const group: DraftGroup = {
+      id,
+      first: draft,
+      rest: undefined,
+      destination: draft.destination,
+      ports: [],
+      subsumes: [],
+    }
+    order.push(group)
+    return group
+  }
   for (const draft of drafts) {
     const destination = draft.destination
-    let group: Group | undefined
+    let group: DraftGroup | undefined
     if (draft.direction === 'outbound' && destination.kind === 'fqdn' && !destination.urlPath) {
       let hosts = hostsByProtocol.get(draft.protocol)
       if (!hosts) {
@@ -730,31 +766,30 @@ function merge(drafts: readonly Draft[]): PlanRule[] {
       }
       group = hosts.get(destination.fqdn)
       if (!group) {
-        group = { id: undefined, first: draft, rest: undefined }
-        hosts.set(destination.fqdn, group)
-        order.push(group)
+        hosts.set(destination.fqdn, start(draft, undefined))
         continue
       }
     } else {
       const id = ruleId(draft)
       group = byId.get(id)
       if (!group) {
-        group = { id, first: draft, rest: undefined }
-        byId.set(id, group)
-        order.push(group)
+        byId.set(id, start(draft, id))
         continue
       }
     }
     if (group.rest) group.rest.push(draft)
     else group.rest = [draft]
   }
+  for (const group of order) group.ports = groupPorts(group, shared)
+  return order
+}
+
+/** The rules of the groups kept. */
+function writeRules(groups: readonly DraftGroup[], shared: SharedLists): PlanRule[] {
   const rules: PlanRule[] = []
-  const shared = createSharedLists()
-  for (const { id, first, rest } of order) {
-    const ruleIdOf = id ?? ruleId(first)
-    rules.push(
-      rest ? mergeGroup(ruleIdOf, [first, ...rest], shared) : singleRule(ruleIdOf, first, shared),
-    )
+  for (const group of groups) {
+    const id = group.id ?? ruleId(group.first)
+    rules.push(group.rest ? mergeGroup(id, group, shared) : singleRule(id, group, shared))
   }
   return rules
 }
@@ -771,30 +806,28 @@ const KIND_KEYS = Object.fromEntries(
  * Folds hosts that a wildcard rule with the same protocol and ports covers into it: a hash of the
  * wildcards, then one lookup per parent suffix of each host, so O(n · labels), never pairwise.
  */
-function subsume(rules: PlanRule[]): PlanRule[] {
-  // Per direction and protocol, the wildcard rules by their suffix (`*.x.com` under `x.com`).
-  const wildcards = new Map<string, Map<string, PlanRule>>()
-  for (const rule of rules)
-    if (
-      rule.destination.kind === 'fqdn' &&
-      rule.destination.fqdn.startsWith('*.') &&
-      !rule.destination.urlPath
-    ) {
-      const kind = KIND_KEYS[rule.direction][rule.protocol]
+function subsume(groups: DraftGroup[], shared: SharedLists): DraftGroup[] {
+  // Per direction and protocol, the wildcard groups by their suffix (`*.x.com` under `x.com`).
+  const wildcards = new Map<string, Map<string, DraftGroup>>()
+  for (const group of groups) {
+    const destination = group.destination
+    if (destination.kind === 'fqdn' && destination.fqdn.startsWith('*.') && !destination.urlPath) {
+      const kind = KIND_KEYS[group.first.direction][group.first.protocol]
       let bySuffix = wildcards.get(kind)
       if (!bySuffix) {
         bySuffix = new Map()
         wildcards.set(kind, bySuffix)
       }
-      bySuffix.set(rule.destination.fqdn.slice(2), rule)
+      bySuffix.set(destination.fqdn.slice(2), group)
     }
-  const kept: PlanRule[] = []
-  for (const rule of rules) {
-    const destination = rule.destination
-    let cover: PlanRule | undefined
+  }
+  const kept: DraftGroup[] = []
+  for (const group of groups) {
+    const destination = group.destination
+    let cover: DraftGroup | undefined
     const bySuffix =
       destination.kind === 'fqdn'
-        ? wildcards.get(KIND_KEYS[rule.direction][rule.protocol])
+        ? wildcards.get(KIND_KEYS[group.first.direction][group.first.protocol])
         : undefined
     if (bySuffix && destination.kind === 'fqdn') {
       // Each parent suffix of two or more labels, nearest first: one hash lookup per label.
@@ -802,15 +835,18 @@ function subsume(rules: PlanRule[]): PlanRule[] {
       for (let dot = name.indexOf('.'); dot !== -1 && !cover; dot = name.indexOf('.', dot + 1)) {
         if (name.indexOf('.', dot + 1) === -1) break
         const candidate = bySuffix.get(name.slice(dot + 1))
-        if (candidate && candidate !== rule && mergedRangesCover(candidate.ports, rule.ports))
+        if (candidate && candidate !== group && mergedRangesCover(candidate.ports, group.ports))
           cover = candidate
       }
     }
     if (cover && destination.kind === 'fqdn')
-      cover.subsumes.push({ fqdn: destination.fqdn, requirementIds: rule.requirementIds })
-    else kept.push(rule)
+      cover.subsumes.push({
+        fqdn: destination.fqdn,
+        requirementIds: requirementIdsOf(group, shared),
+      })
+    else kept.push(group)
   }
-  for (const rule of kept) sortInPlace(rule.subsumes, (a, b) => compareOrdinal(a.fqdn, b.fqdn))
+  for (const group of kept) sortInPlace(group.subsumes, (a, b) => compareOrdinal(a.fqdn, b.fqdn))
   return kept
 }
 
@@ -889,7 +925,9 @@ export function resolvePlan(profile: Profile): Plan {
         diagnostics: advisories,
       })
   }
-  const rules = sortRules(subsume(merge(chooseForm(drafts, profile.destinationStyle))))
+  const shared = createSharedLists()
+  const groups = groupDrafts(chooseForm(drafts, profile.destinationStyle), shared)
+  const rules = sortRules(writeRules(subsume(groups, shared), shared))
   const uniqueAdvisories = new Map(advisories.map((d) => [`${d.code}|${d.message}`, d]))
   return {
     catalog: { version: catalog.version, docDate: catalog.docDate },
