@@ -88,7 +88,8 @@ export type PlanRule = z.infer<typeof PlanRuleSchema>
 
 /**
  * The resolved, normalised set of rules for one profile. Formats only ever see plans. Read-only:
- * rules share equal lists (frozen), so a caller that edits one gets a TypeError.
+ * rules share equal lists (a requirement's ids, a region's fallback tags), so editing one rule's
+ * list would change others; copy a rule before changing it.
  */
 export const PlanSchema = z.object({
   catalog: z.object({ version: z.string(), docDate: z.string() }),

