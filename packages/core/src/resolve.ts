@@ -179,45 +179,78 @@ const HOST_LISTS = [
   ['{containerRegistry}', 'containerRegistries', 'the container registry names'],
 ] as const
 
+/** A host pattern cut at its placeholders: `parts[i]` comes before `placeholders[i]`. */
+type HostTemplate = { parts: readonly string[]; placeholders: readonly string[] }
+
+const hostTemplates = new Map<string, HostTemplate>()
+
+/** The template of a catalog host pattern, cut once: a fleet fills each pattern per workspace. */
+function hostTemplate(pattern: string): HostTemplate {
+  let template = hostTemplates.get(pattern)
+  if (!template) {
+    const pieces = pattern.split(/(\{[A-Za-z]+\})/)
+    template = {
+      parts: pieces.filter((_, index) => index % 2 === 0),
+      placeholders: pieces.filter((_, index) => index % 2 === 1),
+    }
+    hostTemplates.set(pattern, template)
+  }
+  return template
+}
+
+/** The values a placeholder stands for in one workspace (several for a profile list). */
+function placeholderValues(
+  placeholder: string,
+  profile: Profile,
+  workspace: Workspace,
+): readonly string[] {
+  switch (placeholder) {
+    case '{region}':
+      return [workspace.region]
+    case '{workspaceId}':
+      return [workspace.id.toLowerCase()]
+    case '{aksCluster}':
+      // D23: without the cluster's DNS prefix, the documented wildcard.
+      return [(profile.kubernetes.clusterDnsPrefix ?? '*').toLowerCase()]
+    case '{storageAccount}':
+      return workspace.storageAccounts.map((name) => name.toLowerCase())
+    case '{containerRegistry}':
+      return workspace.containerRegistries.map((name) => name.toLowerCase())
+    default:
+      return [placeholder]
+  }
+}
+
 /**
- * Fills the placeholders of a host pattern for one workspace, calling `emit` once per host (several
- * for lists). Names in the profile are validated (no dots, no spaces), so lower-casing them keeps
- * every host canonical. Returns what is missing, if anything.
+ * Fills the placeholders of a host pattern for one workspace, calling `emit` once per host (one per
+ * value of a list; the product, should a pattern name two lists). Names in the profile are
+ * validated (no dots, no spaces), so lower-casing them keeps every host canonical. Returns what is
+ * missing, if anything.
  */
 function expandHost(
   input: { pattern: string; profile: Profile; workspace: Workspace; index: number },
   emit: (host: string) => void,
 ): { field: string; what: string } | undefined {
   const { pattern, profile, workspace } = input
-  const host = pattern.includes('{')
-    ? pattern
-        .replaceAll('{region}', workspace.region)
-        .replaceAll('{workspaceId}', workspace.id.toLowerCase())
-        // D23: without the cluster's DNS prefix, the documented wildcard.
-        .replaceAll('{aksCluster}', (profile.kubernetes.clusterDnsPrefix ?? '*').toLowerCase())
-    : pattern
-  for (const [placeholder, field, what] of HOST_LISTS)
-    if (host.includes(placeholder) && workspace[field].length === 0)
-      return { field: `workspaces.${input.index}.${field}`, what }
-  emitListed(host, workspace, 0, emit)
-  return undefined
-}
-
-/** One host per value of each list the host names (the product, should a pattern name two). */
-function emitListed(
-  host: string,
-  workspace: Workspace,
-  from: number,
-  emit: (host: string) => void,
-): void {
-  for (let at = from; at < HOST_LISTS.length; at++) {
-    const [placeholder, field] = HOST_LISTS[at] as (typeof HOST_LISTS)[number]
-    if (!host.includes(placeholder)) continue
-    for (const value of workspace[field])
-      emitListed(host.replaceAll(placeholder, value.toLowerCase()), workspace, at + 1, emit)
-    return
+  const { parts, placeholders } = hostTemplate(pattern)
+  if (placeholders.length === 0) {
+    emit(pattern)
+    return undefined
   }
-  emit(host)
+  for (const [placeholder, field, what] of HOST_LISTS)
+    if (placeholders.includes(placeholder) && workspace[field].length === 0)
+      return { field: `workspaces.${input.index}.${field}`, what }
+  const fill = (at: number, host: string): void => {
+    if (at === placeholders.length) {
+      emit(host)
+      return
+    }
+    const after = parts[at + 1] as string
+    for (const value of placeholderValues(placeholders[at] as string, profile, workspace))
+      fill(at + 1, `${host}${value}${after}`)
+  }
+  fill(0, parts[0] as string)
+  return undefined
 }
 
 /** One requirement expanded for one group of workspaces. */
