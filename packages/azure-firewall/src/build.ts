@@ -71,6 +71,11 @@ type Context = {
   diagnostics: Diagnostic[]
   /** Every description written, to share equal ones. */
   descriptions: Map<string, string>
+  /** The description of the rules with a requirement list (without a note), and their level. */
+  descriptionsByRequirements: Map<
+    PlanRule['requirementIds'],
+    { level: PlanRule['level']; description: string }
+  >
 }
 
 const ALL_PORTS: PortRange[] = [{ from: 1, to: 65535 }]
@@ -179,6 +184,17 @@ function samePorts(a: readonly PortRange[], b: readonly PortRange[]): boolean {
 }
 
 function describe(context: Context, rule: PlanRule, note?: string): string {
+  if (note) return describeText(context, rule, note)
+  // The plan's rules of one requirement share their requirement list: one look-up by identity
+  // instead of joining the list and hashing the text for each of them.
+  const known = context.descriptionsByRequirements.get(rule.requirementIds)
+  if (known?.level === rule.level) return known.description
+  const description = describeText(context, rule)
+  context.descriptionsByRequirements.set(rule.requirementIds, { level: rule.level, description })
+  return description
+}
+
+function describeText(context: Context, rule: PlanRule, note?: string): string {
   const text = `aml-egress ${rule.level}: ${rule.requirementIds.join(', ')}${note ? `; ${note}` : ''}`
   const description =
     text.length > DESCRIPTION_MAX ? `${text.slice(0, DESCRIPTION_MAX - 1)}…` : text
@@ -678,6 +694,7 @@ function buildRelative(plan: Plan, options: AzureFirewallRenderOptions): Firewal
     drafts: [],
     diagnostics: [],
     descriptions: new Map(),
+    descriptionsByRequirements: new Map(),
   }
   if (context.sourceAddresses.length === 0 && context.sourceIpGroups.length === 0)
     diagnose(context, {
