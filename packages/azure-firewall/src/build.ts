@@ -483,8 +483,27 @@ function planRule(context: Context, rule: PlanRule, index: number): void {
   }
 }
 
-/** Gives every rule a name unique in the policy: a clash gets a fingerprint of the plan content. */
-function uniqueNames(drafts: readonly Draft[]): void {
+function byRuleName(a: Draft, b: Draft): number {
+  return a.rule.name < b.rule.name ? -1 : a.rule.name > b.rule.name ? 1 : 0
+}
+
+/**
+ * Gives every rule a name unique in the policy (a clash gets a fingerprint of the plan content)
+ * and returns the drafts in name order, the order collections list their rules in. Clashes are
+ * rare: sorting finds them (side by side) for less than a set of every name costs.
+ */
+function uniqueNames(drafts: readonly Draft[]): Draft[] {
+  const sorted = [...drafts].sort(byRuleName)
+  for (let index = 1; index < sorted.length; index++)
+    if ((sorted[index] as Draft).rule.name === (sorted[index - 1] as Draft).rule.name) {
+      renameClashes(drafts)
+      return [...drafts].sort(byRuleName)
+    }
+  return sorted
+}
+
+/** Renames the later of two drafts with one name, in plan order. */
+function renameClashes(drafts: readonly Draft[]): void {
   const seen = new Set<string>()
   for (const draft of drafts) {
     let name = draft.rule.name
@@ -517,11 +536,16 @@ const SINGLE_RULE_COLLECTION_BYTES = ruleCollectionBytes({
   rules: [],
 })
 
-function collectionsOf(context: Context, limits: { maxRules: number; maxBytes: number }): Chunk[] {
+/** Collections of the drafts, which are in name order (as each collection lists its rules). */
+function collectionsOf(
+  context: Context,
+  byName: readonly Draft[],
+  limits: { maxRules: number; maxBytes: number },
+): Chunk[] {
   // By rule type, then scenario: the plan's scenario strings are shared, so grouping a draft
   // builds no key string.
   const byType = { app: new Map<string, Draft[]>(), net: new Map<string, Draft[]>() }
-  for (const draft of context.drafts) {
+  for (const draft of byName) {
     const byScenario = draft.ruleType === 'application' ? byType.app : byType.net
     const list = byScenario.get(draft.scenario)
     if (list) list.push(draft)
@@ -533,7 +557,6 @@ function collectionsOf(context: Context, limits: { maxRules: number; maxBytes: n
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   const chunks: Chunk[] = []
   for (const { key, drafts } of keyed) {
-    drafts.sort((a, b) => (a.rule.name < b.rule.name ? -1 : a.rule.name > b.rule.name ? 1 : 0))
     const base = firewallName(`aml-${key}`)
     const parts: { drafts: Draft[]; bytes: number }[] = []
     let current: { drafts: Draft[]; bytes: number } | undefined
@@ -706,9 +729,9 @@ function buildRelative(plan: Plan, options: AzureFirewallRenderOptions): Firewal
   plan.rules.forEach((rule, index) => {
     planRule(context, rule, index)
   })
-  uniqueNames(context.drafts)
+  const drafts = uniqueNames(context.drafts)
   const maxBytes = options.maxGroupBytes ?? firewallLimits.maxGroupBytes
-  const chunks = collectionsOf(context, {
+  const chunks = collectionsOf(context, drafts, {
     maxRules: options.maxRulesPerCollection ?? firewallLimits.maxRulesPerCollection,
     maxBytes: maxBytes - GROUP_OVERHEAD - COLLECTION_OVERHEAD,
   })
