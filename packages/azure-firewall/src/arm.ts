@@ -7,8 +7,9 @@
  * Every append to the text leaves a rope node that V8 keeps (and copies in each young-generation
  * collection) until the text is flattened, so the cost is per piece, not per byte. Everything
  * constant between two values is therefore one precomputed piece, a `Glue`: punctuation, keys,
- * fixed values, common lists, and the quotes of the string values on either side. A plan's
- * application rule is about ten pieces.
+ * fixed values, common lists, and the quotes of the string values on either side. Consecutive
+ * glue is joined, and so are values many rules share (descriptions, ports, source lists): a
+ * plan's rule is four pieces, its name and host and the glue after each.
  */
 import type {
   ApplicationRule,
@@ -67,22 +68,73 @@ const KEYS = [
 ] as const
 type Key = (typeof KEYS)[number]
 
+/** How many joins a glue remembers: a few glues follow a given one. */
+const MAX_JOINS = 8
+
 /** Constant text between two values, appended as one piece. */
 class Glue {
+  readonly text: string
   /** Line breaks in the text. */
   readonly breaks: number
   /** The text after the content of a string value: the value's closing quote, then the text. */
   readonly afterString: string
-  constructor(readonly text: string) {
+  /** This glue joined with the glue that followed it, for the last few that did. */
+  private readonly joins = new Map<Glue, Glue>()
+  constructor(text: string) {
+    this.text = flat(text)
     this.breaks = text.split('\n').length - 1
-    this.afterString = `"${text}`
+    this.afterString = flat(`"${text}`)
   }
+  /** This glue and the next as one. */
+  join(next: Glue): Glue {
+    let joined = this.joins.get(next)
+    if (joined === undefined) {
+      // More than a few means the glue after changes (source lists of a read policy): start over.
+      if (this.joins.size >= MAX_JOINS) this.joins.clear()
+      joined = new Glue(this.text + next.text)
+      this.joins.set(next, joined)
+    }
+    return joined
+  }
+}
+
+/**
+ * A copy of the text in one block. Text joined from parts is a rope in V8; appended as it is,
+ * each of its nodes would be visited again whenever the output is flattened.
+ */
+function flat(text: string): string {
+  return JSON.parse(JSON.stringify(text))
 }
 
 const TRUE = new Glue('true')
 const EMPTY_LIST = new Glue('[]')
 const FILTER_COLLECTION = 'FirewallPolicyFilterRuleCollection'
 const NAT_COLLECTION = 'FirewallPolicyNatRuleCollection'
+
+/** How many values of a field `SharedValues` remembers. */
+const MAX_SHARED_VALUES = 256
+
+/**
+ * Fields whose string value many rules share, as glue by value: written as glue, a shared value
+ * joins the glue around it into one piece.
+ */
+class SharedValues {
+  private readonly glue = new Map<string, Glue>()
+  /** `field` writes the field, from the `,` before it, around a value that needs no escaping. */
+  constructor(private readonly field: (value: string) => string) {}
+  /** The field's glue; undefined for a value that needs escaping or is not ASCII. */
+  of(value: string): Glue | undefined {
+    let glue = this.glue.get(value)
+    if (glue === undefined) {
+      if (!PLAIN.test(value)) return undefined
+      // Values are shared when there are a few: more means they are not, start over.
+      if (this.glue.size >= MAX_SHARED_VALUES) this.glue.clear()
+      glue = new Glue(this.field(value))
+      this.glue.set(value, glue)
+    }
+    return glue
+  }
+}
 
 /** The literal source lists last written at a level, as one piece when they can be. */
 type SharedSources = {
@@ -94,8 +146,7 @@ type SharedSources = {
 
 /**
  * The glue of objects and lists whose braces or brackets sit at one nesting level. A key's glue
- * starts with the `,` ending the field before it; `key` glue of a string value ends with the
- * value's opening quote.
+ * starts with the `,` ending the field before it.
  */
 type Level = {
   /** A later key: `,\n  "port": `. */
@@ -136,6 +187,10 @@ type Level = {
   tcp: Glue
   udp: Glue
   tcpAndUdp: Glue
+  /** A rule's description, by description: a policy's rules share a few. */
+  description: SharedValues
+  /** A rule's `destinationPorts` of one port, by port: most rules have one of a few. */
+  singlePort: SharedValues
   /** A policy's rules share their source lists: the last ones written at this level. */
   sharedSources: SharedSources | undefined
 }
@@ -190,6 +245,10 @@ function levelOf(pretty: boolean, level: number): Level {
     tcp: list('ipProtocols', ['"TCP"']),
     udp: list('ipProtocols', ['"UDP"']),
     tcpAndUdp: list('ipProtocols', ['"TCP"', '"UDP"']),
+    description: new SharedValues((value) => `,${field('description')}"${value}"`),
+    singlePort: new SharedValues(
+      (value) => `,${field('destinationPorts')}[${item}"${value}"${inner}]`,
+    ),
     sharedSources: undefined,
   }
 }
@@ -231,22 +290,32 @@ const NON_ASCII = /[\u0080-\uffff]/
 /** JSON text, pretty (two-space indent) or compact; counts its line breaks. */
 class JsonText implements JsonSink {
   private out = ''
+  /** Glue not appended yet: consecutive glue is joined and appended as one piece. */
+  private pending: Glue | undefined = undefined
   /** The last piece was a string's content: the next glue starts with its closing quote. */
   private inString = false
   /** Line breaks written so far. */
   breaks = 0
   constructor(readonly levels: Levels) {}
   glue(piece: Glue): void {
-    this.out += this.inString ? piece.afterString : piece.text
-    this.inString = false
+    this.pending = this.pending === undefined ? piece : this.pending.join(piece)
     this.breaks += piece.breaks
   }
   string(content: string): void {
+    this.appendPending()
     this.out += PLAIN.test(content) ? content : JSON.stringify(content).slice(1, -1)
     this.inString = true
   }
   number(value: number): void {
+    this.appendPending()
     this.out += JSON.stringify(value)
+  }
+  private appendPending(): void {
+    const pending = this.pending
+    if (pending === undefined) return
+    this.out += this.inString ? pending.afterString : pending.text
+    this.inString = false
+    this.pending = undefined
   }
   /**
    * The text, flattened. Appending leaves a rope node per piece; kept for the whole render, a
@@ -254,6 +323,7 @@ class JsonText implements JsonSink {
    * number makes V8 flatten it into one block, after which the nodes are garbage.
    */
   text(): string {
+    this.appendPending()
     const text = this.out
     Number(text)
     return text
@@ -285,6 +355,20 @@ function optionalString(sink: JsonSink, at: Level, key: Key, value: string | und
   if (value === undefined) return
   sink.glue(at.stringKey[key])
   sink.string(value)
+}
+
+function description(sink: JsonSink, at: Level, value: string | undefined): void {
+  if (value === undefined) return
+  const shared = at.description.of(value)
+  if (shared !== undefined) sink.glue(shared)
+  else optionalString(sink, at, 'description', value)
+}
+
+function destinationPorts(sink: JsonSink, level: number, ports: readonly string[]): void {
+  const shared =
+    ports.length === 1 ? sink.levels.at(level).singlePort.of(ports[0] as string) : undefined
+  if (shared !== undefined) sink.glue(shared)
+  else stringList(sink, level, 'destinationPorts', ports)
 }
 
 /** A later field holding a list of strings; `[]` when empty. */
@@ -423,7 +507,7 @@ function applicationRule(
   const at = sink.levels.at(level)
   sink.glue(at.ruleHead.ApplicationRule)
   sink.string(rule.name)
-  optionalString(sink, at, 'description', rule.description)
+  description(sink, at, rule.description)
   sources(sink, level, rule, style)
   protocols(sink, level, rule.protocols)
   nonEmptyList(sink, level, 'targetFqdns', rule.targetFqdns)
@@ -442,13 +526,13 @@ function networkRule(sink: JsonSink, level: number, rule: NetworkRule, style: So
   const at = sink.levels.at(level)
   sink.glue(at.ruleHead.NetworkRule)
   sink.string(rule.name)
-  optionalString(sink, at, 'description', rule.description)
+  description(sink, at, rule.description)
   ipProtocols(sink, level, rule.ipProtocols)
   sources(sink, level, rule, style)
   nonEmptyList(sink, level, 'destinationAddresses', rule.destinationAddresses)
   nonEmptyList(sink, level, 'destinationFqdns', rule.destinationFqdns)
   nonEmptyList(sink, level, 'destinationIpGroups', rule.destinationIpGroups)
-  stringList(sink, level, 'destinationPorts', rule.destinationPorts)
+  destinationPorts(sink, level, rule.destinationPorts)
   sink.glue(at.close)
 }
 
@@ -456,11 +540,11 @@ function natRule(sink: JsonSink, level: number, rule: NatRule, style: SourceStyl
   const at = sink.levels.at(level)
   sink.glue(at.ruleHead.NatRule)
   sink.string(rule.name)
-  optionalString(sink, at, 'description', rule.description)
+  description(sink, at, rule.description)
   ipProtocols(sink, level, rule.ipProtocols)
   sources(sink, level, rule, style)
   stringList(sink, level, 'destinationAddresses', rule.destinationAddresses)
-  stringList(sink, level, 'destinationPorts', rule.destinationPorts)
+  destinationPorts(sink, level, rule.destinationPorts)
   optionalString(sink, at, 'translatedAddress', rule.translatedAddress)
   optionalString(sink, at, 'translatedFqdn', rule.translatedFqdn)
   optionalString(sink, at, 'translatedPort', rule.translatedPort)
