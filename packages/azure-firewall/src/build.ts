@@ -179,8 +179,8 @@ function withoutPorts(
   return result
 }
 
-function samePorts(a: readonly PortRange[], b: readonly PortRange[]): boolean {
-  return formatPortRanges(a).join(',') === formatPortRanges(b).join(',')
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index])
 }
 
 function describe(context: Context, rule: PlanRule, note?: string): string {
@@ -206,7 +206,7 @@ function describeText(context: Context, rule: PlanRule, note?: string): string {
 }
 
 function protocolLabel(protocols: readonly NetworkIpProtocol[], ports: readonly string[]): string {
-  const portText = ports.join('_') === '*' ? 'all' : ports.join('_')
+  const portText = ports.length === 1 && ports[0] === '*' ? 'all' : ports.join('_')
   return `${protocols.join('-').toLowerCase()}-${portText}`
 }
 
@@ -220,12 +220,13 @@ function pushNetwork(
     rule: PlanRule
     label: string
     protocols: NetworkIpProtocol[]
-    ranges: readonly PortRange[]
+    /** The port ranges, formatted. */
+    ports: string[]
     destination: Pick<NetworkRule, 'destinationAddresses' | 'destinationFqdns'>
     note?: string
   },
 ): void {
-  const ports = formatPortRanges(input.ranges)
+  const ports = input.ports
   context.drafts.push({
     ruleType: 'network',
     scenario: scenarioOf(input.rule),
@@ -257,16 +258,18 @@ function hostNetworkPart(
 ): void {
   const { rule, index, host } = input
   const wildcard = host.startsWith('*')
-  const parts: { protocols: NetworkIpProtocol[]; ranges: readonly PortRange[] }[] = []
-  if (input.tcp.length > 0 && input.udp.length > 0 && samePorts(input.tcp, input.udp))
-    parts.push({ protocols: ['TCP', 'UDP'], ranges: input.tcp })
+  // Ports formatted once, for the rules and for the diagnostic.
+  const tcp = input.tcp.length > 0 ? formatPortRanges(input.tcp) : undefined
+  const udp = input.udp.length > 0 ? formatPortRanges(input.udp) : undefined
+  const parts: { protocols: NetworkIpProtocol[]; ports: string[] }[] = []
+  if (tcp && udp && sameList(tcp, udp)) parts.push({ protocols: ['TCP', 'UDP'], ports: tcp })
   else {
-    if (input.tcp.length > 0) parts.push({ protocols: ['TCP'], ranges: input.tcp })
-    if (input.udp.length > 0) parts.push({ protocols: ['UDP'], ranges: input.udp })
+    if (tcp) parts.push({ protocols: ['TCP'], ports: tcp })
+    if (udp) parts.push({ protocols: ['UDP'], ports: udp })
   }
   if (parts.length === 0) return
   const what = parts
-    .map((part) => `${part.protocols.join('/')} ${formatPortRanges(part.ranges).join(',')}`)
+    .map((part) => `${part.protocols.join('/')} ${part.ports.join(',')}`)
     .join(' and ')
   if (!wildcard && context.options.dnsProxy) {
     for (const part of parts)
@@ -406,7 +409,7 @@ function outboundRule(context: Context, rule: PlanRule, index: number): void {
         rule,
         label: destination.tag,
         protocols: ipProtocolsOf(rule),
-        ranges,
+        ports: formatPortRanges(ranges),
         destination: { destinationAddresses: [destination.tag], destinationFqdns: [] },
       })
       return
@@ -435,7 +438,7 @@ function outboundRule(context: Context, rule: PlanRule, index: number): void {
         rule,
         label: destination.kind === 'apiServer' ? `apiserver-${label}` : label,
         protocols: ipProtocolsOf(rule),
-        ranges,
+        ports: formatPortRanges(ranges),
         destination: { destinationAddresses: addresses, destinationFqdns: [] },
       })
       return
