@@ -342,9 +342,15 @@ function hostRule(context: Context, rule: PlanRule, index: number, fqdn: string)
   const https = appRule && portInRanges(443, rule.ports)
   const appPorts = http ? (https ? HTTP_AND_HTTPS : HTTP_ONLY) : https ? HTTPS_ONLY : NO_PORTS
   if (appPorts.length > 0) {
-    const protocols: ApplicationRuleProtocol[] = []
-    if (http) protocols.push({ protocolType: 'Http', port: 80 })
-    if (https) protocols.push({ protocolType: 'Https', port: 443 })
+    // Literals, not pushes: a pushed-to list reserves room for 17 entries (tens of thousands of rules).
+    const protocols: ApplicationRuleProtocol[] = http
+      ? https
+        ? [
+            { protocolType: 'Http', port: 80 },
+            { protocolType: 'Https', port: 443 },
+          ]
+        : [{ protocolType: 'Http', port: 80 }]
+      : [{ protocolType: 'Https', port: 443 }]
     context.drafts.push({
       ruleType: 'application',
       scenario: scenarioOf(rule),
@@ -548,7 +554,10 @@ function collectionsOf(
   // By rule type, then scenario: the plan's scenario strings are shared, so grouping a draft
   // builds no key string.
   const byType = { app: new Map<string, Draft[]>(), net: new Map<string, Draft[]>() }
-  for (const draft of byName) {
+  // Indexed loops over the drafts: this runs once per build, too few times to be optimised, and
+  // unoptimised `for…of` allocates an iterator result per item.
+  for (let index = 0; index < byName.length; index++) {
+    const draft = byName[index] as Draft
     const byScenario = draft.ruleType === 'application' ? byType.app : byType.net
     const list = byScenario.get(draft.scenario)
     if (list) list.push(draft)
@@ -564,7 +573,8 @@ function collectionsOf(
     const parts: { drafts: Draft[]; bytes: number }[] = []
     let current: { drafts: Draft[]; bytes: number } | undefined
     let reason = ''
-    for (const draft of drafts) {
+    for (let index = 0; index < drafts.length; index++) {
+      const draft = drafts[index] as Draft
       const bytes =
         SINGLE_RULE_COLLECTION_BYTES + filterRuleBytes(draft.rule) - COLLECTION_OVERHEAD / 2
       const full =
@@ -675,8 +685,11 @@ function checkPolicyLimits(
   for (const group of groups)
     for (const collection of group.ruleCollections)
       if (collection.collectionType === 'filter' && collection.ruleType === 'network')
-        for (const rule of collection.rules) {
-          for (const fqdn of rule.destinationFqdns) fqdns.add(fqdn)
+        // Indexed, as in `collectionsOf`.
+        for (let index = 0; index < collection.rules.length; index++) {
+          const rule = collection.rules[index] as NetworkRule
+          for (let fqdn = 0; fqdn < rule.destinationFqdns.length; fqdn++)
+            fqdns.add(rule.destinationFqdns[fqdn] as string)
           product +=
             (rule.sourceAddresses.length + rule.sourceIpGroups.length) *
             (rule.destinationAddresses.length +
