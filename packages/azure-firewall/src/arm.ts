@@ -141,7 +141,7 @@ class SharedValues {
   }
 }
 
-/** The literal source lists last written at a level, as one piece when they can be. */
+/** Copies of the literal source lists last written at a level, as one piece when they can be. */
 type SharedSources = {
   addresses: readonly string[]
   ipGroups: readonly string[]
@@ -362,13 +362,18 @@ function optionalString(sink: JsonSink, at: Level, key: Key, value: string | und
   sink.string(value)
 }
 
+/** The `description` field of a rule, when present. */
 function description(sink: JsonSink, at: Level, value: string | undefined): void {
   if (value === undefined) return
   const shared = at.description.of(value)
   if (shared !== undefined) sink.glue(shared)
-  else optionalString(sink, at, 'description', value)
+  else {
+    sink.glue(at.stringKey.description)
+    sink.string(value)
+  }
 }
 
+/** The `destinationPorts` field of a rule at `level`. */
 function destinationPorts(sink: JsonSink, level: number, ports: readonly string[]): void {
   const shared =
     ports.length === 1 ? sink.levels.at(level).singlePort.of(ports[0] as string) : undefined
@@ -410,12 +415,23 @@ function sources(
     return
   }
   let shared = at.sharedSources
-  if (shared?.addresses !== rule.sourceAddresses || shared.ipGroups !== rule.sourceIpGroups) {
-    shared = sharedSources(sink.levels, level, rule)
+  // Compared by content: a caller may change a list between two renders.
+  if (
+    shared === undefined ||
+    !sameList(shared.addresses, rule.sourceAddresses) ||
+    !sameList(shared.ipGroups, rule.sourceIpGroups)
+  ) {
+    shared = sharedSourcesOf(sink.levels, level, rule)
     at.sharedSources = shared
   }
   if (shared.glue !== undefined) sink.glue(shared.glue)
   else literalSources(sink, level, rule)
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false
+  return true
 }
 
 function literalSources(
@@ -427,13 +443,14 @@ function literalSources(
   nonEmptyList(sink, level, 'sourceIpGroups', rule.sourceIpGroups)
 }
 
-function sharedSources(
+/** The literal sources of a rule at `level`, kept for the rules after it. */
+function sharedSourcesOf(
   levels: Levels,
   level: number,
   rule: { sourceAddresses: string[]; sourceIpGroups: string[] },
 ): SharedSources {
-  const addresses = rule.sourceAddresses
-  const ipGroups = rule.sourceIpGroups
+  const addresses = [...rule.sourceAddresses]
+  const ipGroups = [...rule.sourceIpGroups]
   const isPlain = (source: string) => PLAIN.test(source)
   if (!addresses.every(isPlain) || !ipGroups.every(isPlain))
     return { addresses, ipGroups, glue: undefined }

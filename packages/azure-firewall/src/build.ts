@@ -226,7 +226,7 @@ function pushNetwork(
     note?: string
   },
 ): void {
-  const ports = input.ports
+  const { ports } = input
   context.drafts.push({
     ruleType: 'network',
     scenario: scenarioOf(input.rule),
@@ -342,7 +342,7 @@ function hostRule(context: Context, rule: PlanRule, index: number, fqdn: string)
   const https = appRule && portInRanges(443, rule.ports)
   const appPorts = http ? (https ? HTTP_AND_HTTPS : HTTP_ONLY) : https ? HTTPS_ONLY : NO_PORTS
   if (appPorts.length > 0) {
-    // Literals, not pushes: a pushed-to list reserves room for 17 entries (tens of thousands of rules).
+    // Literals: a list pushed to reserves room for 17 entries, in each of 40,000 rules of a fleet.
     const protocols: ApplicationRuleProtocol[] = http
       ? https
         ? [
