@@ -78,7 +78,7 @@ class Glue {
   readonly breaks: number
   /** The text after the content of a string value: the value's closing quote, then the text. */
   readonly afterString: string
-  /** The last few glues that followed this one, and each joined to it (scanned: faster than a map). */
+  /** The last few glues that followed this one, and each joined to it (a scan beats a map). */
   private readonly followers: Glue[] = []
   private readonly joined: Glue[] = []
   constructor(text: string) {
@@ -145,7 +145,7 @@ class SharedValues {
 type SharedSources = {
   addresses: readonly string[]
   ipGroups: readonly string[]
-  /** Absent when a source needs escaping or is not ASCII (a byte count could not use its length). */
+  /** Absent when a source needs escaping or is not ASCII: a byte count uses a glue's length. */
   glue: Glue | undefined
 }
 
