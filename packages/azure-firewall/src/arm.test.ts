@@ -5,7 +5,7 @@ import {
   ruleCollectionGroupPropertiesToArm,
   ruleCollectionToArm,
 } from './arm'
-import type { FirewallPolicy, RuleCollection, RuleCollectionGroup } from './model'
+import type { FirewallPolicy, NetworkRule, RuleCollection, RuleCollectionGroup } from './model'
 import { renderArmTemplate, renderRuleCollectionGroup } from './render'
 
 // Text that JSON must escape or that is more than one UTF-8 byte a character.
@@ -133,6 +133,23 @@ describe('format: azure-firewall', () => {
       for (const collection of group.ruleCollections)
         for (const rule of collection.rules)
           if (rule.ruleType !== 'NatRule') expect(filterRuleBytes(rule)).toBe(compactBytes(rule))
+    })
+
+    it('returns the source lists as they are now when a list changed since the last render', () => {
+      // GIVEN a collection rendered once with literal sources
+      const addresses = ['10.0.0.0/16']
+      const collection = {
+        ...(group.ruleCollections[1] as RuleCollection),
+        rules: [
+          { ...(group.ruleCollections[1]?.rules[0] as NetworkRule), sourceAddresses: addresses },
+        ],
+      } as RuleCollection
+      ruleCollectionToArm(collection, 'literal')
+      // WHEN its source list changes in place and it is rendered again
+      addresses.push('10.1.0.0/16')
+      const rendered = ruleCollectionToArm(collection, 'literal') as { rules: unknown[] }
+      // THEN the rule has the list's new content
+      expect(rendered.rules[0]).toMatchObject({ sourceAddresses: ['10.0.0.0/16', '10.1.0.0/16'] })
     })
 
     it('returns files in the layout of JSON.stringify with a two-space indent', () => {

@@ -71,6 +71,11 @@ type Context = {
   diagnostics: Diagnostic[]
   /** Every description written, to share equal ones. */
   descriptions: Map<string, string>
+  /** The description of the rules with a requirement list (without a note), and their level. */
+  descriptionsByRequirements: Map<
+    PlanRule['requirementIds'],
+    { level: PlanRule['level']; description: string }
+  >
 }
 
 const ALL_PORTS: PortRange[] = [{ from: 1, to: 65535 }]
@@ -174,11 +179,22 @@ function withoutPorts(
   return result
 }
 
-function samePorts(a: readonly PortRange[], b: readonly PortRange[]): boolean {
-  return formatPortRanges(a).join(',') === formatPortRanges(b).join(',')
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index])
 }
 
 function describe(context: Context, rule: PlanRule, note?: string): string {
+  if (note) return describeText(context, rule, note)
+  // The plan's rules of one requirement share their requirement list: one look-up by identity
+  // instead of joining the list and hashing the text for each of them.
+  const known = context.descriptionsByRequirements.get(rule.requirementIds)
+  if (known?.level === rule.level) return known.description
+  const description = describeText(context, rule)
+  context.descriptionsByRequirements.set(rule.requirementIds, { level: rule.level, description })
+  return description
+}
+
+function describeText(context: Context, rule: PlanRule, note?: string): string {
   const text = `aml-egress ${rule.level}: ${rule.requirementIds.join(', ')}${note ? `; ${note}` : ''}`
   const description =
     text.length > DESCRIPTION_MAX ? `${text.slice(0, DESCRIPTION_MAX - 1)}…` : text
@@ -190,7 +206,7 @@ function describe(context: Context, rule: PlanRule, note?: string): string {
 }
 
 function protocolLabel(protocols: readonly NetworkIpProtocol[], ports: readonly string[]): string {
-  const portText = ports.join('_') === '*' ? 'all' : ports.join('_')
+  const portText = ports.length === 1 && ports[0] === '*' ? 'all' : ports.join('_')
   return `${protocols.join('-').toLowerCase()}-${portText}`
 }
 
@@ -204,12 +220,13 @@ function pushNetwork(
     rule: PlanRule
     label: string
     protocols: NetworkIpProtocol[]
-    ranges: readonly PortRange[]
+    /** The port ranges, formatted. */
+    ports: string[]
     destination: Pick<NetworkRule, 'destinationAddresses' | 'destinationFqdns'>
     note?: string
   },
 ): void {
-  const ports = formatPortRanges(input.ranges)
+  const { ports } = input
   context.drafts.push({
     ruleType: 'network',
     scenario: scenarioOf(input.rule),
@@ -241,16 +258,18 @@ function hostNetworkPart(
 ): void {
   const { rule, index, host } = input
   const wildcard = host.startsWith('*')
-  const parts: { protocols: NetworkIpProtocol[]; ranges: readonly PortRange[] }[] = []
-  if (input.tcp.length > 0 && input.udp.length > 0 && samePorts(input.tcp, input.udp))
-    parts.push({ protocols: ['TCP', 'UDP'], ranges: input.tcp })
+  // Ports formatted once, for the rules and for the diagnostic.
+  const tcp = input.tcp.length > 0 ? formatPortRanges(input.tcp) : undefined
+  const udp = input.udp.length > 0 ? formatPortRanges(input.udp) : undefined
+  const parts: { protocols: NetworkIpProtocol[]; ports: string[] }[] = []
+  if (tcp && udp && sameList(tcp, udp)) parts.push({ protocols: ['TCP', 'UDP'], ports: tcp })
   else {
-    if (input.tcp.length > 0) parts.push({ protocols: ['TCP'], ranges: input.tcp })
-    if (input.udp.length > 0) parts.push({ protocols: ['UDP'], ranges: input.udp })
+    if (tcp) parts.push({ protocols: ['TCP'], ports: tcp })
+    if (udp) parts.push({ protocols: ['UDP'], ports: udp })
   }
   if (parts.length === 0) return
   const what = parts
-    .map((part) => `${part.protocols.join('/')} ${formatPortRanges(part.ranges).join(',')}`)
+    .map((part) => `${part.protocols.join('/')} ${part.ports.join(',')}`)
     .join(' and ')
   if (!wildcard && context.options.dnsProxy) {
     for (const part of parts)
@@ -323,9 +342,15 @@ function hostRule(context: Context, rule: PlanRule, index: number, fqdn: string)
   const https = appRule && portInRanges(443, rule.ports)
   const appPorts = http ? (https ? HTTP_AND_HTTPS : HTTP_ONLY) : https ? HTTPS_ONLY : NO_PORTS
   if (appPorts.length > 0) {
-    const protocols: ApplicationRuleProtocol[] = []
-    if (http) protocols.push({ protocolType: 'Http', port: 80 })
-    if (https) protocols.push({ protocolType: 'Https', port: 443 })
+    // Literals: a list pushed to reserves room for 17 entries, in each of 40,000 rules of a fleet.
+    const protocols: ApplicationRuleProtocol[] = http
+      ? https
+        ? [
+            { protocolType: 'Http', port: 80 },
+            { protocolType: 'Https', port: 443 },
+          ]
+        : [{ protocolType: 'Http', port: 80 }]
+      : [{ protocolType: 'Https', port: 443 }]
     context.drafts.push({
       ruleType: 'application',
       scenario: scenarioOf(rule),
@@ -390,7 +415,7 @@ function outboundRule(context: Context, rule: PlanRule, index: number): void {
         rule,
         label: destination.tag,
         protocols: ipProtocolsOf(rule),
-        ranges,
+        ports: formatPortRanges(ranges),
         destination: { destinationAddresses: [destination.tag], destinationFqdns: [] },
       })
       return
@@ -419,7 +444,7 @@ function outboundRule(context: Context, rule: PlanRule, index: number): void {
         rule,
         label: destination.kind === 'apiServer' ? `apiserver-${label}` : label,
         protocols: ipProtocolsOf(rule),
-        ranges,
+        ports: formatPortRanges(ranges),
         destination: { destinationAddresses: addresses, destinationFqdns: [] },
       })
       return
@@ -467,8 +492,27 @@ function planRule(context: Context, rule: PlanRule, index: number): void {
   }
 }
 
-/** Gives every rule a name unique in the policy: a clash gets a fingerprint of the plan content. */
-function uniqueNames(drafts: readonly Draft[]): void {
+function byRuleName(a: Draft, b: Draft): number {
+  return a.rule.name < b.rule.name ? -1 : a.rule.name > b.rule.name ? 1 : 0
+}
+
+/**
+ * Gives every rule a name unique in the policy (a clash gets a fingerprint of the plan content)
+ * and returns the drafts in name order, the order collections list their rules in. Clashes are
+ * rare: sorting finds them (side by side) for less than a set of every name costs.
+ */
+function uniqueNames(drafts: readonly Draft[]): Draft[] {
+  const sorted = [...drafts].sort(byRuleName)
+  for (let index = 1; index < sorted.length; index++)
+    if ((sorted[index] as Draft).rule.name === (sorted[index - 1] as Draft).rule.name) {
+      renameClashes(drafts)
+      return [...drafts].sort(byRuleName)
+    }
+  return sorted
+}
+
+/** Renames the later of two drafts with one name, in plan order. */
+function renameClashes(drafts: readonly Draft[]): void {
   const seen = new Set<string>()
   for (const draft of drafts) {
     let name = draft.rule.name
@@ -501,11 +545,19 @@ const SINGLE_RULE_COLLECTION_BYTES = ruleCollectionBytes({
   rules: [],
 })
 
-function collectionsOf(context: Context, limits: { maxRules: number; maxBytes: number }): Chunk[] {
+/** Collections of the drafts, which are in name order (as each collection lists its rules). */
+function collectionsOf(
+  context: Context,
+  byName: readonly Draft[],
+  limits: { maxRules: number; maxBytes: number },
+): Chunk[] {
   // By rule type, then scenario: the plan's scenario strings are shared, so grouping a draft
   // builds no key string.
   const byType = { app: new Map<string, Draft[]>(), net: new Map<string, Draft[]>() }
-  for (const draft of context.drafts) {
+  // Indexed loops over the drafts: this runs once per build, too few times to be optimised, and
+  // unoptimised `for…of` allocates an iterator result per item.
+  for (let index = 0; index < byName.length; index++) {
+    const draft = byName[index] as Draft
     const byScenario = draft.ruleType === 'application' ? byType.app : byType.net
     const list = byScenario.get(draft.scenario)
     if (list) list.push(draft)
@@ -517,12 +569,12 @@ function collectionsOf(context: Context, limits: { maxRules: number; maxBytes: n
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   const chunks: Chunk[] = []
   for (const { key, drafts } of keyed) {
-    drafts.sort((a, b) => (a.rule.name < b.rule.name ? -1 : a.rule.name > b.rule.name ? 1 : 0))
     const base = firewallName(`aml-${key}`)
     const parts: { drafts: Draft[]; bytes: number }[] = []
     let current: { drafts: Draft[]; bytes: number } | undefined
     let reason = ''
-    for (const draft of drafts) {
+    for (let index = 0; index < drafts.length; index++) {
+      const draft = drafts[index] as Draft
       const bytes =
         SINGLE_RULE_COLLECTION_BYTES + filterRuleBytes(draft.rule) - COLLECTION_OVERHEAD / 2
       const full =
@@ -633,8 +685,11 @@ function checkPolicyLimits(
   for (const group of groups)
     for (const collection of group.ruleCollections)
       if (collection.collectionType === 'filter' && collection.ruleType === 'network')
-        for (const rule of collection.rules) {
-          for (const fqdn of rule.destinationFqdns) fqdns.add(fqdn)
+        // Indexed, as in `collectionsOf`.
+        for (let index = 0; index < collection.rules.length; index++) {
+          const rule = collection.rules[index] as NetworkRule
+          for (let fqdn = 0; fqdn < rule.destinationFqdns.length; fqdn++)
+            fqdns.add(rule.destinationFqdns[fqdn] as string)
           product +=
             (rule.sourceAddresses.length + rule.sourceIpGroups.length) *
             (rule.destinationAddresses.length +
@@ -678,6 +733,7 @@ function buildRelative(plan: Plan, options: AzureFirewallRenderOptions): Firewal
     drafts: [],
     diagnostics: [],
     descriptions: new Map(),
+    descriptionsByRequirements: new Map(),
   }
   if (context.sourceAddresses.length === 0 && context.sourceIpGroups.length === 0)
     diagnose(context, {
@@ -689,9 +745,9 @@ function buildRelative(plan: Plan, options: AzureFirewallRenderOptions): Firewal
   plan.rules.forEach((rule, index) => {
     planRule(context, rule, index)
   })
-  uniqueNames(context.drafts)
+  const drafts = uniqueNames(context.drafts)
   const maxBytes = options.maxGroupBytes ?? firewallLimits.maxGroupBytes
-  const chunks = collectionsOf(context, {
+  const chunks = collectionsOf(context, drafts, {
     maxRules: options.maxRulesPerCollection ?? firewallLimits.maxRulesPerCollection,
     maxBytes: maxBytes - GROUP_OVERHEAD - COLLECTION_OVERHEAD,
   })
