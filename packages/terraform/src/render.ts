@@ -5,6 +5,7 @@
  */
 import {
   type ApplicationRule,
+  type ApplicationRuleProtocol,
   type FilterRuleCollection,
   type NetworkRule,
   type RuleCollectionGroup,
@@ -69,6 +70,8 @@ type Context = {
   /** The last source list checked against the plan's, and the answer: rules share one list. */
   checkedSources?: readonly string[]
   checkedSourcesMatch?: boolean
+  /** `protocols` blocks as text, by protocol type, then port and indent: rules repeat a few. */
+  protocolBlocks: Map<string, Map<number, string>>
 }
 
 const SOURCE_ADDRESSES = hclReference('var.source_addresses').expression
@@ -123,12 +126,32 @@ function applicationRule(
   optionalList(writer, indent, 'destination_urls', rule.targetUrls)
   if (rule.terminateTLS) writer.attribute(indent, 'terminate_tls', true)
   optionalList(writer, indent, 'web_categories', rule.webCategories)
-  for (const protocol of rule.protocols) {
-    writer.open(indent, 'protocols')
-    writer.string(indent + 2, 'type', protocol.protocolType)
-    writer.attribute(indent + 2, 'port', protocol.port)
-    writer.close(indent)
+  for (const protocol of rule.protocols) writer.formatted(protocolsBlock(indent, protocol, context))
+}
+
+function protocolsBlock(
+  indent: number,
+  protocol: ApplicationRuleProtocol,
+  context: Context,
+): string {
+  let byPort = context.protocolBlocks.get(protocol.protocolType)
+  if (byPort === undefined) {
+    byPort = new Map()
+    context.protocolBlocks.set(protocol.protocolType, byPort)
   }
+  // Indents stay far below 1024.
+  const key = protocol.port * 1024 + indent
+  let text = byPort.get(key)
+  if (text === undefined) {
+    const block = new HclWriter()
+    block.open(indent, 'protocols')
+    block.string(indent + 2, 'type', protocol.protocolType)
+    block.attribute(indent + 2, 'port', protocol.port)
+    block.close(indent)
+    text = block.text()
+    byPort.set(key, text)
+  }
+  return text
 }
 
 function networkRule(writer: HclWriter, indent: number, rule: NetworkRule, context: Context) {
@@ -465,7 +488,11 @@ export function renderTerraform(plan: Plan, options: TerraformRenderOptions = {}
               format: FORMAT,
             }),
           )
-  const context: Context = { plan, sourcesVariable: plan.sourceAddresses.length > 0 }
+  const context: Context = {
+    plan,
+    sourcesVariable: plan.sourceAddresses.length > 0,
+    protocolBlocks: new Map(),
+  }
   const first = groups[0]?.priority ?? basePriority
   const inbound = nsg.rules.filter((rule) => rule.direction === 'Inbound')
   const outbound = nsg.rules.filter((rule) => rule.direction === 'Outbound')
