@@ -148,13 +148,24 @@ function report(
   },
 ): void {
   // Built field by field, not with spreads: the network-policy flavour reports every host rule.
+  // The fields and their order are those `createDiagnostic` gives, without its copy.
   const diagnostic: Diagnostic = { code, severity, message, format: context.flavour }
   if (rule) {
     diagnostic.ruleId = rule.id
     diagnostic.requirementIds = rule.requirementIds
   }
   if (index !== undefined) diagnostic.path = ['rules', index]
-  context.diagnostics.push(createDiagnostic(diagnostic))
+  diagnostic.help = helpOf(code)
+  context.diagnostics.push(diagnostic)
+}
+
+const helps = new Map<DiagnosticCode, string | undefined>()
+
+/** The help `createDiagnostic` adds for a code. */
+function helpOf(code: DiagnosticCode): string | undefined {
+  if (!helps.has(code))
+    helps.set(code, createDiagnostic({ code, severity: 'info', message: '' }).help)
+  return helps.get(code)
 }
 
 /** The AML namespace and the namespaces whose pods stand for the compute subnets. */
