@@ -589,25 +589,43 @@ function nameGroups<T extends { namespace: string; podLabels: Record<string, str
   entries: readonly T[],
   prefix: (entry: T) => string,
 ): { name: string; namespace: string; podLabels: Record<string, string>; entries: T[] }[] {
-  const groups = new Map<
-    string,
-    { namespace: string; podLabels: Record<string, string>; entries: T[]; prefix: string }
-  >()
+  type Group = {
+    namespace: string
+    podLabels: Record<string, string>
+    entries: T[]
+    prefix: string
+  }
+  const groups = new Map<string, Group>()
+  // Entries in a row mostly share their namespace and label object: those skip the key.
+  let last: { entry: T; prefix: string; group: Group } | undefined
   for (const entry of entries) {
-    const labels =
-      Object.keys(entry.podLabels).length === 0
-        ? '{}'
-        : JSON.stringify(sortedLabels(entry.podLabels))
-    const key = `${entry.namespace}\u0000${prefix(entry)}\u0000${labels}`
-    const group = groups.get(key)
-    if (group) group.entries.push(entry)
-    else
-      groups.set(key, {
-        namespace: entry.namespace,
-        podLabels: sortedLabels(entry.podLabels),
-        entries: [entry],
-        prefix: prefix(entry),
-      })
+    const entryPrefix = prefix(entry)
+    let group =
+      last !== undefined &&
+      entry.podLabels === last.entry.podLabels &&
+      entry.namespace === last.entry.namespace &&
+      entryPrefix === last.prefix
+        ? last.group
+        : undefined
+    if (group === undefined) {
+      const labels =
+        Object.keys(entry.podLabels).length === 0
+          ? '{}'
+          : JSON.stringify(sortedLabels(entry.podLabels))
+      const key = `${entry.namespace}\u0000${entryPrefix}\u0000${labels}`
+      group = groups.get(key)
+      if (group === undefined) {
+        group = {
+          namespace: entry.namespace,
+          podLabels: sortedLabels(entry.podLabels),
+          entries: [],
+          prefix: entryPrefix,
+        }
+        groups.set(key, group)
+      }
+      last = { entry, prefix: entryPrefix, group }
+    }
+    group.entries.push(entry)
   }
   const sorted = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const used = new Set<string>()
