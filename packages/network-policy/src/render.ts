@@ -126,8 +126,29 @@ function oneLine(text: string): string {
   return text.replace(/[^\x20-\x7e]+/g, ' ').trim()
 }
 
+/**
+ * ` [id, …]` for a requirement list, by list: rules share their requirement lists. Undefined when
+ * the text is not printable, so the whole comment goes through `oneLine`.
+ */
+const requirementTexts = new WeakMap<readonly string[], string | undefined>()
+
+function requirementText(ids: readonly string[]): string | undefined {
+  if (requirementTexts.has(ids)) return requirementTexts.get(ids)
+  const text = ` [${ids.join(', ')}]`
+  const printable = /^[\x20-\x7e]*$/.test(text) ? text : undefined
+  requirementTexts.set(ids, printable)
+  return printable
+}
+
 function ruleComment(rule: PlanRule, note?: string): string {
-  const requirements = rule.requirementIds.length > 0 ? ` [${rule.requirementIds.join(', ')}]` : ''
+  const ids = rule.requirementIds
+  if (note === undefined) {
+    // The usual comment, one printable line when its id is one: its parts need no rewriting.
+    const requirements = ids.length > 0 ? requirementText(ids) : ''
+    if (requirements !== undefined && PRINTABLE_LINE.test(rule.id))
+      return `${rule.id}${requirements}`
+  }
+  const requirements = ids.length > 0 ? ` [${ids.join(', ')}]` : ''
   return oneLine(`${rule.id}${requirements}${note ? ` - ${note}` : ''}`)
 }
 
