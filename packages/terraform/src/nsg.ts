@@ -84,20 +84,13 @@ class PeerLists {
     const endpoint = rule[side]
     switch (endpoint.kind) {
       case 'serviceTag':
-        return cached(this.byTag, endpoint.tag, (tag) => [[tag]])
+        return cached(this.byTag, endpoint.tag, tagLists)
       case 'addresses':
-        return cached(this.byAddresses, endpoint.addresses, (addresses) =>
-          addresses.length > 0 ? [addresses as string[]] : [],
-        )
+        return cached(this.byAddresses, endpoint.addresses, addressLists)
       case 'fqdn': {
         const tags = rule.serviceTagFallbacks
         if (side !== 'destination' || tags.length === 0) return []
-        const text = cached(
-          this.fallbackTexts,
-          tags,
-          (tags) =>
-            ` use its documented service tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')} (NSGs have no FQDNs); the firewall rule still names the host.`,
-        )
+        const text = cached(this.fallbackTexts, tags, fallbackText)
         diagnostics.push({
           code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
           severity: 'info',
@@ -107,12 +100,33 @@ class PeerLists {
           requirementIds: rule.requirementIds,
           help: FALLBACK_HELP,
         })
-        return cached(this.byFallbacks, tags, (tags) => tags.map((tag) => [tag]))
+        return cached(this.byFallbacks, tags, fallbackLists)
       }
       default:
         return []
     }
   }
+}
+
+// Makers for `cached`, declared once: a closure per call would be an allocation per plan rule.
+function tagLists(tag: string): string[][] {
+  return [[tag]]
+}
+
+function addressLists(addresses: readonly string[]): string[][] {
+  return addresses.length > 0 ? [addresses as string[]] : []
+}
+
+function fallbackLists(tags: readonly string[]): string[][] {
+  return tags.map((tag) => [tag])
+}
+
+function fallbackText(tags: readonly string[]): string {
+  return ` use its documented service tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')} (NSGs have no FQDNs); the firewall rule still names the host.`
+}
+
+function draftsByDestination(): Map<readonly string[], Draft> {
+  return new Map()
 }
 
 function cached<K, V>(cache: Map<K, V>, key: K, make: (key: K) => V): V {
@@ -168,7 +182,7 @@ class Drafts {
     const byDestination = cached(
       this.byLists[kind] as Map<readonly string[], Map<readonly string[], Draft>>,
       source,
-      () => new Map<readonly string[], Draft>(),
+      draftsByDestination,
     )
     const existing = byDestination.get(destination)
     if (existing !== undefined) {
@@ -207,15 +221,18 @@ class Drafts {
   private merge(draft: Draft, rule: PlanRule): void {
     draft.allPorts ||= rule.ports.length === 0
     const ports = draft.ports
-    for (const range of rule.ports) {
+    // Index loops: this runs for every plan rule, where for-of allocated iterator results.
+    for (let at = 0; at < rule.ports.length; at++) {
+      const range = rule.ports[at] as PortRange
       // Ranges are merged later; most rules repeat the last one, so leave those out now.
       const last = ports[ports.length - 1]
       if (last === undefined || last.from !== range.from || last.to !== range.to) ports.push(range)
     }
     draft.ruleIds.push(rule.id)
-    if (!draft.requirementLists.has(rule.requirementIds)) {
-      draft.requirementLists.add(rule.requirementIds)
-      for (const id of rule.requirementIds) draft.requirementIds.push(id)
+    const ids = rule.requirementIds
+    if (!draft.requirementLists.has(ids)) {
+      draft.requirementLists.add(ids)
+      for (let at = 0; at < ids.length; at++) draft.requirementIds.push(ids[at] as string)
     }
     draft.merged = true
   }
@@ -254,11 +271,17 @@ export function buildNsgRules(input: { plan: Plan; basePriority: number }): {
   const diagnostics: Diagnostic[] = []
   const drafts = new Drafts()
   const peers = new PeerLists()
-  for (const rule of plan.rules) {
+  // Index loops: for-of allocated iterator results for each of a fleet's rules.
+  const planRules = plan.rules
+  for (let at = 0; at < planRules.length; at++) {
+    const rule = planRules[at] as PlanRule
     if (rule.direction === 'inCluster') continue
-    for (const source of peers.of(rule, 'source', diagnostics))
-      for (const destination of peers.of(rule, 'destination', diagnostics))
-        drafts.add(rule, source, destination)
+    const sources = peers.of(rule, 'source', diagnostics)
+    for (let s = 0; s < sources.length; s++) {
+      const destinations = peers.of(rule, 'destination', diagnostics)
+      for (let d = 0; d < destinations.length; d++)
+        drafts.add(rule, sources[s] as string[], destinations[d] as string[])
+    }
   }
   const sorted = drafts
     .normalised()

@@ -441,6 +441,13 @@ function versionsFile(plan: Plan): HclItem[] {
   ]
 }
 
+/** True when an address is a service tag (a name, not a CIDR). A loop: this runs per rule. */
+function namesServiceTag(addresses: readonly string[]): boolean {
+  for (let at = 0; at < addresses.length; at++)
+    if (/^[A-Za-z]/.test(addresses[at] as string)) return true
+  return false
+}
+
 function stamp(diagnostic: Diagnostic): Diagnostic {
   return { ...diagnostic, format: FORMAT }
 }
@@ -463,7 +470,9 @@ export function renderTerraform(plan: Plan, options: TerraformRenderOptions = {}
   // Made only when needed: the NSG rules of a fleet name every one of its host rules.
   let nsgRuleIds: Set<string> | undefined
   const diagnostics: Diagnostic[] = []
-  for (const diagnostic of build.diagnostics) {
+  // Index loops over the diagnostics and rules: for-of allocated iterator results for each.
+  for (let at = 0; at < build.diagnostics.length; at++) {
+    const diagnostic = build.diagnostics[at] as Diagnostic
     // Inbound rules the NSG renders are egress-independent here: drop the firewall's NOT_EGRESS.
     if (diagnostic.code === 'AML_EGRESS_NOT_EGRESS' && diagnostic.ruleId) {
       nsgRuleIds ??= new Set(nsg.rules.flatMap((rule) => rule.ruleIds))
@@ -471,15 +480,14 @@ export function renderTerraform(plan: Plan, options: TerraformRenderOptions = {}
     }
     diagnostics.push(stamp(diagnostic))
   }
-  for (const diagnostic of nsg.diagnostics) diagnostics.push(diagnostic)
+  for (let at = 0; at < nsg.diagnostics.length; at++)
+    diagnostics.push(nsg.diagnostics[at] as Diagnostic)
   const groups = build.policy.ruleCollectionGroups
   for (const group of groups)
     for (const collection of group.ruleCollections)
-      for (const rule of collection.rules)
-        if (
-          rule.ruleType === 'ApplicationRule' &&
-          rule.destinationAddresses.some((a) => /^[A-Za-z]/.test(a))
-        )
+      for (let at = 0; at < collection.rules.length; at++) {
+        const rule = collection.rules[at] as (typeof collection.rules)[number]
+        if (rule.ruleType === 'ApplicationRule' && namesServiceTag(rule.destinationAddresses))
           diagnostics.push(
             createDiagnostic({
               code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
@@ -488,6 +496,7 @@ export function renderTerraform(plan: Plan, options: TerraformRenderOptions = {}
               format: FORMAT,
             }),
           )
+      }
   const context: Context = {
     plan,
     sourcesVariable: plan.sourceAddresses.length > 0,
