@@ -498,10 +498,23 @@ function renderFqdnRule(
   report(context, {
     code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
     severity: 'warning',
-    message: `NetworkPolicy cannot name hosts (${destination.fqdn}). Use the cilium format (toFQDNs)${tag ? `, or pass a service-tags file containing ${tag}` : ''}.`,
+    message: `NetworkPolicy cannot name hosts (${destination.fqdn}${unsupportedHostAdvice(tag)}`,
     rule,
     index,
   })
+}
+
+/** The end of the message for a host NetworkPolicy cannot name, by tag: a fleet has a few. */
+const hostAdvice = new Map<string | undefined, string>()
+
+function unsupportedHostAdvice(tag: string | undefined): string {
+  let text = hostAdvice.get(tag)
+  if (text === undefined) {
+    text = `). Use the cilium format (toFQDNs)${tag ? `, or pass a service-tags file containing ${tag}` : ''}.`
+    // Tags come from plans: capped, so a process rendering many plans does not grow.
+    if (hostAdvice.size < 1024) hostAdvice.set(tag, text)
+  }
+  return text
 }
 
 function renderServiceTagRule(
