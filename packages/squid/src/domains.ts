@@ -63,7 +63,9 @@ export function collapseDomains<T extends DomainPattern>(
   let parentKey = ''
   let previous: CollapsedDomain<T> | undefined
   let previousKey = ''
-  for (const { pattern, key } of keyed) {
+  // An index loop: for-of allocated per host.
+  for (let at = 0; at < keyed.length; at++) {
+    const { pattern, key } = keyed[at] as (typeof keyed)[number]
     if (parent && key.startsWith(parentKey) && isSubtreeKey(key, parentKey)) {
       parent.covers.push(pattern)
       continue

@@ -80,7 +80,9 @@ export function commentText(text: string): string {
 
 const PRINTABLE = /^[\x20-\x7e]*$/
 
-function subtract(ranges: readonly PortRange[], port: number): PortRange[] {
+function subtract(ranges: readonly PortRange[], port: number): readonly PortRange[] {
+  // Usually the port is not in the list (445 has no 80 or 443): the list as it is.
+  if (!contains(ranges, port)) return ranges
   const parts: PortRange[] = []
   for (const range of ranges) {
     if (port < range.from || port > range.to) {
@@ -104,7 +106,11 @@ function isMerged(ranges: readonly PortRange[]): boolean {
 }
 
 function contains(ranges: readonly PortRange[], port: number): boolean {
-  for (const range of ranges) if (range.from <= port && port <= range.to) return true
+  // Index loops here and below: these run per rule or per host, where for-of allocated.
+  for (let at = 0; at < ranges.length; at++) {
+    const range = ranges[at] as PortRange
+    if (range.from <= port && port <= range.to) return true
+  }
   return false
 }
 
@@ -390,15 +396,21 @@ function patternsOf(covers: readonly Entry[]): readonly string[] {
   return uniqueSorted(patterns)
 }
 
+function addAll(set: Set<string>, values: readonly string[]): void {
+  for (let at = 0; at < values.length; at++) set.add(values[at] as string)
+}
+
 /** Requirement ids of the covered rules and of the rules the resolver folded into them. */
 function requirementIdsOf(covers: readonly Entry[]): readonly string[] {
   const only = covers.length === 1 ? covers[0]?.rule : undefined
   if (only && only.subsumes.length === 0) return uniqueSorted(only.requirementIds)
   // A wildcard can fold in 20,000 hosts that share a few ids: gathered into a set.
   const ids = new Set<string>()
-  for (const { rule } of covers) {
-    for (const id of rule.requirementIds) ids.add(id)
-    for (const subsumed of rule.subsumes) for (const id of subsumed.requirementIds) ids.add(id)
+  for (let at = 0; at < covers.length; at++) {
+    const { rule } = covers[at] as Entry
+    addAll(ids, rule.requirementIds)
+    for (let s = 0; s < rule.subsumes.length; s++)
+      addAll(ids, (rule.subsumes[s] as PlanRule['subsumes'][number]).requirementIds)
   }
   return [...ids].sort()
 }
@@ -445,7 +457,8 @@ function writeAccessLines(groups: readonly Group[], out: string[]): void {
     // Each value is `# <patterns> <- <requirement ids>` and its acl line, in four pieces: the
     // comment's end and the acl line's start are one text per requirement text (`aclLead`).
     const leads = new Map<string, string | null>()
-    for (const domain of collapsed) {
+    for (let at = 0; at < collapsed.length; at++) {
+      const domain = collapsed[at] as (typeof collapsed)[number]
       const { covers } = domain
       // One host the usual case: its pattern is the plan's fqdn, its ids the rule's list.
       const only = covers.length === 1 ? covers[0] : undefined
