@@ -231,10 +231,13 @@ function podPeers(endpoint: RuleEndpoint & { kind: 'pods' }): NetworkPolicyPeer[
 }
 
 const TCP_AND_UDP = ['TCP', 'UDP'] as const
+// Shared lists: this runs for every rule.
+const TCP_ONLY = ['TCP'] as const
+const UDP_ONLY = ['UDP'] as const
 
 function protocolsOf(protocol: Protocol): readonly ('TCP' | 'UDP')[] {
   // ANY in the plan means TCP and UDP; leaving the protocol out would also allow SCTP.
-  return protocol === 'ANY' ? TCP_AND_UDP : [protocol]
+  return protocol === 'ANY' ? TCP_AND_UDP : protocol === 'TCP' ? TCP_ONLY : UDP_ONLY
 }
 
 function npPorts(protocol: Protocol, ranges: readonly PortRange[]): NetworkPolicyPort[] {
@@ -253,10 +256,14 @@ function npPorts(protocol: Protocol, ranges: readonly PortRange[]): NetworkPolic
 
 function ciliumPorts(protocol: Protocol, ranges: readonly PortRange[]): CiliumPortRule[] {
   const ports: CiliumPort[] = []
-  for (const proto of protocolsOf(protocol)) {
+  const protocols = protocolsOf(protocol)
+  // Index loops: this runs for every rule, where for-of allocated.
+  for (let p = 0; p < protocols.length; p++) {
+    const proto = protocols[p] as 'TCP' | 'UDP'
     // Port "0" is Cilium's "every port" for the protocol.
     if (ranges.length === 0) ports.push({ port: '0', protocol: proto })
-    for (const range of ranges) {
+    for (let r = 0; r < ranges.length; r++) {
+      const range = ranges[r] as PortRange
       // Field by field, not with a conditional spread: this runs for every port of every rule.
       const port: CiliumPort = { port: String(range.from) }
       if (range.to > range.from) port.endPort = range.to
@@ -399,7 +406,8 @@ function addCilium(
   // namespace puts the rule twice in one policy: each entry gets its own copy sharing the arrays,
   // which only the library writes (with anchors), so that policy is left to the generic writer.
   const repeated = repeatsNamespace(sources)
-  for (const source of sources)
+  for (let at = 0; at < sources.length; at++) {
+    const source = sources[at] as PodSource
     context.ciliumEntries.push({
       namespace: source.namespace,
       podLabels: source.podLabels,
@@ -408,6 +416,7 @@ function addCilium(
       comment,
       needsDns,
     })
+  }
 }
 
 function wildcardDepth(options: CiliumRenderOptions): number {
@@ -632,7 +641,8 @@ function nameGroups<T extends { namespace: string; podLabels: Record<string, str
   const groups = new Map<string, Group>()
   // Entries in a row mostly share their namespace and label object: those skip the key.
   let last: { entry: T; prefix: string; group: Group } | undefined
-  for (const entry of entries) {
+  for (let at = 0; at < entries.length; at++) {
+    const entry = entries[at] as T
     const entryPrefix = prefix(entry)
     let group =
       last !== undefined &&

@@ -234,7 +234,9 @@ function writeFqdnSelectors(
 ): string | undefined {
   if (!selectors || selectors.length === 0) return undefined
   let lead = joined(before, 'toFQDNs:\n')
-  for (const selector of selectors) {
+  // Index loops in these writers: they run per item, where for-of allocated.
+  for (let at = 0; at < selectors.length; at++) {
+    const selector = selectors[at] as CiliumFqdnSelector
     const byName = 'matchName' in selector
     const text = scalar(byName ? selector.matchName : selector.matchPattern)
     if (text === undefined) return undefined
@@ -267,10 +269,12 @@ function writePortRules(
 ): string | undefined {
   if (!rules || rules.length === 0) return undefined
   let lead = joined(before, 'toPorts:\n')
-  for (const rule of rules) {
+  for (let at = 0; at < rules.length; at++) {
+    const rule = rules[at] as CiliumPortRule
     if (rule.rules !== undefined || rule.ports.length === 0) return undefined
     lead = joined(lead, '        - ports:\n')
-    for (const { port, endPort, protocol } of rule.ports) {
+    for (let p = 0; p < rule.ports.length; p++) {
+      const { port, endPort, protocol } = rule.ports[p] as CiliumPortRule['ports'][number]
       const number = portText(port)
       if (number === undefined) return undefined
       parts.push(joined(lead, '            - port: '), number)
