@@ -351,7 +351,10 @@ export class HclWriter {
     return this.chunks.join('')
   }
 
-  /** Throws on a name that is not an identifier; a file repeats a few names, checked once each. */
+  /**
+   * The heads of a name (see `heads`); throws on a name that is not an identifier. A file
+   * repeats a few names, checked once each.
+   */
   private checkName(name: string): Map<number, string> {
     let heads = this.heads.get(name)
     if (heads === undefined) {
