@@ -126,8 +126,29 @@ function oneLine(text: string): string {
   return text.replace(/[^\x20-\x7e]+/g, ' ').trim()
 }
 
+/**
+ * ` [id, …]` for a requirement list, by list: rules share their requirement lists. Undefined when
+ * the text is not printable, so the whole comment goes through `oneLine`.
+ */
+const requirementTexts = new WeakMap<readonly string[], string | undefined>()
+
+function requirementText(ids: readonly string[]): string | undefined {
+  if (requirementTexts.has(ids)) return requirementTexts.get(ids)
+  const text = ` [${ids.join(', ')}]`
+  const printable = /^[\x20-\x7e]*$/.test(text) ? text : undefined
+  requirementTexts.set(ids, printable)
+  return printable
+}
+
 function ruleComment(rule: PlanRule, note?: string): string {
-  const requirements = rule.requirementIds.length > 0 ? ` [${rule.requirementIds.join(', ')}]` : ''
+  const ids = rule.requirementIds
+  if (note === undefined) {
+    // The usual comment, one printable line when its id is one: its parts need no rewriting.
+    const requirements = ids.length > 0 ? requirementText(ids) : ''
+    if (requirements !== undefined && PRINTABLE_LINE.test(rule.id))
+      return `${rule.id}${requirements}`
+  }
+  const requirements = ids.length > 0 ? ` [${ids.join(', ')}]` : ''
   return oneLine(`${rule.id}${requirements}${note ? ` - ${note}` : ''}`)
 }
 
@@ -148,13 +169,24 @@ function report(
   },
 ): void {
   // Built field by field, not with spreads: the network-policy flavour reports every host rule.
+  // The fields and their order are those `createDiagnostic` gives, without its copy.
   const diagnostic: Diagnostic = { code, severity, message, format: context.flavour }
   if (rule) {
     diagnostic.ruleId = rule.id
     diagnostic.requirementIds = rule.requirementIds
   }
   if (index !== undefined) diagnostic.path = ['rules', index]
-  context.diagnostics.push(createDiagnostic(diagnostic))
+  diagnostic.help = helpOf(code)
+  context.diagnostics.push(diagnostic)
+}
+
+const helps = new Map<DiagnosticCode, string | undefined>()
+
+/** The help `createDiagnostic` adds for a code. */
+function helpOf(code: DiagnosticCode): string | undefined {
+  if (!helps.has(code))
+    helps.set(code, createDiagnostic({ code, severity: 'info', message: '' }).help)
+  return helps.get(code)
 }
 
 /** The AML namespace and the namespaces whose pods stand for the compute subnets. */
@@ -199,10 +231,13 @@ function podPeers(endpoint: RuleEndpoint & { kind: 'pods' }): NetworkPolicyPeer[
 }
 
 const TCP_AND_UDP = ['TCP', 'UDP'] as const
+// Shared lists: this runs for every rule.
+const TCP_ONLY = ['TCP'] as const
+const UDP_ONLY = ['UDP'] as const
 
 function protocolsOf(protocol: Protocol): readonly ('TCP' | 'UDP')[] {
   // ANY in the plan means TCP and UDP; leaving the protocol out would also allow SCTP.
-  return protocol === 'ANY' ? TCP_AND_UDP : [protocol]
+  return protocol === 'ANY' ? TCP_AND_UDP : protocol === 'TCP' ? TCP_ONLY : UDP_ONLY
 }
 
 function npPorts(protocol: Protocol, ranges: readonly PortRange[]): NetworkPolicyPort[] {
@@ -221,10 +256,14 @@ function npPorts(protocol: Protocol, ranges: readonly PortRange[]): NetworkPolic
 
 function ciliumPorts(protocol: Protocol, ranges: readonly PortRange[]): CiliumPortRule[] {
   const ports: CiliumPort[] = []
-  for (const proto of protocolsOf(protocol)) {
+  const protocols = protocolsOf(protocol)
+  // Index loops: this runs for every rule, where for-of allocated.
+  for (let p = 0; p < protocols.length; p++) {
+    const proto = protocols[p] as 'TCP' | 'UDP'
     // Port "0" is Cilium's "every port" for the protocol.
     if (ranges.length === 0) ports.push({ port: '0', protocol: proto })
-    for (const range of ranges) {
+    for (let r = 0; r < ranges.length; r++) {
+      const range = ranges[r] as PortRange
       // Field by field, not with a conditional spread: this runs for every port of every rule.
       const port: CiliumPort = { port: String(range.from) }
       if (range.to > range.from) port.endPort = range.to
@@ -367,7 +406,8 @@ function addCilium(
   // namespace puts the rule twice in one policy: each entry gets its own copy sharing the arrays,
   // which only the library writes (with anchors), so that policy is left to the generic writer.
   const repeated = repeatsNamespace(sources)
-  for (const source of sources)
+  for (let at = 0; at < sources.length; at++) {
+    const source = sources[at] as PodSource
     context.ciliumEntries.push({
       namespace: source.namespace,
       podLabels: source.podLabels,
@@ -376,6 +416,7 @@ function addCilium(
       comment,
       needsDns,
     })
+  }
 }
 
 function wildcardDepth(options: CiliumRenderOptions): number {
@@ -466,10 +507,23 @@ function renderFqdnRule(
   report(context, {
     code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
     severity: 'warning',
-    message: `NetworkPolicy cannot name hosts (${destination.fqdn}). Use the cilium format (toFQDNs)${tag ? `, or pass a service-tags file containing ${tag}` : ''}.`,
+    message: `NetworkPolicy cannot name hosts (${destination.fqdn}${unsupportedHostAdvice(tag)}`,
     rule,
     index,
   })
+}
+
+/** The end of the message for a host NetworkPolicy cannot name, by tag: a fleet has a few. */
+const hostAdvice = new Map<string | undefined, string>()
+
+function unsupportedHostAdvice(tag: string | undefined): string {
+  let text = hostAdvice.get(tag)
+  if (text === undefined) {
+    text = `). Use the cilium format (toFQDNs)${tag ? `, or pass a service-tags file containing ${tag}` : ''}.`
+    // Tags come from plans: capped, so a process rendering many plans does not grow.
+    if (hostAdvice.size < 1024) hostAdvice.set(tag, text)
+  }
+  return text
 }
 
 function renderServiceTagRule(
@@ -578,25 +632,44 @@ function nameGroups<T extends { namespace: string; podLabels: Record<string, str
   entries: readonly T[],
   prefix: (entry: T) => string,
 ): { name: string; namespace: string; podLabels: Record<string, string>; entries: T[] }[] {
-  const groups = new Map<
-    string,
-    { namespace: string; podLabels: Record<string, string>; entries: T[]; prefix: string }
-  >()
-  for (const entry of entries) {
-    const labels =
-      Object.keys(entry.podLabels).length === 0
-        ? '{}'
-        : JSON.stringify(sortedLabels(entry.podLabels))
-    const key = `${entry.namespace}\u0000${prefix(entry)}\u0000${labels}`
-    const group = groups.get(key)
-    if (group) group.entries.push(entry)
-    else
-      groups.set(key, {
-        namespace: entry.namespace,
-        podLabels: sortedLabels(entry.podLabels),
-        entries: [entry],
-        prefix: prefix(entry),
-      })
+  type Group = {
+    namespace: string
+    podLabels: Record<string, string>
+    entries: T[]
+    prefix: string
+  }
+  const groups = new Map<string, Group>()
+  // Entries in a row mostly share their namespace and label object: those skip the key.
+  let last: { entry: T; prefix: string; group: Group } | undefined
+  for (let at = 0; at < entries.length; at++) {
+    const entry = entries[at] as T
+    const entryPrefix = prefix(entry)
+    let group =
+      last !== undefined &&
+      entry.podLabels === last.entry.podLabels &&
+      entry.namespace === last.entry.namespace &&
+      entryPrefix === last.prefix
+        ? last.group
+        : undefined
+    if (group === undefined) {
+      const labels =
+        Object.keys(entry.podLabels).length === 0
+          ? '{}'
+          : JSON.stringify(sortedLabels(entry.podLabels))
+      const key = `${entry.namespace}\u0000${entryPrefix}\u0000${labels}`
+      group = groups.get(key)
+      if (group === undefined) {
+        group = {
+          namespace: entry.namespace,
+          podLabels: sortedLabels(entry.podLabels),
+          entries: [],
+          prefix: entryPrefix,
+        }
+        groups.set(key, group)
+      }
+      last = { entry, prefix: entryPrefix, group }
+    }
+    group.entries.push(entry)
   }
   const sorted = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const used = new Set<string>()

@@ -162,86 +162,133 @@ function writeList(writer: Writer, list: readonly Value[], column: number): bool
 }
 
 /**
+ * Constant texts joined, by first and second text: an item's fixed lines become one part, since
+ * joining the parts of a fleet's 40,000 items costs by their number. Only texts of this file and
+ * protocol names are joined, so the cache stays small.
+ */
+const joinedTexts = new Map<string, Map<string, string>>()
+
+function joined(first: string, second: string): string {
+  let bySecond = joinedTexts.get(first)
+  if (bySecond === undefined) {
+    bySecond = new Map()
+    joinedTexts.set(first, bySecond)
+  }
+  let text = bySecond.get(second)
+  if (text === undefined) {
+    text = first + second
+    bySecond.set(second, text)
+  }
+  return text
+}
+
+/** Port numbers as written, by their text: a fleet repeats a few ports. Capped like `plainKeys`. */
+const portTexts = new Map<string, string | undefined>()
+function portText(port: string): string | undefined {
+  let text = portTexts.get(port)
+  if (text === undefined && !portTexts.has(port)) {
+    text = scalar(port)
+    if (portTexts.size < 1024) portTexts.set(port, text)
+  }
+  return text
+}
+
+/**
  * The `ItemWriter` for the egress rule a plan rule becomes (`toFQDNs` or `toEntities`, then
  * `toPorts` with ports as `ciliumPorts` builds them: port, endPort, protocol), read field by field
  * instead of walked as a generic value: 40,000 such walks were most of a fleet's Cilium render.
+ * Each field writer gets the constant text that goes before it (the end of the line before, and
+ * the indentation) and returns the one that goes after, so constants join into one part.
  * Any other shape, or a value only the library can write, is left to the generic writer.
- * @example writeCiliumEgressItem({ toEntities: ['kube-apiserver'] }, parts) // pushes '    - ', 'toEntities:\n', …
+ * @example writeCiliumEgressItem({ toEntities: ['kube-apiserver'] }, parts) // pushes '    - toEntities:\n        - ', …
  */
 export function writeCiliumEgressItem(item: object, parts: string[]): boolean {
   const rule = item as CiliumEgressRule
   const start = parts.length
-  let prefix = '    - '
+  let before = '    - '
+  let after: string | undefined
   for (const key of Object.keys(rule)) {
-    const written =
+    if (after !== undefined) before = joined(after, '      ')
+    after =
       key === 'toFQDNs'
-        ? writeFqdnSelectors(parts, prefix, rule.toFQDNs)
+        ? writeFqdnSelectors(parts, before, rule.toFQDNs)
         : key === 'toEntities'
-          ? writeEntities(parts, prefix, rule.toEntities)
-          : key === 'toPorts' && writePortRules(parts, prefix, rule.toPorts)
-    if (!written) {
+          ? writeEntities(parts, before, rule.toEntities)
+          : key === 'toPorts'
+            ? writePortRules(parts, before, rule.toPorts)
+            : undefined
+    if (after === undefined) {
       parts.length = start
       return false
     }
-    prefix = '      '
   }
-  return parts.length > start
+  if (after === undefined) return false
+  parts.push(after)
+  return true
 }
 
 function writeFqdnSelectors(
   parts: string[],
-  prefix: string,
+  before: string,
   selectors: readonly CiliumFqdnSelector[] | undefined,
-): boolean {
-  if (!selectors || selectors.length === 0) return false
-  parts.push(prefix, 'toFQDNs:\n')
-  for (const selector of selectors) {
+): string | undefined {
+  if (!selectors || selectors.length === 0) return undefined
+  let lead = joined(before, 'toFQDNs:\n')
+  // Index loops in these writers: they run per item, where for-of allocated.
+  for (let at = 0; at < selectors.length; at++) {
+    const selector = selectors[at] as CiliumFqdnSelector
     const byName = 'matchName' in selector
     const text = scalar(byName ? selector.matchName : selector.matchPattern)
-    if (text === undefined) return false
-    parts.push(byName ? '        - matchName: ' : '        - matchPattern: ', text, '\n')
+    if (text === undefined) return undefined
+    parts.push(joined(lead, byName ? '        - matchName: ' : '        - matchPattern: '), text)
+    lead = '\n'
   }
-  return true
+  return '\n'
 }
 
 function writeEntities(
   parts: string[],
-  prefix: string,
+  before: string,
   entities: readonly string[] | undefined,
-): boolean {
-  if (!entities || entities.length === 0) return false
-  parts.push(prefix, 'toEntities:\n')
+): string | undefined {
+  if (!entities || entities.length === 0) return undefined
+  let lead = joined(before, 'toEntities:\n')
   for (const entity of entities) {
     const text = scalar(entity)
-    if (text === undefined) return false
-    parts.push('        - ', text, '\n')
+    if (text === undefined) return undefined
+    parts.push(joined(lead, '        - '), text)
+    lead = '\n'
   }
-  return true
+  return '\n'
 }
 
 function writePortRules(
   parts: string[],
-  prefix: string,
+  before: string,
   rules: readonly CiliumPortRule[] | undefined,
-): boolean {
-  if (!rules || rules.length === 0) return false
-  parts.push(prefix, 'toPorts:\n')
-  for (const rule of rules) {
-    if (rule.rules !== undefined || rule.ports.length === 0) return false
-    parts.push('        - ports:\n')
-    for (const { port, endPort, protocol } of rule.ports) {
-      const number = scalar(port)
-      if (number === undefined) return false
-      parts.push('            - port: ', number, '\n')
+): string | undefined {
+  if (!rules || rules.length === 0) return undefined
+  let lead = joined(before, 'toPorts:\n')
+  for (let at = 0; at < rules.length; at++) {
+    const rule = rules[at] as CiliumPortRule
+    if (rule.rules !== undefined || rule.ports.length === 0) return undefined
+    lead = joined(lead, '        - ports:\n')
+    for (let p = 0; p < rule.ports.length; p++) {
+      const { port, endPort, protocol } = rule.ports[p] as CiliumPortRule['ports'][number]
+      const number = portText(port)
+      if (number === undefined) return undefined
+      parts.push(joined(lead, '            - port: '), number)
+      lead = '\n'
       if (endPort !== undefined) {
         const end = scalar(endPort)
-        if (end === undefined) return false
-        parts.push('              endPort: ', end, '\n')
+        if (end === undefined) return undefined
+        parts.push(joined(lead, '              endPort: '), end)
       }
-      if (protocol !== undefined) parts.push('              protocol: ', protocol, '\n')
+      if (protocol !== undefined)
+        lead = joined(joined(joined(lead, '              protocol: '), protocol), '\n')
     }
   }
-  return true
+  return lead
 }
 
 /**

@@ -24,9 +24,18 @@ export type CollapsedDomain<T extends DomainPattern> = {
 // Joining the reversed labels with a character below every label character makes plain string
 // order equal label-by-label order, so each subtree is one contiguous run.
 const SEPARATOR = '\u0001'
+const SEPARATOR_CODE = SEPARATOR.charCodeAt(0)
 
 function sortKey(name: string): string {
   return name.split('.').reverse().join(SEPARATOR)
+}
+
+/**
+ * True when `key`, which starts with `parentKey`, is it or a name under it. Checks the character
+ * after instead of building `parentKey + SEPARATOR` for every entry.
+ */
+function isSubtreeKey(key: string, parentKey: string): boolean {
+  return key.length === parentKey.length || key.charCodeAt(parentKey.length) === SEPARATOR_CODE
 }
 
 /**
@@ -54,8 +63,10 @@ export function collapseDomains<T extends DomainPattern>(
   let parentKey = ''
   let previous: CollapsedDomain<T> | undefined
   let previousKey = ''
-  for (const { pattern, key } of keyed) {
-    if (parent && (key === parentKey || key.startsWith(parentKey + SEPARATOR))) {
+  // An index loop: for-of allocated per host.
+  for (let at = 0; at < keyed.length; at++) {
+    const { pattern, key } = keyed[at] as (typeof keyed)[number]
+    if (parent && key.startsWith(parentKey) && isSubtreeKey(key, parentKey)) {
       parent.covers.push(pattern)
       continue
     }

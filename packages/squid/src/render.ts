@@ -32,7 +32,11 @@ const LOG_PATH = /^\/[A-Za-z0-9._/-]+$/
 /** How a proxied client reaches a port: `GET http://host/…` or `CONNECT host:port`. */
 type Mode = 'http' | 'https'
 
-type Entry = DomainPattern & { rule: PlanRule }
+type Entry = DomainPattern & {
+  rule: PlanRule
+  /** The plan's host pattern: `*.name` or `name`. */
+  fqdn: string
+}
 
 /** Hosts that share sources, request mode and ports: one `http_access` line. */
 type Group = {
@@ -76,7 +80,9 @@ export function commentText(text: string): string {
 
 const PRINTABLE = /^[\x20-\x7e]*$/
 
-function subtract(ranges: readonly PortRange[], port: number): PortRange[] {
+function subtract(ranges: readonly PortRange[], port: number): readonly PortRange[] {
+  // Usually the port is not in the list (445 has no 80 or 443): the list as it is.
+  if (!contains(ranges, port)) return ranges
   const parts: PortRange[] = []
   for (const range of ranges) {
     if (port < range.from || port > range.to) {
@@ -100,7 +106,11 @@ function isMerged(ranges: readonly PortRange[]): boolean {
 }
 
 function contains(ranges: readonly PortRange[], port: number): boolean {
-  for (const range of ranges) if (range.from <= port && port <= range.to) return true
+  // Index loops here and below: these run per rule or per host, where for-of allocated.
+  for (let at = 0; at < ranges.length; at++) {
+    const range = ranges[at] as PortRange
+    if (range.from <= port && port <= range.to) return true
+  }
   return false
 }
 
@@ -108,15 +118,25 @@ const ALL_PORTS: readonly PortRange[] = [{ from: 1, to: 65535 }]
 const HTTP_ONLY: readonly PortRange[] = [{ from: HTTP_PORT, to: HTTP_PORT }]
 const HTTPS_ONLY: readonly PortRange[] = [{ from: HTTPS_PORT, to: HTTPS_PORT }]
 
+type PortSplit = {
+  http: readonly PortRange[]
+  https: readonly PortRange[]
+  rest: readonly PortRange[]
+}
+const HTTPS_SPLIT: PortSplit = { http: [], https: HTTPS_ONLY, rest: [] }
+const HTTP_SPLIT: PortSplit = { http: HTTP_ONLY, https: [], rest: [] }
+
 /**
  * Splits a rule's ports into what a proxy carries: port 80 as plain HTTP, 443 through CONNECT.
  * Other ports (SMB 445, 8787, 18881, …) are not HTTP(S) in the docs and cannot pass a proxy.
  */
-function splitPorts(rule: PlanRule): {
-  http: readonly PortRange[]
-  https: readonly PortRange[]
-  rest: PortRange[]
-} {
+function splitPorts(rule: PlanRule): PortSplit {
+  // Most rules are one port, 443 or 80: a shared answer, nothing built.
+  const only = rule.ports.length === 1 ? rule.ports[0] : undefined
+  if (only !== undefined && only.from === only.to) {
+    if (only.from === HTTPS_PORT) return HTTPS_SPLIT
+    if (only.from === HTTP_PORT) return HTTP_SPLIT
+  }
   const all =
     rule.ports.length === 0
       ? ALL_PORTS
@@ -158,17 +178,23 @@ function collect(plan: Plan): Collected {
 }
 
 function addTo(collector: Collector, sources: CanonicalSources, mode: Mode, entry: Entry): void {
-  // A group's ports follow from its mode: sources and mode identify it.
-  const key = `${sources.key}|${mode}`
-  const existing = collector.groups.get(key)
-  if (existing) existing.entries.push(entry)
-  else
-    collector.groups.set(key, {
-      sources: sources.list,
-      mode,
-      ports: mode === 'http' ? HTTP_ONLY : HTTPS_ONLY,
-      entries: [entry],
-    })
+  let group = sources.groups[mode]
+  if (group === undefined) {
+    // A group's ports follow from its mode: sources and mode identify it.
+    const key = `${sources.key}|${mode}`
+    group = collector.groups.get(key)
+    if (group === undefined) {
+      group = {
+        sources: sources.list,
+        mode,
+        ports: mode === 'http' ? HTTP_ONLY : HTTPS_ONLY,
+        entries: [],
+      }
+      collector.groups.set(key, group)
+    }
+    sources.groups[mode] = group
+  }
+  group.entries.push(entry)
 }
 
 /** A rule (or part of one) a proxy cannot carry. */
@@ -292,6 +318,7 @@ function collectRule(collector: Collector, rule: PlanRule, index: number): void 
     name: wildcard ? destination.fqdn.slice(2) : destination.fqdn,
     wildcard,
     rule,
+    fqdn: destination.fqdn,
   }
   if (http.length > 0) addTo(collector, sources, 'http', entry)
   if (https.length > 0) addTo(collector, sources, 'https', entry)
@@ -309,7 +336,13 @@ function collectRule(collector: Collector, rule: PlanRule, index: number): void 
 
 /** A rule's source CIDRs, canonical, sorted, without repeats, and as text (`a,b`). */
 /** A source list, canonical and once each; `allValid` is false if any entry is not an IPv4 CIDR. */
-type CanonicalSources = { list: string[]; key: string; allValid: boolean }
+type CanonicalSources = {
+  list: string[]
+  key: string
+  allValid: boolean
+  /** The groups of these sources, by mode, once found: rules share their source list. */
+  groups: Partial<Record<Mode, Group>>
+}
 
 /** The canonical sources of a source list; one computation per list. */
 function canonicalSources(
@@ -319,7 +352,7 @@ function canonicalSources(
   let sources = cache.get(addresses)
   if (!sources) {
     const list = [...new Set(addresses.filter(isIpv4Cidr).map(canonicalCidr))].sort(compareCidr)
-    sources = { list, key: list.join(','), allValid: addresses.every(isIpv4Cidr) }
+    sources = { list, key: list.join(','), allValid: addresses.every(isIpv4Cidr), groups: {} }
     cache.set(addresses, sources)
   }
   return sources
@@ -359,8 +392,12 @@ function uniqueSorted(values: readonly string[]): readonly string[] {
 /** The plan patterns a dstdomain value stands for. */
 function patternsOf(covers: readonly Entry[]): readonly string[] {
   const patterns: string[] = []
-  for (const entry of covers) patterns.push(entry.wildcard ? `*.${entry.name}` : entry.name)
+  for (const entry of covers) patterns.push(entry.fqdn)
   return uniqueSorted(patterns)
+}
+
+function addAll(set: Set<string>, values: readonly string[]): void {
+  for (let at = 0; at < values.length; at++) set.add(values[at] as string)
 }
 
 /** Requirement ids of the covered rules and of the rules the resolver folded into them. */
@@ -369,9 +406,11 @@ function requirementIdsOf(covers: readonly Entry[]): readonly string[] {
   if (only && only.subsumes.length === 0) return uniqueSorted(only.requirementIds)
   // A wildcard can fold in 20,000 hosts that share a few ids: gathered into a set.
   const ids = new Set<string>()
-  for (const { rule } of covers) {
-    for (const id of rule.requirementIds) ids.add(id)
-    for (const subsumed of rule.subsumes) for (const id of subsumed.requirementIds) ids.add(id)
+  for (let at = 0; at < covers.length; at++) {
+    const { rule } = covers[at] as Entry
+    addAll(ids, rule.requirementIds)
+    for (let s = 0; s < rule.subsumes.length; s++)
+      addAll(ids, (rule.subsumes[s] as PlanRule['subsumes'][number]).requirementIds)
   }
   return [...ids].sort()
 }
@@ -415,12 +454,25 @@ function writeAccessLines(groups: readonly Group[], out: string[]): void {
     line(`acl ${name}_ports port ${formatPortRanges(group.ports).join(' ')}`)
     const collapsed = collapseDomains(group.entries)
     const apexes: string[] = []
-    for (const domain of collapsed) {
-      const patterns = patternsOf(domain.covers)
+    // Each value is `# <patterns> <- <requirement ids>` and its acl line, in four pieces: the
+    // comment's end and the acl line's start are one text per requirement text (`aclLead`).
+    const leads = new Map<string, string | null>()
+    for (let at = 0; at < collapsed.length; at++) {
+      const domain = collapsed[at] as (typeof collapsed)[number]
+      const { covers } = domain
+      // One host the usual case: its pattern is the plan's fqdn, its ids the rule's list.
+      const only = covers.length === 1 ? covers[0] : undefined
+      const patterns = only ? only.fqdn : patternsOf(covers).join(' ')
       // Hosts the resolver folded into a wider rule keep their requirement ids in the comment.
-      const requirements = requirementIdsOf(domain.covers)
-      writeCoverComment(out, patterns.join(' '), requirements.join(' ') || 'no requirement id')
-      out.push('acl ', name, '_domains dstdomain ', domain.value, '\n')
+      const requirements = coverRequirements(only, covers)
+      const lead = aclLead(leads, name, requirements)
+      if (lead !== null && PRINTABLE.test(patterns)) out.push('# ', patterns, lead)
+      else
+        out.push(
+          commentText(`# ${patterns} <- ${requirements}`),
+          `\nacl ${name}_domains dstdomain `,
+        )
+      out.push(domain.value, '\n')
       // Squid's `.x` also matches `x`; the plan's `*.x` does not, unless `x` itself is listed
       // (then `.x` covers it: the apex sorts right after its wildcard).
       const { pattern } = domain
@@ -442,11 +494,38 @@ function writeAccessLines(groups: readonly Group[], out: string[]): void {
   for (const allow of access) line(allow)
 }
 
-/** `# <patterns> <- <requirement ids>`, as commentText makes it, without building the line. */
-function writeCoverComment(out: string[], patterns: string, requirements: string): void {
-  if (PRINTABLE.test(patterns) && PRINTABLE.test(requirements) && !requirements.endsWith('\\'))
-    out.push('# ', patterns, ' <- ', requirements, '\n')
-  else out.push(commentText(`# ${patterns} <- ${requirements}`), '\n')
+/** The requirement ids of a cover comment, as text, for a list rules share (see `aclLead`). */
+const requirementTexts = new WeakMap<readonly string[], string>()
+
+function coverRequirements(only: Entry | undefined, covers: readonly Entry[]): string {
+  const ids = only && only.rule.subsumes.length === 0 ? only.rule.requirementIds : undefined
+  if (ids === undefined) return requirementIdsOf(covers).join(' ') || 'no requirement id'
+  let text = requirementTexts.get(ids)
+  if (text === undefined) {
+    text = uniqueSorted(ids).join(' ') || 'no requirement id'
+    requirementTexts.set(ids, text)
+  }
+  return text
+}
+
+/**
+ * ` <- <requirement ids>\nacl <name>_domains dstdomain `: the end of a cover comment and the start
+ * of its acl line, one text per requirement text; null when `commentText` would change it.
+ */
+function aclLead(
+  leads: Map<string, string | null>,
+  name: string,
+  requirements: string,
+): string | null {
+  let lead = leads.get(requirements)
+  if (lead === undefined) {
+    lead =
+      PRINTABLE.test(requirements) && !requirements.endsWith('\\')
+        ? ` <- ${requirements}\nacl ${name}_domains dstdomain `
+        : null
+    leads.set(requirements, lead)
+  }
+  return lead
 }
 
 function header(plan: Plan, mode: 'include' | 'standalone'): string[] {

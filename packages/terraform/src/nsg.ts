@@ -25,17 +25,14 @@ export const renderedNsgKey = '${var.resource_group_name}/${var.network_security
 const FORMAT = 'terraform'
 
 /**
- * The fallback diagnostic, made by `createDiagnostic` once: a fleet has one per host rule, and
- * copying this template (one object shape) is much cheaper than a core call each.
+ * The help text of the fallback diagnostic, from `createDiagnostic` once: a fleet has one such
+ * diagnostic per host rule, written as a literal with the fields, in the order, it gives.
  */
-const FALLBACK = createDiagnostic({
+const FALLBACK_HELP = createDiagnostic({
   code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
   severity: 'info',
   message: '',
-  format: FORMAT,
-  ruleId: '',
-  requirementIds: [],
-})
+}).help
 
 type Draft = {
   direction: 'Inbound' | 'Outbound'
@@ -47,6 +44,9 @@ type Draft = {
   allPorts: boolean
   ruleIds: string[]
   requirementIds: string[]
+  /** Requirement lists already collected: rules of one requirement share one list. */
+  requirementLists: Set<readonly string[]>
+  merged: boolean
 }
 
 /** One NSG rule as rendered, with the plan provenance the HCL comments need. */
@@ -57,40 +57,85 @@ export type BuiltNsgRule = NsgRule & {
   requirementIds: string[]
 }
 
+/** The protocols `nsgProtocol` gives, as an index. */
+const PROTOCOLS: readonly NsgProtocol[] = ['Tcp', 'Udp', '*']
+
 function nsgProtocol(rule: PlanRule): NsgProtocol {
   return rule.protocol === 'TCP' ? 'Tcp' : rule.protocol === 'UDP' ? 'Udp' : '*'
 }
 
 /**
- * The prefix lists one side of a plan rule becomes: one list per NSG rule. An NSG rule holds at
- * most one service tag (augmented rules take several CIDRs, never several tags), so every tag
- * gets its own rule.
+ * Prefix lists and fallback messages, made once per distinct input: plan rules share their
+ * address and fallback lists, and a fleet has tens of thousands of rules over a few of each.
  */
-function prefixLists(
-  rule: PlanRule,
-  side: 'source' | 'destination',
-  diagnostics: Diagnostic[],
-): string[][] {
-  const endpoint = rule[side]
-  switch (endpoint.kind) {
-    case 'serviceTag':
-      return [[endpoint.tag]]
-    case 'addresses':
-      return endpoint.addresses.length > 0 ? [endpoint.addresses] : []
-    case 'fqdn': {
-      const tags = rule.serviceTagFallbacks
-      if (side !== 'destination' || tags.length === 0) return []
-      diagnostics.push({
-        ...FALLBACK,
-        message: `NSG rules for ${endpoint.fqdn} use its documented service tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')} (NSGs have no FQDNs); the firewall rule still names the host.`,
-        ruleId: rule.id,
-        requirementIds: rule.requirementIds,
-      })
-      return tags.map((tag) => [tag])
+class PeerLists {
+  private readonly byTag = new Map<string, string[][]>()
+  private readonly byAddresses = new Map<readonly string[], string[][]>()
+  private readonly byFallbacks = new Map<readonly string[], string[][]>()
+  /** The fallback message after the host name, by fallback list. */
+  private readonly fallbackTexts = new Map<readonly string[], string>()
+
+  /**
+   * The prefix lists one side of a plan rule becomes: one list per NSG rule. An NSG rule holds
+   * at most one service tag (augmented rules take several CIDRs, never several tags), so every
+   * tag gets its own rule. Do not change the lists: they are shared.
+   */
+  of(rule: PlanRule, side: 'source' | 'destination', diagnostics: Diagnostic[]): string[][] {
+    const endpoint = rule[side]
+    switch (endpoint.kind) {
+      case 'serviceTag':
+        return cached(this.byTag, endpoint.tag, tagLists)
+      case 'addresses':
+        return cached(this.byAddresses, endpoint.addresses, addressLists)
+      case 'fqdn': {
+        const tags = rule.serviceTagFallbacks
+        if (side !== 'destination' || tags.length === 0) return []
+        const text = cached(this.fallbackTexts, tags, fallbackText)
+        diagnostics.push({
+          code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
+          severity: 'info',
+          message: `NSG rules for ${endpoint.fqdn}${text}`,
+          format: FORMAT,
+          ruleId: rule.id,
+          requirementIds: rule.requirementIds,
+          help: FALLBACK_HELP,
+        })
+        return cached(this.byFallbacks, tags, fallbackLists)
+      }
+      default:
+        return []
     }
-    default:
-      return []
   }
+}
+
+// Makers for `cached`, declared once: a closure per call would be an allocation per plan rule.
+function tagLists(tag: string): string[][] {
+  return [[tag]]
+}
+
+function addressLists(addresses: readonly string[]): string[][] {
+  return addresses.length > 0 ? [addresses as string[]] : []
+}
+
+function fallbackLists(tags: readonly string[]): string[][] {
+  return tags.map((tag) => [tag])
+}
+
+function fallbackText(tags: readonly string[]): string {
+  return ` use its documented service tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')} (NSGs have no FQDNs); the firewall rule still names the host.`
+}
+
+function draftsByDestination(): Map<readonly string[], Draft> {
+  return new Map()
+}
+
+function cached<K, V>(cache: Map<K, V>, key: K, make: (key: K) => V): V {
+  let value = cache.get(key)
+  if (value === undefined) {
+    value = make(key)
+    cache.set(key, value)
+  }
+  return value
 }
 
 /** A list of peers as part of a draft key: sorted, comma-joined. */
@@ -115,46 +160,101 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * Adds a draft; a draft with the same peers collects its ports and provenance, normalised once by
- * `normaliseDraft` (normalising on every add made a fleet's shared tag rules quadratic).
+ * The drafts of a plan: a draft with the same peers collects its ports and provenance, normalised
+ * once by `normalised` (normalising on every add made a fleet's shared tag rules quadratic).
  */
-function addDraft(
-  drafts: Map<string, Draft & { merged?: true }>,
-  rule: PlanRule,
-  peers: { source: readonly string[]; destination: readonly string[] },
-): void {
-  const direction = rule.direction === 'inbound' ? 'Inbound' : 'Outbound'
-  const protocol = nsgProtocol(rule)
-  const key = `${direction}|${protocol}|${listKey(peers.source)}|${listKey(peers.destination)}`
-  const existing = drafts.get(key)
-  if (!existing) {
+class Drafts {
+  /** By direction, protocol and sorted peers: the identity of an NSG rule. */
+  private readonly byKey = new Map<string, Draft>()
+  /**
+   * By direction and protocol (see `kind`), then source and destination list objects: rules
+   * share those lists, so most rules find their draft without building a key.
+   */
+  private readonly byLists = Array.from(
+    { length: 2 * PROTOCOLS.length },
+    () => new Map<readonly string[], Map<readonly string[], Draft>>(),
+  )
+
+  add(rule: PlanRule, source: readonly string[], destination: readonly string[]): void {
+    const direction = rule.direction === 'inbound' ? 'Inbound' : 'Outbound'
+    const protocol = nsgProtocol(rule)
+    const kind = (direction === 'Inbound' ? 0 : PROTOCOLS.length) + PROTOCOLS.indexOf(protocol)
+    const byDestination = cached(
+      this.byLists[kind] as Map<readonly string[], Map<readonly string[], Draft>>,
+      source,
+      draftsByDestination,
+    )
+    const existing = byDestination.get(destination)
+    if (existing !== undefined) {
+      this.merge(existing, rule)
+      return
+    }
+    const key = `${direction}|${protocol}|${listKey(source)}|${listKey(destination)}`
+    const found = this.byKey.get(key)
+    if (found !== undefined) {
+      byDestination.set(destination, found)
+      this.merge(found, rule)
+      return
+    }
     // Copies: the first draft's lists collect the others', and the plan's stay untouched.
-    drafts.set(key, {
+    const draft: Draft = {
       direction,
       protocol,
-      source: [...peers.source].sort(),
-      destination: [...peers.destination].sort(),
+      source: [...source].sort(),
+      destination: [...destination].sort(),
       ports: [...rule.ports],
       allPorts: rule.ports.length === 0,
       ruleIds: [rule.id],
       requirementIds: [...rule.requirementIds],
-    })
-    return
+      requirementLists: new Set([rule.requirementIds]),
+      merged: false,
+    }
+    this.byKey.set(key, draft)
+    byDestination.set(destination, draft)
   }
-  existing.allPorts ||= rule.ports.length === 0
-  for (const range of rule.ports) existing.ports.push(range)
-  existing.ruleIds.push(rule.id)
-  for (const id of rule.requirementIds) existing.requirementIds.push(id)
-  existing.merged = true
+
+  /** Every draft, in the order first added, normalised. */
+  normalised(): Draft[] {
+    return [...this.byKey.values()].map(normaliseDraft)
+  }
+
+  private merge(draft: Draft, rule: PlanRule): void {
+    draft.allPorts ||= rule.ports.length === 0
+    const ports = draft.ports
+    // Index loops: this runs for every plan rule, where for-of allocated iterator results.
+    for (let at = 0; at < rule.ports.length; at++) {
+      const range = rule.ports[at] as PortRange
+      // Ranges are merged later; most rules repeat the last one, so leave those out now.
+      const last = ports[ports.length - 1]
+      if (last === undefined || last.from !== range.from || last.to !== range.to) ports.push(range)
+    }
+    draft.ruleIds.push(rule.id)
+    const ids = rule.requirementIds
+    if (!draft.requirementLists.has(ids)) {
+      draft.requirementLists.add(ids)
+      for (let at = 0; at < ids.length; at++) draft.requirementIds.push(ids[at] as string)
+    }
+    draft.merged = true
+  }
 }
 
-function normaliseDraft(draft: Draft & { merged?: true }): Draft {
+/** Sorted, without repeats. */
+function sortedUnique(values: string[]): string[] {
+  const sorted = values.sort()
+  let kept = 0
+  for (let at = 0; at < sorted.length; at++)
+    if (at === 0 || sorted[at] !== sorted[kept - 1]) sorted[kept++] = sorted[at] as string
+  sorted.length = kept
+  return sorted
+}
+
+function normaliseDraft(draft: Draft): Draft {
   if (!draft.merged) return draft
   return {
     ...draft,
     ports: draft.allPorts ? [] : mergePortRanges(draft.ports),
-    ruleIds: [...new Set(draft.ruleIds)].sort(),
-    requirementIds: [...new Set(draft.requirementIds)].sort(),
+    ruleIds: sortedUnique(draft.ruleIds),
+    requirementIds: sortedUnique(draft.requirementIds),
   }
 }
 
@@ -169,15 +269,22 @@ export function buildNsgRules(input: { plan: Plan; basePriority: number }): {
 } {
   const { plan, basePriority } = input
   const diagnostics: Diagnostic[] = []
-  const drafts = new Map<string, Draft & { merged?: true }>()
-  for (const rule of plan.rules) {
+  const drafts = new Drafts()
+  const peers = new PeerLists()
+  // Index loops: for-of allocated iterator results for each of a fleet's rules.
+  const planRules = plan.rules
+  for (let at = 0; at < planRules.length; at++) {
+    const rule = planRules[at] as PlanRule
     if (rule.direction === 'inCluster') continue
-    for (const source of prefixLists(rule, 'source', diagnostics))
-      for (const destination of prefixLists(rule, 'destination', diagnostics))
-        addDraft(drafts, rule, { source, destination })
+    const sources = peers.of(rule, 'source', diagnostics)
+    for (let s = 0; s < sources.length; s++) {
+      const destinations = peers.of(rule, 'destination', diagnostics)
+      for (let d = 0; d < destinations.length; d++)
+        drafts.add(rule, sources[s] as string[], destinations[d] as string[])
+    }
   }
-  const sorted = [...drafts.values()]
-    .map(normaliseDraft)
+  const sorted = drafts
+    .normalised()
     .sort(
       (a, b) =>
         (a.direction === b.direction ? 0 : a.direction === 'Inbound' ? -1 : 1) ||

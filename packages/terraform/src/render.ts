@@ -5,6 +5,7 @@
  */
 import {
   type ApplicationRule,
+  type ApplicationRuleProtocol,
   type FilterRuleCollection,
   type NetworkRule,
   type RuleCollectionGroup,
@@ -69,6 +70,8 @@ type Context = {
   /** The last source list checked against the plan's, and the answer: rules share one list. */
   checkedSources?: readonly string[]
   checkedSourcesMatch?: boolean
+  /** `protocols` blocks as text, by protocol type, then port and indent: rules repeat a few. */
+  protocolBlocks: Map<string, Map<number, string>>
 }
 
 const SOURCE_ADDRESSES = hclReference('var.source_addresses').expression
@@ -123,12 +126,32 @@ function applicationRule(
   optionalList(writer, indent, 'destination_urls', rule.targetUrls)
   if (rule.terminateTLS) writer.attribute(indent, 'terminate_tls', true)
   optionalList(writer, indent, 'web_categories', rule.webCategories)
-  for (const protocol of rule.protocols) {
-    writer.open(indent, 'protocols')
-    writer.string(indent + 2, 'type', protocol.protocolType)
-    writer.attribute(indent + 2, 'port', protocol.port)
-    writer.close(indent)
+  for (const protocol of rule.protocols) writer.formatted(protocolsBlock(indent, protocol, context))
+}
+
+function protocolsBlock(
+  indent: number,
+  protocol: ApplicationRuleProtocol,
+  context: Context,
+): string {
+  let byPort = context.protocolBlocks.get(protocol.protocolType)
+  if (byPort === undefined) {
+    byPort = new Map()
+    context.protocolBlocks.set(protocol.protocolType, byPort)
   }
+  // Indents stay far below 1024.
+  const key = protocol.port * 1024 + indent
+  let text = byPort.get(key)
+  if (text === undefined) {
+    const block = new HclWriter()
+    block.open(indent, 'protocols')
+    block.string(indent + 2, 'type', protocol.protocolType)
+    block.attribute(indent + 2, 'port', protocol.port)
+    block.close(indent)
+    text = block.text()
+    byPort.set(key, text)
+  }
+  return text
 }
 
 function networkRule(writer: HclWriter, indent: number, rule: NetworkRule, context: Context) {
@@ -418,6 +441,13 @@ function versionsFile(plan: Plan): HclItem[] {
   ]
 }
 
+/** True when an address is a service tag (a name, not a CIDR). A loop: this runs per rule. */
+function namesServiceTag(addresses: readonly string[]): boolean {
+  for (let at = 0; at < addresses.length; at++)
+    if (/^[A-Za-z]/.test(addresses[at] as string)) return true
+  return false
+}
+
 function stamp(diagnostic: Diagnostic): Diagnostic {
   return { ...diagnostic, format: FORMAT }
 }
@@ -440,7 +470,9 @@ export function renderTerraform(plan: Plan, options: TerraformRenderOptions = {}
   // Made only when needed: the NSG rules of a fleet name every one of its host rules.
   let nsgRuleIds: Set<string> | undefined
   const diagnostics: Diagnostic[] = []
-  for (const diagnostic of build.diagnostics) {
+  // Index loops over the diagnostics and rules: for-of allocated iterator results for each.
+  for (let at = 0; at < build.diagnostics.length; at++) {
+    const diagnostic = build.diagnostics[at] as Diagnostic
     // Inbound rules the NSG renders are egress-independent here: drop the firewall's NOT_EGRESS.
     if (diagnostic.code === 'AML_EGRESS_NOT_EGRESS' && diagnostic.ruleId) {
       nsgRuleIds ??= new Set(nsg.rules.flatMap((rule) => rule.ruleIds))
@@ -448,15 +480,14 @@ export function renderTerraform(plan: Plan, options: TerraformRenderOptions = {}
     }
     diagnostics.push(stamp(diagnostic))
   }
-  for (const diagnostic of nsg.diagnostics) diagnostics.push(diagnostic)
+  for (let at = 0; at < nsg.diagnostics.length; at++)
+    diagnostics.push(nsg.diagnostics[at] as Diagnostic)
   const groups = build.policy.ruleCollectionGroups
   for (const group of groups)
     for (const collection of group.ruleCollections)
-      for (const rule of collection.rules)
-        if (
-          rule.ruleType === 'ApplicationRule' &&
-          rule.destinationAddresses.some((a) => /^[A-Za-z]/.test(a))
-        )
+      for (let at = 0; at < collection.rules.length; at++) {
+        const rule = collection.rules[at] as (typeof collection.rules)[number]
+        if (rule.ruleType === 'ApplicationRule' && namesServiceTag(rule.destinationAddresses))
           diagnostics.push(
             createDiagnostic({
               code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
@@ -465,7 +496,12 @@ export function renderTerraform(plan: Plan, options: TerraformRenderOptions = {}
               format: FORMAT,
             }),
           )
-  const context: Context = { plan, sourcesVariable: plan.sourceAddresses.length > 0 }
+      }
+  const context: Context = {
+    plan,
+    sourcesVariable: plan.sourceAddresses.length > 0,
+    protocolBlocks: new Map(),
+  }
   const first = groups[0]?.priority ?? basePriority
   const inbound = nsg.rules.filter((rule) => rule.direction === 'Inbound')
   const outbound = nsg.rules.filter((rule) => rule.direction === 'Outbound')
