@@ -804,7 +804,8 @@ const sharedBuilds = new WeakMap<Plan, Map<string, FirewallPolicyBuild>>()
  * `buildFirewallPolicy`, built once per plan and options whatever the base priority: rendering
  * azure-firewall and terraform from one plan (as `aml-egress render -f all` does) shares the work.
  * The model is kept while the plan is referenced and is shared between callers: read it, never
- * modify it (use `buildFirewallPolicy` for a copy of your own).
+ * modify it (use `buildFirewallPolicy` for a copy of your own). Plans are read-only: one edited
+ * after its first render would still get the policy built before.
  * @example const { policy } = sharedFirewallPolicy(plan, { basePriority: 500 })
  */
 export function sharedFirewallPolicy(
