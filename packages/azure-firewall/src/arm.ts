@@ -11,6 +11,8 @@
  * glue is joined, and so are values many rules share (descriptions, ports, source lists): a
  * plan's rule is four pieces, its name and host and the glue after each.
  */
+
+import { sameList } from './lists'
 import type {
   ApplicationRule,
   ApplicationRuleProtocol,
@@ -426,12 +428,6 @@ function sources(
   }
   if (shared.glue !== undefined) sink.glue(shared.glue)
   else literalSources(sink, level, rule)
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false
-  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false
-  return true
 }
 
 function literalSources(

@@ -14,6 +14,7 @@ import {
   portInRanges,
 } from '@aml-egress/core'
 import { filterRuleBytes, ruleCollectionBytes } from './arm'
+import { sameList } from './lists'
 import {
   type ApplicationRule,
   type ApplicationRuleProtocol,
@@ -177,10 +178,6 @@ function withoutPorts(
     result = rest
   }
   return result
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((item, index) => item === b[index])
 }
 
 function describe(context: Context, rule: PlanRule, note?: string): string {
