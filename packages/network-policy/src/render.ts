@@ -1,9 +1,9 @@
 import {
   canonicalCidr,
-  createDiagnostic,
   type Diagnostic,
   type DiagnosticCode,
   type DiagnosticSeverity,
+  diagnosticCodes,
   isIpv4Cidr,
   isValidHostPattern,
   isWildcardPattern,
@@ -176,17 +176,8 @@ function report(
     diagnostic.requirementIds = rule.requirementIds
   }
   if (index !== undefined) diagnostic.path = ['rules', index]
-  diagnostic.help = helpOf(code)
+  diagnostic.help = diagnosticCodes[code].fix
   context.diagnostics.push(diagnostic)
-}
-
-const helps = new Map<DiagnosticCode, string | undefined>()
-
-/** The help `createDiagnostic` adds for a code. */
-function helpOf(code: DiagnosticCode): string | undefined {
-  if (!helps.has(code))
-    helps.set(code, createDiagnostic({ code, severity: 'info', message: '' }).help)
-  return helps.get(code)
 }
 
 /** The AML namespace and the namespaces whose pods stand for the compute subnets. */

@@ -7,6 +7,7 @@
 import {
   createDiagnostic,
   type Diagnostic,
+  diagnosticCodes,
   formatPortRanges,
   mergePortRanges,
   type Plan,
@@ -23,16 +24,6 @@ export const nsgPriorityRange = { min: 100, max: 4096 } as const
 export const renderedNsgKey = '${var.resource_group_name}/${var.network_security_group_name}'
 
 const FORMAT = 'terraform'
-
-/**
- * The help text of the fallback diagnostic, from `createDiagnostic` once: a fleet has one such
- * diagnostic per host rule, written as a literal with the fields, in the order, it gives.
- */
-const FALLBACK_HELP = createDiagnostic({
-  code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
-  severity: 'info',
-  message: '',
-}).help
 
 type Draft = {
   direction: 'Inbound' | 'Outbound'
@@ -98,7 +89,7 @@ class PeerLists {
           format: FORMAT,
           ruleId: rule.id,
           requirementIds: rule.requirementIds,
-          help: FALLBACK_HELP,
+          help: diagnosticCodes.AML_EGRESS_SERVICE_TAG_FALLBACK.fix,
         })
         return cached(this.byFallbacks, tags, fallbackLists)
       }
