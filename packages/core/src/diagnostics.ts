@@ -3,96 +3,116 @@ import { compareOrdinal } from './order'
 
 /**
  * Every diagnostic code, with the documentation a user sees (`aml-egress explain CODE`, the docs
- * page). Adding a code means documenting it here: the type makes an undocumented code impossible.
+ * page) and its severity, which every format uses unless the code spans both hard errors and
+ * advice (a limit Azure enforces vs one it recommends). Adding a code means documenting it here:
+ * the type makes an undocumented code impossible.
  */
 export const diagnosticCodes = {
   AML_EGRESS_UNSUPPORTED_FEATURE: {
+    severity: 'warning',
     title: 'The format cannot express this rule',
     cause:
       'The target has no way to say this destination, protocol, port or direction (e.g. a service tag or SMB 445 in a Squid proxy, an FQDN in a plain NetworkPolicy).',
     fix: 'Render this rule with a format that can express it (the diagnostic names one), or allow it outside this target.',
   },
   AML_EGRESS_LOSSY_TRANSLATION: {
+    severity: 'info',
     title: 'The rendering is narrower than the rule',
     cause:
       'The target expresses only part of the rule (e.g. protocol ANY rendered as TCP, a port range split), so the rendered config allows less than the plan.',
     fix: 'Usually nothing: the part left out is not used in practice. The message names it if you need it.',
   },
   AML_EGRESS_SERVICE_TAG_FALLBACK: {
+    severity: 'warning',
     title: 'A host rule was rendered as its documented service tag',
     cause:
       'The target cannot match this host on this protocol or port (e.g. a wildcard FQDN on UDP in an Azure Firewall network rule), so the service tag the docs give as its equivalent was used. The tag covers more than the host.',
     fix: 'Accept the wider rule, or use a target that matches host names on this port.',
   },
   AML_EGRESS_DNS_PROXY_REQUIRED: {
+    severity: 'warning',
     title: 'FQDNs in network rules need the firewall DNS proxy',
     cause: 'Azure Firewall resolves FQDNs in network rules only when the policy DNS proxy is on.',
     fix: 'Set `dnsSettings.enableProxy: true` on the firewall policy and point the compute subnet DNS at the firewall.',
   },
   AML_EGRESS_TLS_INSPECTION_REQUIRED: {
+    severity: 'info',
     title: 'A URL path can only be filtered with TLS inspection',
     cause:
       'The docs name a URL path, which is inside the encrypted request. Without inspection only the host can be allowed.',
     fix: 'The host was allowed. To filter on the path, enable TLS inspection (Azure Firewall Premium, Squid ssl-bump).',
   },
   AML_EGRESS_NOT_EGRESS: {
+    severity: 'warning',
     title: 'This requirement is not egress',
     cause:
       'Inbound traffic to compute (e.g. TCP 44224 from AzureMachineLearning to public-IP compute) is not filtered by an egress firewall or proxy.',
     fix: 'Allow it in the subnet NSG (the Terraform format renders it) and add a user-defined route with next hop Internet.',
   },
   AML_EGRESS_UNRESOLVED_ADDRESS: {
+    severity: 'warning',
     title: 'An address the docs need is not in the profile',
     cause:
       'The requirement names an address only you know (the Kubernetes API server IP, custom DNS servers).',
     fix: 'Add it to the profile (the message names the field) and render again.',
   },
   AML_EGRESS_ADVISORY: {
+    severity: 'info',
     title: 'A requirement that is not a firewall rule',
     cause:
       'The docs require a private endpoint, a route, a service endpoint policy or a port constraint. No firewall rule can provide it.',
     fix: 'Set it up as the message says; the linked doc section has the steps.',
   },
   AML_EGRESS_EXFILTRATION_RISK: {
+    severity: 'warning',
     title: 'A rule reaches storage or services of other tenants',
     cause:
       'A service tag or wildcard (e.g. `Storage.<region>`, `*.blob.core.windows.net`) also reaches accounts outside your estate.',
     fix: 'Prefer exact hosts for your own accounts, and a service endpoint policy for Microsoft storage.',
   },
   AML_EGRESS_OVER_BROAD_RULE: {
+    severity: 'warning',
     title: 'An existing rule allows more than Azure Machine Learning needs',
     cause:
       'The config allows `*`, a global service tag where the regional one suffices, or a wildcard without a dot (`*pytorch.org`).',
     fix: 'Narrow the rule to what the plan lists (`aml-egress render` prints it).',
   },
   AML_EGRESS_LIMIT_SPLIT: {
+    severity: 'info',
     title: 'A target limit forced a split',
     cause:
       'The rules exceed a per-collection or per-group limit of the target, so they were split.',
     fix: 'Nothing to do; the split is deterministic. The message names the limit.',
   },
   AML_EGRESS_LIMIT_EXCEEDED: {
+    severity: 'error',
     title: 'A target limit cannot be met',
     cause: 'The plan needs more than the target allows even after splitting.',
     fix: 'Reduce the estate per config (e.g. one file per region) or use IP groups.',
   },
   AML_EGRESS_READ_SYNTAX: {
+    severity: 'error',
     title: 'The config could not be parsed',
     cause: 'The file is not valid for its format.',
     fix: 'Fix the file at the line given.',
   },
   AML_EGRESS_READ_UNSUPPORTED: {
+    severity: 'warning',
     title: 'Part of the config could not be interpreted',
     cause:
       'The reader met a construct it does not model. Flows that depend on it are reported as unknown, never as allowed.',
     fix: 'Check those flows by hand, or open an issue with the construct.',
   },
   AML_EGRESS_INVALID_INPUT: {
+    severity: 'error',
     title: 'Invalid input',
     cause: 'A profile, option or file failed validation.',
     fix: 'Correct the field the message names.',
   },
-} as const satisfies Record<string, { title: string; cause: string; fix: string }>
+} as const satisfies Record<
+  string,
+  { severity: 'error' | 'warning' | 'info'; title: string; cause: string; fix: string }
+>
 
 /** A stable diagnostic code (`AML_EGRESS_…`), documented in docs/diagnostics.md. */
 export type DiagnosticCode = keyof typeof diagnosticCodes
@@ -122,9 +142,40 @@ export const DiagnosticSchema = z.object({
 /** A coded finding: what could not be expressed, read or resolved, and where. */
 export type Diagnostic = z.infer<typeof DiagnosticSchema>
 
-/** Builds a diagnostic; `help` defaults to the documented fix for the code. */
-export function createDiagnostic(diagnostic: Diagnostic): Diagnostic {
-  return { ...diagnostic, help: diagnostic.help ?? diagnosticCodes[diagnostic.code].fix }
+/** What `createDiagnostic` takes: a diagnostic whose severity and help may be left to the code. */
+export type DiagnosticInput = Omit<Diagnostic, 'severity'> & {
+  /** Default: the code's documented severity, the one policy every format follows. */
+  severity?: DiagnosticSeverity
+  /** The plan rule concerned: sets `ruleId` and `requirementIds`. */
+  rule?: { id: string; requirementIds: readonly string[] }
+  /** The rule's index in `plan.rules`: sets `path` to `['rules', index]`. */
+  index?: number
+}
+
+/**
+ * The one way to build a diagnostic: severity and `help` default to the code's documentation,
+ * and the fields always come in one order, so JSON output is stable.
+ * @example createDiagnostic({ code: 'AML_EGRESS_NOT_EGRESS', message, format: 'squid', rule, index })
+ */
+export function createDiagnostic(input: DiagnosticInput): Diagnostic {
+  const documented = diagnosticCodes[input.code]
+  const diagnostic: Diagnostic = {
+    code: input.code,
+    severity: input.severity ?? documented.severity,
+    message: input.message,
+  }
+  if (input.format !== undefined) diagnostic.format = input.format
+  const ruleId = input.rule?.id ?? input.ruleId
+  if (ruleId !== undefined) diagnostic.ruleId = ruleId
+  // Shared with the plan rule, which is read-only.
+  const requirementIds =
+    (input.rule?.requirementIds as string[] | undefined) ?? input.requirementIds
+  if (requirementIds !== undefined) diagnostic.requirementIds = requirementIds
+  const path = input.index === undefined ? input.path : ['rules', input.index]
+  if (path !== undefined) diagnostic.path = path
+  if (input.location !== undefined) diagnostic.location = input.location
+  diagnostic.help = input.help ?? documented.fix
+  return diagnostic
 }
 
 const severityRank: Record<DiagnosticSeverity, number> = { error: 0, warning: 1, info: 2 }

@@ -99,7 +99,7 @@ export function planFlows(plan: Plan): PlanFlow[] {
     const source = sampleEndpoint(rule.source)
     const destination = sampleEndpoint(rule.destination)
     if (!source || !destination) continue
-    if (destination.kind === 'host') destination.serviceTags = rule.serviceTagFallbacks
+    if (destination.kind === 'host') destination.serviceTags = [...rule.serviceTagFallbacks]
     for (const protocol of sampleProtocols(rule))
       for (const port of samplePorts(rule))
         flows.push({

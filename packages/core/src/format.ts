@@ -28,14 +28,24 @@ export type DecidedBy = {
   line?: number
 }
 
-/** The answer to "does this config allow this flow?". */
-export type Verdict = {
-  verdict: 'allowed' | 'denied' | 'unknown'
-  /** Absent for a default decision (no rule matched). */
-  decidedBy?: DecidedBy
-  /** One sentence a network engineer can act on. */
-  reason: string
-}
+/**
+ * The answer to "does this config allow this flow?". An allowed flow always names the rule that
+ * allowed it; a denial may come from a rule or from the default (no rule matched).
+ */
+export type Verdict =
+  | {
+      verdict: 'allowed'
+      decidedBy: DecidedBy
+      /** One sentence a network engineer can act on. */
+      reason: string
+    }
+  | {
+      verdict: 'denied' | 'unknown'
+      /** Absent for a default decision (no rule matched). */
+      decidedBy?: DecidedBy
+      /** One sentence a network engineer can act on. */
+      reason: string
+    }
 
 /** Model features a format can express. Anything else gets an unsupported-feature diagnostic. */
 export type FormatCapabilities = {
@@ -59,16 +69,54 @@ export type FormatCapabilities = {
   urlPath: boolean
 }
 
+/** One feature a format may lack, e.g. `udp`. */
+export type Capability = keyof FormatCapabilities
+
 /**
- * The contract every format package implements: pure, synchronous rendering; reading a config
- * (ours or hand-written) into the format's model; evaluating a flow with the target's semantics.
+ * A render option the CLI offers as a flag. The CLI builds its help and parsing from these, so a
+ * format's options reach the command line without CLI code of their own.
+ */
+export type RenderOptionSpec<RenderOptions> = {
+  /** The option's key in the format's render options. */
+  key: Extract<keyof RenderOptions, string>
+  /** The flag without dashes, kebab-case: `mode` is `--mode`, `dns-proxy` is `--dns-proxy`. */
+  flag: string
+  /** One line for `--help`. */
+  description: string
+  /**
+   * How the flag's text becomes the option: `string` as given, `integer` parsed, `boolean` a
+   * switch (`--no-<flag>` turns it off), `choice` one of `choices`, `jsonFile` a path whose JSON
+   * content is the value.
+   */
+  type: 'string' | 'integer' | 'boolean' | 'choice' | 'jsonFile'
+  /** The values a `choice` accepts. */
+  choices?: readonly string[]
+  /** The default the format applies when the flag is absent, as `--help` shows it. */
+  default?: string
+}
+
+/**
+ * The contract every format package implements, and the one description of a format that the CLI
+ * (help, `check`'s file discovery), the shared matrix, fuzzing and the bench read: pure,
+ * synchronous rendering; reading a config (ours or hand-written) into the format's model;
+ * evaluating a flow with the target's semantics.
  */
 export type EgressFormat<Config, RenderOptions = undefined> = {
   /** CLI name, e.g. `squid`. */
   name: string
   /** Human title, e.g. `Squid proxy ACLs`. */
   title: string
+  /** What the format expresses; core's `triagePlan` hands the renderer only that. */
   capabilities: FormatCapabilities
+  /**
+   * Help for an unsupported-feature diagnostic, by the capability that is missing: where else the
+   * rule can go (e.g. `udp`: "Render this rule with the azure-firewall format.").
+   */
+  unsupportedHelp?: Partial<Record<Capability, string>>
+  /** File name endings the reader takes (`.tf`, `.yaml`): `check DIR` reads those files. */
+  fileExtensions: readonly string[]
+  /** The render options the CLI offers as flags. */
+  renderOptions: readonly RenderOptionSpec<RenderOptions>[]
   /** Pure: no I/O, no clock, no randomness, no throwing for "cannot express". */
   render(plan: Plan, options?: RenderOptions): RenderResult
   /** Parses files (any order) into the format's model. Async because some parsers are. */

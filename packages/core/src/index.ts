@@ -40,6 +40,7 @@ export {
   createDiagnostic,
   type Diagnostic,
   type DiagnosticCode,
+  type DiagnosticInput,
   DiagnosticSchema,
   type DiagnosticSeverity,
   diagnosticCodes,
@@ -54,12 +55,14 @@ export {
   rulesAllowingFlow,
 } from './flows'
 export {
+  type Capability,
   type DecidedBy,
   defineFormat,
   type EgressFormat,
   type FormatCapabilities,
   type ReadResult,
   type RenderedFile,
+  type RenderOptionSpec,
   type RenderResult,
   type Verdict,
 } from './format'
@@ -115,3 +118,11 @@ export {
 } from './profile'
 export { resolvePlan } from './resolve'
 export { didYouMean } from './suggest'
+export {
+  capabilitiesNeeded,
+  missingCapabilities,
+  type Triage,
+  type TriagedRule,
+  type TriageFormat,
+  triagePlan,
+} from './triage'

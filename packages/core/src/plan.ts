@@ -1,3 +1,4 @@
+import type { ReadonlyDeep } from 'type-fest'
 import * as z from 'zod'
 import { DiagnosticSchema } from './diagnostics'
 import { FlowProtocolSchema, PortRangeSchema, ProtocolSchema } from './ports'
@@ -33,7 +34,7 @@ export const RuleEndpointSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('apiServer'), addresses: z.array(z.string()) }),
 ])
 /** One side of a plan rule: host pattern, service tag, addresses, pods or API server. */
-export type RuleEndpoint = z.infer<typeof RuleEndpointSchema>
+export type RuleEndpoint = ReadonlyDeep<z.infer<typeof RuleEndpointSchema>>
 
 export const RuleDirectionSchema = z.enum(['outbound', 'inbound', 'inCluster'])
 /** Direction of a rule: `outbound`, `inbound` or `inCluster`. */
@@ -84,7 +85,7 @@ export const PlanRuleSchema = z.object({
   subsumes: z.array(z.object({ fqdn: z.string(), requirementIds: z.array(z.string()) })),
 })
 /** One normalised rule of a plan. */
-export type PlanRule = z.infer<typeof PlanRuleSchema>
+export type PlanRule = ReadonlyDeep<z.infer<typeof PlanRuleSchema>>
 
 /**
  * The resolved, normalised set of rules for one profile. Formats only ever see plans. Read-only:
@@ -102,7 +103,7 @@ export const PlanSchema = z.object({
   advisories: z.array(DiagnosticSchema),
 })
 /** The normalised rules a profile needs; what every format renders. */
-export type Plan = z.infer<typeof PlanSchema>
+export type Plan = ReadonlyDeep<z.infer<typeof PlanSchema>>
 
 /** One end of a concrete flow. */
 export const FlowEndpointSchema = z.discriminatedUnion('kind', [

@@ -1,3 +1,4 @@
+import type * as z from 'zod'
 import { catalog } from './catalog/catalog'
 import { conditions } from './catalog/conditions'
 import type { CatalogComputeKind, ClusterRole, Requirement } from './catalog/schema'
@@ -6,7 +7,7 @@ import { canonicalCidr } from './cidr'
 import { regionalTag } from './clouds'
 import { createDiagnostic, type Diagnostic, sortDiagnostics } from './diagnostics'
 import { compareOrdinal, sortInPlace } from './order'
-import type { Level, Plan, PlanRule, RuleEndpoint } from './plan'
+import type { Level, Plan, PlanRuleSchema, RuleEndpointSchema } from './plan'
 import { mergePortRanges, type PortRange, type Protocol } from './ports'
 import type { ComputeKind, Profile, Workspace } from './profile'
 
@@ -25,6 +26,10 @@ const LEVEL_RANK: Record<Level, number> = {
   recommended: 2,
   informational: 3,
 }
+
+/** A plan rule while the resolver builds it; the plan hands it out read-only. */
+type PlanRule = z.infer<typeof PlanRuleSchema>
+type RuleEndpoint = z.infer<typeof RuleEndpointSchema>
 
 /** A rule before merging: one requirement, for the workspaces that share its expansion. */
 type Draft = {

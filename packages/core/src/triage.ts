@@ -1,0 +1,278 @@
+import { createDiagnostic, type Diagnostic } from './diagnostics'
+import type { Capability, FormatCapabilities } from './format'
+import type { Plan, PlanRule, RuleDirection, RuleEndpoint } from './plan'
+import { type FlowProtocol, formatPortRanges, type PortRange, type Protocol } from './ports'
+
+/** The ports a format without `nonHttpPorts` carries: HTTP and HTTPS. */
+const HTTP_PORT = 80
+const HTTPS_PORT = 443
+
+/** The capability a rule's endpoint needs; undefined when every format can name it. */
+function endpointCapability(endpoint: RuleEndpoint): Capability | undefined {
+  switch (endpoint.kind) {
+    case 'fqdn':
+      return endpoint.fqdn.startsWith('*.') ? 'wildcardFqdn' : 'exactFqdn'
+    case 'serviceTag':
+      return 'serviceTag'
+    case 'addresses':
+    case 'apiServer':
+      return 'cidr'
+    case 'pods':
+      return 'inCluster'
+  }
+}
+
+/** The far end of a rule: the destination, or for inbound rules the source outside. */
+function remoteEndpoint(rule: PlanRule): RuleEndpoint {
+  return rule.direction === 'inbound' ? rule.source : rule.destination
+}
+
+/**
+ * The capabilities a format needs to express a rule, or one flow of it (a protocol and port).
+ * Without a flow, a rule of protocol ANY or with ports other than 80/443 needs `udp` or
+ * `nonHttpPorts` for that part only: `triagePlan` renders the rest.
+ * @example capabilitiesNeeded(rule, { protocol: 'UDP', port: 5831 }) // ['wildcardFqdn', 'udp', 'nonHttpPorts']
+ */
+export function capabilitiesNeeded(
+  rule: PlanRule,
+  flow?: { protocol: FlowProtocol; port: number },
+): Capability[] {
+  if (rule.direction === 'inCluster') return ['inCluster']
+  const needed: Capability[] = rule.direction === 'inbound' ? ['inbound'] : []
+  const endpoint = endpointCapability(remoteEndpoint(rule))
+  if (endpoint !== undefined && !needed.includes(endpoint)) needed.push(endpoint)
+  const protocol = flow?.protocol ?? rule.protocol
+  if (protocol !== 'TCP') needed.push('udp')
+  const ports = flow ? [{ from: flow.port, to: flow.port }] : rule.ports
+  if (nonHttpRanges(ports).length > 0) needed.push('nonHttpPorts')
+  return needed
+}
+
+/**
+ * The capabilities a format lacks for a rule or one flow of it: empty when the format can express
+ * it. What `check` reports as "not expressible" and what the shared matrix accepts as unrendered.
+ */
+export function missingCapabilities(
+  capabilities: FormatCapabilities,
+  rule: PlanRule,
+  flow?: { protocol: FlowProtocol; port: number },
+): Capability[] {
+  return capabilitiesNeeded(rule, flow).filter((capability) => !capabilities[capability])
+}
+
+/** A plan rule as a format renders it: the part of it the format can express. */
+export type TriagedRule = {
+  rule: PlanRule
+  /** The rule's index in `plan.rules`, for diagnostic paths. */
+  index: number
+  /** The protocol to render: the rule's, or `TCP` when the format carries no UDP. */
+  protocol: Protocol
+  /**
+   * The ports to render: the rule's (empty: every port), or only 80 and 443 when the format
+   * carries nothing else.
+   */
+  ports: readonly PortRange[]
+  /**
+   * The format cannot name the destination host, but names service tags: render the rule's
+   * documented `serviceTagFallbacks` instead (and say so, with a service-tag-fallback diagnostic).
+   */
+  viaServiceTagFallback: boolean
+}
+
+/** What `triagePlan` returns: the rules to render, by direction in plan order, and diagnostics. */
+export type Triage = {
+  /** Every rule to render, in plan order. */
+  rules: TriagedRule[]
+  /** The same rules by direction, each in plan order. */
+  byDirection: Record<RuleDirection, TriagedRule[]>
+  /** One standard diagnostic for each rule, or part of a rule, left out. */
+  diagnostics: Diagnostic[]
+}
+
+/** The format being triaged for: its name, what it can express and where the rest can go. */
+export type TriageFormat = {
+  name: string
+  capabilities: FormatCapabilities
+  unsupportedHelp?: Partial<Record<Capability, string>>
+}
+
+const HTTP_ONLY: readonly PortRange[] = [{ from: HTTP_PORT, to: HTTP_PORT }]
+const HTTPS_ONLY: readonly PortRange[] = [{ from: HTTPS_PORT, to: HTTPS_PORT }]
+const HTTP_AND_HTTPS: readonly PortRange[] = [...HTTP_ONLY, ...HTTPS_ONLY]
+
+function isHttpPort(range: PortRange): boolean {
+  return range.from === range.to && (range.from === HTTP_PORT || range.from === HTTPS_PORT)
+}
+
+/** The ranges without 80 and 443 (empty list: every port). */
+function nonHttpRanges(ranges: readonly PortRange[]): PortRange[] {
+  if (ranges.every(isHttpPort) && ranges.length > 0) return []
+  const rest: PortRange[] = []
+  for (const range of ranges.length === 0 ? [{ from: 1, to: 65535 }] : ranges) {
+    let from = range.from
+    for (const port of [HTTP_PORT, HTTPS_PORT]) {
+      if (port < from || port > range.to) continue
+      if (from < port) rest.push({ from, to: port - 1 })
+      from = port + 1
+    }
+    if (from <= range.to) rest.push({ from, to: range.to })
+  }
+  return rest
+}
+
+/** 80 and/or 443 where the ranges include them (empty list: every port). */
+function httpRanges(ranges: readonly PortRange[]): readonly PortRange[] {
+  const has = (port: number) =>
+    ranges.length === 0 || ranges.some((range) => range.from <= port && port <= range.to)
+  if (has(HTTP_PORT)) return has(HTTPS_PORT) ? HTTP_AND_HTTPS : HTTP_ONLY
+  return has(HTTPS_PORT) ? HTTPS_ONLY : []
+}
+
+function describeEndpoint(endpoint: RuleEndpoint): string {
+  switch (endpoint.kind) {
+    case 'fqdn':
+      return endpoint.fqdn
+    case 'serviceTag':
+      return `service tag ${endpoint.tag}`
+    case 'addresses':
+      return endpoint.addresses.join(', ') || 'no address'
+    case 'pods':
+      return `pods in ${endpoint.namespaces.join(', ')}`
+    case 'apiServer':
+      return 'the Kubernetes API server'
+  }
+}
+
+function fallbackNote(rule: PlanRule): string {
+  const tags = rule.serviceTagFallbacks
+  return tags.length > 0 ? ` (documented service tag: ${tags.join(', ')})` : ''
+}
+
+const capabilityWords: Record<Capability, string> = {
+  exactFqdn: 'host names',
+  wildcardFqdn: 'wildcard host names',
+  serviceTag: 'service tags',
+  cidr: 'IP addresses',
+  nonHttpPorts: 'ports other than HTTP 80 and HTTPS 443',
+  udp: 'UDP',
+  inbound: 'inbound traffic',
+  inCluster: 'in-cluster traffic',
+  urlPath: 'URL paths',
+}
+
+type Sink = { format: TriageFormat; diagnostics: Diagnostic[] }
+
+function leftOut(
+  sink: Sink,
+  input: { rule: PlanRule; index: number; missing: Capability; message: string },
+): void {
+  const { format } = sink
+  sink.diagnostics.push(
+    createDiagnostic({
+      code:
+        input.missing === 'inbound' ? 'AML_EGRESS_NOT_EGRESS' : 'AML_EGRESS_UNSUPPORTED_FEATURE',
+      message: input.message,
+      format: format.name,
+      rule: input.rule,
+      index: input.index,
+      ...(format.unsupportedHelp?.[input.missing] === undefined
+        ? {}
+        : { help: format.unsupportedHelp[input.missing] }),
+    }),
+  )
+}
+
+/** Whole-rule checks: direction and far endpoint. False when the rule is left out. */
+function triageEndpoint(
+  sink: Sink,
+  rule: PlanRule,
+  index: number,
+): { viaServiceTagFallback: boolean } | undefined {
+  const { capabilities, name } = sink.format
+  const traffic = `${rule.protocol} ${formatPortRanges(rule.ports).join(',')}`
+  if (rule.direction === 'inCluster' && !capabilities.inCluster) {
+    const message = `in-cluster ${traffic} to ${describeEndpoint(rule.destination)} never passes ${name}`
+    leftOut(sink, { rule, index, missing: 'inCluster', message })
+    return undefined
+  }
+  if (rule.direction === 'inbound' && !capabilities.inbound) {
+    const message = `inbound ${traffic} from ${describeEndpoint(rule.source)} is not egress; ${name} does not filter it`
+    leftOut(sink, { rule, index, missing: 'inbound', message })
+    return undefined
+  }
+  const needed = endpointCapability(remoteEndpoint(rule))
+  if (needed === undefined || capabilities[needed]) return { viaServiceTagFallback: false }
+  if (remoteEndpoint(rule).kind === 'fqdn' && capabilities.serviceTag)
+    if (rule.serviceTagFallbacks.length > 0) return { viaServiceTagFallback: true }
+  const message = `${name} cannot express ${capabilityWords[needed]}: ${describeEndpoint(remoteEndpoint(rule))} (${traffic})${fallbackNote(rule)}`
+  leftOut(sink, { rule, index, missing: needed, message })
+  return undefined
+}
+
+/** The protocol and ports the format carries; undefined when it carries none of them. */
+function triageTraffic(
+  sink: Sink,
+  rule: PlanRule,
+  index: number,
+): { protocol: Protocol; ports: readonly PortRange[] } | undefined {
+  const { capabilities, name } = sink.format
+  const target = describeEndpoint(remoteEndpoint(rule))
+  const ports = formatPortRanges(rule.ports).join(',')
+  if (rule.protocol === 'UDP' && !capabilities.udp) {
+    const message = `${name} cannot carry UDP: UDP ${ports} to ${target}${fallbackNote(rule)}`
+    leftOut(sink, { rule, index, missing: 'udp', message })
+    return undefined
+  }
+  let protocol = rule.protocol
+  if (protocol === 'ANY' && !capabilities.udp) {
+    const message = `${name} cannot carry UDP: the UDP half of protocol ANY to ${target} is left out; only TCP is rendered`
+    leftOut(sink, { rule, index, missing: 'udp', message })
+    protocol = 'TCP'
+  }
+  if (capabilities.nonHttpPorts) return { protocol, ports: rule.ports }
+  const rest = nonHttpRanges(rule.ports)
+  if (rest.length > 0) {
+    const message = `${name} carries only HTTP 80 and HTTPS 443: TCP ${formatPortRanges(rest).join(',')} to ${target} is left out${fallbackNote(rule)}`
+    leftOut(sink, { rule, index, missing: 'nonHttpPorts', message })
+  }
+  const http = httpRanges(rule.ports)
+  return http.length > 0 ? { protocol, ports: rest.length > 0 ? http : rule.ports } : undefined
+}
+
+function triageRule(sink: Sink, rule: PlanRule, index: number): TriagedRule | undefined {
+  const endpoint = triageEndpoint(sink, rule, index)
+  const traffic = endpoint && triageTraffic(sink, rule, index)
+  if (!endpoint || !traffic) return undefined
+  const { destination } = rule
+  if (destination.kind === 'fqdn' && destination.urlPath && !sink.format.capabilities.urlPath)
+    sink.diagnostics.push(
+      createDiagnostic({
+        code: 'AML_EGRESS_TLS_INSPECTION_REQUIRED',
+        message: `only the host ${destination.fqdn} is allowed; the path ${destination.urlPath} can only be filtered with TLS inspection`,
+        format: sink.format.name,
+        rule,
+        index,
+      }),
+    )
+  return { rule, index, ...traffic, ...endpoint }
+}
+
+/**
+ * Walks a plan against a format's capabilities: the rules (or parts of rules) the format can
+ * express, for its renderer, and one standard diagnostic, with one severity policy, for each rule
+ * or part it cannot (not egress, unsupported destination, protocol or ports, URL path). Renderers
+ * add only what is truly theirs: syntax, limits, fallbacks of their own.
+ * @example const { rules, diagnostics } = triagePlan(plan, squidFormat)
+ */
+export function triagePlan(plan: Plan, format: TriageFormat): Triage {
+  const sink: Sink = { format, diagnostics: [] }
+  const byDirection: Triage['byDirection'] = { outbound: [], inbound: [], inCluster: [] }
+  const rules: TriagedRule[] = []
+  plan.rules.forEach((rule, index) => {
+    const triaged = triageRule(sink, rule, index)
+    if (!triaged) return
+    rules.push(triaged)
+    byDirection[rule.direction].push(triaged)
+  })
+  return { rules, byDirection, diagnostics: sink.diagnostics }
+}

@@ -1,0 +1,61 @@
+/**
+ * The fleet hashes the bench keeps: a SHA-256 of every format's files for fleets of 1, 100 and
+ * 10,000 workspaces, compared with `fleet-hashes.json`. A refactoring that must not change output
+ * runs this after every step:
+ *   node --conditions=@aml-egress/source --import tsx tools/bench/src/fleetHashes.ts [--write]
+ * Exit 1 when a hash differs (and `--write` was not given).
+ */
+import { createHash } from 'node:crypto'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { parseProfile, type RenderResult, resolvePlan } from '@aml-egress/core'
+import { fleetProfile } from './fleet'
+import { formats } from './formats'
+
+/** Size → format → hash of the rendered files (paths and contents, in order). */
+export type FleetHashes = Record<string, Record<string, string>>
+
+const hashFile = new URL('../fleet-hashes.json', import.meta.url)
+const sizes = [1, 100, 10_000]
+
+function filesHash(result: RenderResult): string {
+  const hash = createHash('sha256')
+  for (const file of result.files) hash.update(`${file.path}\0${file.contents}\0`)
+  return hash.digest('hex').slice(0, 16)
+}
+
+/** The hashes of today's code. */
+export function fleetHashes(): FleetHashes {
+  const hashes: FleetHashes = {}
+  for (const size of sizes) {
+    const plan = resolvePlan(parseProfile(fleetProfile(size)))
+    const bySize: Record<string, string> = {}
+    for (const format of formats) bySize[format.name] = filesHash(format.render(plan))
+    hashes[String(size)] = bySize
+  }
+  return hashes
+}
+
+/** Lines `size format: kept|CHANGED`, and whether every hash is the kept one. */
+export function compareFleetHashes(actual: FleetHashes): { lines: string[]; same: boolean } {
+  const kept = JSON.parse(readFileSync(hashFile, 'utf8')) as FleetHashes
+  const lines: string[] = []
+  let same = true
+  for (const [size, byFormat] of Object.entries(actual))
+    for (const [format, hash] of Object.entries(byFormat)) {
+      const equal = kept[size]?.[format] === hash
+      same &&= equal
+      lines.push(`${size} ${format}: ${equal ? 'unchanged' : `CHANGED (${hash})`}`)
+    }
+  return { lines, same }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+  const actual = fleetHashes()
+  if (process.argv.includes('--write'))
+    writeFileSync(hashFile, `${JSON.stringify(actual, null, 2)}\n`)
+  else {
+    const { lines, same } = compareFleetHashes(actual)
+    console.log(lines.join('\n'))
+    process.exitCode = same ? 0 : 1
+  }
+}
