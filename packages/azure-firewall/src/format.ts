@@ -27,6 +27,27 @@ export const azureFirewallFormat = defineFormat<FirewallPolicyConfig, AzureFirew
   name: 'azure-firewall',
   title: 'Azure Firewall policy (ARM)',
   capabilities: azureFirewallCapabilities,
+  unsupportedHelp: {
+    inbound: 'Allow it in the subnet NSG (render with the terraform format).',
+    inCluster: 'Render it with the network-policy format.',
+  },
+  fileExtensions: ['.json'],
+  renderOptions: [
+    {
+      key: 'basePriority',
+      flag: 'base-priority',
+      description: 'priority of the first rule collection group',
+      type: 'integer',
+      default: '1000',
+    },
+    {
+      key: 'dnsProxy',
+      flag: 'dns-proxy',
+      description: 'exact hosts on other ports as network-rule FQDNs (needs the policy DNS proxy)',
+      type: 'boolean',
+      default: 'true',
+    },
+  ],
   render: (plan, options) => renderAzureFirewall(plan, options),
   read: async (files) => readFirewallPolicy(files),
   evaluate: (config, flow) => evaluateFirewallPolicy(config, flow),

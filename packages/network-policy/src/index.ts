@@ -1,4 +1,4 @@
-import { defineFormat, type FormatCapabilities } from '@aml-egress/core'
+import { defineFormat, type FormatCapabilities, type RenderOptionSpec } from '@aml-egress/core'
 import { evaluateFlow } from './evaluate'
 import type { NetworkPolicyConfig } from './model'
 import { readPolicies } from './read'
@@ -17,6 +17,34 @@ const inCluster = {
   inCluster: true,
   urlPath: false,
 } as const
+
+const kubernetesOptions = [
+  {
+    key: 'namespace',
+    flag: 'namespace',
+    description: 'the Azure ML extension namespace, whose pods stand for the compute subnets',
+    type: 'string',
+    default: 'azureml',
+  },
+  {
+    key: 'defaultDeny',
+    flag: 'default-deny',
+    description: 'also write a default-deny policy for that namespace',
+    type: 'boolean',
+    default: 'false',
+  },
+  {
+    key: 'serviceTags',
+    flag: 'service-tags',
+    description: 'Azure service tags JSON (ServiceTags_Public.json): render tags as ipBlocks',
+    type: 'jsonFile',
+  },
+] as const satisfies readonly RenderOptionSpec<NetworkPolicyRenderOptions>[]
+
+const kubernetesHelp = {
+  inbound: 'Allow it in the subnet NSG (render with the terraform format).',
+  urlPath: 'Only a TLS-inspecting proxy filters URL paths.',
+}
 
 /** What plain NetworkPolicy can express: no host names, no service tags (without the tags file). */
 export const networkPolicyCapabilities: FormatCapabilities = {
@@ -43,6 +71,16 @@ export const networkPolicyFormat = defineFormat<NetworkPolicyConfig, NetworkPoli
   name: 'network-policy',
   title: 'Kubernetes NetworkPolicy',
   capabilities: networkPolicyCapabilities,
+  unsupportedHelp: {
+    ...kubernetesHelp,
+    exactFqdn:
+      'Use the cilium format (toFQDNs), or pass a service-tags file (--service-tags) to render documented service tags as ipBlocks.',
+    wildcardFqdn:
+      'Use the cilium format (toFQDNs), or pass a service-tags file (--service-tags) to render documented service tags as ipBlocks.',
+    serviceTag: 'Pass the Azure service-tags file (--service-tags) to render it as ipBlocks.',
+  },
+  fileExtensions: ['.yaml', '.yml'],
+  renderOptions: kubernetesOptions,
   render: (plan, options) => renderNetworkPolicies({ plan, options }),
   read: readPolicies,
   evaluate: (config, flow) => evaluateFlow({ config, flow }),
@@ -57,6 +95,21 @@ export const ciliumFormat = defineFormat<NetworkPolicyConfig, CiliumRenderOption
   name: 'cilium',
   title: 'Cilium network policies',
   capabilities: ciliumCapabilities,
+  unsupportedHelp: {
+    ...kubernetesHelp,
+    serviceTag: 'Pass the Azure service-tags file (--service-tags) to render it as ipBlocks.',
+  },
+  fileExtensions: ['.yaml', '.yml'],
+  renderOptions: [
+    ...kubernetesOptions,
+    {
+      key: 'wildcardDepth',
+      flag: 'wildcard-depth',
+      description: 'DNS labels a wildcard may cover in front of its suffix (1-4)',
+      type: 'integer',
+      default: '2',
+    },
+  ],
   render: (plan, options) => renderCiliumPolicies({ plan, options }),
   read: readPolicies,
   evaluate: (config, flow) => evaluateFlow({ config, flow }),
