@@ -232,7 +232,7 @@ function placeholderValues(
  * validated (no dots, no spaces), so lower-casing them keeps every host canonical. Returns what is
  * missing, if anything.
  */
-function expandHost(
+function expandHostPattern(
   input: { pattern: string; profile: Profile; workspace: Workspace; index: number },
   emit: (host: string) => void,
 ): { field: string; what: string } | undefined {
@@ -296,142 +296,160 @@ function createDraft(
 
 const noFallbacks: string[] = []
 
-function expand(input: ExpandInput): void {
-  const { requirement, equivalent, profile, workspace, subnets, drafts, diagnostics } = input
-  const destination = requirement.destination
-  const protocol = requirement.protocol
-  switch (destination.kind) {
-    case 'fqdn': {
-      let fallbacks = input.fallbacksByRegion.get(workspace.region)
-      if (!fallbacks) {
-        fallbacks = equivalent
-          ? [
-              equivalent.regional ? regionalTag(equivalent.tag, workspace.region) : equivalent.tag,
-              ...equivalent.alsoCovers,
-            ]
-          : noFallbacks
-        input.fallbacksByRegion.set(workspace.region, fallbacks)
-      }
-      const urlPath = destination.urlPath
-      const missing = expandHost(
-        { pattern: destination.pattern, profile, workspace, index: input.index },
-        (fqdn) => {
-          drafts.push(
-            createDraft(input, {
-              direction: 'outbound',
-              source: subnets,
-              destination: urlPath ? { kind: 'fqdn', fqdn, urlPath } : { kind: 'fqdn', fqdn },
-              protocol,
-              serviceTagFallbacks: fallbacks,
-            }),
-          )
-        },
-      )
-      if (missing) diagnostics.push(unresolved(requirement, missing.field, missing.what))
-      return
-    }
-    case 'serviceTag': {
-      const tag = destination.regional
-        ? regionalTag(destination.tag, workspace.region)
-        : destination.tag
-      drafts.push(
-        requirement.direction === 'inbound' && requirement.source
-          ? createDraft(input, {
-              direction: 'inbound',
-              source: { kind: 'serviceTag', tag: requirement.source.tag },
-              destination: subnets,
-              protocol,
-              serviceTagFallbacks: noFallbacks,
-            })
-          : createDraft(input, {
-              direction: 'outbound',
-              source: subnets,
-              destination: { kind: 'serviceTag', tag },
-              protocol,
-              serviceTagFallbacks: noFallbacks,
-            }),
-      )
-      return
-    }
-    case 'address': {
-      const field =
-        destination.role === 'apiServer'
-          ? 'kubernetes.apiServerAddresses'
-          : 'kubernetes.customDnsServers'
-      const addresses =
-        destination.role === 'apiServer'
-          ? profile.kubernetes.apiServerAddresses
-          : profile.kubernetes.customDnsServers
-      if (addresses.length === 0) {
-        const what =
-          destination.role === 'apiServer' ? 'the API server address' : 'the custom DNS servers'
-        diagnostics.push(unresolved(requirement, field, what))
-        return
-      }
+type DestinationOf<K extends Requirement['destination']['kind']> = Extract<
+  Requirement['destination'],
+  { kind: K }
+>
+
+/** The documented service-tag equivalents of a host, once per region. */
+function fallbacksFor(input: ExpandInput): string[] {
+  const { equivalent, workspace } = input
+  let fallbacks = input.fallbacksByRegion.get(workspace.region)
+  if (!fallbacks) {
+    fallbacks = equivalent
+      ? [
+          equivalent.regional ? regionalTag(equivalent.tag, workspace.region) : equivalent.tag,
+          ...equivalent.alsoCovers,
+        ]
+      : noFallbacks
+    input.fallbacksByRegion.set(workspace.region, fallbacks)
+  }
+  return fallbacks
+}
+
+function expandHost(input: ExpandInput, destination: DestinationOf<'fqdn'>): void {
+  const { requirement, profile, workspace, subnets, drafts } = input
+  const fallbacks = fallbacksFor(input)
+  const urlPath = destination.urlPath
+  const missing = expandHostPattern(
+    { pattern: destination.pattern, profile, workspace, index: input.index },
+    (fqdn) => {
       drafts.push(
         createDraft(input, {
           direction: 'outbound',
           source: subnets,
-          destination: { kind: 'addresses', addresses: addresses.map(canonicalCidr).sort() },
+          destination: urlPath ? { kind: 'fqdn', fqdn, urlPath } : { kind: 'fqdn', fqdn },
+          protocol: requirement.protocol,
+          serviceTagFallbacks: fallbacks,
+        }),
+      )
+    },
+  )
+  if (missing) input.diagnostics.push(unresolved(requirement, missing.field, missing.what))
+}
+
+function expandServiceTag(input: ExpandInput, destination: DestinationOf<'serviceTag'>): void {
+  const { requirement, subnets } = input
+  const tag = destination.regional
+    ? regionalTag(destination.tag, input.workspace.region)
+    : destination.tag
+  const inboundFrom = requirement.direction === 'inbound' ? requirement.source : undefined
+  input.drafts.push(
+    inboundFrom
+      ? createDraft(input, {
+          direction: 'inbound',
+          source: { kind: 'serviceTag', tag: inboundFrom.tag },
+          destination: subnets,
+          protocol: requirement.protocol,
+          serviceTagFallbacks: noFallbacks,
+        })
+      : createDraft(input, {
+          direction: 'outbound',
+          source: subnets,
+          destination: { kind: 'serviceTag', tag },
+          protocol: requirement.protocol,
+          serviceTagFallbacks: noFallbacks,
+        }),
+  )
+}
+
+function expandAddress(input: ExpandInput, destination: DestinationOf<'address'>): void {
+  const { requirement, profile } = input
+  const apiServer = destination.role === 'apiServer'
+  const addresses = apiServer
+    ? profile.kubernetes.apiServerAddresses
+    : profile.kubernetes.customDnsServers
+  if (addresses.length === 0) {
+    const field = apiServer ? 'kubernetes.apiServerAddresses' : 'kubernetes.customDnsServers'
+    const what = apiServer ? 'the API server address' : 'the custom DNS servers'
+    input.diagnostics.push(unresolved(requirement, field, what))
+    return
+  }
+  input.drafts.push(
+    createDraft(input, {
+      direction: 'outbound',
+      source: input.subnets,
+      destination: { kind: 'addresses', addresses: addresses.map(canonicalCidr).sort() },
+      protocol: requirement.protocol,
+      serviceTagFallbacks: noFallbacks,
+    }),
+  )
+}
+
+function expandInCluster(input: ExpandInput, destination: DestinationOf<'inCluster'>): void {
+  const { requirement, profile } = input
+  const to = clusterEndpoint(destination.to, profile)
+  if (to.kind === 'apiServer' && to.addresses.length === 0)
+    input.diagnostics.push(
+      unresolved(requirement, 'kubernetes.apiServerAddresses', 'the API server address'),
+    )
+  // D11: DNS is UDP and TCP 53; other in-cluster ANY would be the same pair.
+  const protocols: Protocol[] =
+    requirement.protocol === 'ANY' ? ['TCP', 'UDP'] : [requirement.protocol]
+  // D24: model pods get egress rules for real-time inference, so they need DNS as well.
+  const sources: ClusterRole[] =
+    destination.to === 'kubeDns' && profile.workloads.includes('inference')
+      ? [destination.from, 'modelPods']
+      : [destination.from]
+  for (const from of sources)
+    for (const protocol of protocols)
+      input.drafts.push(
+        createDraft(input, {
+          direction: 'inCluster',
+          source: clusterEndpoint(from, profile),
+          destination: to,
           protocol,
           serviceTagFallbacks: noFallbacks,
         }),
       )
-      return
-    }
-    case 'inCluster': {
-      const to = clusterEndpoint(destination.to, profile)
-      if (to.kind === 'apiServer' && to.addresses.length === 0)
-        diagnostics.push(
-          unresolved(requirement, 'kubernetes.apiServerAddresses', 'the API server address'),
-        )
-      // D11: DNS is UDP and TCP 53; other in-cluster ANY would be the same pair.
-      const protocols: Protocol[] = protocol === 'ANY' ? ['TCP', 'UDP'] : [protocol]
-      // D24: model pods get egress rules for real-time inference, so they need DNS as well.
-      const sources: ClusterRole[] =
-        destination.to === 'kubeDns' && profile.workloads.includes('inference')
-          ? [destination.from, 'modelPods']
-          : [destination.from]
-      for (const from of sources)
-        for (const each of protocols)
-          drafts.push(
-            createDraft(input, {
-              direction: 'inCluster',
-              source: clusterEndpoint(from, profile),
-              destination: to,
-              protocol: each,
-              serviceTagFallbacks: noFallbacks,
-            }),
-          )
-      return
-    }
+}
+
+/** The advisory text of a requirement that is not a firewall rule. */
+function advisoryText(requirement: Requirement): string | undefined {
+  const destination = requirement.destination
+  switch (destination.kind) {
     case 'privateEndpoint':
-      diagnostics.push(
-        advisory(
-          requirement,
-          `Private endpoint needed: ${destination.target}. ${requirement.summary}`,
-        ),
-      )
-      return
+      return `Private endpoint needed: ${destination.target}. ${requirement.summary}`
     case 'serviceEndpointPolicy':
-      diagnostics.push(
-        advisory(
-          requirement,
-          `Service endpoint policy on the compute subnet with ${destination.alias}. ${requirement.summary}`,
-        ),
-      )
-      return
+      return `Service endpoint policy on the compute subnet with ${destination.alias}. ${requirement.summary}`
     case 'route':
-      diagnostics.push(
-        advisory(
-          requirement,
-          `User-defined route: ${destination.addressPrefix} → next hop ${destination.nextHop}. ${requirement.summary}`,
-        ),
-      )
-      return
+      return `User-defined route: ${destination.addressPrefix} → next hop ${destination.nextHop}. ${requirement.summary}`
     case 'portConstraint':
-      diagnostics.push(advisory(requirement, requirement.summary))
+      return requirement.summary
+    default:
+      return undefined
+  }
+}
+
+function expand(input: ExpandInput): void {
+  const destination = input.requirement.destination
+  switch (destination.kind) {
+    case 'fqdn':
+      expandHost(input, destination)
       return
+    case 'serviceTag':
+      expandServiceTag(input, destination)
+      return
+    case 'address':
+      expandAddress(input, destination)
+      return
+    case 'inCluster':
+      expandInCluster(input, destination)
+      return
+    default: {
+      const text = advisoryText(input.requirement)
+      if (text !== undefined) input.diagnostics.push(advisory(input.requirement, text))
+    }
   }
 }
 

@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest'
+import type { FormatCapabilities } from './format'
+import type { Plan, PlanRule, RuleEndpoint } from './plan'
+import { capabilitiesNeeded, missingCapabilities, triagePlan } from './triage'
+
+const SUBNET: RuleEndpoint = { kind: 'addresses', addresses: ['10.0.0.0/24'] }
+
+/** A rule as the resolver writes one; only what a test sets differs. */
+function rule(fields: Partial<PlanRule> & Pick<PlanRule, 'id' | 'destination'>): PlanRule {
+  return {
+    direction: 'outbound',
+    source: SUBNET,
+    protocol: 'TCP',
+    ports: [{ from: 443, to: 443 }],
+    applicationProtocols: [],
+    websocket: false,
+    level: 'required',
+    serviceTagFallbacks: [],
+    requirementIds: ['req-1'],
+    scenarios: ['general'],
+    workspaces: [],
+    risks: [],
+    subsumes: [],
+    ...fields,
+  }
+}
+
+function planOf(rules: PlanRule[]): Plan {
+  return {
+    catalog: { version: 'test', docDate: '2026-01-01' },
+    cloud: 'public',
+    destinationStyle: 'hosts',
+    sourceAddresses: ['10.0.0.0/24'],
+    rules,
+    advisories: [],
+  }
+}
+
+const none: FormatCapabilities = {
+  exactFqdn: false,
+  wildcardFqdn: false,
+  serviceTag: false,
+  cidr: false,
+  nonHttpPorts: false,
+  udp: false,
+  inbound: false,
+  inCluster: false,
+  urlPath: false,
+}
+/** What a forward proxy can say: host names on HTTP and HTTPS. */
+const proxy: FormatCapabilities = { ...none, exactFqdn: true, wildcardFqdn: true }
+/** Everything. */
+const all: FormatCapabilities = Object.fromEntries(
+  Object.keys(none).map((key) => [key, true]),
+) as FormatCapabilities
+
+const storage = rule({
+  id: 'outbound/tcp/sa.file.core.windows.net',
+  destination: { kind: 'fqdn', fqdn: 'sa.file.core.windows.net' },
+  ports: [
+    { from: 443, to: 443 },
+    { from: 445, to: 445 },
+  ],
+  serviceTagFallbacks: ['Storage.WestEurope'],
+})
+const tundra = rule({
+  id: 'outbound/udp/*.tundra.westeurope.api.azureml.ms',
+  destination: { kind: 'fqdn', fqdn: '*.tundra.westeurope.api.azureml.ms' },
+  protocol: 'UDP',
+  ports: [{ from: 5831, to: 5831 }],
+})
+const batch = rule({
+  id: 'outbound/any/tag:BatchNodeManagement.WestEurope',
+  destination: { kind: 'serviceTag', tag: 'BatchNodeManagement.WestEurope' },
+  protocol: 'ANY',
+  ports: [{ from: 443, to: 443 }],
+})
+const inbound = rule({
+  id: 'inbound/tcp/tag:AzureMachineLearning',
+  direction: 'inbound',
+  source: { kind: 'serviceTag', tag: 'AzureMachineLearning' },
+  destination: SUBNET,
+  ports: [{ from: 44224, to: 44224 }],
+})
+const podToPod = rule({
+  id: 'inCluster/tcp/pods',
+  direction: 'inCluster',
+  source: { kind: 'pods', namespaces: ['azureml'], podLabels: {} },
+  destination: { kind: 'pods', namespaces: ['azureml'], podLabels: {} },
+  ports: [{ from: 5001, to: 5001 }],
+})
+const notebook = rule({
+  id: 'outbound/tcp/ml.azure.com/path',
+  destination: { kind: 'fqdn', fqdn: 'ml.azure.com', urlPath: '/notebooks' },
+})
+const anyPort = rule({
+  id: 'outbound/any/*.example.com',
+  destination: { kind: 'fqdn', fqdn: '*.example.com' },
+  protocol: 'ANY',
+  ports: [],
+})
+
+describe('capabilitiesNeeded', () => {
+  it('asks for the destination kind, UDP and non-HTTP ports of a rule', () => {
+    expect(capabilitiesNeeded(storage)).toStrictEqual(['exactFqdn', 'nonHttpPorts'])
+    expect(capabilitiesNeeded(tundra)).toStrictEqual(['wildcardFqdn', 'udp', 'nonHttpPorts'])
+    expect(capabilitiesNeeded(batch)).toStrictEqual(['serviceTag', 'udp'])
+  })
+
+  it('asks only for what one flow uses', () => {
+    expect(capabilitiesNeeded(storage, { protocol: 'TCP', port: 443 })).toStrictEqual(['exactFqdn'])
+    expect(capabilitiesNeeded(batch, { protocol: 'TCP', port: 443 })).toStrictEqual(['serviceTag'])
+  })
+
+  it('judges inbound rules by their outside end and in-cluster rules as one capability', () => {
+    expect(capabilitiesNeeded(inbound)).toStrictEqual(['inbound', 'serviceTag', 'nonHttpPorts'])
+    expect(capabilitiesNeeded(podToPod)).toStrictEqual(['inCluster'])
+  })
+
+  it('lists what a format lacks, nothing when it has everything', () => {
+    expect(missingCapabilities(proxy, tundra)).toStrictEqual(['udp', 'nonHttpPorts'])
+    expect(missingCapabilities(all, tundra)).toStrictEqual([])
+  })
+})
+
+describe('triagePlan', () => {
+  const triage = (rules: PlanRule[], capabilities: FormatCapabilities) =>
+    triagePlan(planOf(rules), { name: 'test', capabilities, unsupportedHelp: { udp: 'elsewhere' } })
+
+  it('hands a format with every capability every rule, whole, and says nothing', () => {
+    const result = triage([storage, tundra, batch, inbound, podToPod, anyPort], all)
+    expect(result.diagnostics).toStrictEqual([])
+    expect(result.rules.map((r) => [r.rule.id, r.protocol, r.ports])).toStrictEqual(
+      [storage, tundra, batch, inbound, podToPod, anyPort].map((r) => [r.id, r.protocol, r.ports]),
+    )
+    expect(result.byDirection.inbound.map((r) => r.index)).toStrictEqual([3])
+    expect(result.byDirection.inCluster.map((r) => r.index)).toStrictEqual([4])
+  })
+
+  it('keeps the HTTPS part of a host rule for a proxy and reports the SMB port left out', () => {
+    const result = triage([storage], proxy)
+    expect(result.rules.map((r) => r.ports)).toStrictEqual([[{ from: 443, to: 443 }]])
+    expect(result.diagnostics).toMatchObject([
+      {
+        code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
+        severity: 'warning',
+        ruleId: storage.id,
+        requirementIds: ['req-1'],
+        path: ['rules', 0],
+        format: 'test',
+      },
+    ])
+    expect(result.diagnostics[0]?.message).toContain('TCP 445')
+    expect(result.diagnostics[0]?.message).toContain('Storage.WestEurope')
+  })
+
+  it('leaves out what a proxy cannot carry at all, each with one diagnostic', () => {
+    const result = triage([tundra, batch, inbound, podToPod], proxy)
+    expect(result.rules).toStrictEqual([])
+    expect(result.diagnostics.map((d) => [d.ruleId, d.code, d.severity])).toStrictEqual([
+      [tundra.id, 'AML_EGRESS_UNSUPPORTED_FEATURE', 'warning'],
+      [batch.id, 'AML_EGRESS_UNSUPPORTED_FEATURE', 'warning'],
+      [inbound.id, 'AML_EGRESS_NOT_EGRESS', 'warning'],
+      [podToPod.id, 'AML_EGRESS_UNSUPPORTED_FEATURE', 'warning'],
+    ])
+    expect(result.diagnostics[0]?.help).toBe('elsewhere')
+  })
+
+  it('renders the TCP half of protocol ANY on 80 and 443 when the format has neither UDP nor other ports', () => {
+    const result = triage([anyPort], proxy)
+    expect(result.rules.map((r) => [r.protocol, r.ports])).toStrictEqual([
+      [
+        'TCP',
+        [
+          { from: 80, to: 80 },
+          { from: 443, to: 443 },
+        ],
+      ],
+    ])
+    expect(result.diagnostics.map((d) => d.message)).toStrictEqual([
+      expect.stringContaining('UDP half'),
+      expect.stringContaining('TCP 1-79,81-442,444-65535'),
+    ])
+  })
+
+  it('allows the host of a URL path and says the path needs TLS inspection, as info', () => {
+    const result = triage([notebook], proxy)
+    expect(result.rules.map((r) => r.rule.id)).toStrictEqual([notebook.id])
+    expect(result.diagnostics).toMatchObject([
+      { code: 'AML_EGRESS_TLS_INSPECTION_REQUIRED', severity: 'info' },
+    ])
+  })
+
+  it('hands a host it cannot name to a format that names service tags, when the docs give one', () => {
+    const tags: FormatCapabilities = { ...all, exactFqdn: false, wildcardFqdn: false }
+    const result = triage([storage, anyPort], tags)
+    expect(result.rules.map((r) => [r.rule.id, r.viaServiceTagFallback])).toStrictEqual([
+      [storage.id, true],
+    ])
+    expect(result.diagnostics.map((d) => [d.ruleId, d.code])).toStrictEqual([
+      [anyPort.id, 'AML_EGRESS_UNSUPPORTED_FEATURE'],
+    ])
+  })
+})
