@@ -235,62 +235,59 @@ async function proxyAttempt(
     }
     return finish({ started, context, route, dns, connect, status: 'proxy-error' })
   }
-  const { response, socket } = answer
   try {
-    const proxyError = response.headers['x-squid-error']
-    const ms = elapsed(context, started)
-    const { status } = response
-    const tunnelled = method === 'CONNECT' && status >= 200 && status < 300
-    const answered = method === 'HEAD' && ![403, 407, 502, 503, 504].includes(status)
-    if (tunnelled || answered) {
-      const connect: ConnectStep = {
-        status: 'ok',
-        address: `${proxy.host}:${proxy.port}`,
-        ms,
-        proxyStatus: status,
-      }
-      if (!tunnelled) return finish({ started, context, route, dns, connect, status: 'reachable' })
-      const tls = await tlsStep({ target, socket, context })
-      return finish({
-        started,
-        context,
-        route,
-        dns,
-        connect,
-        tls,
-        status: tls.status === 'ok' ? 'reachable' : 'tls-failed',
-      })
-    }
-    const failure = {
-      status: 'failed' as const,
-      code: proxyError?.split(' ')[0] ?? `HTTP_${status}`,
-      message: `${method} ${target.host}:${target.port}: ${status} ${response.statusText}`.trim(),
+    return await proxyAnswer({ target, context, proxy, method, started, answer })
+  } finally {
+    answer.socket.destroy()
+  }
+}
+
+/** What a proxy's answer to CONNECT or HEAD says about the target. */
+async function proxyAnswer(input: {
+  target: ProbeTarget
+  context: Context
+  proxy: ProxyAddress
+  method: 'CONNECT' | 'HEAD'
+  started: number
+  answer: Awaited<ReturnType<typeof proxyRequest>>
+}): Promise<Attempt> {
+  const { target, context, proxy, method, started } = input
+  const { response, socket } = input.answer
+  const route = 'proxy'
+  const dns: DnsStep = { status: 'skipped' }
+  const proxyError = response.headers['x-squid-error']
+  const ms = elapsed(context, started)
+  const { status } = response
+  const tunnelled = method === 'CONNECT' && status >= 200 && status < 300
+  const answered = method === 'HEAD' && ![403, 407, 502, 503, 504].includes(status)
+  if (tunnelled || answered) {
+    const connect: ConnectStep = {
+      status: 'ok',
+      address: `${proxy.host}:${proxy.port}`,
       ms,
       proxyStatus: status,
-      ...(proxyError !== undefined ? { proxyError } : {}),
     }
-    if (proxyError?.startsWith('ERR_DNS_FAIL')) {
-      const proxyDns: DnsStep = { ...failure, at: 'proxy' }
-      return finish({
-        started,
-        context,
-        route,
-        dns: proxyDns,
-        status: target.hostSource === 'sample' ? 'inconclusive' : 'dns-failed',
-      })
-    }
-    const refused = status === 403 || proxyError?.startsWith('ERR_ACCESS_DENIED') === true
-    return finish({
-      started,
-      context,
-      route,
-      dns,
-      connect: failure,
-      status: refused ? 'blocked-by-proxy' : 'proxy-error',
-    })
-  } finally {
-    socket.destroy()
+    if (!tunnelled) return finish({ started, context, route, dns, connect, status: 'reachable' })
+    const tls = await tlsStep({ target, socket, context })
+    const reached = tls.status === 'ok' ? 'reachable' : 'tls-failed'
+    return finish({ started, context, route, dns, connect, tls, status: reached })
   }
+  const failure = {
+    status: 'failed' as const,
+    code: proxyError?.split(' ')[0] ?? `HTTP_${status}`,
+    message: `${method} ${target.host}:${target.port}: ${status} ${response.statusText}`.trim(),
+    ms,
+    proxyStatus: status,
+    ...(proxyError !== undefined ? { proxyError } : {}),
+  }
+  if (proxyError?.startsWith('ERR_DNS_FAIL')) {
+    const proxyDns: DnsStep = { ...failure, at: 'proxy' }
+    const unresolved = target.hostSource === 'sample' ? 'inconclusive' : 'dns-failed'
+    return finish({ started, context, route, dns: proxyDns, status: unresolved })
+  }
+  const refused = status === 403 || proxyError?.startsWith('ERR_ACCESS_DENIED') === true
+  const outcome = refused ? 'blocked-by-proxy' : 'proxy-error'
+  return finish({ started, context, route, dns, connect: failure, status: outcome })
 }
 
 function requirementsText(target: ProbeTarget): string {
@@ -306,82 +303,72 @@ export function probeHint(input: {
   result: Omit<ProbeResult, 'hint'>
   proxy?: string | undefined
 }): string {
-  const { result, proxy } = input
-  const { host, port, pattern } = result
+  const { result } = input
   const parts: string[] = []
-  const { dns, connect, tls } = result
+  const status = statusHint(input)
+  if (status !== undefined) parts.push(status)
+  if (result.hostSource === 'subsumed')
+    parts.push(`tested as ${result.host}, which the plan folded under ${result.pattern}`)
+  if (result.hostSource === 'sample' && result.status !== 'inconclusive')
+    parts.push(`tested as the sample name ${result.host} for ${result.pattern}`)
+  return parts.join('; ')
+}
+
+type HintInput = { result: Omit<ProbeResult, 'hint'>; proxy?: string | undefined }
+
+/** The hint for the result's status; undefined when reachable. */
+function statusHint(input: HintInput): string | undefined {
+  const { result, proxy } = input
+  const { host, port, pattern, connect, tls } = result
+  const proxied =
+    connect.status === 'failed' ? ` (${connect.proxyStatus ?? ''} ${connect.code})` : ''
   switch (result.status) {
     case 'reachable':
-      break
+      return undefined
     case 'inconclusive':
-      parts.push(
-        `the sample name ${host} does not exist (${dns.status === 'failed' ? dns.code : 'no record'}), which says nothing about ${pattern}; probe a real host under it`,
-      )
-      break
+      return `the sample name ${host} does not exist (${result.dns.status === 'failed' ? result.dns.code : 'no record'}), which says nothing about ${pattern}; probe a real host under it`
     case 'dns-failed':
-      if (dns.status === 'failed' && dns.at === 'proxy')
-        parts.push(
-          `the proxy could not resolve ${host} (${dns.code}): check the proxy's DNS server`,
-        )
-      else if (dns.status === 'failed' && NO_SUCH_NAME.has(dns.code))
-        parts.push(
-          `no DNS record for ${host} (${dns.code}): check the subnet's DNS server (Azure DNS 168.63.129.16 or your forwarder) and, with private endpoints, the private DNS zone links`,
-        )
-      else
-        parts.push(
-          `the DNS server did not answer for ${host} (${dns.status === 'failed' ? dns.code : ''}): is port 53 to it allowed?`,
-        )
-      break
-    case 'blocked': {
-      const code = connect.status === 'failed' ? connect.code : ''
-      const address = dns.status === 'ok' ? dns.addresses[0] : host
-      const allow = `allow ${pattern} on TCP ${port} (${requirementsText(result)})`
-      if (code === 'ETIMEDOUT')
-        parts.push(`no answer from ${address}:${port}: a firewall, NSG or route drops it; ${allow}`)
-      else if (code === 'ECONNREFUSED')
-        parts.push(
-          `${address}:${port} refused the connection: a firewall rejects it, or nothing listens there (a stale private endpoint record?); ${allow}`,
-        )
-      else if (code === 'ECONNRESET')
-        parts.push(
-          `the connection to ${address}:${port} was reset by a firewall or proxy; ${allow}`,
-        )
-      else if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
-        parts.push(`no route to ${address}: check the subnet's route table (UDR to the firewall)`)
-      else parts.push(`TCP connect to ${address}:${port} failed (${code}); ${allow}`)
-      break
-    }
+      return dnsHint(result)
+    case 'blocked':
+      return blockedHint(result)
     case 'blocked-by-proxy':
-      parts.push(
-        `the proxy refused ${host}:${port}${connect.status === 'failed' ? ` (${connect.proxyStatus ?? ''} ${connect.code})` : ''}: add ${pattern} to its allowlist (\`aml-egress render --format squid\`)`,
-      )
-      break
+      return `the proxy refused ${host}:${port}${proxied}: add ${pattern} to its allowlist (\`aml-egress render --format squid\`)`
     case 'proxy-error':
       if (connect.status === 'failed' && connect.proxyStatus === undefined)
-        parts.push(`cannot reach the proxy ${proxy ?? ''} (${connect.code})`)
-      else if (connect.status === 'failed' && connect.proxyStatus === 407)
-        parts.push('the proxy wants credentials: pass --proxy http://user:password@host:port')
-      else
-        parts.push(
-          `the proxy let it through but could not reach ${host}:${port}${connect.status === 'failed' ? ` (${connect.proxyStatus ?? ''} ${connect.code})` : ''}: the proxy's own egress is blocked`,
-        )
-      break
+        return `cannot reach the proxy ${proxy ?? ''} (${connect.code})`
+      if (connect.status === 'failed' && connect.proxyStatus === 407)
+        return 'the proxy wants credentials: pass --proxy http://user:password@host:port'
+      return `the proxy let it through but could not reach ${host}:${port}${proxied}: the proxy's own egress is blocked`
     case 'tls-failed':
       if (tls.status === 'failed' && tls.certificate)
-        parts.push(
-          `the certificate of ${host} did not verify (${tls.code}): TLS inspection by a firewall or proxy whose CA this machine does not trust; exempt Azure ML hosts from inspection or trust that CA`,
-        )
-      else
-        parts.push(
-          `TCP connected but the TLS handshake with ${host} failed (${tls.status === 'failed' ? tls.code : ''}): an application rule filtering on SNI drops it; allow the FQDN ${pattern}`,
-        )
-      break
+        return `the certificate of ${host} did not verify (${tls.code}): TLS inspection by a firewall or proxy whose CA this machine does not trust; exempt Azure ML hosts from inspection or trust that CA`
+      return `TCP connected but the TLS handshake with ${host} failed (${tls.status === 'failed' ? tls.code : ''}): an application rule filtering on SNI drops it; allow the FQDN ${pattern}`
   }
-  if (result.hostSource === 'subsumed')
-    parts.push(`tested as ${host}, which the plan folded under ${pattern}`)
-  if (result.hostSource === 'sample' && result.status !== 'inconclusive')
-    parts.push(`tested as the sample name ${host} for ${pattern}`)
-  return parts.join('; ')
+}
+
+function dnsHint(result: HintInput['result']): string {
+  const { dns, host } = result
+  if (dns.status === 'failed' && dns.at === 'proxy')
+    return `the proxy could not resolve ${host} (${dns.code}): check the proxy's DNS server`
+  if (dns.status === 'failed' && NO_SUCH_NAME.has(dns.code))
+    return `no DNS record for ${host} (${dns.code}): check the subnet's DNS server (Azure DNS 168.63.129.16 or your forwarder) and, with private endpoints, the private DNS zone links`
+  return `the DNS server did not answer for ${host} (${dns.status === 'failed' ? dns.code : ''}): is port 53 to it allowed?`
+}
+
+function blockedHint(result: HintInput['result']): string {
+  const { connect, dns, host, port, pattern } = result
+  const code = connect.status === 'failed' ? connect.code : ''
+  const address = dns.status === 'ok' ? dns.addresses[0] : host
+  const allow = `allow ${pattern} on TCP ${port} (${requirementsText(result)})`
+  if (code === 'ETIMEDOUT')
+    return `no answer from ${address}:${port}: a firewall, NSG or route drops it; ${allow}`
+  if (code === 'ECONNREFUSED')
+    return `${address}:${port} refused the connection: a firewall rejects it, or nothing listens there (a stale private endpoint record?); ${allow}`
+  if (code === 'ECONNRESET')
+    return `the connection to ${address}:${port} was reset by a firewall or proxy; ${allow}`
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
+    return `no route to ${address}: check the subnet's route table (UDR to the firewall)`
+  return `TCP connect to ${address}:${port} failed (${code}); ${allow}`
 }
 
 const FAILED: ReadonlySet<ProbeStatus> = new Set([
