@@ -12,14 +12,14 @@ export const diagnosticCodes = {
     severity: 'warning',
     title: 'The format cannot express this rule',
     cause:
-      'The target has no way to say this destination, protocol, port or direction (e.g. a service tag or SMB 445 in a Squid proxy, an FQDN in a plain NetworkPolicy).',
+      'The target has no way to say this destination, protocol, port or direction, or that part of a rule (e.g. a service tag or SMB 445 in a Squid proxy, the UDP half of protocol ANY in a proxy, an FQDN in a plain NetworkPolicy). The part it can say is rendered.',
     fix: 'Render this rule with a format that can express it (the diagnostic names one), or allow it outside this target.',
   },
   AML_EGRESS_LOSSY_TRANSLATION: {
     severity: 'info',
     title: 'The rendering is narrower than the rule',
     cause:
-      'The target expresses only part of the rule (e.g. protocol ANY rendered as TCP, a port range split), so the rendered config allows less than the plan.',
+      'The target expresses the rule in a narrower form (e.g. a Cilium wildcard written for a few DNS labels, IPv6 prefixes of a service tag left out), so the rendered config allows less than the plan.',
     fix: 'Usually nothing: the part left out is not used in practice. The message names it if you need it.',
   },
   AML_EGRESS_SERVICE_TAG_FALLBACK: {

@@ -93,12 +93,14 @@ export function renderDiagnosticsDocs(): string {
     '',
     'Renderers, readers and the resolver report problems as data: a code, a severity, a message and, where it applies, the plan rule and requirements concerned. `aml-egress explain CODE` prints the same text.',
     '',
+    'Every format reports a code with the severity given here: `warning` when part of what the plan needs is missing from the output and must be allowed elsewhere, `info` when the output is complete but says it another way, `error` when input is invalid or a target limit cannot be met. The rules a format cannot express at all are triaged once, in core (`triagePlan`), so the same rule gets the same code and severity in every format. Only `AML_EGRESS_LIMIT_EXCEEDED` is also a `warning`, for a limit Azure recommends rather than enforces.',
+    '',
   ]
   for (const [code, doc] of Object.entries(diagnosticCodes))
     lines.push(
       `## ${code}`,
       '',
-      `**${doc.title}.**`,
+      `**${doc.title}.** Severity: ${doc.severity}.`,
       '',
       `- Cause: ${doc.cause}`,
       `- Fix: ${doc.fix}`,
