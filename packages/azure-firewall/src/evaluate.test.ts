@@ -1,9 +1,9 @@
 import type { Flow } from '@aml-egress/core'
 import { describe, expect, it } from 'vitest'
 import { COMPUTE, jsonFile, SUBNET, toHost, toTag } from '../test/helpers'
-import { applicationFqdnMatches, evaluateFirewallPolicy, serviceTagCovers } from './evaluate'
-import type { FirewallPolicy } from './model'
-import { readFirewallPolicy } from './read'
+import { applicationFqdnMatches, evaluateAzureFirewall, serviceTagCovers } from './evaluate'
+import type { FirewallPolicy, FirewallPolicyConfig } from './model'
+import { readAzureFirewall } from './read'
 
 /**
  * A hand-written policy in the shape `az network firewall policy rule-collection-group show`
@@ -115,28 +115,28 @@ const handWritten = [
   },
 ]
 
-function policyOf(value: unknown): FirewallPolicy {
-  return readFirewallPolicy([jsonFile('policy.json', value)]).config
+async function policyOf(value: unknown): Promise<FirewallPolicyConfig> {
+  return (await readAzureFirewall([jsonFile('policy.json', value)])).config
 }
 
 function verdicts(policy: FirewallPolicy, flows: Record<string, Flow>) {
   return Object.fromEntries(
     Object.entries(flows).map(([name, flow]) => {
-      const verdict = evaluateFirewallPolicy(policy, flow)
+      const verdict = evaluateAzureFirewall(policy, flow)
       return [name, `${verdict.verdict}${verdict.decidedBy ? ` ${verdict.decidedBy.rule}` : ''}`]
     }),
   )
 }
 
 describe('format: azure-firewall', () => {
-  describe('evaluateFirewallPolicy on a hand-written policy with typical mistakes', () => {
+  describe('evaluateAzureFirewall on a hand-written policy with typical mistakes', () => {
     const policy = policyOf(handWritten)
     const net = 'DefaultNetworkRuleCollectionGroup/net-allow-aml'
     const app = 'DefaultApplicationRuleCollectionGroup'
 
-    it('returns denied when UDP 5831 has no rule (only TCP was allowed to AzureMachineLearning)', () => {
+    it('returns denied when UDP 5831 has no rule (only TCP was allowed to AzureMachineLearning)', async () => {
       expect(
-        verdicts(policy, {
+        verdicts(await policy, {
           tag: toTag('AzureMachineLearning', 5831, { udp: true }),
           tundra: toHost('a.tundra.westeurope.api.azureml.ms', 5831, {
             udp: true,
@@ -151,11 +151,11 @@ describe('format: azure-firewall', () => {
       })
     })
 
-    it('returns allowed by the global Storage tag when the host is in a regional Storage tag', () => {
+    it('returns allowed by the global Storage tag when the host is in a regional Storage tag', async () => {
       // A global tag covers every regional one; network rules run before application rules, so
       // the Deny application collection for blob never sees this flow.
       expect(
-        verdicts(policy, {
+        verdicts(await policy, {
           smb: toHost('contosomlsa.file.core.windows.net', 445, {
             serviceTags: ['Storage.WestEurope'],
           }),
@@ -167,17 +167,17 @@ describe('format: azure-firewall', () => {
       })
     })
 
-    it('returns denied for SMB when only the FQDN-in-addresses rule and the app rule on 445 could allow it', () => {
+    it('returns denied for SMB when only the FQDN-in-addresses rule and the app rule on 445 could allow it', async () => {
       // destinationAddresses takes IPs and tags, not host names; an application rule parses the
       // stream as TLS, which SMB is not.
       expect(
-        verdicts(policy, { smb: toHost('contosomlsa.file.core.windows.net', 445) }),
+        verdicts(await policy, { smb: toHost('contosomlsa.file.core.windows.net', 445) }),
       ).toStrictEqual({ smb: 'denied' })
     })
 
-    it('returns the first matching application collection by priority, across Allow and Deny', () => {
+    it('returns the first matching application collection by priority, across Allow and Deny', async () => {
       expect(
-        verdicts(policy, {
+        verdicts(await policy, {
           studio: toHost('ml.azure.com', 443),
           regional: toHost('westeurope.api.azureml.ms', 443),
           apex: toHost('api.azureml.ms', 443),
@@ -193,9 +193,9 @@ describe('format: azure-firewall', () => {
       })
     })
 
-    it('returns allowed for lookalike hosts when a wildcard has no dot (*pypi.org)', () => {
+    it('returns allowed for lookalike hosts when a wildcard has no dot (*pypi.org)', async () => {
       expect(
-        verdicts(policy, {
+        verdicts(await policy, {
           apex: toHost('pypi.org', 443),
           sub: toHost('files.pypi.org', 443),
           lookalike: toHost('evilpypi.org', 80),
@@ -207,13 +207,13 @@ describe('format: azure-firewall', () => {
       })
     })
 
-    it('returns denied for the right service on the wrong region or source', () => {
+    it('returns denied for the right service on the wrong region or source', async () => {
       const otherSource: Flow = {
         ...toTag('AzureKeyVault.WestEurope', 443),
         source: { kind: 'address', address: '10.9.0.4' },
       }
       expect(
-        verdicts(policy, {
+        verdicts(await policy, {
           otherRegion: toTag('AzureKeyVault.EastUS', 443),
           otherSource,
           sameRegion: toTag('AzureKeyVault.WestEurope', 443),
@@ -225,11 +225,11 @@ describe('format: azure-firewall', () => {
       })
     })
 
-    it('returns the mistakes as diagnostics at the rule line when the policy is read', () => {
+    it('returns the mistakes as diagnostics at the rule line when the policy is read', async () => {
       const file = jsonFile('policy.json', handWritten)
       const line = (name: string): number =>
         file.contents.split('\n').findIndex((text) => text.includes(`"name": "${name}"`)) + 1
-      const { diagnostics } = readFirewallPolicy([file])
+      const { diagnostics } = await readAzureFirewall([file])
       expect(
         diagnostics.map((d) => `${d.code} ${d.location?.file}:${d.location?.line}`).sort(),
       ).toStrictEqual(
@@ -243,7 +243,7 @@ describe('format: azure-firewall', () => {
     })
   })
 
-  describe('evaluateFirewallPolicy on a classic Azure Firewall', () => {
+  describe('evaluateAzureFirewall on a classic Azure Firewall', () => {
     const classic = {
       type: 'Microsoft.Network/azureFirewalls',
       apiVersion: '2024-05-01',
@@ -315,9 +315,9 @@ describe('format: azure-firewall', () => {
     }
     const policy = policyOf(classic)
 
-    it('returns network verdicts before application verdicts and honours IP ranges', () => {
+    it('returns network verdicts before application verdicts and honours IP ranges', async () => {
       expect(
-        verdicts(policy, {
+        verdicts(await policy, {
           udp: toTag('AzureMachineLearning', 5831, { udp: true }),
           web: toHost('westeurope.api.azureml.ms', 80),
           ipAllowed: { ...toHost('x', 443), destination: { kind: 'address', address: '20.9.9.9' } },
@@ -331,7 +331,7 @@ describe('format: azure-firewall', () => {
       })
     })
 
-    it('returns unknown when a Deny rule on an address may cover a host', () => {
+    it('returns unknown when a Deny rule on an address may cover a host', async () => {
       // Whether westeurope.api.azureml.ms resolves to 20.1.2.3 is not known offline.
       const denyAll = {
         ...classic,
@@ -340,14 +340,14 @@ describe('format: azure-firewall', () => {
           networkRuleCollections: [classic.properties.networkRuleCollections[0]],
         },
       }
-      expect(evaluateFirewallPolicy(policyOf(denyAll), toHost('a.azureml.ms', 443)).verdict).toBe(
-        'unknown',
-      )
+      expect(
+        evaluateAzureFirewall(await policyOf(denyAll), toHost('a.azureml.ms', 443)).verdict,
+      ).toBe('unknown')
     })
   })
 
-  describe('evaluateFirewallPolicy details', () => {
-    it('returns unknown for in-cluster flows, which never reach the firewall', () => {
+  describe('evaluateAzureFirewall details', () => {
+    it('returns unknown for in-cluster flows, which never reach the firewall', async () => {
       const flow: Flow = {
         direction: 'inCluster',
         source: { kind: 'pod', namespace: 'azureml', labels: {} },
@@ -355,10 +355,10 @@ describe('format: azure-firewall', () => {
         protocol: 'TCP',
         port: 443,
       }
-      expect(evaluateFirewallPolicy(policyOf(handWritten), flow).verdict).toBe('unknown')
+      expect(evaluateAzureFirewall(await policyOf(handWritten), flow).verdict).toBe('unknown')
     })
 
-    it('returns denied for inbound flows unless DNAT translates to them', () => {
+    it('returns denied for inbound flows unless DNAT translates to them', async () => {
       const inbound: Flow = {
         direction: 'inbound',
         source: { kind: 'serviceTag', tag: 'AzureMachineLearning' },
@@ -393,8 +393,8 @@ describe('format: azure-firewall', () => {
           ],
         },
       }
-      expect(evaluateFirewallPolicy(policyOf(handWritten), inbound).verdict).toBe('denied')
-      expect(evaluateFirewallPolicy(policyOf(dnat), inbound)).toMatchObject({
+      expect(evaluateAzureFirewall(await policyOf(handWritten), inbound).verdict).toBe('denied')
+      expect(evaluateAzureFirewall(await policyOf(dnat), inbound)).toMatchObject({
         verdict: 'allowed',
         decidedBy: { rule: 'dnat/to-compute/aml-44224', file: 'policy.json' },
       })
@@ -432,11 +432,11 @@ describe('format: azure-firewall', () => {
         ],
         ipGroups: [],
       }
-      expect(evaluateFirewallPolicy(policy, toHost('SA.file.core.windows.net', 445)).verdict).toBe(
+      expect(evaluateAzureFirewall(policy, toHost('SA.file.core.windows.net', 445)).verdict).toBe(
         'allowed',
       )
       expect(
-        evaluateFirewallPolicy(policy, toHost('other.file.core.windows.net', 445)).verdict,
+        evaluateAzureFirewall(policy, toHost('other.file.core.windows.net', 445)).verdict,
       ).toBe('denied')
     })
 

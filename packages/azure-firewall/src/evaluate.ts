@@ -1,5 +1,7 @@
 import {
   cidrContains,
+  compareOrdinal,
+  type DecidedBy,
   describeFlow,
   type Flow,
   type FlowEndpoint,
@@ -11,7 +13,9 @@ import type {
   ApplicationRule,
   FilterAction,
   FirewallPolicy,
+  FirewallPolicyConfig,
   IpGroup,
+  ModelOrigin,
   NatRule,
   NetworkRule,
   RuleCollection,
@@ -332,44 +336,50 @@ function natRuleMatches(
   )
 }
 
+type Phase = 'DNAT' | 'network' | 'application'
+
 type Candidate = {
   match: Match
   /** `undefined` when the action could not be resolved. */
   action: FilterAction | 'DNAT' | undefined
   path: string
-  file?: string
-  line?: number
-  kind: 'DNAT' | 'network' | 'application'
+  origin: ModelOrigin | undefined
+  kind: Phase
 }
 
 type Entry = { group: RuleCollectionGroup; collection: RuleCollection }
 
+type Rule = ApplicationRule | NetworkRule | NatRule
+
+/** A group whose collections could not be read may hold anything, of either rule type. */
+function unreadCollections(group: RuleCollectionGroup): Entry[] {
+  if (!group.unresolved?.includes('ruleCollections')) return []
+  return (['network', 'application'] as const).map((ruleType) => ({
+    group,
+    collection: {
+      collectionType: 'filter',
+      name: '(unread)',
+      priority: 0,
+      action: 'Deny',
+      ruleType,
+      rules: [],
+      unresolved: ['action', 'rules'],
+    },
+  }))
+}
+
 function orderedEntries(policy: FirewallPolicy): Entry[] {
   const entries = policy.ruleCollectionGroups.flatMap((group) => [
     ...group.ruleCollections.map((collection) => ({ group, collection })),
-    // A group whose collections could not be read may hold anything, of either rule type.
-    ...(group.unresolved?.includes('ruleCollections')
-      ? (['network', 'application'] as const).map((ruleType) => ({
-          group,
-          collection: {
-            collectionType: 'filter',
-            name: '(unread)',
-            priority: 0,
-            action: 'Deny',
-            ruleType,
-            rules: [],
-            unresolved: ['action', 'rules'],
-          } satisfies RuleCollection,
-        }))
-      : []),
+    ...unreadCollections(group),
   ])
   // Lower priority number first: group, then collection; names keep ties deterministic.
   return entries.sort(
     (a, b) =>
       a.group.priority - b.group.priority ||
       a.collection.priority - b.collection.priority ||
-      (a.group.name < b.group.name ? -1 : a.group.name > b.group.name ? 1 : 0) ||
-      (a.collection.name < b.collection.name ? -1 : a.collection.name > b.collection.name ? 1 : 0),
+      compareOrdinal(a.group.name, b.group.name) ||
+      compareOrdinal(a.collection.name, b.collection.name),
   )
 }
 
@@ -386,25 +396,38 @@ function positionUnknown(entry: Entry): string | undefined {
   return undefined
 }
 
-type Phase = Candidate['kind']
+function phaseOf(collection: RuleCollection): Phase {
+  if (collection.collectionType === 'nat') return 'DNAT'
+  return collection.ruleType === 'network' ? 'network' : 'application'
+}
 
 /** One place in the processing order: a rule, or a collection whose rules could not be read. */
-type Slot = { entry: Entry; kind: Phase; rule?: ApplicationRule | NetworkRule | NatRule }
+type Slot = { entry: Entry; kind: Phase; rule?: Rule }
 
 /**
- * A policy compiled for evaluation: its slots in processing order, and indexes from host names to
+ * A policy prepared for evaluation: its slots in processing order, and indexes from host names to
  * the rules whose destination can only match those names. A rule a flow's lookup leaves out has a
  * `no` destination for that flow, so it is `no` as a whole (`all`): evaluating only the looked-up
  * slots, in order, yields the same candidates as evaluating every rule, without O(rules) per flow.
  */
-type CompiledPolicy = {
-  slots: Slot[]
+export type EvaluationIndex = {
+  /** The groups it was built from: a config whose groups were replaced is indexed again. */
+  readonly groups: readonly RuleCollectionGroup[]
+  readonly slots: readonly Slot[]
   /** Slots checked for every flow: NAT, address and tag rules, anything not a plain host list. */
-  always: number[]
+  readonly always: readonly number[]
   /** Application rules by exact target FQDN, and by `suffix` of a `*.suffix` target. */
+  readonly applicationExact: ReadonlyMap<string, readonly number[]>
+  readonly applicationSuffix: ReadonlyMap<string, readonly number[]>
+  /** Network rules by destination FQDN (exact names only). */
+  readonly networkFqdn: ReadonlyMap<string, readonly number[]>
+}
+
+/** The index while it is built. */
+type IndexBuilder = {
+  always: number[]
   applicationExact: Map<string, number[]>
   applicationSuffix: Map<string, number[]>
-  /** Network rules by destination FQDN (exact names only). */
   networkFqdn: Map<string, number[]>
 }
 
@@ -432,154 +455,189 @@ function addTo(index: Map<string, number[]>, entry: { key: string; slot: number 
   else index.set(key, [slot])
 }
 
-/** Files a rule under the host names it can match, or under `always`. */
-function indexRule(compiled: CompiledPolicy, input: { rule: Slot['rule']; slot: number }): void {
-  const { rule, slot } = input
-  const unresolved = rule?.unresolved ?? []
-  if (
-    rule?.ruleType === 'ApplicationRule' &&
+/** An application rule whose only destinations are target FQDNs, all resolved. */
+function hasOnlyTargetFqdns(rule: ApplicationRule): boolean {
+  const unresolved = rule.unresolved ?? []
+  return (
     rule.fqdnTags.length === 0 &&
     rule.targetUrls.length === 0 &&
     rule.webCategories.length === 0 &&
     rule.destinationAddresses.length === 0 &&
     !APPLICATION_TARGET_FIELDS.some((field) => unresolved.includes(field))
-  ) {
-    // Mirrors applicationFqdnMatches: `*.s` by its suffix, other `*` patterns are checked always.
-    const patterns = rule.targetFqdns.map(canonicalName)
-    if (patterns.some((p) => p.startsWith('*') && !(p.startsWith('*.') && p.length > 2)))
-      compiled.always.push(slot)
-    else
-      for (const pattern of patterns)
-        if (pattern.startsWith('*.'))
-          addTo(compiled.applicationSuffix, { key: pattern.slice(2), slot })
-        else addTo(compiled.applicationExact, { key: pattern, slot })
-    return
-  }
-  if (
-    rule?.ruleType === 'NetworkRule' &&
+  )
+}
+
+/** A network rule whose only destinations are FQDNs, all resolved. */
+function hasOnlyDestinationFqdns(rule: NetworkRule): boolean {
+  const unresolved = rule.unresolved ?? []
+  return (
     rule.destinationAddresses.length === 0 &&
     rule.destinationIpGroups.length === 0 &&
     !NETWORK_DESTINATION_FIELDS.some((field) => unresolved.includes(field))
-  ) {
-    // A wildcard never matches a network-rule FQDN (see networkRuleMatches).
-    for (const fqdn of rule.destinationFqdns)
-      if (!fqdn.includes('*')) addTo(compiled.networkFqdn, { key: canonicalName(fqdn), slot })
-    return
-  }
-  compiled.always.push(slot)
+  )
 }
 
-function compilePolicy(policy: FirewallPolicy): CompiledPolicy {
-  const compiled: CompiledPolicy = {
-    slots: [],
+/** Files a rule under the host names it can match, or under `always`. */
+function indexRule(index: IndexBuilder, input: { rule: Rule; slot: number }): void {
+  const { rule, slot } = input
+  if (rule.ruleType === 'ApplicationRule' && hasOnlyTargetFqdns(rule)) {
+    // Mirrors applicationFqdnMatches: `*.s` by its suffix, other `*` patterns are checked always.
+    const patterns = rule.targetFqdns.map(canonicalName)
+    if (patterns.some((p) => p.startsWith('*') && !(p.startsWith('*.') && p.length > 2)))
+      index.always.push(slot)
+    else
+      for (const pattern of patterns)
+        if (pattern.startsWith('*.'))
+          addTo(index.applicationSuffix, { key: pattern.slice(2), slot })
+        else addTo(index.applicationExact, { key: pattern, slot })
+    return
+  }
+  if (rule.ruleType === 'NetworkRule' && hasOnlyDestinationFqdns(rule)) {
+    // A wildcard never matches a network-rule FQDN (see networkRuleMatches).
+    for (const fqdn of rule.destinationFqdns)
+      if (!fqdn.includes('*')) addTo(index.networkFqdn, { key: canonicalName(fqdn), slot })
+    return
+  }
+  index.always.push(slot)
+}
+
+/** Every rule in Azure's processing order: DNAT, then network, then application collections. */
+function slotsInOrder(policy: FirewallPolicy): Slot[] {
+  const entries = orderedEntries(policy)
+  return (['DNAT', 'network', 'application'] as const).flatMap((phase) =>
+    entries
+      .filter((entry) => phaseOf(entry.collection) === phase)
+      .flatMap((entry): Slot[] =>
+        entry.collection.unresolved?.includes('rules')
+          ? [{ entry, kind: phase }]
+          : entry.collection.rules.map((rule) => ({ entry, kind: phase, rule })),
+      ),
+  )
+}
+
+/**
+ * Indexes a policy for evaluation. The reader does this once per config; the policy must not be
+ * changed afterwards (a config whose groups list is replaced is indexed again).
+ */
+function indexPolicy(policy: FirewallPolicy): EvaluationIndex {
+  const slots = slotsInOrder(policy)
+  const index: IndexBuilder = {
     always: [],
     applicationExact: new Map(),
     applicationSuffix: new Map(),
     networkFqdn: new Map(),
   }
-  const entries = orderedEntries(policy)
-  const phases: Phase[] = ['DNAT', 'network', 'application']
-  for (const phase of phases)
-    for (const entry of entries) {
-      const { collection } = entry
-      const kind =
-        collection.collectionType === 'nat'
-          ? 'DNAT'
-          : collection.ruleType === 'network'
-            ? 'network'
-            : 'application'
-      if (kind !== phase) continue
-      if (collection.unresolved?.includes('rules')) {
-        compiled.always.push(compiled.slots.push({ entry, kind }) - 1)
-        continue
-      }
-      for (const rule of collection.rules)
-        indexRule(compiled, { rule, slot: compiled.slots.push({ entry, kind, rule }) - 1 })
-    }
-  return compiled
+  slots.forEach((slot, position) => {
+    // A collection whose rules could not be read may match any flow.
+    if (slot.rule) indexRule(index, { rule: slot.rule, slot: position })
+    else index.always.push(position)
+  })
+  return { groups: policy.ruleCollectionGroups, slots, ...index }
 }
 
-// Like the Squid evaluator: a policy read once is evaluated for many flows and not changed after.
-const compiledPolicies = new WeakMap<FirewallPolicy, CompiledPolicy>()
+/**
+ * The policy with its evaluation index, as the reader returns it: evaluating many flows against it
+ * looks up the rules each flow can match instead of walking every rule. Treat it as read-only.
+ * @example const config = withEvaluationIndex(buildFirewallPolicy(plan).policy)
+ */
+export function withEvaluationIndex(policy: FirewallPolicy): FirewallPolicyConfig {
+  return { ...policy, evaluationIndex: indexPolicy(policy) }
+}
+
+function currentIndex(config: FirewallPolicyConfig): EvaluationIndex {
+  const index = config.evaluationIndex
+  return index && index.groups === config.ruleCollectionGroups ? index : indexPolicy(config)
+}
 
 /** The slots that may match the flow, in processing order. */
-function slotsFor(compiled: CompiledPolicy, flow: Flow): number[] {
-  const found = [...compiled.always]
+function slotsFor(index: EvaluationIndex, flow: Flow): number[] {
+  const found = [...index.always]
   const destination = flow.destination
   if (destination.kind === 'host') {
     const name = canonicalName(destination.host)
-    found.push(...(compiled.applicationExact.get(name) ?? []))
+    found.push(...(index.applicationExact.get(name) ?? []))
     // Every suffix after a dot with at least one character before it: `*.suffix` candidates.
     for (let dot = name.indexOf('.', 1); dot !== -1; dot = name.indexOf('.', dot + 1))
-      found.push(...(compiled.applicationSuffix.get(name.slice(dot + 1)) ?? []))
-    found.push(...(compiled.networkFqdn.get(destination.host.toLowerCase()) ?? []))
+      found.push(...(index.applicationSuffix.get(name.slice(dot + 1)) ?? []))
+    found.push(...(index.networkFqdn.get(destination.host.toLowerCase()) ?? []))
   }
   found.sort((a, b) => a - b)
   return found.filter((slot, i) => i === 0 || found[i - 1] !== slot)
 }
 
-/** The rules that may decide the flow, in processing order; lazy, so the first decision stops it. */
-function* candidates(policy: FirewallPolicy, flow: Flow): Generator<Candidate> {
-  let compiled = compiledPolicies.get(policy)
-  if (!compiled) {
-    compiled = compilePolicy(policy)
-    compiledPolicies.set(policy, compiled)
+function ruleMatches(
+  rule: Rule,
+  flow: Flow,
+  input: { ipGroups: readonly IpGroup[]; bias: Bias },
+): Match {
+  switch (rule.ruleType) {
+    case 'NetworkRule':
+      return networkRuleMatches(rule, flow, input)
+    case 'ApplicationRule':
+      return applicationRuleMatches(rule, flow, input)
+    case 'NatRule':
+      return natRuleMatches(rule, flow, input)
   }
-  for (const index of slotsFor(compiled, flow)) {
-    const slot = compiled.slots[index]
-    if (!slot) continue
-    const { entry, kind, rule } = slot
-    const { group, collection } = entry
-    const action = collectionAction(entry)
-    const input = {
-      ipGroups: policy.ipGroups,
-      bias: action === 'Allow' ? 'no' : 'maybe',
-    } as const
-    const path = `${group.name}/${collection.name}`
-    if (!rule) {
-      const origin = collection.origin ?? group.origin
-      yield {
-        match: maybe(`the rules of collection ${path} could not be read`),
-        action,
-        kind,
-        path,
-        ...(origin?.file ? { file: origin.file } : {}),
-        ...(origin?.line ? { line: origin.line } : {}),
-      }
-      continue
-    }
-    const position = positionUnknown(entry)
-    let match =
-      rule.ruleType === 'NetworkRule'
-        ? networkRuleMatches(rule, flow, input)
-        : rule.ruleType === 'ApplicationRule'
-          ? applicationRuleMatches(rule, flow, input)
-          : natRuleMatches(rule, flow, input)
-    if (match.kind === 'yes' && position) match = maybe(position)
-    if (match.kind === 'no') continue
-    const origin = rule.origin ?? collection.origin ?? group.origin
-    yield {
-      match,
+}
+
+/** The slot as a candidate for the flow, or `undefined` when it cannot match. */
+function candidateOf(
+  slot: Slot,
+  input: { policy: FirewallPolicy; flow: Flow },
+): Candidate | undefined {
+  const { entry, kind, rule } = slot
+  const { group, collection } = entry
+  const action = collectionAction(entry)
+  const path = `${group.name}/${collection.name}`
+  if (!rule)
+    return {
+      match: maybe(`the rules of collection ${path} could not be read`),
       action,
       kind,
-      path: `${group.name}/${collection.name}/${rule.name}`,
-      ...(origin?.file ? { file: origin.file } : {}),
-      ...(origin?.line ? { line: origin.line } : {}),
+      path,
+      origin: collection.origin ?? group.origin,
     }
+  // In a Deny collection an undecidable match must stay possible (see Bias).
+  const bias = action === 'Allow' ? 'no' : 'maybe'
+  let match = ruleMatches(rule, input.flow, { ipGroups: input.policy.ipGroups, bias })
+  const position = positionUnknown(entry)
+  if (match.kind === 'yes' && position) match = maybe(position)
+  if (match.kind === 'no') return undefined
+  return {
+    match,
+    action,
+    kind,
+    path: `${path}/${rule.name}`,
+    origin: rule.origin ?? collection.origin ?? group.origin,
+  }
+}
+
+/** The rules that may decide the flow, in processing order; lazy, so the first decision stops it. */
+function* candidates(config: FirewallPolicyConfig, flow: Flow): Generator<Candidate> {
+  const index = currentIndex(config)
+  for (const position of slotsFor(index, flow)) {
+    const slot = index.slots[position]
+    const candidate = slot && candidateOf(slot, { policy: config, flow })
+    if (candidate) yield candidate
+  }
+}
+
+function decidedByOf(candidate: Candidate): DecidedBy {
+  const { origin } = candidate
+  return {
+    rule: candidate.path,
+    ...(origin?.file ? { file: origin.file } : {}),
+    ...(origin?.line ? { line: origin.line } : {}),
   }
 }
 
 function decided(candidate: Candidate, flow: Flow): Verdict {
-  const allowed = candidate.action === 'Allow' || candidate.action === 'DNAT'
-  return {
-    verdict: allowed ? 'allowed' : 'denied',
-    decidedBy: {
-      rule: candidate.path,
-      ...(candidate.file ? { file: candidate.file } : {}),
-      ...(candidate.line ? { line: candidate.line } : {}),
-    },
-    reason: `${describeFlow(flow)} is ${allowed ? 'allowed' : 'denied'} by ${candidate.kind} rule ${candidate.path} (${candidate.kind === 'DNAT' ? 'DNAT' : candidate.action} collection).`,
-  }
+  const decidedBy = decidedByOf(candidate)
+  const collection = candidate.kind === 'DNAT' ? 'DNAT' : candidate.action
+  const by = `${candidate.kind} rule ${candidate.path} (${collection} collection)`
+  if (candidate.action === 'Allow' || candidate.action === 'DNAT')
+    return { verdict: 'allowed', decidedBy, reason: `${describeFlow(flow)} is allowed by ${by}.` }
+  return { verdict: 'denied', decidedBy, reason: `${describeFlow(flow)} is denied by ${by}.` }
 }
 
 function unknown(candidate: Candidate, flow: Flow): Verdict {
@@ -589,11 +647,7 @@ function unknown(candidate: Candidate, flow: Flow): Verdict {
       : 'its collection action could not be resolved'
   return {
     verdict: 'unknown',
-    decidedBy: {
-      rule: candidate.path,
-      ...(candidate.file ? { file: candidate.file } : {}),
-      ...(candidate.line ? { line: candidate.line } : {}),
-    },
+    decidedBy: decidedByOf(candidate),
     reason: `${describeFlow(flow)}: ${candidate.kind} rule ${candidate.path} may decide it, but ${why}.`,
   }
 }
@@ -603,22 +657,23 @@ function unknown(candidate: Candidate, flow: Flow): Verdict {
  * (groups by priority, then collections by priority, across all groups), then every application
  * rule; the first matching rule's collection action decides; no match is denied. Whatever the
  * decision depends on that the model does not know (unresolved values, FQDN tags, IP groups not
- * read, a parent policy) makes the verdict `unknown`, never a guessed `allowed`.
- * @example evaluateFirewallPolicy(policy, { direction: 'outbound', source: { kind: 'address', address: '10.0.0.4' }, destination: { kind: 'host', host: 'ml.azure.com' }, protocol: 'TCP', port: 443 })
+ * read, a parent policy) makes the verdict `unknown`, never a guessed `allowed`. Takes the config
+ * `readAzureFirewall` returns, or any `FirewallPolicy` (indexed on each call).
+ * @example evaluateAzureFirewall(config, { direction: 'outbound', source: { kind: 'address', address: '10.0.0.4' }, destination: { kind: 'host', host: 'ml.azure.com' }, protocol: 'TCP', port: 443 })
  */
-export function evaluateFirewallPolicy(policy: FirewallPolicy, flow: Flow): Verdict {
+export function evaluateAzureFirewall(config: FirewallPolicyConfig, flow: Flow): Verdict {
   if (flow.direction === 'inCluster')
     return {
       verdict: 'unknown',
       reason: `${describeFlow(flow)} stays inside the cluster and never reaches the firewall; check the cluster's NetworkPolicy.`,
     }
-  if (policy.basePolicy)
+  if (config.basePolicy)
     return {
       verdict: 'unknown',
-      reason: `${describeFlow(flow)}: the policy inherits from ${policy.basePolicy}, whose rules run first and were not read.`,
+      reason: `${describeFlow(flow)}: the policy inherits from ${config.basePolicy}, whose rules run first and were not read.`,
     }
   const pending: Candidate[] = []
-  for (const candidate of candidates(policy, flow)) {
+  for (const candidate of candidates(config, flow)) {
     if (candidate.match.kind === 'yes' && candidate.action !== undefined) {
       // An earlier rule that may match decides instead, unless it would decide the same way.
       const blocker = pending.find((p) => p.action !== candidate.action)
@@ -633,3 +688,9 @@ export function evaluateFirewallPolicy(policy: FirewallPolicy, flow: Flow): Verd
     reason: `${describeFlow(flow)} matches no rule; Azure Firewall denies by default.`,
   }
 }
+
+/**
+ * @deprecated Renamed `evaluateAzureFirewall` (the same verb in every format package); this alias
+ * is removed in the next minor release.
+ */
+export const evaluateFirewallPolicy: typeof evaluateAzureFirewall = evaluateAzureFirewall

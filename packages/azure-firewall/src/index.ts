@@ -22,11 +22,15 @@ export {
 } from './build'
 export {
   applicationFqdnMatches,
+  type EvaluationIndex,
+  evaluateAzureFirewall,
   evaluateFirewallPolicy,
   looksLikeHostName,
   serviceTagCovers,
+  withEvaluationIndex,
 } from './evaluate'
 export { azureFirewallCapabilities, azureFirewallFormat } from './format'
+export { lintPolicy } from './lint'
 export {
   type ApplicationProtocolType,
   type ApplicationRule,
@@ -51,7 +55,7 @@ export {
   type RuleCollectionGroup,
 } from './model'
 export { firewallName } from './names'
-export { readFirewallPolicy } from './read'
+export { readAzureFirewall, readFirewallPolicy } from './read'
 export {
   outputDirectory,
   renderArmTemplate,

@@ -10,7 +10,7 @@
  *
  * Who builds it: `buildFirewallPolicy(plan, options)` (render), the ARM reader, and the Terraform
  * reader in `@aml-egress/terraform`. Who consumes it: the ARM serialiser here, the HCL serialiser
- * there, and `evaluateFirewallPolicy(policy, flow)` for both.
+ * there, and `evaluateAzureFirewall(policy, flow)` for both.
  *
  * Values a reader could not resolve (an ARM expression without a default, a Terraform variable)
  * are not guessed: the field name goes into `unresolved` on the rule, collection, group or policy
@@ -19,6 +19,8 @@
  *
  * Stability: names and shapes only grow (new optional fields); nothing is renamed or removed.
  */
+
+import type { EvaluationIndex } from './evaluate'
 
 /** `ipProtocols` of network and NAT rules, spelled as ARM spells them. */
 export type NetworkIpProtocol = 'TCP' | 'UDP' | 'ICMP' | 'Any'
@@ -176,8 +178,11 @@ export type FirewallPolicy = {
   unresolved?: string[]
 }
 
-/** The config type of the `azure-firewall` format: one policy. */
-export type FirewallPolicyConfig = FirewallPolicy
+/**
+ * The config type of the `azure-firewall` format: one policy, and the index the evaluator looks
+ * rules up in (the reader builds it once; without it each evaluation builds its own).
+ */
+export type FirewallPolicyConfig = FirewallPolicy & { readonly evaluationIndex?: EvaluationIndex }
 
 /** Azure's documented limits, as the renderer applies them. */
 export const firewallLimits = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { jsonFile, SUBNET, toHost, toTag } from '../test/helpers'
 import { emptyScope, resolveArm, UNKNOWN } from './armExpression'
-import { evaluateFirewallPolicy } from './evaluate'
-import { readFirewallPolicy } from './read'
+import { evaluateAzureFirewall } from './evaluate'
+import { readAzureFirewall } from './read'
 
 /** A hand-written template in the style of the Azure quickstarts: parameters, variables, IP groups. */
 function template(extra: { extraSourcesDefault?: string[] } = {}) {
@@ -86,10 +86,10 @@ function template(extra: { extraSourcesDefault?: string[] } = {}) {
 }
 
 describe('format: azure-firewall', () => {
-  describe('readFirewallPolicy on ARM templates', () => {
-    it('returns parameter defaults, variables and IP groups resolved', () => {
+  describe('readAzureFirewall on ARM templates', () => {
+    it('returns parameter defaults, variables and IP groups resolved', async () => {
       // GIVEN a template whose values come from defaults, variables and an IP group resource
-      const { config } = readFirewallPolicy([jsonFile('main.json', template())])
+      const { config } = await readAzureFirewall([jsonFile('main.json', template())])
       // WHEN flows are evaluated
       const fromIpGroup = {
         ...toHost('contosomlsa.file.core.windows.net', 445),
@@ -105,29 +105,29 @@ describe('format: azure-firewall', () => {
       ])
       expect(config.dnsProxy).toBe(true)
       expect(
-        evaluateFirewallPolicy(config, toTag('AzureMachineLearning', 5831, { udp: true })),
+        evaluateAzureFirewall(config, toTag('AzureMachineLearning', 5831, { udp: true })),
       ).toStrictEqual({
         verdict: 'allowed',
         decidedBy: { rule: 'aml-rules/aml-network/aml-udp', file: 'main.json', line },
         reason:
           'udp/5831 10.0.0.4 → tag:AzureMachineLearning is allowed by network rule aml-rules/aml-network/aml-udp (Allow collection).',
       })
-      expect(evaluateFirewallPolicy(config, fromIpGroup).verdict).toBe('allowed')
+      expect(evaluateAzureFirewall(config, fromIpGroup).verdict).toBe('allowed')
       // the compute subnet is not in the IP group
       expect(
-        evaluateFirewallPolicy(config, toHost('contosomlsa.file.core.windows.net', 445)).verdict,
+        evaluateAzureFirewall(config, toHost('contosomlsa.file.core.windows.net', 445)).verdict,
       ).toBe('denied')
     })
 
-    it('returns unknown when a rule depends on a parameter without a value', () => {
-      const { config, diagnostics } = readFirewallPolicy([jsonFile('main.json', template())])
-      const verdict = evaluateFirewallPolicy(config, toTag('AzureKeyVault.WestEurope', 443))
+    it('returns unknown when a rule depends on a parameter without a value', async () => {
+      const { config, diagnostics } = await readAzureFirewall([jsonFile('main.json', template())])
+      const verdict = evaluateAzureFirewall(config, toTag('AzureKeyVault.WestEurope', 443))
       expect(verdict.verdict).toBe('unknown')
       expect(verdict.reason).toContain('sourceAddresses could not be resolved')
       expect(diagnostics.filter((d) => d.severity === 'error')).toStrictEqual([])
     })
 
-    it('returns parameter-file values over defaults', () => {
+    it('returns parameter-file values over defaults', async () => {
       const parameters = {
         $schema:
           'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#',
@@ -138,38 +138,38 @@ describe('format: azure-firewall', () => {
           groupPriority: { value: 250 },
         },
       }
-      const { config } = readFirewallPolicy([
+      const { config } = await readAzureFirewall([
         jsonFile('main.json', template()),
         jsonFile('main.parameters.json', parameters),
       ])
       expect(config.name).toBe('fw-policy')
       expect(config.ruleCollectionGroups.map((g) => g.priority)).toStrictEqual([250])
-      expect(evaluateFirewallPolicy(config, toTag('AzureKeyVault.WestEurope', 443)).verdict).toBe(
+      expect(evaluateAzureFirewall(config, toTag('AzureKeyVault.WestEurope', 443)).verdict).toBe(
         'allowed',
       )
     })
 
-    it('returns denied rather than unknown when the unresolved rule could only deny the same way', () => {
+    it('returns denied rather than unknown when the unresolved rule could only deny the same way', async () => {
       // GIVEN an unresolved Allow rule for KeyVault: a flow to another region cannot match it
-      const { config } = readFirewallPolicy([jsonFile('main.json', template())])
-      expect(evaluateFirewallPolicy(config, toTag('AzureKeyVault.EastUS', 443)).verdict).toBe(
+      const { config } = await readAzureFirewall([jsonFile('main.json', template())])
+      expect(evaluateAzureFirewall(config, toTag('AzureKeyVault.EastUS', 443)).verdict).toBe(
         'denied',
       )
     })
 
-    it('returns unknown for every flow when the policy has a parent policy', () => {
+    it('returns unknown for every flow when the policy has a parent policy', async () => {
       const withParent = template({ extraSourcesDefault: [] })
       const policy = withParent.resources[1]
       if (policy?.properties && 'sku' in policy.properties)
         Object.assign(policy.properties, { basePolicy: { id: '/subscriptions/x/parent' } })
-      const { config, diagnostics } = readFirewallPolicy([jsonFile('main.json', withParent)])
+      const { config, diagnostics } = await readAzureFirewall([jsonFile('main.json', withParent)])
       expect(
-        evaluateFirewallPolicy(config, toTag('AzureMachineLearning', 5831, { udp: true })),
+        evaluateAzureFirewall(config, toTag('AzureMachineLearning', 5831, { udp: true })),
       ).toMatchObject({ verdict: 'unknown' })
       expect(diagnostics.map((d) => d.code)).toContain('AML_EGRESS_READ_UNSUPPORTED')
     })
 
-    it('returns unknown when a group is deployed in a copy loop', () => {
+    it('returns unknown when a group is deployed in a copy loop', async () => {
       const looped = {
         resources: [
           {
@@ -181,15 +181,15 @@ describe('format: azure-firewall', () => {
           },
         ],
       }
-      const { config, diagnostics } = readFirewallPolicy([jsonFile('loop.json', looped)])
-      expect(evaluateFirewallPolicy(config, toHost('ml.azure.com', 443)).verdict).toBe('unknown')
+      const { config, diagnostics } = await readAzureFirewall([jsonFile('loop.json', looped)])
+      expect(evaluateAzureFirewall(config, toHost('ml.azure.com', 443)).verdict).toBe('unknown')
       expect(diagnostics.map((d) => d.code)).toStrictEqual(['AML_EGRESS_READ_UNSUPPORTED'])
     })
   })
 
-  describe('readFirewallPolicy errors', () => {
-    it('returns a syntax diagnostic with the line when a file is not JSON', () => {
-      const { diagnostics } = readFirewallPolicy([
+  describe('readAzureFirewall errors', () => {
+    it('returns a syntax diagnostic with the line when a file is not JSON', async () => {
+      const { diagnostics } = await readAzureFirewall([
         {
           path: 'broken.json',
           contents: '{\n  "name": "x",\n  "properties": {\n    "priority": 100,,\n',
@@ -200,15 +200,50 @@ describe('format: azure-firewall', () => {
       ])
     })
 
-    it('returns a diagnostic when a file holds no firewall resource', () => {
-      const { config, diagnostics } = readFirewallPolicy([
+    it('returns a diagnostic when a file holds no firewall resource', async () => {
+      const { config, diagnostics } = await readAzureFirewall([
         jsonFile('vnet.json', { type: 'Microsoft.Network/virtualNetworks', name: 'vnet' }),
       ])
       expect(config.ruleCollectionGroups).toStrictEqual([])
       expect(diagnostics.map((d) => d.code)).toStrictEqual(['AML_EGRESS_READ_UNSUPPORTED'])
     })
 
-    it('returns a mixed collection as two collections with a diagnostic', () => {
+    it('returns unknown, not a crash, when a protocol is spelled like an object property', async () => {
+      // GIVEN a hand-written allow-all rule whose protocol is not TCP/UDP/ICMP/Any
+      const odd = {
+        type: 'Microsoft.Network/firewallPolicies/ruleCollectionGroups',
+        name: 'pol/odd',
+        properties: {
+          priority: 100,
+          ruleCollections: [
+            {
+              ruleCollectionType: 'FirewallPolicyFilterRuleCollection',
+              name: 'allow-all',
+              priority: 100,
+              action: { type: 'Allow' },
+              rules: [
+                {
+                  ruleType: 'NetworkRule',
+                  name: 'odd',
+                  ipProtocols: ['constructor'],
+                  sourceAddresses: ['*'],
+                  destinationAddresses: ['*'],
+                  destinationPorts: ['*'],
+                },
+              ],
+            },
+          ],
+        },
+      }
+      // WHEN it is read and a flow it may match is evaluated
+      const { config } = await readAzureFirewall([jsonFile('odd.json', odd)])
+      // THEN the protocol is unresolved, so the flow is unknown rather than allowed or a TypeError
+      const rule = config.ruleCollectionGroups[0]?.ruleCollections[0]?.rules[0]
+      expect(rule?.unresolved).toStrictEqual(['ipProtocols'])
+      expect(evaluateAzureFirewall(config, toHost('ml.azure.com', 443)).verdict).toBe('unknown')
+    })
+
+    it('returns a mixed collection as two collections with a diagnostic', async () => {
       const mixed = {
         type: 'Microsoft.Network/firewallPolicies/ruleCollectionGroups',
         name: 'pol/mixed',
@@ -241,14 +276,14 @@ describe('format: azure-firewall', () => {
           ],
         },
       }
-      const { config, diagnostics } = readFirewallPolicy([jsonFile('mixed.json', mixed)])
+      const { config, diagnostics } = await readAzureFirewall([jsonFile('mixed.json', mixed)])
       expect(
         config.ruleCollectionGroups[0]?.ruleCollections.map((c) =>
           c.collectionType === 'filter' ? `${c.name}:${c.ruleType}` : c.name,
         ),
       ).toStrictEqual(['both:network', 'both:application'])
       expect(diagnostics.map((d) => d.code)).toStrictEqual(['AML_EGRESS_READ_UNSUPPORTED'])
-      expect(evaluateFirewallPolicy(config, toHost('ml.azure.com', 443)).verdict).toBe('allowed')
+      expect(evaluateAzureFirewall(config, toHost('ml.azure.com', 443)).verdict).toBe('allowed')
     })
   })
 

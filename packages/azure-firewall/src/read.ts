@@ -1,45 +1,45 @@
 import {
+  compareOrdinal,
   createDiagnostic,
   type Diagnostic,
-  type DiagnosticCode,
-  type DiagnosticSeverity,
+  type DiagnosticInput,
   type ReadResult,
   type RenderedFile,
   sortDiagnostics,
 } from '@aml-egress/core'
 import { type ArmScope, type ArmValue, emptyScope, resolveArm, UNKNOWN } from './armExpression'
 import { formatName } from './build'
-import { looksLikeHostName } from './evaluate'
+import { withEvaluationIndex } from './evaluate'
+import { lintPolicy } from './lint'
 import {
   type ApplicationRule,
-  type ApplicationRuleProtocol,
   type FilterAction,
   type FirewallPolicy,
   type FirewallPolicyConfig,
+  type FirewallRule,
   firewallLimits,
   type IpGroup,
   type ModelOrigin,
   type NatRule,
-  type NetworkIpProtocol,
   type NetworkRule,
   type RuleCollection,
   type RuleCollectionGroup,
 } from './model'
+import {
+  type ArmRecord,
+  type Fields,
+  finish,
+  get,
+  isRecord,
+  newFields,
+  priorityOf,
+  type RuleKind,
+  readRule,
+  stringList,
+  text,
+} from './readRule'
 
-type Record_ = { [key: string]: ArmValue }
-
-function isRecord(value: unknown): value is Record_ {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** Case-insensitive property access: Azure's own output mixes `Properties` and `properties`. */
-function get(record: ArmValue | undefined, key: string): ArmValue | undefined {
-  if (!isRecord(record)) return undefined
-  if (key in record) return record[key]
-  const found = Object.keys(record).find((k) => k.toLowerCase() === key.toLowerCase())
-  return found === undefined ? undefined : record[found]
-}
-
+/** What one read has found so far, across files. */
 type Reader = {
   diagnostics: Diagnostic[]
   groups: { group: RuleCollectionGroup; policy?: string; fromTemplate: boolean }[]
@@ -48,39 +48,19 @@ type Reader = {
   unresolvedPolicy: Set<string>
 }
 
-function report(
-  reader: Reader,
-  input: {
-    code: DiagnosticCode
-    severity: DiagnosticSeverity
-    message: string
-    file?: string
-    line?: number
-    path?: (string | number)[]
-  },
-): void {
-  reader.diagnostics.push(
-    createDiagnostic({
-      code: input.code,
-      severity: input.severity,
-      message: input.message,
-      format: formatName,
-      ...(input.path ? { path: input.path } : {}),
-      ...(input.file
-        ? {
-            location: { file: input.file, ...(input.line ? { line: input.line } : {}) },
-          }
-        : {}),
-    }),
-  )
+function report(reader: Reader, diagnostic: Omit<DiagnosticInput, 'format'>): void {
+  reader.diagnostics.push(createDiagnostic({ ...diagnostic, format: formatName }))
+}
+
+function location(file: string, line?: number): { file: string; line?: number } {
+  return line ? { file, line } : { file }
 }
 
 const WHITESPACE = /\s/
 
 /**
  * Offset of the first `"name": "<name>"` (any whitespace around the colon) at or after `from`, or
- * -1. Finds the value with indexOf and checks what precedes it: no RegExp per rule, which made
- * reading a 10,000-rule policy spend most of its time compiling patterns.
+ * -1: the value is found with indexOf, then what precedes it is checked.
  */
 function findName(text: string, name: string, from: number): number {
   const value = JSON.stringify(name)
@@ -115,194 +95,10 @@ function syntaxLine(text: string, error: unknown): number | undefined {
   return undefined
 }
 
-type Fields = { unresolved: Set<string> }
-
-function stringList(value: ArmValue | undefined, field: string, fields: Fields): string[] {
-  if (value === undefined || value === null) return []
-  if (value === UNKNOWN) {
-    fields.unresolved.add(field)
-    return []
-  }
-  if (typeof value === 'string') return [value]
-  if (!Array.isArray(value)) {
-    fields.unresolved.add(field)
-    return []
-  }
-  const result: string[] = []
-  for (const item of value) {
-    if (typeof item === 'string') result.push(item)
-    else if (typeof item === 'number') result.push(String(item))
-    else fields.unresolved.add(field)
-  }
-  return result
-}
-
-function optionalString(value: ArmValue | undefined, field: string, fields: Fields) {
-  if (value === undefined || value === null) return undefined
-  if (typeof value === 'string') return value
-  if (typeof value === 'number') return String(value)
-  fields.unresolved.add(field)
-  return undefined
-}
-
-function priorityOf(value: ArmValue | undefined, fields: Fields): number {
-  if (typeof value === 'number' && Number.isInteger(value)) return value
-  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value)
-  fields.unresolved.add('priority')
-  return firewallLimits.maxPriority
-}
-
-const ipProtocolSpelling: Record<string, NetworkIpProtocol> = {
-  tcp: 'TCP',
-  udp: 'UDP',
-  icmp: 'ICMP',
-  any: 'Any',
-}
-
-function ipProtocols(value: ArmValue | undefined, field: string, fields: Fields) {
-  const result: NetworkIpProtocol[] = []
-  for (const text of stringList(value, field, fields)) {
-    const protocol = ipProtocolSpelling[text.toLowerCase()]
-    if (protocol) result.push(protocol)
-    else fields.unresolved.add(field)
-  }
-  return result
-}
-
-function applicationProtocols(value: ArmValue | undefined, fields: Fields) {
-  if (value === undefined || value === null) return []
-  if (!Array.isArray(value)) {
-    fields.unresolved.add('protocols')
-    return []
-  }
-  const result: ApplicationRuleProtocol[] = []
-  for (const item of value) {
-    const type = get(item, 'protocolType')
-    const port = get(item, 'port')
-    const spelled =
-      typeof type === 'string'
-        ? (['Http', 'Https', 'Mssql'] as const).find((t) => t.toLowerCase() === type.toLowerCase())
-        : undefined
-    const number = typeof port === 'number' ? port : typeof port === 'string' ? Number(port) : NaN
-    if (spelled && Number.isInteger(number)) result.push({ protocolType: spelled, port: number })
-    else fields.unresolved.add('protocols')
-  }
-  return result
-}
-
-function finish<T extends { unresolved?: string[] }>(value: T, fields: Fields): T {
-  if (fields.unresolved.size > 0) value.unresolved = [...fields.unresolved].sort()
-  return value
-}
-
-function text(value: ArmValue | undefined): string | undefined {
-  return typeof value === 'string' ? value : undefined
-}
-
-function readRule(
-  raw: ArmValue,
-  input: { index: number; classic?: 'application' | 'network' | 'nat'; origin: ModelOrigin },
-): ApplicationRule | NetworkRule | NatRule | undefined {
-  const fields: Fields = { unresolved: new Set() }
-  const type = input.classic
-    ? { application: 'applicationrule', network: 'networkrule', nat: 'natrule' }[input.classic]
-    : text(get(raw, 'ruleType'))?.toLowerCase()
-  const name = text(get(raw, 'name')) ?? `rule-${input.index + 1}`
-  const description = text(get(raw, 'description'))
-  const base = {
-    name,
-    ...(description !== undefined ? { description } : {}),
-    sourceAddresses: stringList(get(raw, 'sourceAddresses'), 'sourceAddresses', fields),
-    sourceIpGroups: stringList(get(raw, 'sourceIpGroups'), 'sourceIpGroups', fields),
-    ...(input.origin.file ? { origin: input.origin } : {}),
-  }
-  // Classic network and NAT rules call their IP protocols `protocols`.
-  const protocolsField = input.classic ? 'protocols' : 'ipProtocols'
-  switch (type) {
-    case 'applicationrule':
-      return finish<ApplicationRule>(
-        {
-          ruleType: 'ApplicationRule',
-          ...base,
-          protocols: applicationProtocols(get(raw, 'protocols'), fields),
-          targetFqdns: stringList(get(raw, 'targetFqdns'), 'targetFqdns', fields),
-          fqdnTags: stringList(get(raw, 'fqdnTags'), 'fqdnTags', fields),
-          targetUrls: stringList(get(raw, 'targetUrls'), 'targetUrls', fields),
-          terminateTLS: get(raw, 'terminateTLS') === true,
-          destinationAddresses: stringList(
-            get(raw, 'destinationAddresses'),
-            'destinationAddresses',
-            fields,
-          ),
-          webCategories: stringList(get(raw, 'webCategories'), 'webCategories', fields),
-        },
-        fields,
-      )
-    case 'networkrule':
-      return finish<NetworkRule>(
-        {
-          ruleType: 'NetworkRule',
-          ...base,
-          ipProtocols: ipProtocols(get(raw, protocolsField), 'ipProtocols', fields),
-          destinationAddresses: stringList(
-            get(raw, 'destinationAddresses'),
-            'destinationAddresses',
-            fields,
-          ),
-          destinationFqdns: stringList(get(raw, 'destinationFqdns'), 'destinationFqdns', fields),
-          destinationIpGroups: stringList(
-            get(raw, 'destinationIpGroups'),
-            'destinationIpGroups',
-            fields,
-          ),
-          destinationPorts: stringList(get(raw, 'destinationPorts'), 'destinationPorts', fields),
-        },
-        fields,
-      )
-    case 'natrule': {
-      const translatedAddress = optionalString(
-        get(raw, 'translatedAddress'),
-        'translatedAddress',
-        fields,
-      )
-      const translatedFqdn = optionalString(get(raw, 'translatedFqdn'), 'translatedFqdn', fields)
-      const translatedPort = optionalString(get(raw, 'translatedPort'), 'translatedPort', fields)
-      return finish<NatRule>(
-        {
-          ruleType: 'NatRule',
-          ...base,
-          ipProtocols: ipProtocols(get(raw, protocolsField), 'ipProtocols', fields),
-          destinationAddresses: stringList(
-            get(raw, 'destinationAddresses'),
-            'destinationAddresses',
-            fields,
-          ),
-          destinationPorts: stringList(get(raw, 'destinationPorts'), 'destinationPorts', fields),
-          ...(translatedAddress !== undefined ? { translatedAddress } : {}),
-          ...(translatedFqdn !== undefined ? { translatedFqdn } : {}),
-          ...(translatedPort !== undefined ? { translatedPort } : {}),
-        },
-        fields,
-      )
-    }
-  }
-  return undefined
-}
-
-function unknownCollection(name: string, priority: number, origin: ModelOrigin): RuleCollection {
-  return {
-    collectionType: 'filter',
-    name,
-    priority,
-    action: 'Deny',
-    ruleType: 'network',
-    rules: [],
-    unresolved: ['action', 'rules'],
-    ...(origin.file ? { origin } : {}),
-  }
-}
-
-/** A file being read; `cursor` and `line` advance as names are located, so lookups stay linear. */
+/**
+ * A file being read. Resources are read in file order, so each name is looked up from where the
+ * previous one was found: `cursor` and `line` only advance.
+ */
 type Source = { file: string; text: string; cursor: number; line: number }
 
 function locate(source: Source, name: string): ModelOrigin {
@@ -313,121 +109,176 @@ function locate(source: Source, name: string): ModelOrigin {
   return { file: source.file, line: source.line }
 }
 
+function locateRule(source: Source, raw: ArmValue): ModelOrigin {
+  const name = text(get(raw, 'name'))
+  return name ? locate(source, name) : { file: source.file }
+}
+
+/** A collection's name, priority and origin: what every collection model starts with. */
+type CollectionHead = { name: string; priority: number; origin?: ModelOrigin }
+
+/** A collection that could not be read: it may decide any flow, so flows it meets are unknown. */
+function unknownCollection(head: CollectionHead): RuleCollection {
+  const { name, priority, origin } = head
+  return {
+    collectionType: 'filter',
+    name,
+    priority,
+    action: 'Deny',
+    ruleType: 'network',
+    rules: [],
+    unresolved: ['action', 'rules'],
+    ...(origin?.file ? { origin } : {}),
+  }
+}
+
+function filterAction(actionText: string | undefined, fields: Fields): FilterAction {
+  if (actionText === 'allow') return 'Allow'
+  if (actionText !== 'deny') fields.unresolved.add('action')
+  return 'Deny'
+}
+
+const isNatRule = (rule: FirewallRule): rule is NatRule => rule.ruleType === 'NatRule'
+const isNetworkRule = (rule: FirewallRule): rule is NetworkRule => rule.ruleType === 'NetworkRule'
+const isApplicationRule = (rule: FirewallRule): rule is ApplicationRule =>
+  rule.ruleType === 'ApplicationRule'
+
+function natCollection(head: CollectionHead, rules: FirewallRule[], fields: Fields) {
+  return finish<RuleCollection>(
+    { collectionType: 'nat', action: 'DNAT', ...head, rules: rules.filter(isNatRule) },
+    fields,
+  )
+}
+
+function filterCollection(
+  head: CollectionHead,
+  input: { action: FilterAction; ruleType: 'network' | 'application'; rules: FirewallRule[] },
+  fields: Fields,
+): RuleCollection {
+  const { action, rules } = input
+  return finish<RuleCollection>(
+    input.ruleType === 'network'
+      ? {
+          collectionType: 'filter',
+          action,
+          ruleType: 'network',
+          ...head,
+          rules: rules.filter(isNetworkRule),
+        }
+      : {
+          collectionType: 'filter',
+          action,
+          ruleType: 'application',
+          ...head,
+          rules: rules.filter(isApplicationRule),
+        },
+    fields,
+  )
+}
+
+/** A policy collection being read: where it is, for its diagnostics. */
+type CollectionSite = { reader: Reader; source: Source; where: string; origin: ModelOrigin }
+
+function readCollectionRules(site: CollectionSite, rawRules: ArmValue[]): FirewallRule[] {
+  return rawRules.flatMap((raw, index) => {
+    const origin = locateRule(site.source, raw)
+    const rule = readRule(raw, { index, origin })
+    if (!rule)
+      report(site.reader, {
+        code: 'AML_EGRESS_READ_UNSUPPORTED',
+        message: `Rule ${index + 1} of ${site.where} has ruleType ${String(get(raw, 'ruleType'))}; it is ignored, so flows it would decide may be reported wrongly as denied.`,
+        location: location(site.source.file, origin.line),
+      })
+    return rule ? [rule] : []
+  })
+}
+
+/** Azure takes one rule type per filter collection; a mixed one is read as one per type. */
+function filterCollections(
+  site: CollectionSite,
+  input: { head: CollectionHead; action: FilterAction; rules: FirewallRule[] },
+  fields: Fields,
+): RuleCollection[] {
+  const { head, action, rules } = input
+  const network = rules.filter(isNetworkRule).length
+  const application = rules.filter(isApplicationRule).length
+  if (rules.length !== application + network)
+    report(site.reader, {
+      code: 'AML_EGRESS_READ_UNSUPPORTED',
+      message: `${site.where} is a filter collection with NAT rules; Azure rejects that, and they are ignored.`,
+      location: location(site.source.file),
+    })
+  if (application > 0 && network > 0)
+    report(site.reader, {
+      code: 'AML_EGRESS_READ_UNSUPPORTED',
+      message: `${site.where} mixes application and network rules; Azure requires one rule type per collection. They are evaluated as two collections with the same priority.`,
+      location: location(site.source.file, site.origin.line),
+    })
+  return [
+    ...(network > 0 || application === 0
+      ? [filterCollection(head, { action, ruleType: 'network', rules }, fields)]
+      : []),
+    ...(application > 0
+      ? [filterCollection(head, { action, ruleType: 'application', rules }, fields)]
+      : []),
+  ]
+}
+
+const collectionTypes = ['firewallpolicyfilterrulecollection', 'firewallpolicynatrulecollection']
+
+/** The reason a policy collection cannot be read, if it cannot. */
+function unreadableCollection(raw: ArmValue, where: string): string | undefined {
+  const type = text(get(raw, 'ruleCollectionType'))?.toLowerCase()
+  if (type === undefined || !collectionTypes.includes(type))
+    return `${where} has ruleCollectionType ${String(get(raw, 'ruleCollectionType'))}, which is not modelled; flows it could decide are unknown.`
+  const rawRules = get(raw, 'rules')
+  if (rawRules !== undefined && rawRules !== null && !Array.isArray(rawRules))
+    return `The rules of ${where} could not be resolved; flows it could decide are unknown.`
+  return undefined
+}
+
+/** One collection of a policy group; a mixed filter collection becomes two. */
 function readCollection(
   reader: Reader,
   raw: ArmValue,
   input: { index: number; source: Source; groupName: string },
 ): RuleCollection[] {
-  const fields: Fields = { unresolved: new Set() }
+  const fields = newFields()
   const name = text(get(raw, 'name')) ?? `collection-${input.index + 1}`
   const origin = locate(input.source, name)
   const priority = priorityOf(get(raw, 'priority'), fields)
-  const type = text(get(raw, 'ruleCollectionType'))?.toLowerCase()
-  const actionText = text(get(get(raw, 'action'), 'type'))?.toLowerCase()
+  const head: CollectionHead = { name, priority, ...(origin.file ? { origin } : {}) }
+  const site = {
+    reader,
+    source: input.source,
+    where: `collection ${input.groupName}/${name}`,
+    origin,
+  }
+  const unreadable = unreadableCollection(raw, site.where)
+  if (unreadable) {
+    report(reader, {
+      code: 'AML_EGRESS_READ_UNSUPPORTED',
+      message: unreadable,
+      location: location(input.source.file, origin.line),
+    })
+    return [unknownCollection(head)]
+  }
   const rawRules = get(raw, 'rules')
-  const where = `collection ${input.groupName}/${name}`
-  if (type !== 'firewallpolicyfilterrulecollection' && type !== 'firewallpolicynatrulecollection') {
-    report(reader, {
-      code: 'AML_EGRESS_READ_UNSUPPORTED',
-      severity: 'warning',
-      message: `${where} has ruleCollectionType ${String(get(raw, 'ruleCollectionType'))}, which is not modelled; flows it could decide are unknown.`,
-      file: input.source.file,
-      ...(origin.line ? { line: origin.line } : {}),
-    })
-    return [unknownCollection(name, priority, origin)]
-  }
-  if (!Array.isArray(rawRules)) {
-    if (rawRules !== undefined && rawRules !== null) {
+  const rules = readCollectionRules(site, Array.isArray(rawRules) ? rawRules : [])
+  if (text(get(raw, 'ruleCollectionType'))?.toLowerCase() === 'firewallpolicynatrulecollection') {
+    if (!rules.every(isNatRule))
       report(reader, {
         code: 'AML_EGRESS_READ_UNSUPPORTED',
-        severity: 'warning',
-        message: `The rules of ${where} could not be resolved; flows it could decide are unknown.`,
-        file: input.source.file,
-        ...(origin.line ? { line: origin.line } : {}),
+        message: `${site.where} is a NAT collection with non-NAT rules; Azure rejects that, and they are ignored.`,
+        location: location(input.source.file),
       })
-      return [unknownCollection(name, priority, origin)]
-    }
+    return [natCollection(head, rules, fields)]
   }
-  const rules = (Array.isArray(rawRules) ? rawRules : []).flatMap((rule, index) => {
-    const ruleName = text(get(rule, 'name'))
-    const ruleOrigin = ruleName ? locate(input.source, ruleName) : { file: input.source.file }
-    const read = readRule(rule, { index, origin: ruleOrigin })
-    if (!read)
-      report(reader, {
-        code: 'AML_EGRESS_READ_UNSUPPORTED',
-        severity: 'warning',
-        message: `Rule ${index + 1} of ${where} has ruleType ${String(get(rule, 'ruleType'))}; it is ignored, so flows it would decide may be reported wrongly as denied.`,
-        file: input.source.file,
-        ...(ruleOrigin.line ? { line: ruleOrigin.line } : {}),
-      })
-    return read ? [read] : []
-  })
-  const base = { name, priority, ...(origin.file ? { origin } : {}) }
-  if (type === 'firewallpolicynatrulecollection') {
-    const nat = rules.filter((r): r is NatRule => r.ruleType === 'NatRule')
-    if (nat.length !== rules.length)
-      report(reader, {
-        code: 'AML_EGRESS_READ_UNSUPPORTED',
-        severity: 'warning',
-        message: `${where} is a NAT collection with non-NAT rules; Azure rejects that, and they are ignored.`,
-        file: input.source.file,
-      })
-    return [
-      finish<RuleCollection>(
-        { collectionType: 'nat', action: 'DNAT', ...base, rules: nat },
-        fields,
-      ),
-    ]
-  }
-  let action: FilterAction = 'Deny'
-  if (actionText === 'allow') action = 'Allow'
-  else if (actionText !== 'deny') fields.unresolved.add('action')
-  const application = rules.filter((r): r is ApplicationRule => r.ruleType === 'ApplicationRule')
-  const network = rules.filter((r): r is NetworkRule => r.ruleType === 'NetworkRule')
-  if (rules.length !== application.length + network.length)
-    report(reader, {
-      code: 'AML_EGRESS_READ_UNSUPPORTED',
-      severity: 'warning',
-      message: `${where} is a filter collection with NAT rules; Azure rejects that, and they are ignored.`,
-      file: input.source.file,
-    })
-  if (application.length > 0 && network.length > 0)
-    report(reader, {
-      code: 'AML_EGRESS_READ_UNSUPPORTED',
-      severity: 'warning',
-      message: `${where} mixes application and network rules; Azure requires one rule type per collection. They are evaluated as two collections with the same priority.`,
-      file: input.source.file,
-      ...(origin.line ? { line: origin.line } : {}),
-    })
-  const collections: RuleCollection[] = []
-  if (network.length > 0 || application.length === 0)
-    collections.push(
-      finish<RuleCollection>(
-        {
-          collectionType: 'filter',
-          action,
-          ruleType: 'network',
-          ...base,
-          rules: network,
-        },
-        { unresolved: new Set(fields.unresolved) },
-      ),
-    )
-  if (application.length > 0)
-    collections.push(
-      finish<RuleCollection>(
-        {
-          collectionType: 'filter',
-          action,
-          ruleType: 'application',
-          ...base,
-          rules: application,
-        },
-        { unresolved: new Set(fields.unresolved) },
-      ),
-    )
-  return collections
+  const action = filterAction(text(get(get(raw, 'action'), 'type'))?.toLowerCase(), fields)
+  return filterCollections(site, { head, action, rules }, fields)
 }
+
+const UNKNOWN_NAME = '(unresolved)'
 
 function nameSegments(resolved: ArmValue | undefined, raw: unknown): string[] | undefined {
   if (typeof resolved === 'string') return resolved.split('/')
@@ -439,8 +290,6 @@ function nameSegments(resolved: ArmValue | undefined, raw: unknown): string[] | 
   return undefined
 }
 
-const UNKNOWN_NAME = '(unresolved)'
-
 function readGroup(
   reader: Reader,
   input: {
@@ -449,10 +298,11 @@ function readGroup(
     parentName?: string
     source: Source
     fromTemplate: boolean
+    /** Why the group's collections cannot be read, when they cannot. */
     unresolvable?: string
   },
 ): void {
-  const fields: Fields = { unresolved: new Set() }
+  const fields = newFields()
   const segments = nameSegments(get(input.resource, 'name'), input.rawName)
   const name = segments?.at(-1) ?? `group-${reader.groups.length + 1}`
   if (!segments) fields.unresolved.add('name')
@@ -467,10 +317,8 @@ function readGroup(
     fields.unresolved.add('ruleCollections')
     report(reader, {
       code: 'AML_EGRESS_READ_UNSUPPORTED',
-      severity: 'warning',
       message: `Rule collection group ${name}: ${input.unresolvable ?? 'its rule collections could not be resolved'}; every flow is unknown until it is.`,
-      file: input.source.file,
-      ...(origin.line ? { line: origin.line } : {}),
+      location: location(input.source.file, origin.line),
     })
   } else if (Array.isArray(rawCollections))
     ruleCollections = rawCollections.flatMap((collection, index) =>
@@ -486,19 +334,56 @@ function readGroup(
   })
 }
 
+/** One collection of a classic firewall; `undefined` for SNAT, which is not modelled. */
+function readClassicCollection(
+  reader: Reader,
+  raw: ArmValue,
+  input: { kind: RuleKind; index: number; source: Source },
+): RuleCollection | undefined {
+  const { kind, source } = input
+  const fields = newFields()
+  const name = text(get(raw, 'name')) ?? `${kind}-${input.index + 1}`
+  const origin = locate(source, name)
+  const properties = get(raw, 'properties') ?? raw
+  const head = { name, priority: priorityOf(get(properties, 'priority'), fields), origin }
+  const actionText = text(get(get(properties, 'action'), 'type'))?.toLowerCase()
+  const rawRules = get(properties, 'rules')
+  const rules = (Array.isArray(rawRules) ? rawRules : []).flatMap((rule, index) => {
+    const read = readRule(rule, { index, classic: kind, origin: locateRule(source, rule) })
+    return read ? [read] : []
+  })
+  if (rawRules !== undefined && !Array.isArray(rawRules)) fields.unresolved.add('rules')
+  if (kind !== 'nat') {
+    const action = filterAction(actionText, fields)
+    return filterCollection(head, { action, ruleType: kind, rules }, fields)
+  }
+  if (actionText !== 'snat') return natCollection(head, rules, fields)
+  report(reader, {
+    code: 'AML_EGRESS_READ_UNSUPPORTED',
+    // Advice, not a gap: SNAT changes addresses, never whether a flow is allowed.
+    severity: 'info',
+    message: `Classic NAT collection ${name} does SNAT, which is not modelled; it is ignored.`,
+    location: location(source.file),
+  })
+  return undefined
+}
+
+/** The rule collection lists of a classic firewall, in the order Azure processes them. */
+const classicCollectionLists = [
+  ['natRuleCollections', 'nat'],
+  ['networkRuleCollections', 'network'],
+  ['applicationRuleCollections', 'application'],
+] as const
+
+/** A classic `Microsoft.Network/azureFirewalls`: its rules, or the policy it uses. */
 function readClassic(
   reader: Reader,
   input: { resource: ArmValue; source: Source; name: string },
 ): void {
   const properties = get(input.resource, 'properties') ?? input.resource
   const origin = locate(input.source, input.name)
-  const kinds = [
-    ['natRuleCollections', 'nat'],
-    ['networkRuleCollections', 'network'],
-    ['applicationRuleCollections', 'application'],
-  ] as const
   const ruleCollections: RuleCollection[] = []
-  for (const [key, kind] of kinds) {
+  for (const [key, kind] of classicCollectionLists) {
     const list = get(properties, key)
     if (list === undefined || list === null) continue
     if (!Array.isArray(list)) {
@@ -512,78 +397,18 @@ function readClassic(
       return
     }
     list.forEach((raw, index) => {
-      const fields: Fields = { unresolved: new Set() }
-      const name = text(get(raw, 'name')) ?? `${kind}-${index + 1}`
-      const collectionOrigin = locate(input.source, name)
-      const props = get(raw, 'properties') ?? raw
-      const priority = priorityOf(get(props, 'priority'), fields)
-      const actionText = text(get(get(props, 'action'), 'type'))?.toLowerCase()
-      const rawRules = get(props, 'rules')
-      const rules = (Array.isArray(rawRules) ? rawRules : []).flatMap((rule, ruleIndex) => {
-        const ruleName = text(get(rule, 'name'))
-        const ruleOrigin = ruleName ? locate(input.source, ruleName) : { file: input.source.file }
-        const read = readRule(rule, { index: ruleIndex, classic: kind, origin: ruleOrigin })
-        return read ? [read] : []
-      })
-      if (rawRules !== undefined && !Array.isArray(rawRules)) fields.unresolved.add('rules')
-      const base = { name, priority, origin: collectionOrigin }
-      if (kind === 'nat') {
-        if (actionText === 'snat')
-          report(reader, {
-            code: 'AML_EGRESS_READ_UNSUPPORTED',
-            severity: 'info',
-            message: `Classic NAT collection ${name} does SNAT, which is not modelled; it is ignored.`,
-            file: input.source.file,
-          })
-        else
-          ruleCollections.push(
-            finish<RuleCollection>(
-              {
-                collectionType: 'nat',
-                action: 'DNAT',
-                ...base,
-                rules: rules.filter((r): r is NatRule => r.ruleType === 'NatRule'),
-              },
-              fields,
-            ),
-          )
-        return
-      }
-      let action: FilterAction = 'Deny'
-      if (actionText === 'allow') action = 'Allow'
-      else if (actionText !== 'deny') fields.unresolved.add('action')
-      ruleCollections.push(
-        kind === 'network'
-          ? finish<RuleCollection>(
-              {
-                collectionType: 'filter',
-                action,
-                ruleType: 'network',
-                ...base,
-                rules: rules.filter((r): r is NetworkRule => r.ruleType === 'NetworkRule'),
-              },
-              fields,
-            )
-          : finish<RuleCollection>(
-              {
-                collectionType: 'filter',
-                action,
-                ruleType: 'application',
-                ...base,
-                rules: rules.filter((r): r is ApplicationRule => r.ruleType === 'ApplicationRule'),
-              },
-              fields,
-            ),
-      )
+      const collection = readClassicCollection(reader, raw, { kind, index, source: input.source })
+      if (collection) ruleCollections.push(collection)
     })
   }
   const policyId = text(get(get(properties, 'firewallPolicy'), 'id'))
   if (policyId && ruleCollections.length === 0) {
     report(reader, {
       code: 'AML_EGRESS_READ_UNSUPPORTED',
+      // Advice, not a gap: the rules are in the policy, which the user can read too.
       severity: 'info',
       message: `Firewall ${input.name} uses policy ${policyId}; read that policy's rule collection groups to evaluate it.`,
-      file: input.source.file,
+      location: location(input.source.file),
     })
     return
   }
@@ -594,7 +419,7 @@ function readClassic(
   })
 }
 
-function readPolicy(reader: Reader, input: { resource: ArmValue; name?: string }): void {
+function readPolicyResource(reader: Reader, input: { resource: ArmValue; name?: string }): void {
   const properties = get(input.resource, 'properties') ?? input.resource
   const proxy = get(get(properties, 'dnsSettings'), 'enableProxy')
   const tier = get(get(properties, 'sku'), 'tier')
@@ -614,7 +439,7 @@ function readPolicy(reader: Reader, input: { resource: ArmValue; name?: string }
 
 function readIpGroup(reader: Reader, input: { resource: ArmValue; name: string }): void {
   const properties = get(input.resource, 'properties') ?? input.resource
-  const fields: Fields = { unresolved: new Set() }
+  const fields = newFields()
   const addresses = stringList(get(properties, 'ipAddresses'), 'ipAddresses', fields)
   // An IP group with addresses we could not resolve stays unresolvable (left out).
   if (fields.unresolved.size === 0) reader.ipGroups.push({ id: input.name, addresses })
@@ -628,220 +453,195 @@ const types = {
   deployment: 'microsoft.resources/deployments',
 } as const
 
-function walkResource(
-  reader: Reader,
-  input: {
-    raw: unknown
-    scope: ArmScope
-    source: Source
-    fromTemplate: boolean
-    parent?: { type: string; name?: string }
-  },
-): void {
-  const raw = input.raw
-  if (!isRecord(raw)) return
-  const rawType = resolveArm(get(raw, 'type'), input.scope)
-  let type =
-    typeof rawType === 'string'
-      ? rawType.toLowerCase()
+/** One resource of a template or resource file, and where it sits. */
+type Walk = {
+  raw: ArmRecord
+  scope: ArmScope
+  source: Source
+  fromTemplate: boolean
+  parent?: { type: string; name?: string }
+}
+
+/** The lower-case resource type; a child's short type is prefixed with its parent's. */
+function resourceType(walk: Walk): string {
+  const { raw, parent } = walk
+  const resolved = resolveArm(get(raw, 'type'), walk.scope)
+  // `az` output of a group may carry no type; its rule collections say what it is.
+  const type =
+    typeof resolved === 'string'
+      ? resolved.toLowerCase()
       : get(raw, 'ruleCollections') !== undefined ||
           get(get(raw, 'properties'), 'ruleCollections') !== undefined
         ? types.group
         : ''
-  if (input.parent && type !== '' && !type.includes('/')) type = `${input.parent.type}/${type}`
-  const resolvedName = resolveArm(get(raw, 'name'), input.scope)
-  const fullName =
-    typeof resolvedName === 'string' && input.parent?.name && !resolvedName.includes('/')
-      ? `${input.parent.name}/${resolvedName}`
-      : resolvedName
-  const condition = get(raw, 'condition')
+  return parent && type !== '' && !type.includes('/') ? `${parent.type}/${type}` : type
+}
+
+/** The full resource name (`policy/group`), when it resolves. */
+function resourceName(walk: Walk): string | undefined {
+  const resolved = resolveArm(get(walk.raw, 'name'), walk.scope)
+  if (typeof resolved !== 'string') return undefined
+  const parentName = walk.parent?.name
+  return parentName && !resolved.includes('/') ? `${parentName}/${resolved}` : resolved
+}
+
+function readUnresolvableGroup(reader: Reader, walk: Walk, unresolvable: string): void {
+  readGroup(reader, {
+    resource: walk.raw,
+    rawName: get(walk.raw, 'name'),
+    source: walk.source,
+    fromTemplate: walk.fromTemplate,
+    unresolvable,
+  })
+}
+
+/**
+ * A resource whose deployment depends on what the reader cannot evaluate: a condition that is
+ * false (not deployed) or unknown, or a copy loop. True when it has been dealt with here.
+ */
+function readConditionalResource(reader: Reader, walk: Walk, type: string): boolean {
+  const condition = get(walk.raw, 'condition')
   if (condition !== undefined) {
-    const value = resolveArm(condition, input.scope)
-    if (value === false) return
+    const value = resolveArm(condition, walk.scope)
+    if (value === false) return true
     if (value !== true && type === types.group) {
-      readGroup(reader, {
-        resource: raw,
-        rawName: get(raw, 'name'),
-        source: input.source,
-        fromTemplate: input.fromTemplate,
-        unresolvable: 'its deployment condition could not be resolved',
-      })
-      return
+      readUnresolvableGroup(reader, walk, 'its deployment condition could not be resolved')
+      return true
     }
   }
-  if (get(raw, 'copy') !== undefined) {
-    if (type === types.group)
-      readGroup(reader, {
-        resource: raw,
-        rawName: get(raw, 'name'),
-        source: input.source,
-        fromTemplate: input.fromTemplate,
-        unresolvable: 'copy loops are not expanded',
-      })
-    else if (type === types.policy || type === types.classic)
-      report(reader, {
-        code: 'AML_EGRESS_READ_UNSUPPORTED',
-        severity: 'warning',
-        message: `A ${type} resource with a copy loop is not expanded.`,
-        file: input.source.file,
-      })
-    return
-  }
-  const resource = resolveArm(raw, input.scope)
-  const name = typeof fullName === 'string' ? fullName : undefined
+  if (get(walk.raw, 'copy') === undefined) return false
+  if (type === types.group) readUnresolvableGroup(reader, walk, 'copy loops are not expanded')
+  else if (type === types.policy || type === types.classic)
+    report(reader, {
+      code: 'AML_EGRESS_READ_UNSUPPORTED',
+      message: `A ${type} resource with a copy loop is not expanded.`,
+      location: location(walk.source.file),
+    })
+  return true
+}
+
+/** Reads one resource by its type; true when its child resources are read too. */
+function readResource(reader: Reader, walk: Walk, input: { type: string; name?: string }) {
+  const { type, name } = input
+  const resource = resolveArm(walk.raw, walk.scope)
   switch (type) {
     case types.group:
       readGroup(reader, {
         resource,
-        rawName: get(raw, 'name'),
-        source: input.source,
-        fromTemplate: input.fromTemplate,
-        ...(input.parent?.name ? { parentName: input.parent.name } : {}),
+        rawName: get(walk.raw, 'name'),
+        source: walk.source,
+        fromTemplate: walk.fromTemplate,
+        ...(walk.parent?.name ? { parentName: walk.parent.name } : {}),
       })
-      return
+      return false
     case types.policy:
-      readPolicy(reader, { resource, ...(name ? { name } : {}) })
-      break
+      readPolicyResource(reader, { resource, ...(name ? { name } : {}) })
+      return true
     case types.classic:
-      readClassic(reader, { resource, source: input.source, name: name ?? 'azure-firewall' })
-      return
+      readClassic(reader, { resource, source: walk.source, name: name ?? 'azure-firewall' })
+      return false
     case types.ipGroup:
       if (name) readIpGroup(reader, { resource, name })
-      return
+      return false
     case types.deployment:
       report(reader, {
         code: 'AML_EGRESS_READ_UNSUPPORTED',
-        severity: 'warning',
         message: `Nested deployment ${name ?? ''} is not followed; rules it deploys are not evaluated.`,
-        file: input.source.file,
+        location: location(walk.source.file),
       })
-      return
+      return false
     default:
-      if (!type.startsWith('microsoft.network/firewallpolicies')) return
+      return type.startsWith('microsoft.network/firewallpolicies')
   }
-  const children = get(raw, 'resources')
-  if (Array.isArray(children))
-    for (const child of children)
-      walkResource(reader, {
-        ...input,
-        raw: child,
-        parent: { type, ...(name ? { name } : {}) },
-      })
 }
 
-function isParametersFile(json: unknown): json is Record_ {
+/** Reads a resource and, for a policy, the child resources declared inside it. */
+function walkResource(reader: Reader, input: Omit<Walk, 'raw'> & { raw: unknown }): void {
+  if (!isRecord(input.raw)) return
+  const walk = { ...input, raw: input.raw }
+  const type = resourceType(walk)
+  const name = resourceName(walk)
+  if (readConditionalResource(reader, walk, type)) return
+  if (!readResource(reader, walk, { type, ...(name ? { name } : {}) })) return
+  const children = get(walk.raw, 'resources')
+  if (Array.isArray(children))
+    for (const child of children)
+      walkResource(reader, { ...walk, raw: child, parent: { type, ...(name ? { name } : {}) } })
+}
+
+function isParametersFile(json: unknown): json is ArmRecord {
   if (!isRecord(json)) return false
   const schema = text(get(json, '$schema')) ?? ''
+  const parameters = get(json, 'parameters')
   return (
     schema.toLowerCase().includes('deploymentparameters') ||
-    (isRecord(get(json, 'parameters')) &&
+    (isRecord(parameters) &&
       get(json, 'resources') === undefined &&
-      Object.values(get(json, 'parameters') as Record_).every(
-        (p) => isRecord(p) && ('value' in p || 'reference' in p),
-      ))
+      Object.values(parameters).every((p) => isRecord(p) && ('value' in p || 'reference' in p)))
   )
 }
 
-function lintPolicy(reader: Reader, policy: FirewallPolicy): void {
-  const globalTags = [
-    'storage',
-    'sql',
-    'azurekeyvault',
-    'eventhub',
-    'servicebus',
-    'azurecosmosdb',
-    'azurecontainerregistry',
-  ]
-  for (const group of policy.ruleCollectionGroups)
-    for (const collection of group.ruleCollections) {
-      if (collection.collectionType !== 'filter') continue
-      for (const rule of collection.rules) {
-        const where = `${group.name}/${collection.name}/${rule.name}`
-        const at = {
-          ...(rule.origin?.file ? { file: rule.origin.file } : {}),
-          ...(rule.origin?.line ? { line: rule.origin.line } : {}),
-        }
-        const allow = collection.action === 'Allow'
-        if (rule.ruleType === 'NetworkRule') {
-          for (const entry of rule.destinationAddresses) {
-            if (looksLikeHostName(entry))
-              report(reader, {
-                code: 'AML_EGRESS_READ_UNSUPPORTED',
-                severity: 'warning',
-                message: `${where}: destinationAddresses holds host name ${entry}; network rules take host names only in destinationFqdns (and Azure rejects this), so it matches nothing.`,
-                ...at,
-              })
-            else if (allow && globalTags.includes(entry.toLowerCase()))
-              report(reader, {
-                code: 'AML_EGRESS_OVER_BROAD_RULE',
-                severity: 'warning',
-                message: `${where}: global service tag ${entry} reaches every region; the regional tag (${entry}.<Region>) is enough.`,
-                ...at,
-              })
-            else if (allow && (entry === '*' || entry === '0.0.0.0/0'))
-              report(reader, {
-                code: 'AML_EGRESS_OVER_BROAD_RULE',
-                severity: 'warning',
-                message: `${where}: destination ${entry} allows any address.`,
-                ...at,
-              })
-          }
-          for (const fqdn of rule.destinationFqdns)
-            if (fqdn.includes('*'))
-              report(reader, {
-                code: 'AML_EGRESS_READ_UNSUPPORTED',
-                severity: 'warning',
-                message: `${where}: destinationFqdns ${fqdn} is a wildcard; network-rule FQDNs take no wildcards (use an application rule, or a service tag), so it matches nothing.`,
-                ...at,
-              })
-          if (rule.destinationFqdns.length > 0 && policy.dnsProxy !== true)
-            report(reader, {
-              code: 'AML_EGRESS_DNS_PROXY_REQUIRED',
-              severity: policy.dnsProxy === false ? 'warning' : 'info',
-              message: `${where} uses destinationFqdns: the policy needs DNS proxy on${policy.dnsProxy === false ? ', and it is off' : ' (its setting was not in the files read)'}.`,
-              ...at,
-            })
-        } else {
-          for (const protocol of rule.protocols)
-            if (protocol.protocolType !== 'Mssql' && [22, 53, 445, 3389].includes(protocol.port))
-              report(reader, {
-                code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
-                severity: 'warning',
-                message: `${where}: an application rule on port ${protocol.port} inspects the traffic as ${protocol.protocolType}; it cannot pass non-HTTP traffic such as SMB. Use a network rule.`,
-                ...at,
-              })
-          for (const fqdn of rule.targetFqdns)
-            if (allow && (fqdn === '*' || (fqdn.startsWith('*') && !fqdn.startsWith('*.'))))
-              report(reader, {
-                code: 'AML_EGRESS_OVER_BROAD_RULE',
-                severity: 'warning',
-                message: `${where}: target ${fqdn} ${fqdn === '*' ? 'allows any host' : `also matches hosts that merely end in ${fqdn.slice(1)}`}.`,
-                ...at,
-              })
-          if (rule.targetUrls.length > 0 && !rule.terminateTLS)
-            report(reader, {
-              code: 'AML_EGRESS_READ_UNSUPPORTED',
-              severity: 'warning',
-              message: `${where}: targetUrls need terminateTLS (Premium); Azure rejects the rule as written.`,
-              ...at,
-            })
-        }
-      }
+type ParsedFile = { file: RenderedFile; json: unknown }
+
+/** The files that parse as JSON, in path order; the others are reported. */
+function parseFiles(reader: Reader, files: readonly RenderedFile[]): ParsedFile[] {
+  const sorted = [...files].sort((a, b) => compareOrdinal(a.path, b.path))
+  return sorted.flatMap((file) => {
+    try {
+      return [{ file, json: JSON.parse(file.contents) as unknown }]
+    } catch (error) {
+      report(reader, {
+        code: 'AML_EGRESS_READ_SYNTAX',
+        message: `${file.path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+        location: location(file.path, syntaxLine(file.contents, error)),
+      })
+      return []
     }
-  for (const group of policy.ruleCollectionGroups) {
-    const seen = new Map<string, string>()
-    for (const collection of group.ruleCollections) {
-      const other = seen.get(String(collection.priority))
-      if (other && other !== collection.name)
-        report(reader, {
-          code: 'AML_EGRESS_READ_UNSUPPORTED',
-          severity: 'warning',
-          message: `Group ${group.name}: collections ${other} and ${collection.name} share priority ${collection.priority}; Azure requires unique priorities.`,
-          ...(group.origin?.file ? { file: group.origin.file } : {}),
-        })
-      seen.set(String(collection.priority), collection.name)
-    }
+  })
+}
+
+/** Parameter values supplied by the parameter files among the files read. */
+function parameterValues(parsed: readonly ParsedFile[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {}
+  for (const { json } of parsed)
+    if (isParametersFile(json))
+      for (const [key, parameter] of Object.entries(get(json, 'parameters') as ArmRecord))
+        if (isRecord(parameter) && 'value' in parameter) values[key] = parameter.value
+  return values
+}
+
+function readTemplate(
+  reader: Reader,
+  input: { template: ArmRecord; resources: unknown[]; source: Source; values: ArmScope['values'] },
+): void {
+  const parameters = get(input.template, 'parameters')
+  const variables = get(input.template, 'variables')
+  const scope: ArmScope = {
+    values: input.values,
+    parameters: isRecord(parameters) ? parameters : {},
+    variables: isRecord(variables) ? variables : {},
   }
+  for (const resource of input.resources)
+    walkResource(reader, { raw: resource, scope, source: input.source, fromTemplate: true })
+}
+
+/** Resource JSON without a template: one resource, a list, or `az` output (`{ value: [...] }`). */
+function readResourceFile(reader: Reader, input: { json: unknown; source: Source }): void {
+  const { json, source } = input
+  const items = Array.isArray(json)
+    ? json
+    : isRecord(json) && Array.isArray(get(json, 'value'))
+      ? (get(json, 'value') as ArmValue[])
+      : [json]
+  const before = reader.groups.length + reader.policies.length
+  for (const item of items)
+    walkResource(reader, { raw: item, scope: emptyScope, source, fromTemplate: false })
+  if (reader.groups.length + reader.policies.length === before && reader.ipGroups.length === 0)
+    report(reader, {
+      code: 'AML_EGRESS_READ_UNSUPPORTED',
+      message: `${source.file} holds no firewall policy, rule collection group or Azure Firewall resource.`,
+      location: location(source.file),
+    })
 }
 
 function sameGroup(a: RuleCollectionGroup, b: RuleCollectionGroup): boolean {
@@ -850,112 +650,47 @@ function sameGroup(a: RuleCollectionGroup, b: RuleCollectionGroup): boolean {
   return JSON.stringify(strip(a)) === JSON.stringify(strip(b))
 }
 
-/**
- * Reads ARM templates (with parameter files), plain rule collection group resources, `az` CLI
- * output and classic `Microsoft.Network/azureFirewalls` into one policy model. What it cannot
- * interpret becomes an AML_EGRESS_READ_UNSUPPORTED diagnostic and an `unresolved` mark.
- * @example const { config, diagnostics } = readFirewallPolicy([{ path: 'azuredeploy.json', contents }])
- */
-export function readFirewallPolicy(
-  files: readonly RenderedFile[],
-): ReadResult<FirewallPolicyConfig> {
-  const reader: Reader = {
-    diagnostics: [],
-    groups: [],
-    policies: [],
-    ipGroups: [],
-    unresolvedPolicy: new Set(),
-  }
-  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-  const parsed: { file: RenderedFile; json: unknown }[] = []
-  for (const file of sorted) {
-    try {
-      parsed.push({ file, json: JSON.parse(file.contents) })
-    } catch (error) {
-      const line = syntaxLine(file.contents, error)
-      report(reader, {
-        code: 'AML_EGRESS_READ_SYNTAX',
-        severity: 'error',
-        message: `${file.path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
-        file: file.path,
-        ...(line ? { line } : {}),
-      })
-    }
-  }
-  const values: Record<string, unknown> = {}
-  for (const { json } of parsed)
-    if (isParametersFile(json))
-      for (const [key, parameter] of Object.entries(get(json, 'parameters') as Record_))
-        if (isRecord(parameter) && 'value' in parameter) values[key] = parameter.value
-  for (const { file, json } of parsed) {
-    if (isParametersFile(json)) continue
-    const source: Source = { file: file.path, text: file.contents, cursor: 0, line: 1 }
-    if (isRecord(json) && Array.isArray(json.resources)) {
-      const parameters = get(json, 'parameters')
-      const variables = get(json, 'variables')
-      const scope: ArmScope = {
-        values,
-        parameters: isRecord(parameters) ? parameters : {},
-        variables: isRecord(variables) ? variables : {},
-      }
-      for (const resource of json.resources)
-        walkResource(reader, { raw: resource, scope, source, fromTemplate: true })
-      continue
-    }
-    const items = Array.isArray(json)
-      ? json
-      : isRecord(json) && Array.isArray(get(json, 'value'))
-        ? (get(json, 'value') as ArmValue[])
-        : [json]
-    const before = reader.groups.length + reader.policies.length
-    for (const item of items)
-      walkResource(reader, { raw: item, scope: emptyScope, source, fromTemplate: false })
-    if (reader.groups.length + reader.policies.length === before && reader.ipGroups.length === 0)
-      report(reader, {
-        code: 'AML_EGRESS_READ_UNSUPPORTED',
-        severity: 'warning',
-        message: `${file.path} holds no firewall policy, rule collection group or Azure Firewall resource.`,
-        file: file.path,
-      })
-  }
-  // The same group may come from a template and from its plain resource file: keep one.
+/** The same group may come from a template and from its plain resource file: keep one. */
+function distinctGroups(reader: Reader): RuleCollectionGroup[] {
   const groups: RuleCollectionGroup[] = []
-  const byName = new Map<string, { group: RuleCollectionGroup; fromTemplate: boolean }>()
-  const ordered = [...reader.groups].sort((a, b) => Number(b.fromTemplate) - Number(a.fromTemplate))
-  for (const entry of ordered) {
-    const key = entry.group.name.toLowerCase()
+  const byName = new Map<string, RuleCollectionGroup>()
+  const templatesFirst = [...reader.groups].sort(
+    (a, b) => Number(b.fromTemplate) - Number(a.fromTemplate),
+  )
+  for (const { group } of templatesFirst) {
+    const key = group.name.toLowerCase()
     const existing = byName.get(key)
     if (!existing) {
-      byName.set(key, entry)
-      groups.push(entry.group)
-      continue
-    }
-    if (!sameGroup(existing.group, entry.group))
+      byName.set(key, group)
+      groups.push(group)
+    } else if (!sameGroup(existing, group))
       report(reader, {
         code: 'AML_EGRESS_READ_UNSUPPORTED',
-        severity: 'warning',
-        message: `Rule collection group ${entry.group.name} is defined differently in ${existing.group.origin?.file ?? '?'} and ${entry.group.origin?.file ?? '?'}; the first is evaluated.`,
-        ...(entry.group.origin?.file ? { file: entry.group.origin.file } : {}),
+        message: `Rule collection group ${group.name} is defined differently in ${existing.origin?.file ?? '?'} and ${group.origin?.file ?? '?'}; the first is evaluated.`,
+        ...(group.origin?.file ? { location: location(group.origin.file) } : {}),
       })
   }
-  const policyNames = new Set(
-    [...reader.policies.map((p) => p.name), ...reader.groups.map((g) => g.policy)].filter(
-      (n): n is string => n !== undefined,
-    ),
-  )
-  if (policyNames.size > 1)
+  return groups
+}
+
+/** The names of the policies the files hold or their groups belong to. */
+function policyNames(reader: Reader): string[] {
+  const names = [...reader.policies.map((p) => p.name), ...reader.groups.map((g) => g.policy)]
+  return [...new Set(names.filter((n): n is string => n !== undefined))].sort(compareOrdinal)
+}
+
+/** One policy of everything read: the first policy resource's settings, every group. */
+function policyOf(reader: Reader, groups: RuleCollectionGroup[]): FirewallPolicy {
+  const names = policyNames(reader)
+  if (names.length > 1)
     report(reader, {
       code: 'AML_EGRESS_READ_UNSUPPORTED',
-      severity: 'warning',
-      message: `The files hold several policies (${[...policyNames].sort().join(', ')}); they are evaluated as one.`,
+      message: `The files hold several policies (${names.join(', ')}); they are evaluated as one.`,
     })
   const first = reader.policies[0]
+  const name = first?.name ?? (names.length === 1 ? names[0] : undefined)
   const policy: FirewallPolicy = {
-    ...(first?.name
-      ? { name: first.name }
-      : policyNames.size === 1
-        ? { name: [...policyNames][0] ?? '' }
-        : {}),
+    ...(name ? { name } : {}),
     ...(first?.sku ? { sku: first.sku } : {}),
     ...(first?.dnsProxy !== undefined && !reader.unresolvedPolicy.has('dnsProxy')
       ? { dnsProxy: first.dnsProxy }
@@ -968,9 +703,52 @@ export function readFirewallPolicy(
   if (policy.basePolicy)
     report(reader, {
       code: 'AML_EGRESS_READ_UNSUPPORTED',
-      severity: 'warning',
       message: `The policy inherits from ${policy.basePolicy}, whose rules run first; every flow is unknown until that policy is read.`,
     })
-  lintPolicy(reader, policy)
-  return { config: policy, diagnostics: sortDiagnostics(reader.diagnostics) }
+  return policy
+}
+
+function readFiles(files: readonly RenderedFile[]): ReadResult<FirewallPolicyConfig> {
+  const reader: Reader = {
+    diagnostics: [],
+    groups: [],
+    policies: [],
+    ipGroups: [],
+    unresolvedPolicy: new Set(),
+  }
+  const parsed = parseFiles(reader, files)
+  const values = parameterValues(parsed)
+  for (const { file, json } of parsed) {
+    if (isParametersFile(json)) continue
+    const source: Source = { file: file.path, text: file.contents, cursor: 0, line: 1 }
+    if (isRecord(json) && Array.isArray(json.resources))
+      readTemplate(reader, { template: json, resources: json.resources, source, values })
+    else readResourceFile(reader, { json, source })
+  }
+  const policy = policyOf(reader, distinctGroups(reader))
+  reader.diagnostics.push(...lintPolicy(policy))
+  return { config: withEvaluationIndex(policy), diagnostics: sortDiagnostics(reader.diagnostics) }
+}
+
+/**
+ * Reads ARM templates (with parameter files), plain rule collection group resources, `az` CLI
+ * output and classic `Microsoft.Network/azureFirewalls` into one policy model, indexed for
+ * `evaluateAzureFirewall`. What it cannot interpret becomes an AML_EGRESS_READ_UNSUPPORTED
+ * diagnostic and an `unresolved` mark.
+ * @example const { config, diagnostics } = await readAzureFirewall([{ path: 'azuredeploy.json', contents }])
+ */
+export async function readAzureFirewall(
+  files: readonly RenderedFile[],
+): Promise<ReadResult<FirewallPolicyConfig>> {
+  return readFiles(files)
+}
+
+/**
+ * @deprecated Use `readAzureFirewall` (async, like every reader); this synchronous alias is
+ * removed in the next minor release.
+ */
+export function readFirewallPolicy(
+  files: readonly RenderedFile[],
+): ReadResult<FirewallPolicyConfig> {
+  return readFiles(files)
 }

@@ -11,9 +11,9 @@ import { describe, expect, it } from 'vitest'
 import { plan, rule, schemaErrors, toHost } from '../test/helpers'
 import { ruleCollectionGroupBytes } from './arm'
 import { buildFirewallPolicy } from './build'
-import { evaluateFirewallPolicy } from './evaluate'
+import { evaluateAzureFirewall } from './evaluate'
 import { firewallLimits } from './model'
-import { readFirewallPolicy } from './read'
+import { readAzureFirewall } from './read'
 import { renderAzureFirewall } from './render'
 import { validatePolicy } from './validate'
 
@@ -105,7 +105,7 @@ describe('format: azure-firewall', () => {
   })
 
   describe('renderAzureFirewall round trip', () => {
-    it('returns every plan flow allowed after reading the template back', () => {
+    it('returns every plan flow allowed after reading the template back', async () => {
       // GIVEN a realistic plan with every routing case
       const input = resolvePlan(
         parseProfile({
@@ -124,7 +124,7 @@ describe('format: azure-firewall', () => {
       // WHEN rendered and only the ARM template is read back (parameters from their defaults)
       const { files, diagnostics } = renderAzureFirewall(input)
       const template = files.filter((file) => file.path.endsWith('azuredeploy.json'))
-      const { config } = readFirewallPolicy(template)
+      const { config } = await readAzureFirewall(template)
       // THEN every flow the plan allows is allowed, unless a diagnostic says the rule was not rendered
       const notRendered = new Set(
         diagnostics
@@ -136,22 +136,22 @@ describe('format: azure-firewall', () => {
       )
       const failures = planFlows(input)
         .filter((flow) => !notRendered.has(flow.ruleId))
-        .filter((flow) => evaluateFirewallPolicy(config, flow).verdict !== 'allowed')
+        .filter((flow) => evaluateAzureFirewall(config, flow).verdict !== 'allowed')
       expect(failures).toStrictEqual([])
     })
 
-    it('returns one policy when the template and the plain group files are read together', () => {
+    it('returns one policy when the template and the plain group files are read together', async () => {
       const { files } = renderAzureFirewall(
         plan([rule({ id: 'ml', destination: { kind: 'fqdn', fqdn: 'ml.azure.com' } })]),
       )
-      const { config, diagnostics } = readFirewallPolicy(files)
+      const { config, diagnostics } = await readAzureFirewall(files)
       expect(config.ruleCollectionGroups.map((g) => [g.name, g.priority])).toStrictEqual([
         ['aml-egress', 1000],
       ])
       expect(diagnostics).toStrictEqual([])
     })
 
-    it('returns a rendering that never allows what the plan denies (apex, port, other host)', () => {
+    it('returns a rendering that never allows what the plan denies (apex, port, other host)', async () => {
       const input = plan([
         rule({ id: 'blob', destination: { kind: 'fqdn', fqdn: '*.blob.core.windows.net' } }),
         rule({
@@ -162,7 +162,7 @@ describe('format: azure-firewall', () => {
           serviceTagFallbacks: ['AzureMachineLearning'],
         }),
       ])
-      const { config } = readFirewallPolicy(renderAzureFirewall(input).files)
+      const { config } = await readAzureFirewall(renderAzureFirewall(input).files)
       const probes: Flow[] = [
         toHost('blob.core.windows.net', 443),
         toHost('a.blob.core.windows.net', 80),
@@ -171,7 +171,7 @@ describe('format: azure-firewall', () => {
         toHost('a.tundra.eastus.api.azureml.ms', 5831, { udp: true }),
       ]
       for (const probe of probes) expect(rulesAllowingFlow(input, probe)).toStrictEqual([])
-      expect(probes.map((probe) => evaluateFirewallPolicy(config, probe).verdict)).toStrictEqual([
+      expect(probes.map((probe) => evaluateAzureFirewall(config, probe).verdict)).toStrictEqual([
         'denied',
         'denied',
         'denied',
@@ -200,7 +200,7 @@ describe('format: azure-firewall', () => {
   })
 
   describe('renderAzureFirewall limits', () => {
-    it('returns a 10,000-workspace fleet split across groups within every limit', () => {
+    it('returns a 10,000-workspace fleet split across groups within every limit', async () => {
       // GIVEN 10,000 workspaces (40,005 plan rules)
       const fleet = fleetPlan(10_000)
       const started = performance.now()
@@ -231,7 +231,7 @@ describe('format: azure-firewall', () => {
       expect(templates.length).toBeGreaterThan(1)
       for (const template of templates)
         expect(new TextEncoder().encode(template.contents).length).toBeLessThan(4_000_000)
-      const { config } = readFirewallPolicy(templates)
+      const { config } = await readAzureFirewall(templates)
       expect(
         config.ruleCollectionGroups
           .map((g) => [g.name, g.priority] as const)
@@ -242,7 +242,7 @@ describe('format: azure-firewall', () => {
           toHost('ws09999sa.file.core.windows.net', 445),
           toHost('ws00000kv.vault.azure.net', 443),
           toHost('ws10000kv.vault.azure.net', 443),
-        ].map((flow) => evaluateFirewallPolicy(config, flow).verdict),
+        ].map((flow) => evaluateAzureFirewall(config, flow).verdict),
       ).toStrictEqual(['allowed', 'allowed', 'denied'])
       // AND it stays fast enough for a CLI (measured ~2-4 s here; the bound is generous)
       expect(elapsed).toBeLessThan(30_000)
