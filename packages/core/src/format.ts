@@ -110,7 +110,8 @@ export type EgressFormat<Config, RenderOptions = undefined> = {
   capabilities: FormatCapabilities
   /**
    * Help for an unsupported-feature diagnostic, by the capability that is missing: where else the
-   * rule can go (e.g. `udp`: "Render this rule with the azure-firewall format.").
+   * rule can go (e.g. `udp`: "Render this rule with the azure-firewall format."). `urlPath` is
+   * the help of the TLS-inspection diagnostic: how this target could filter the path.
    */
   unsupportedHelp?: Partial<Record<Capability, string>>
   /** File name endings the reader takes (`.tf`, `.yaml`): `check DIR` reads those files. */

@@ -120,12 +120,16 @@ function nonHttpRanges(ranges: readonly PortRange[]): PortRange[] {
   return rest
 }
 
+function includesPort(ranges: readonly PortRange[], port: number): boolean {
+  return ranges.length === 0 || ranges.some((range) => range.from <= port && port <= range.to)
+}
+
 /** 80 and/or 443 where the ranges include them (empty list: every port). */
 function httpRanges(ranges: readonly PortRange[]): readonly PortRange[] {
-  const has = (port: number) =>
-    ranges.length === 0 || ranges.some((range) => range.from <= port && port <= range.to)
-  if (has(HTTP_PORT)) return has(HTTPS_PORT) ? HTTP_AND_HTTPS : HTTP_ONLY
-  return has(HTTPS_PORT) ? HTTPS_ONLY : []
+  const http = includesPort(ranges, HTTP_PORT)
+  const https = includesPort(ranges, HTTPS_PORT)
+  if (http) return https ? HTTP_AND_HTTPS : HTTP_ONLY
+  return https ? HTTPS_ONLY : []
 }
 
 function describeEndpoint(endpoint: RuleEndpoint): string {
@@ -175,36 +179,37 @@ function leftOut(
       format: format.name,
       rule: input.rule,
       index: input.index,
-      ...(format.unsupportedHelp?.[input.missing] === undefined
-        ? {}
-        : { help: format.unsupportedHelp[input.missing] }),
+      help: format.unsupportedHelp?.[input.missing],
     }),
   )
 }
 
-/** Whole-rule checks: direction and far endpoint. False when the rule is left out. */
-function triageEndpoint(
-  sink: Sink,
-  rule: PlanRule,
-  index: number,
-): { viaServiceTagFallback: boolean } | undefined {
+function trafficText(rule: PlanRule): string {
+  return `${rule.protocol} ${formatPortRanges(rule.ports).join(',')}`
+}
+
+/**
+ * Whole-rule checks: direction and far endpoint. Undefined when the rule is left out, else whether
+ * the format renders the host's documented service tags instead of the host.
+ */
+function triageEndpoint(sink: Sink, rule: PlanRule, index: number): boolean | undefined {
   const { capabilities, name } = sink.format
-  const traffic = `${rule.protocol} ${formatPortRanges(rule.ports).join(',')}`
   if (rule.direction === 'inCluster' && !capabilities.inCluster) {
-    const message = `in-cluster ${traffic} to ${describeEndpoint(rule.destination)} never passes ${name}`
+    const message = `in-cluster ${trafficText(rule)} to ${describeEndpoint(rule.destination)} never passes ${name}`
     leftOut(sink, { rule, index, missing: 'inCluster', message })
     return undefined
   }
   if (rule.direction === 'inbound' && !capabilities.inbound) {
-    const message = `inbound ${traffic} from ${describeEndpoint(rule.source)} is not egress; ${name} does not filter it`
+    const message = `inbound ${trafficText(rule)} from ${describeEndpoint(rule.source)} is not egress; ${name} does not filter it`
     leftOut(sink, { rule, index, missing: 'inbound', message })
     return undefined
   }
-  const needed = endpointCapability(remoteEndpoint(rule))
-  if (needed === undefined || capabilities[needed]) return { viaServiceTagFallback: false }
-  if (remoteEndpoint(rule).kind === 'fqdn' && capabilities.serviceTag)
-    if (rule.serviceTagFallbacks.length > 0) return { viaServiceTagFallback: true }
-  const message = `${name} cannot express ${capabilityWords[needed]}: ${describeEndpoint(remoteEndpoint(rule))} (${traffic})${fallbackNote(rule)}`
+  const remote = remoteEndpoint(rule)
+  const needed = endpointCapability(remote)
+  if (needed === undefined || capabilities[needed]) return false
+  const fallback = remote.kind === 'fqdn' && capabilities.serviceTag
+  if (fallback && rule.serviceTagFallbacks.length > 0) return true
+  const message = `${name} cannot express ${capabilityWords[needed]}: ${describeEndpoint(remote)} (${trafficText(rule)})${fallbackNote(rule)}`
   leftOut(sink, { rule, index, missing: needed, message })
   return undefined
 }
@@ -216,23 +221,23 @@ function triageTraffic(
   index: number,
 ): { protocol: Protocol; ports: readonly PortRange[] } | undefined {
   const { capabilities, name } = sink.format
-  const target = describeEndpoint(remoteEndpoint(rule))
-  const ports = formatPortRanges(rule.ports).join(',')
+  // Most rules pass whole: the texts below are built only for a diagnostic.
+  const target = () => describeEndpoint(remoteEndpoint(rule))
   if (rule.protocol === 'UDP' && !capabilities.udp) {
-    const message = `${name} cannot carry UDP: UDP ${ports} to ${target}${fallbackNote(rule)}`
+    const message = `${name} cannot carry UDP: UDP ${formatPortRanges(rule.ports).join(',')} to ${target()}${fallbackNote(rule)}`
     leftOut(sink, { rule, index, missing: 'udp', message })
     return undefined
   }
   let protocol = rule.protocol
   if (protocol === 'ANY' && !capabilities.udp) {
-    const message = `${name} cannot carry UDP: the UDP half of protocol ANY to ${target} is left out; only TCP is rendered`
+    const message = `${name} cannot carry UDP: the UDP half of protocol ANY to ${target()} is left out; only TCP is rendered`
     leftOut(sink, { rule, index, missing: 'udp', message })
     protocol = 'TCP'
   }
   if (capabilities.nonHttpPorts) return { protocol, ports: rule.ports }
   const rest = nonHttpRanges(rule.ports)
   if (rest.length > 0) {
-    const message = `${name} carries only HTTP 80 and HTTPS 443: TCP ${formatPortRanges(rest).join(',')} to ${target} is left out${fallbackNote(rule)}`
+    const message = `${name} carries only HTTP 80 and HTTPS 443: TCP ${formatPortRanges(rest).join(',')} to ${target()} is left out${fallbackNote(rule)}`
     leftOut(sink, { rule, index, missing: 'nonHttpPorts', message })
   }
   const http = httpRanges(rule.ports)
@@ -240,9 +245,10 @@ function triageTraffic(
 }
 
 function triageRule(sink: Sink, rule: PlanRule, index: number): TriagedRule | undefined {
-  const endpoint = triageEndpoint(sink, rule, index)
-  const traffic = endpoint && triageTraffic(sink, rule, index)
-  if (!endpoint || !traffic) return undefined
+  const viaServiceTagFallback = triageEndpoint(sink, rule, index)
+  if (viaServiceTagFallback === undefined) return undefined
+  const traffic = triageTraffic(sink, rule, index)
+  if (!traffic) return undefined
   const { destination } = rule
   if (destination.kind === 'fqdn' && destination.urlPath && !sink.format.capabilities.urlPath)
     sink.diagnostics.push(
@@ -252,9 +258,10 @@ function triageRule(sink: Sink, rule: PlanRule, index: number): TriagedRule | un
         format: sink.format.name,
         rule,
         index,
+        help: sink.format.unsupportedHelp?.urlPath,
       }),
     )
-  return { rule, index, ...traffic, ...endpoint }
+  return { rule, index, protocol: traffic.protocol, ports: traffic.ports, viaServiceTagFallback }
 }
 
 /**
