@@ -21,9 +21,9 @@ export const rendererPackages: readonly string[] = readdirSync(`${root}packages`
 export const libraryPackages: readonly string[] = ['core', ...rendererPackages]
 
 /**
- * The renderer packages a renderer may load: those its package.json depends on (Terraform builds
- * on the Azure Firewall policy model by design: one model, two serialisations). Any other is an
- * import nobody declared.
+ * The renderer packages a renderer may load: those its package.json depends on (a format may build
+ * on another's model by design: one model, two serialisations). Any other is an import nobody
+ * declared.
  * @example declaredRenderers('core') // []
  */
 export function declaredRenderers(name: string): string[] {
@@ -97,7 +97,7 @@ export type PackageSize = {
   name: string
   /** The package's own code and data: every dependency external. */
   own: BundleSize
-  /** With the workspace packages it depends on (core, azure-firewall); npm dependencies external. */
+  /** With the workspace packages it depends on (core, …); npm dependencies external. */
   withWorkspace: BundleSize
   /** Everything but `node:` built-ins (and the hcl2json WebAssembly parser, which is loaded lazily). */
   total: BundleSize
