@@ -7,6 +7,8 @@ import type { FormatRegistry } from './registry'
 /** What every command receives: parsed args, the I/O and the format registry (injectable). */
 export type CommandContext<T extends ArgsDef> = {
   args: ParsedArgs<T>
+  /** The values of the `moreArgs` flags given (absent flags left out), by flag. */
+  more: Readonly<Record<string, string | boolean>>
   io: Io
   formats: FormatRegistry
 }
@@ -20,6 +22,13 @@ export type CliCommandDefinition<T extends ArgsDef> = {
   args: T
   /** Shown under EXAMPLES in `--help`. */
   examples: readonly string[]
+  /**
+   * Flags that depend on the command line, parsed with `args`: the render options of the formats
+   * `render --format` chooses. Their values reach `run` as `more`.
+   */
+  moreArgs?(input: { argv: readonly string[]; formats: FormatRegistry }): Promise<ArgsDef>
+  /** A `--help` section before the examples, e.g. every format's flags (may load every format). */
+  moreHelp?(input: { formats: FormatRegistry; io: Pick<Io, 'isTTY' | 'env'> }): Promise<string>
   run(context: CommandContext<T>): Promise<number>
 }
 
@@ -28,6 +37,7 @@ export type CliCommand = {
   meta: { name: string; description: string }
   args: ArgsDef
   examples: readonly string[]
+  moreHelp?: CliCommandDefinition<ArgsDef>['moreHelp']
   /** Parses argv (without the command name) and runs. */
   execute(input: { argv: readonly string[]; io: Io; formats: FormatRegistry }): Promise<number>
 }
@@ -43,10 +53,30 @@ export function defineCliCommand<const T extends ArgsDef>(
     meta: definition.meta,
     args: definition.args,
     examples: definition.examples,
-    execute: ({ argv, io, formats }) =>
-      definition.run({ args: parseCommandArgs(definition, argv), io, formats }),
+    ...(definition.moreHelp ? { moreHelp: definition.moreHelp } : {}),
+    async execute({ argv, io, formats }) {
+      const more = (await definition.moreArgs?.({ argv, formats })) ?? {}
+      // The command's own args win over a format flag of the same name.
+      const args = parseCommandArgs({ ...definition, args: { ...more, ...definition.args } }, argv)
+      const given: Record<string, string | boolean> = {}
+      for (const flag of Object.keys(more)) {
+        const value: unknown = args[flag]
+        if (!(flag in definition.args) && (typeof value === 'string' || typeof value === 'boolean'))
+          given[flag] = value
+      }
+      return definition.run({ args, more: given, io, formats })
+    },
   }
 }
+
+/** `--profile` / `-p`, as every command that needs a profile takes it. */
+export const profileArg = {
+  type: 'string',
+  alias: 'p',
+  description: 'Profile file (YAML or JSON)',
+  valueHint: 'file',
+  required: true,
+} as const
 
 const toKebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
 
@@ -64,25 +94,33 @@ function knownFlags(args: ArgsDef): Set<string> {
   return flags
 }
 
+/** Options in argv that `args` does not define, as written (`--mode`). */
+export function unknownFlags(args: ArgsDef, argv: readonly string[]): string[] {
+  const known = knownFlags(args)
+  const unknown: string[] = []
+  for (const raw of argv) {
+    if (raw === '--') break
+    if (!raw.startsWith('-') || raw === '-') continue
+    const written = raw.split('=')[0] ?? raw
+    if (!known.has(written.replace(/^--?/, ''))) unknown.push(written)
+  }
+  return unknown
+}
+
 /**
  * Parses argv with citty, and rejects what citty lets through: unknown flags, and string flags
  * given without a value.
  */
 export function parseCommandArgs<T extends ArgsDef>(
-  command: CliCommandDefinition<T>,
+  command: Pick<CliCommandDefinition<T>, 'meta' | 'args'>,
   argv: readonly string[],
 ): ParsedArgs<T> {
-  const known = knownFlags(command.args)
-  for (const raw of argv) {
-    if (raw === '--') break
-    if (!raw.startsWith('-') || raw === '-') continue
-    const name = raw.replace(/^--?/, '').split('=')[0] ?? ''
-    if (!known.has(name))
-      throw new UsageError(
-        `unknown option '${raw.split('=')[0]}' for '${command.meta.name}'`,
-        `run \`aml-egress ${command.meta.name} --help\` for the options`,
-      )
-  }
+  const [unknown] = unknownFlags(command.args, argv)
+  if (unknown !== undefined)
+    throw new UsageError(
+      `unknown option '${unknown}' for '${command.meta.name}'`,
+      `run \`aml-egress ${command.meta.name} --help\` for the options`,
+    )
   let parsed: ParsedArgs<T>
   try {
     parsed = parseArgs<T>([...argv], command.args)
@@ -98,10 +136,14 @@ export function parseCommandArgs<T extends ArgsDef>(
   return parsed
 }
 
-/** `--help` text: citty's usage plus examples; colour only when the terminal allows. */
+/**
+ * `--help` text: citty's usage, the command's own section (each format's flags), examples; colour
+ * only when the terminal allows.
+ */
 export async function commandHelp(
-  command: Pick<CliCommand, 'meta' | 'args' | 'examples'>,
+  command: Pick<CliCommand, 'meta' | 'args' | 'examples' | 'moreHelp'>,
   io: Pick<Io, 'isTTY' | 'env'>,
+  formats: FormatRegistry,
 ): Promise<string> {
   const usage = await renderUsage({
     meta: { name: `aml-egress ${command.meta.name}`, description: command.meta.description },
@@ -111,6 +153,7 @@ export async function commandHelp(
   const text = [
     usage,
     '',
+    ...(command.moreHelp ? [await command.moreHelp({ formats, io }), ''] : []),
     paint.bold('EXAMPLES'),
     '',
     ...command.examples.map((example) => `  ${example}`),

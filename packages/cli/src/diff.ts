@@ -69,7 +69,7 @@ function editScript(before: readonly string[], after: readonly string[]): Edit[]
 /**
  * A unified diff (`diff -u` style, 3 lines of context) between two texts; empty when they are
  * equal. `before` undefined means the file does not exist yet (`--- /dev/null`).
- * @example unifiedDiff({ path: 'squid/aml-egress.conf', before: 'a\n', after: 'b\n' })
+ * @example unifiedDiff({ path: 'out/aml-egress.conf', before: 'a\n', after: 'b\n' })
  */
 export function unifiedDiff(input: {
   path: string

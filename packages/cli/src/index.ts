@@ -14,6 +14,14 @@ export { type InitCommandOptions, runInit, starterProfile } from './commands/ini
 export { type ListCommandOptions, runList } from './commands/list'
 export { type ProbeCommandOptions, type ProbeNetwork, runProbe } from './commands/probe'
 export { type RenderCommandOptions, runRender } from './commands/render'
+export { type FormatFlags, renderOptionsFor } from './formatOptions'
 export { type Io, nodeIo } from './io'
 export { cliVersion, runCli, versionLine } from './main'
-export { type CliFormat, type FormatRegistry, formatNames, formatRegistry } from './registry'
+export {
+  type FormatRegistry,
+  formatNames,
+  formatRegistry,
+  loadFormats,
+  type RegisteredFormat,
+  type RenderOptionValues,
+} from './registry'

@@ -3,6 +3,7 @@ import packageJson from '../package.json' with { type: 'json' }
 import { createPaint } from './color'
 import { type CliCommand, commandHelp } from './command'
 import { isProfileError, isUsageError } from './errors'
+import { rootExamples } from './examples'
 import type { Io } from './io'
 import { type FormatRegistry, formatRegistry } from './registry'
 import { suggest } from './suggest'
@@ -69,12 +70,7 @@ function rootHelp(io: Pick<Io, 'isTTY' | 'env'>): string {
     '',
     paint.bold('EXAMPLES'),
     '',
-    '  aml-egress init --compute computeInstance,computeCluster --region westeurope',
-    '  aml-egress render --profile aml-egress.yaml --format azure-firewall --out out',
-    '  aml-egress check --profile aml-egress.yaml --format squid /etc/squid/squid.conf',
-    '  aml-egress explain pypi.org',
-    '  aml-egress probe --profile aml-egress.yaml --proxy http://10.0.0.4:3128',
-    '  aml-egress compare --profile aml-egress.yaml dependencies.json',
+    ...rootExamples.map((example) => `  ${example}`),
     '',
     'Use `aml-egress <command> --help` for the options of a command; `aml-egress --version`.',
     'Exit codes: 0 success, 1 findings (blocked flows, drift), 2 bad usage or invalid input.',
@@ -122,7 +118,7 @@ export async function runCli(
   }
   const command = await entry.load()
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(await commandHelp(command, io))
+    io.stdout(await commandHelp(command, io, formats))
     return 0
   }
   try {

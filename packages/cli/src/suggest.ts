@@ -1,4 +1,4 @@
-import { didYouMean } from '@aml-egress/core'
+import { compareOrdinal, didYouMean } from '@aml-egress/core'
 
 /**
  * A did-you-mean for CLI input: core's edit-distance match, or else the one candidate that
@@ -12,7 +12,7 @@ export function suggest(word: string, candidates: readonly string[]): string | u
   if (lower.length < 3) return undefined
   const containing = candidates.filter((candidate) => candidate.toLowerCase().includes(lower))
   if (containing.length >= 1)
-    return [...containing].sort((a, b) => a.length - b.length || a.localeCompare(b))[0]
+    return [...containing].sort((a, b) => a.length - b.length || compareOrdinal(a, b))[0]
   const prefix = candidates.filter((candidate) =>
     candidate.toLowerCase().startsWith(lower.slice(0, Math.max(3, lower.length - 2))),
   )

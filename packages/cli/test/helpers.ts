@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import type { EgressFormat, Plan, Verdict } from '@aml-egress/core'
 import type { Io } from '../src/io'
-import { adaptFormat, type FormatRegistry } from '../src/registry'
+import type { FormatRegistry } from '../src/registry'
 
 /** An in-memory `Io`: files in a map, output collected. */
 export function createMemoryIo(
@@ -42,16 +42,26 @@ export function createMemoryIo(
   return { io, files, writes, stdout: () => stdout, stderr: () => stderr }
 }
 
+/** A small valid profile: one workspace with one storage account, compute clusters. */
+export const clusterProfileText = `workspaces:
+  - id: 3f1c2b7a-5d4e-4c1a-9b8e-2a6f0c9d1e55
+    region: westeurope
+    storageAccounts: [contosomlstore]
+compute: [computeCluster]
+sourceAddresses: [10.20.0.0/24]
+`
+
 /** Absolute path of a fixture under test/fixtures. */
 export function fixturePath(path: string): string {
   return fileURLToPath(new URL(`./fixtures/${path}`, import.meta.url))
 }
 
 /**
- * A test double of a format: one file listing the plan's outbound host rules; its reader allows
- * exactly the hosts listed in the file.
+ * A test double of a format: one file listing the plan's outbound host rules (upper-cased with
+ * `--upper`, after a `# limit N` line with `--limit N`); its reader allows exactly the hosts
+ * listed in the file.
  */
-export const fakeFormat: EgressFormat<string[], { upper?: boolean }> = {
+export const fakeFormat: EgressFormat<string[], { upper?: boolean; limit?: number }> = {
   name: 'fake',
   title: 'Fake hosts list',
   capabilities: {
@@ -65,17 +75,28 @@ export const fakeFormat: EgressFormat<string[], { upper?: boolean }> = {
     inCluster: false,
     urlPath: false,
   },
-  render: (plan: Plan) => ({
-    files: [
-      {
-        path: 'fake/hosts.txt',
-        contents: `${plan.rules.flatMap((rule) => (rule.destination.kind === 'fqdn' ? [rule.destination.fqdn] : [])).join('\n')}\n`,
-      },
-    ],
-    diagnostics: [],
-  }),
+  fileExtensions: ['.txt'],
+  renderOptions: [
+    { key: 'upper', flag: 'upper', description: 'upper-case the hosts', type: 'boolean' },
+    { key: 'limit', flag: 'limit', description: 'a header line', type: 'integer', default: '0' },
+  ],
+  render: (plan: Plan, options) => {
+    const hosts = plan.rules.flatMap((rule) =>
+      rule.destination.kind === 'fqdn' ? [rule.destination.fqdn] : [],
+    )
+    const lines = [
+      ...(options?.limit === undefined ? [] : [`# limit ${options.limit}`]),
+      ...hosts.map((host) => (options?.upper ? host.toUpperCase() : host)),
+    ]
+    return {
+      files: [{ path: 'fake/hosts.txt', contents: `${lines.join('\n')}\n` }],
+      diagnostics: [],
+    }
+  },
   read: async (files) => ({
-    config: files.flatMap((file) => file.contents.split('\n').filter(Boolean)),
+    config: files.flatMap((file) =>
+      file.contents.split('\n').filter((line) => line !== '' && !line.startsWith('#')),
+    ),
     diagnostics: [],
   }),
   evaluate: (hosts, flow): Verdict =>
@@ -92,11 +113,11 @@ export function fakeRegistry(): { registry: FormatRegistry; loads: string[] } {
     registry: {
       fake: async () => {
         loads.push('fake')
-        return adaptFormat({ format: fakeFormat })
+        return fakeFormat
       },
       other: async () => {
         loads.push('other')
-        return { ...adaptFormat({ format: fakeFormat }), name: 'other' }
+        return { ...fakeFormat, name: 'other', renderOptions: [] }
       },
     },
   }

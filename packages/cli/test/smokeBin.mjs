@@ -1,7 +1,7 @@
 // The bundled binary (dist/bin), run after `npm run build`: the unit tests run the sources, so this
 // is what catches a bundling mistake (a dependency that cannot load inside the bundle).
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,14 +22,9 @@ function run(args, expectedStatus = 0) {
 try {
   run(['--version'])
   run(['render', '-p', profile, '-f', 'all', '-o', out, '--quiet'])
-  for (const [format, folder] of [
-    ['azure-firewall', 'azure-firewall'],
-    ['terraform', 'terraform'],
-    ['network-policy', 'network-policy'],
-    ['cilium', 'cilium'],
-    ['squid', 'squid'],
-  ])
-    run(['check', '-p', profile, '-f', format, join(out, folder), '--quiet'])
+  // With several formats, each writes into a folder named after it: check every one.
+  for (const format of readdirSync(out))
+    run(['check', '-p', profile, '-f', format, join(out, format), '--quiet'])
   run(['explain', 'basic-in-01'])
   run(['render', '-p', join(out, 'missing.yaml'), '-f', 'squid', '-o', out], 2)
   process.stdout.write('bundled aml-egress: render, check, explain and bad input as expected\n')

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { azureFirewallFormat, buildFirewallPolicy } from '@aml-egress/azure-firewall'
 import {
+  type Flow,
   type Plan,
   type PlanRule,
   parseProfile,
@@ -82,14 +83,14 @@ export type ReadbackResult = {
   flows: number
   /** Flows of the plan the config did not allow (should be 0). */
   notAllowed: number
-  /** `squid -k parse` of the same file, when Squid is installed. */
-  squidParse?: { wallMs: number; status: number | null; warnings: number }
+  /** The target's own parser on the same file (`squid -k parse`), when it is installed. */
+  nativeParse?: { command: string; wallMs: number; status: number | null; warnings: number }
 }
 
 async function readAndEvaluate<Config>(input: {
   format: {
     read(files: readonly RenderedFile[]): Promise<{ config: Config }>
-    evaluate(config: Config, flow: Parameters<typeof squidFormat.evaluate>[1]): { verdict: string }
+    evaluate(config: Config, flow: Flow): { verdict: string }
   }
   files: RenderedFile[]
   plan: Plan
@@ -116,7 +117,7 @@ function findSquid(): string | undefined {
 }
 
 /** `squid -k parse` of a rendered include file, wrapped in a minimal squid.conf. */
-function squidParse(contents: string): ReadbackResult['squidParse'] {
+function squidParse(contents: string): ReadbackResult['nativeParse'] {
   const squid = findSquid()
   if (!squid) return undefined
   const dir = mkdtempSync(join(tmpdir(), 'aml-egress-bench-'))
@@ -146,7 +147,8 @@ function squidParse(contents: string): ReadbackResult['squidParse'] {
     })
     const wallMs = performance.now() - started
     const output = `${result.stdout}${result.stderr}`
-    return { wallMs, status: result.status, warnings: (output.match(/WARNING/g) ?? []).length }
+    const warnings = (output.match(/WARNING/g) ?? []).length
+    return { command: 'squid -k parse', wallMs, status: result.status, warnings }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -167,7 +169,7 @@ export async function squidReadback(domains: number): Promise<ReadbackResult> {
     size: `${domains.toLocaleString('en-US')} domains`,
     bytes: Buffer.byteLength(contents),
     ...measured,
-    ...(parsed ? { squidParse: parsed } : {}),
+    ...(parsed ? { nativeParse: parsed } : {}),
   }
 }
 
@@ -187,4 +189,9 @@ export async function firewallReadback(rules: number): Promise<ReadbackResult> {
     bytes: files.reduce((sum, file) => sum + Buffer.byteLength(file.contents), 0),
     ...measured,
   }
+}
+
+/** Every read-back measurement of `npm run bench`; `quick` reads a tenth of the Squid config. */
+export async function readbacks(quick: boolean): Promise<ReadbackResult[]> {
+  return [await squidReadback(quick ? 10_000 : 100_000), await firewallReadback(10_000)]
 }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
-  allowedRendererDependencies,
   catalogDetailSources,
+  declaredRenderers,
   measureCoreCatalogDetails,
   measurePackageSizes,
   type PackageSize,
@@ -37,7 +37,7 @@ describe('package sizes', () => {
     (name) => {
       const size = sizes.find((candidate) => candidate.name === name)
       const loaded = renderersIn(size?.withWorkspace.inputs ?? []).sort()
-      expect(loaded).toStrictEqual([name, ...(allowedRendererDependencies[name] ?? [])].sort())
+      expect(loaded).toStrictEqual([name, ...declaredRenderers(name)].sort())
     },
   )
 

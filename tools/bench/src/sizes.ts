@@ -2,32 +2,34 @@
  * Package sizes as a consumer's bundler sees them: each package entry bundled from source with
  * esbuild (minified, in memory), its metafile inputs, and the gzip size. No build needed.
  */
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build, type Metafile } from 'esbuild'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 
-/** The published library packages, by directory under packages/. */
-export const libraryPackages = [
-  'core',
-  'azure-firewall',
-  'terraform',
-  'network-policy',
-  'squid',
-] as const
-export type LibraryPackage = (typeof libraryPackages)[number]
+/** Packages under packages/ that render no format: core, the CLI and the network probes. */
+const notRenderers = ['core', 'cli', 'probe']
 
-/** Packages that render a format. */
-export const rendererPackages = ['azure-firewall', 'terraform', 'network-policy', 'squid'] as const
+/** Packages that render a format, by directory under packages/: every other one. */
+export const rendererPackages: readonly string[] = readdirSync(`${root}packages`)
+  .filter((name) => !notRenderers.includes(name))
+  .sort()
+
+/** The library packages whose sizes the bench reports: core and the renderers. */
+export const libraryPackages: readonly string[] = ['core', ...rendererPackages]
 
 /**
- * Renderer packages each renderer may load: Terraform builds on the Azure Firewall policy model by
- * design (one model, two serialisations; see the style guide).
+ * The renderer packages a renderer may load: those its package.json depends on (a format may build
+ * on another's model by design: one model, two serialisations). Any other is an import nobody
+ * declared.
+ * @example declaredRenderers('core') // []
  */
-export const allowedRendererDependencies: Readonly<Record<string, readonly string[]>> = {
-  terraform: ['azure-firewall'],
+export function declaredRenderers(name: string): string[] {
+  return dependenciesOf(name)
+    .map((dependency) => dependency.replace(/^@aml-egress\//, ''))
+    .filter((dependency) => rendererPackages.includes(dependency))
 }
 
 /** Size budgets in bytes, minified + gzipped. */
@@ -91,10 +93,11 @@ async function bundle(input: {
 
 /** What `measurePackageSizes` reports per package. */
 export type PackageSize = {
-  name: LibraryPackage
+  /** Directory under packages/. */
+  name: string
   /** The package's own code and data: every dependency external. */
   own: BundleSize
-  /** With the workspace packages it depends on (core, azure-firewall); npm dependencies external. */
+  /** With the workspace packages it depends on (core, …); npm dependencies external. */
   withWorkspace: BundleSize
   /** Everything but `node:` built-ins (and the hcl2json WebAssembly parser, which is loaded lazily). */
   total: BundleSize

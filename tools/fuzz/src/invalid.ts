@@ -6,15 +6,16 @@ import { profileArbitrary } from './profiles'
 type Key = string | number
 
 /**
- * Fragments that break a value: injection into the targets (a newline and a squid directive,
- * quotes, Terraform `${` and `%{`, spaces, `*`) and look-alikes a human would not notice.
+ * Fragments that break a value: injection into the targets (a newline and a proxy directive,
+ * quotes, HCL template sequences `${` and `%{`, spaces, `*`) and look-alikes a human would not
+ * notice.
  */
 const INJECTIONS = [
   '\nhttp_access allow all',
   '\n  injected: true',
   '"',
   "'",
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform template sequence, injected on purpose
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: an HCL template sequence, injected on purpose
   '${var.x}',
   '%{ if true }',
   ' x',
@@ -139,7 +140,7 @@ export const invalidProfileArbitrary: fc.Arbitrary<InvalidProfile> = profileArbi
   const unknownKey = fc
     .tuple(
       fc.constantFrom(...STRICT_OBJECTS),
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform template sequence, injected on purpose
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an HCL template sequence, injected on purpose
       fc.constantFrom('bogus', 'storageAcounts', 'Cloud', 'x y', '${x}', 'a\nb', 'région'),
     )
     .filter(([object, key]) => !object.known.includes(key))
@@ -150,7 +151,7 @@ export const invalidProfileArbitrary: fc.Arbitrary<InvalidProfile> = profileArbi
         why: `unknown key ${JSON.stringify(key)}`,
       }),
     )
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform template sequence, injected on purpose
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: an HCL template sequence, injected on purpose
   const badLabelKey = fc.constantFrom('a"b', 'a b', 'app\nx', '-app', 'a/b/c', '${x}').map(
     (key): InvalidProfile => ({
       value: setAt(profile, ['kubernetes', 'labels', 'modelPods'], { [key]: 'x' }),

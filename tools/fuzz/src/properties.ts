@@ -1,84 +1,22 @@
-import { azureFirewallFormat } from '@aml-egress/azure-firewall'
+import type { RegisteredFormat } from '@aml-egress/cli'
 import {
-  type Diagnostic,
   describeFlow,
-  type EgressFormat,
   type Flow,
-  type FormatCapabilities,
   type Plan,
   type Profile,
   planFlows,
   type RenderedFile,
-  type RenderResult,
   rulesAllowingFlow,
   sampleAddress,
 } from '@aml-egress/core'
-import { ciliumFormat, networkPolicyFormat } from '@aml-egress/network-policy'
-import { squidFormat } from '@aml-egress/squid'
-import { terraformFormat } from '@aml-egress/terraform'
-
-/** A format with its config type erased: render, then read and evaluate together. */
-export type FuzzedFormat = {
-  name: string
-  capabilities: FormatCapabilities
-  render(plan: Plan): RenderResult
-  open(result: RenderResult): Promise<{
-    diagnostics: Diagnostic[]
-    evaluate(flow: Flow): ReturnType<EgressFormat<unknown>['evaluate']>
-  }>
-}
-
-function erase<Config, Options>(format: EgressFormat<Config, Options>): FuzzedFormat {
-  return {
-    name: format.name,
-    capabilities: format.capabilities,
-    render: (plan) => format.render(plan),
-    async open(result) {
-      const { config, diagnostics } = await format.read(result.files)
-      return { diagnostics, evaluate: (flow) => format.evaluate(config, flow) }
-    },
-  }
-}
-
-/** Every format package's format object, default render options. */
-export const fuzzedFormats: readonly FuzzedFormat[] = [
-  erase(squidFormat),
-  erase(azureFirewallFormat),
-  erase(terraformFormat),
-  erase(networkPolicyFormat),
-  erase(ciliumFormat),
-]
+import { governsFlow, unexpressedFlows } from '@aml-egress/test-matrix'
 
 /**
- * Diagnostic codes by which a renderer says "this rule is not in my output". UNRESOLVED_ADDRESS is
- * one of them: a rule whose addresses are unknown (API server without addresses) cannot be rendered.
+ * A registered format (`loadFormats()` of the CLI), with a check that its output holds no syntax
+ * a profile value could only have reached by injection, where its tests give one.
  */
-export const NOT_RENDERED: ReadonlySet<Diagnostic['code']> = new Set<Diagnostic['code']>([
-  'AML_EGRESS_UNSUPPORTED_FEATURE',
-  'AML_EGRESS_NOT_EGRESS',
-  'AML_EGRESS_UNRESOLVED_ADDRESS',
-])
-
-/** Plan rule ids the renderer reported as not rendered. */
-export function notRenderedRuleIds(result: RenderResult): Set<string> {
-  return new Set(
-    result.diagnostics.flatMap((d) => (NOT_RENDERED.has(d.code) && d.ruleId ? [d.ruleId] : [])),
-  )
-}
-
-/**
- * The capabilities a format needs to govern this flow. A format missing any of them may answer
- * 'unknown' for it (it cannot see that traffic), but never 'allowed' when the plan denies it.
- */
-export function capabilitiesFor(flow: Flow): (keyof FormatCapabilities)[] {
-  const needed: (keyof FormatCapabilities)[] = []
-  if (flow.direction === 'inCluster') needed.push('inCluster')
-  if (flow.direction === 'inbound') needed.push('inbound')
-  if (flow.destination.kind === 'serviceTag') needed.push('serviceTag')
-  if (flow.destination.kind === 'host') needed.push('exactFqdn')
-  if (flow.protocol === 'UDP') needed.push('udp')
-  if (flow.port !== 80 && flow.port !== 443) needed.push('nonHttpPorts')
-  return needed
+export type FuzzedFormat = RegisteredFormat & {
+  injected?: ((files: readonly RenderedFile[]) => Failure[]) | undefined
 }
 
 /** Inputs of the deny-flow generator that come from fast-check. */
@@ -110,11 +48,10 @@ export function denyFlows(input: { plan: Plan; profile: Profile; inputs: DenyInp
   const { plan, profile, inputs } = input
   const firstSubnet = plan.sourceAddresses[0]
   if (firstSubnet === undefined) return []
-  // Known gap, reported to the lead (issue #9 report): a plan without any outbound rule (e.g. only
-  // `attachedVm`, whose one rule is inbound SSH) renders no egress restriction at all: terraform
-  // writes no rule collection group (the NSG default AllowInternetOutBound then decides) and
-  // network-policy/cilium write no isolating policy. Until that is decided, such plans get no
-  // outbound deny flows.
+  // Known gap (issue #9 report): a plan without any outbound rule (e.g. only `attachedVm`, whose
+  // one rule is inbound SSH) renders no egress restriction in some formats: no rule collection
+  // group (the NSG default AllowInternetOutBound then decides), no isolating Kubernetes policy.
+  // Until that is decided, such plans get no outbound deny flows.
   if (!plan.rules.some((rule) => rule.direction === 'outbound')) return []
   const source = { kind: 'address' as const, address: sampleAddress(firstSubnet) }
   const toHost = (host: string, port: number, protocol: 'TCP' | 'UDP' = 'TCP'): Flow => ({
@@ -153,38 +90,6 @@ export function denyFlows(input: { plan: Plan; profile: Profile; inputs: DenyInp
   })
 }
 
-const YAML_TOP_LINE = /^(apiVersion|kind|metadata|spec):/
-
-/**
- * Syntax a profile value could only have reached the output by injection: a squid `http_access
- * allow` line that is not ours (`http_access allow all`), a Terraform template sequence (`${`,
- * `%{`; the renderer writes none), a YAML document with keys beyond a Kubernetes object's.
- */
-export function injectionFailures(input: {
-  format: string
-  files: readonly RenderedFile[]
-}): Failure[] {
-  const failures: Failure[] = []
-  for (const file of input.files) {
-    const where = `${input.format}: ${file.path}`
-    if (input.format === 'squid')
-      for (const line of file.contents.split('\n'))
-        if (
-          /^\s*http_access\s+allow\b/.test(line) &&
-          !/^http_access allow aml_egress_sources /.test(line)
-        )
-          failures.push(`${where}: foreign http_access line: ${line}`)
-    if (input.format === 'terraform' && /\$\{|%\{/.test(file.contents))
-      failures.push(`${where}: a template sequence (\${ or %{) reached the HCL`)
-    // A line at column 0 is a top-level key of a YAML document: only a Kubernetes object's.
-    if (input.format === 'network-policy' || input.format === 'cilium')
-      for (const line of file.contents.split('\n'))
-        if (/^[^\s#-]/.test(line) && !YAML_TOP_LINE.test(line))
-          failures.push(`${where}: unexpected top-level YAML line: ${line}`)
-  }
-  return failures
-}
-
 /** At most `limit` items, evenly spread over the list, starting at `offset`. */
 export function spread<T>(input: {
   items: readonly T[]
@@ -203,8 +108,8 @@ export type Failure = string
 /**
  * The properties every format must hold for a plan: deterministic rendering, an output its own
  * reader interprets completely (no syntax or unsupported diagnostics: nothing injected), every
- * plan flow allowed or reported as not rendered, every deny flow denied (or 'unknown' where the
- * format lacks the capability; never 'allowed').
+ * plan flow allowed or one the format cannot express (the shared matrix's `unexpressedFlows`),
+ * every deny flow denied (or 'unknown' where the format lacks the capability; never 'allowed').
  */
 export async function checkFormat(input: {
   format: FuzzedFormat
@@ -223,26 +128,27 @@ export async function checkFormat(input: {
   const again = format.render(plan)
   if (JSON.stringify(again) !== JSON.stringify(result))
     failures.push(`${format.name}: two renders of the same plan differ`)
-  failures.push(...injectionFailures({ format: format.name, files: result.files }))
-  const opened = await format.open(result)
-  for (const d of opened.diagnostics)
+  failures.push(...(format.injected?.(result.files) ?? []))
+  const read = await format.read(result.files)
+  const evaluate = (flow: Flow) => format.evaluate(read.config, flow)
+  for (const d of read.diagnostics)
     if (d.code === 'AML_EGRESS_READ_SYNTAX' || d.code === 'AML_EGRESS_READ_UNSUPPORTED')
       failures.push(`${format.name}: reading its own output: ${d.code} ${d.message}`)
 
-  const unrendered = notRenderedRuleIds(result)
+  const unexpressed = unexpressedFlows(format, plan, result)
   for (const flow of pick(planFlows(plan))) {
-    const verdict = opened.evaluate(flow)
-    if (verdict.verdict === 'allowed') continue
-    const rules = rulesAllowingFlow(plan, flow)
-    if (rules.length > 0 && rules.every((rule) => unrendered.has(rule.id))) continue
+    const verdict = evaluate(flow)
+    if (verdict.verdict === 'allowed' || unexpressed(flow)) continue
     failures.push(
       `${format.name}: plan flow ${describeFlow(flow)} [${flow.ruleId}] is ${verdict.verdict}: ${verdict.reason}`,
     )
   }
   for (const flow of pick(input.denies)) {
-    const verdict = opened.evaluate(flow)
-    const mayBeUnknown = capabilitiesFor(flow).some((c) => !format.capabilities[c])
-    const ok = mayBeUnknown ? verdict.verdict !== 'allowed' : verdict.verdict === 'denied'
+    const verdict = evaluate(flow)
+    // A format may answer 'unknown' for a flow it does not govern, never 'allowed'.
+    const ok = governsFlow(format, flow)
+      ? verdict.verdict === 'denied'
+      : verdict.verdict !== 'allowed'
     if (!ok)
       failures.push(
         `${format.name}: flow outside the plan ${describeFlow(flow)} is ${verdict.verdict}: ${verdict.reason}`,

@@ -1,5 +1,6 @@
 import { describeFuzz } from '../src/describeFuzz'
-import { fuzzedFormats } from '../src/properties'
+import { loadFuzzedFormats } from './fuzzedFormats'
 
 // NetworkPolicy and CiliumNetworkPolicy (YAML) share a reader and evaluator.
-describeFuzz(fuzzedFormats.filter((format) => ['network-policy', 'cilium'].includes(format.name)))
+const kubernetes = ['network-policy', 'cilium']
+describeFuzz((await loadFuzzedFormats()).filter((format) => kubernetes.includes(format.name)))

@@ -22,8 +22,10 @@ import { documentsOf, schemaProblems } from '../../../packages/network-policy/te
 import { schemaErrors as hclSchemaErrors } from '../../../packages/terraform/test/helpers'
 import { runFuzzCase } from '../src/describeFuzz'
 import { profileArbitrary } from '../src/profiles'
-import { fuzzedFormats } from '../src/properties'
 import { assertOptions, fuzzSettings } from '../src/settings'
+import { loadFuzzedFormats } from './fuzzedFormats'
+
+const fuzzedFormats = await loadFuzzedFormats()
 
 const squidMode = realSquidMode()
 if (squidMode.skipMessage) console.warn(squidMode.skipMessage)

@@ -1,7 +1,9 @@
 import { type ProfileIssue, parseProfileText } from '@aml-egress/core'
 import { describe, expect, it } from 'vitest'
 import { type FuzzCase, runFuzzCase } from '../src/describeFuzz'
-import { fuzzedFormats } from '../src/properties'
+import { loadFuzzedFormats } from './fuzzedFormats'
+
+const fuzzedFormats = await loadFuzzedFormats()
 
 /**
  * Cases the fuzzer found, kept as explicit tests (issue #9). Replay a fresh failure with

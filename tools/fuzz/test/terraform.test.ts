@@ -1,5 +1,5 @@
 import { describeFuzz } from '../src/describeFuzz'
-import { fuzzedFormats } from '../src/properties'
+import { loadFuzzedFormats } from './fuzzedFormats'
 
 // Terraform alone: its reader runs HashiCorp's HCL parser (WebAssembly), half the fuzzing time.
-describeFuzz(fuzzedFormats.filter((format) => format.name === 'terraform'))
+describeFuzz((await loadFuzzedFormats()).filter((format) => format.name === 'terraform'))

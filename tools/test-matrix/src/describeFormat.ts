@@ -1,19 +1,15 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import {
-  type Diagnostic,
   describeFlow,
   type EgressFormat,
-  type Flow,
-  type FormatCapabilities,
   type Plan,
   parseProfile,
   planFlows,
-  type RenderResult,
   resolvePlan,
-  rulesAllowingFlow,
 } from '@aml-egress/core'
 import { describe, expect, it } from 'vitest'
+import { governsFlow, unexpressedFlows } from './expressible'
 import type { Scenario } from './scenario'
 import { scenarios } from './scenarios'
 
@@ -22,12 +18,6 @@ export type DescribeFormatOptions<RenderOptions> = {
   goldenDir: string
   renderOptions?: RenderOptions
 }
-
-/** Diagnostic codes by which a renderer says "this rule is not in my output". */
-const NOT_RENDERED = new Set<Diagnostic['code']>([
-  'AML_EGRESS_UNSUPPORTED_FEATURE',
-  'AML_EGRESS_NOT_EGRESS',
-])
 
 function planOf(scenario: Scenario): Plan {
   return resolvePlan(parseProfile(scenario.profile))
@@ -39,24 +29,6 @@ function filesBelow(directory: string): string[] {
     .filter((entry) => statSync(join(directory, entry)).isFile())
     .map((entry) => relative(directory, join(directory, entry)).split('\\').join('/'))
     .sort()
-}
-
-/** The capability a format needs to say anything about this flow; undefined: every format can. */
-function capabilityFor(flow: Flow): keyof FormatCapabilities | undefined {
-  if (flow.direction === 'inCluster') return 'inCluster'
-  if (flow.direction === 'inbound') return 'inbound'
-  if (flow.destination.kind === 'serviceTag') return 'serviceTag'
-  if (flow.protocol === 'UDP') return 'udp'
-  return undefined
-}
-
-/** Rules that allow the flow but that the renderer reported as not rendered, or `false` if any was rendered. */
-function explainedAsUnsupported(plan: Plan, result: RenderResult, flow: Flow): boolean {
-  const rules = rulesAllowingFlow(plan, flow)
-  const reported = new Set(
-    result.diagnostics.filter((d) => NOT_RENDERED.has(d.code) && d.ruleId).map((d) => d.ruleId),
-  )
-  return rules.length > 0 && rules.every((rule) => reported.has(rule.id))
 }
 
 /**
@@ -104,13 +76,14 @@ export function describeFormat<Config, RenderOptions>(
           expect(errors).toStrictEqual([])
         })
 
-        it('reads back an output that allows every must-allow flow, or reports it unsupported', async () => {
+        it('reads back an output that allows every must-allow flow, or cannot express it', async () => {
           const plan = planOf(scenario)
           const result = render(plan)
           const { config } = await format.read(result.files)
+          const unexpressed = unexpressedFlows(format, plan, result)
           const failures = scenario.mustAllow
             .filter((flow) => format.evaluate(config, flow).verdict !== 'allowed')
-            .filter((flow) => !explainedAsUnsupported(plan, result, flow))
+            .filter((flow) => !unexpressed(flow))
             .map(
               (flow) =>
                 `${describeFlow(flow)} (${flow.why}): ${format.evaluate(config, flow).reason}`,
@@ -118,13 +91,14 @@ export function describeFormat<Config, RenderOptions>(
           expect(failures).toStrictEqual([])
         })
 
-        it('reads back an output that allows every flow of the plan, or reports it unsupported', async () => {
+        it('reads back an output that allows every flow of the plan, or cannot express it', async () => {
           const plan = planOf(scenario)
           const result = render(plan)
           const { config } = await format.read(result.files)
+          const unexpressed = unexpressedFlows(format, plan, result)
           const failures = planFlows(plan)
             .filter((flow) => format.evaluate(config, flow).verdict !== 'allowed')
-            .filter((flow) => !explainedAsUnsupported(plan, result, flow))
+            .filter((flow) => !unexpressed(flow))
             .map(
               (flow) =>
                 `${describeFlow(flow)} [${flow.ruleId}]: ${format.evaluate(config, flow).reason}`,
@@ -136,12 +110,12 @@ export function describeFormat<Config, RenderOptions>(
           const { config } = await format.read(render(planOf(scenario)).files)
           const failures = scenario.mustDeny
             .map((flow) => ({ flow, verdict: format.evaluate(config, flow) }))
-            .filter(({ flow, verdict }) => {
-              // A format without the capability cannot deny what it does not govern; it must never allow it.
-              const capability = capabilityFor(flow)
-              const mayBeUnknown = capability !== undefined && !format.capabilities[capability]
-              return mayBeUnknown ? verdict.verdict === 'allowed' : verdict.verdict !== 'denied'
-            })
+            // A format cannot deny what it does not govern; it must never allow it.
+            .filter(({ flow, verdict }) =>
+              governsFlow(format, flow)
+                ? verdict.verdict !== 'denied'
+                : verdict.verdict === 'allowed',
+            )
             .map(
               ({ flow, verdict }) =>
                 `${describeFlow(flow)} (${flow.why}): ${verdict.verdict}, ${verdict.reason}`,

@@ -1,4 +1,5 @@
 export { type DescribeFormatOptions, describeFormat } from './describeFormat'
+export { flowRule, governsFlow, unexpressedFlows } from './expressible'
 export {
   createPlan,
   createPlanRule,

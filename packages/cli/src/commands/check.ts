@@ -1,26 +1,29 @@
 import {
+  type Capability,
+  compareOrdinal,
   createDiagnostic,
   type DecidedBy,
   type Diagnostic,
   describeFlow,
   type Flow,
-  type FormatCapabilities,
   findRequirement,
   formatDiagnostics,
+  missingCapabilities,
   type Plan,
-  type PlanRule,
   type Profile,
   planFlows,
   type RenderedFile,
+  type Verdict,
 } from '@aml-egress/core'
 import { createPaint } from '../color'
-import { defineCliCommand } from '../command'
+import { defineCliCommand, profileArg } from '../command'
 import { UsageError } from '../errors'
+import { checkExamples } from '../examples'
+import { formatsHelp } from '../formatOptions'
 import type { Io } from '../io'
 import { overBroadProbes } from '../probes'
 import { loadProfile } from '../profile'
-import type { CliFormat, FormatRegistry } from '../registry'
-import { formatNames } from '../registry'
+import { type FormatRegistry, formatNames, loadFormats, type RegisteredFormat } from '../registry'
 import { suggest } from '../suggest'
 import { formatTable, markdownCell, markdownTable } from '../table'
 
@@ -40,7 +43,7 @@ export type CheckedFlow = {
   decidedBy?: DecidedBy | undefined
   reason: string
   /** Capabilities the format lacks for this flow (why it is not expressible). */
-  missing: (keyof FormatCapabilities)[]
+  missing: Capability[]
   /** Doc section of the first requirement. */
   section: string
 }
@@ -57,54 +60,21 @@ export type CheckReport = {
   diagnostics: Diagnostic[]
 }
 
-const HTTP_PORTS = new Set([80, 443])
+type Evaluate = (flow: Flow) => Verdict
 
 /**
- * The format capabilities a flow of a plan rule needs. When the format lacks one and does not
- * allow the flow, the flow is "not expressible" there rather than blocked.
+ * Every flow of the plan (`planFlows`) with the config's verdict, by scenario. A flow the format
+ * has no way to say (core's `missingCapabilities`) is "not expressible", whatever the verdict.
  */
-export function missingCapabilities(input: {
-  rule: PlanRule
-  flow: Flow
-  capabilities: FormatCapabilities
-}): (keyof FormatCapabilities)[] {
-  const { rule, flow, capabilities } = input
-  const needed: (keyof FormatCapabilities)[] = []
-  if (rule.direction === 'inbound') needed.push('inbound')
-  if (rule.direction === 'inCluster') needed.push('inCluster')
-  else {
-    const destination = rule.direction === 'inbound' ? rule.source : rule.destination
-    if (destination.kind === 'fqdn')
-      needed.push(destination.fqdn.startsWith('*.') ? 'wildcardFqdn' : 'exactFqdn')
-    if (destination.kind === 'serviceTag') needed.push('serviceTag')
-    if (destination.kind === 'addresses' || destination.kind === 'apiServer') needed.push('cidr')
-    if (flow.protocol === 'UDP') needed.push('udp')
-    if (!HTTP_PORTS.has(flow.port)) needed.push('nonHttpPorts')
-  }
-  return [...new Set(needed)].filter((capability) => !capabilities[capability])
-}
-
-/**
- * Evaluates every flow of the plan (`planFlows`) against a config read with the format's reader,
- * then probes for over-broad rules. Pure apart from the format's async reader.
- */
-export async function checkConfig(input: {
-  plan: Plan
-  profile: Profile
-  format: CliFormat
-  files: readonly RenderedFile[]
-}): Promise<CheckReport> {
-  const { plan, format } = input
-  const opened = await input.format.open(input.files)
+function checkedFlows(plan: Plan, format: RegisteredFormat, evaluate: Evaluate): CheckedFlow[] {
   const rules = new Map(plan.rules.map((rule) => [rule.id, rule]))
   const flows: CheckedFlow[] = []
   for (const planFlow of planFlows(plan)) {
     const rule = rules.get(planFlow.ruleId)
     if (!rule) continue
     const { ruleId, level: _level, requirementIds, ...flow } = planFlow
-    const verdict = opened.evaluate(flow)
-    const missing = missingCapabilities({ rule, flow, capabilities: format.capabilities })
-    // A flow the format has no way to say is "not expressible", whatever the evaluator answers.
+    const verdict = evaluate(flow)
+    const missing = missingCapabilities(format.capabilities, rule, flow)
     const status: FlowStatus =
       verdict.verdict === 'allowed'
         ? 'allowed'
@@ -130,28 +100,52 @@ export async function checkConfig(input: {
       section: (first && findRequirement(first)?.provenance.section) ?? '',
     })
   }
-  flows.sort((a, b) => a.scenario.localeCompare(b.scenario))
+  return flows.sort((a, b) => compareOrdinal(a.scenario, b.scenario))
+}
+
+/** Over-broad rules: one finding per deciding rule, for the first (broadest) probe it allows. */
+function overBroadFindings(input: {
+  plan: Plan
+  profile: Profile
+  format: RegisteredFormat
+  evaluate: Evaluate
+}): Diagnostic[] {
   const findings: Diagnostic[] = []
-  // One finding per deciding rule: the first (broadest) probe it lets through says enough.
   const reported = new Set<string>()
-  for (const probe of overBroadProbes({ plan, profile: input.profile })) {
-    const verdict = opened.evaluate(probe.flow)
+  for (const probe of overBroadProbes({ plan: input.plan, profile: input.profile })) {
+    const verdict = input.evaluate(probe.flow)
     if (verdict.verdict !== 'allowed') continue
     const by = verdict.decidedBy
-    const key = by ? `${by.rule}|${by.file ?? ''}|${by.line ?? ''}` : ''
+    const key = `${by.rule}|${by.file ?? ''}|${by.line ?? ''}`
     if (reported.has(key)) continue
     reported.add(key)
     findings.push(
       createDiagnostic({
         code: 'AML_EGRESS_OVER_BROAD_RULE',
-        severity: 'warning',
-        format: format.name,
-        message: `${by ? `'${by.rule}'` : 'the config'} allows ${describeFlow(probe.flow)}: ${probe.meaning}`,
+        format: input.format.name,
+        message: `'${by.rule}' allows ${describeFlow(probe.flow)}: ${probe.meaning}`,
         path: ['probes', probe.id],
-        ...(by?.file ? { location: { file: by.file, ...(by.line ? { line: by.line } : {}) } } : {}),
+        ...(by.file ? { location: { file: by.file, ...(by.line ? { line: by.line } : {}) } } : {}),
       }),
     )
   }
+  return findings
+}
+
+/**
+ * Evaluates every flow of the plan against a config read with the format's reader, then probes
+ * for over-broad rules. Pure apart from the format's async reader.
+ */
+export async function checkConfig(input: {
+  plan: Plan
+  profile: Profile
+  format: RegisteredFormat
+  files: readonly RenderedFile[]
+}): Promise<CheckReport> {
+  const { plan, format } = input
+  const read = await format.read(input.files)
+  const evaluate: Evaluate = (flow) => format.evaluate(read.config, flow)
+  const flows = checkedFlows(plan, format, evaluate)
   const summary: Record<FlowStatus, number> = {
     allowed: 0,
     blocked: 0,
@@ -164,8 +158,8 @@ export async function checkConfig(input: {
     files: input.files.map((file) => file.path),
     summary,
     flows,
-    findings,
-    diagnostics: opened.diagnostics,
+    findings: overBroadFindings({ plan, profile: input.profile, format, evaluate }),
+    diagnostics: read.diagnostics,
   }
 }
 
@@ -294,22 +288,13 @@ export type CheckCommandOptions = {
   strict?: boolean | undefined
 }
 
-/** What `check DIR` reads in a directory, per format: the kinds of files its renderer writes. */
-const configExtensions: Readonly<Record<string, readonly string[]>> = {
-  'azure-firewall': ['.json'],
-  cilium: ['.yaml', '.yml'],
-  'network-policy': ['.yaml', '.yml'],
-  squid: ['.conf'],
-  terraform: ['.tf'],
-}
-
 /** The files to read: each file as given, and the format's files directly inside each directory. */
 async function configPaths(input: {
   io: Io
   paths: readonly string[]
-  format: string
+  format: RegisteredFormat
 }): Promise<string[]> {
-  const extensions = configExtensions[input.format]
+  const extensions = input.format.fileExtensions
   const paths: string[] = []
   for (const path of input.paths) {
     const listed = await input.io.listDirectory(path)
@@ -317,10 +302,10 @@ async function configPaths(input: {
       paths.push(path)
       continue
     }
-    const chosen = listed.filter((file) => !extensions || extensions.some((e) => file.endsWith(e)))
+    const chosen = listed.filter((file) => extensions.some((e) => file.endsWith(e)))
     if (chosen.length === 0)
       throw new UsageError(
-        `'${path}' is a directory with no ${extensions?.join(' or ') ?? ''} files for ${input.format}`,
+        `'${path}' is a directory with no ${extensions.join(' or ')} files for ${input.format.name}`,
         'name the config files, or the directory that holds them',
       )
     paths.push(...chosen)
@@ -353,13 +338,13 @@ export async function runCheck(
       `name the files to check: aml-egress check --profile ${options.profile} --format ${options.format} FILE...`,
     )
   const { plan, profile } = await loadProfile({ path: options.profile, io })
+  const format = await load()
   const files: RenderedFile[] = []
-  for (const path of await configPaths({ io, paths: options.files, format: options.format })) {
+  for (const path of await configPaths({ io, paths: options.files, format })) {
     const contents = await io.readFile(path)
     if (contents === undefined) throw new UsageError(`cannot read '${path}': no such file`)
     files.push({ path, contents })
   }
-  const format = await load()
   const report = await checkConfig({ plan, profile, format, files })
   const syntaxErrors = report.diagnostics.filter(
     (d) => d.code === 'AML_EGRESS_READ_SYNTAX' && d.severity === 'error',
@@ -388,17 +373,11 @@ export const checkCommand = defineCliCommand({
       'Read an existing config and report, per required flow, allowed / BLOCKED / unknown / not expressible',
   },
   args: {
-    profile: {
-      type: 'string',
-      alias: 'p',
-      description: 'Profile file (YAML or JSON)',
-      valueHint: 'file',
-      required: true,
-    },
+    profile: profileArg,
     format: {
       type: 'string',
       alias: 'f',
-      description: 'azure-firewall, cilium, network-policy, squid or terraform',
+      description: 'The format of the files (see FORMATS below)',
       valueHint: 'name',
       required: true,
     },
@@ -417,11 +396,9 @@ export const checkCommand = defineCliCommand({
     quiet: { type: 'boolean', alias: 'q', description: 'Show only flows that are not allowed' },
     strict: { type: 'boolean', description: 'Also exit 1 on unknown flows and over-broad rules' },
   },
-  examples: [
-    'aml-egress check --profile aml-egress.yaml --format squid /etc/squid/squid.conf',
-    'aml-egress check -p aml-egress.yaml -f azure-firewall policy.json --output markdown',
-    'aml-egress check -p aml-egress.yaml -f terraform main.tf variables.tf --json',
-  ],
+  examples: checkExamples,
+  moreHelp: async ({ formats, io }) =>
+    formatsHelp({ formats: await loadFormats(formats), flags: false, paint: createPaint(io) }),
   run: ({ args, io, formats }) =>
     runCheck(
       {

@@ -8,7 +8,7 @@ import {
   type ReportedEndpoint,
 } from '@aml-egress/core'
 import { createPaint } from '../color'
-import { defineCliCommand } from '../command'
+import { defineCliCommand, profileArg } from '../command'
 import { UsageError } from '../errors'
 import type { Io } from '../io'
 import { loadProfile } from '../profile'
@@ -214,13 +214,7 @@ export const compareCommand = defineCliCommand({
       "Compare the workspace's outboundNetworkDependenciesEndpoints response with the plan",
   },
   args: {
-    profile: {
-      type: 'string',
-      alias: 'p',
-      description: 'Profile file (YAML or JSON)',
-      valueHint: 'file',
-      required: true,
-    },
+    profile: profileArg,
     file: {
       type: 'positional',
       description: 'The saved API response (JSON)',

@@ -1,5 +1,6 @@
 import {
   catalog,
+  compareOrdinal,
   conditions,
   diagnosticCodes,
   findRequirement,
@@ -20,7 +21,7 @@ import {
   type RequirementDetails,
   requirementDetails,
 } from '@aml-egress/core/catalog-details'
-import { createPaint } from '../color'
+import { createPaint, type Paint } from '../color'
 import { defineCliCommand } from '../command'
 import { portColumn } from '../docRows'
 import type { Io } from '../io'
@@ -58,7 +59,12 @@ export type Explanation =
       host: string
       requirements: RequirementMatch[]
       /** With a profile: the plan rules whose destination matches the host. */
-      planRules?: { id: string; protocol: string; ports: string[]; requirementIds: string[] }[]
+      planRules?: {
+        id: string
+        protocol: string
+        ports: string[]
+        requirementIds: readonly string[]
+      }[]
     }
 
 const PLACEHOLDER_SHAPES: Record<string, string> = {
@@ -244,7 +250,7 @@ function sortMatches(matches: RequirementMatch[]): RequirementMatch[] {
   return [...matches].sort(
     (a, b) =>
       STATUS_ORDER[a.requirement.status] - STATUS_ORDER[b.requirement.status] ||
-      a.requirement.id.localeCompare(b.requirement.id),
+      compareOrdinal(a.requirement.id, b.requirement.id),
   )
 }
 
@@ -278,9 +284,71 @@ function requirementLine(requirement: Requirement): string {
   return `${requirement.id}${status}  ${requirement.docValue}  ${portColumn(requirement)}  (${requirement.scenario}): ${requirement.summary}`
 }
 
+type Field = (name: string, value: string) => string
+
+function requirementText(
+  explanation: Extract<Explanation, { kind: 'requirement' }>,
+  paint: Paint,
+  field: Field,
+): string {
+  const r = explanation.requirement
+  const a = r.applicability
+  const workloads = [a.training ? 'training' : '', a.inference ? 'inference' : '']
+    .filter(Boolean)
+    .join(', ')
+  return [
+    `${paint.bold(r.id)} (${r.status}, ${r.level}): ${r.summary}`,
+    field('scenario', r.scenario),
+    field('direction', r.direction + (r.source ? ` from ${r.source.tag}` : '')),
+    field('destination', `${r.docValue} (${r.destination.kind})`),
+    field(
+      'port',
+      `${portColumn(r)}${r.portsStated ? '' : ' (not stated in the docs; see decisions)'}`,
+    ),
+    field(
+      'applies to',
+      `${a.computeKinds.join(', ')}; ${workloads || 'no workload'}; clouds ${a.clouds.join(', ')}`,
+    ),
+    field('when', explanation.condition),
+    field('source', describeProvenance(r.provenance)),
+    field('', provenanceUrl(r.provenance)),
+    ...explanation.details.alsoListedIn.map((p, i) =>
+      field(i === 0 ? 'also listed' : '', describeProvenance(p)),
+    ),
+    ...explanation.decisions.map((d, i) =>
+      field(i === 0 ? 'decisions' : '', `${d.id}: ${d.decision}`),
+    ),
+    ...r.risks.map((risk, i) => field(i === 0 ? 'risks' : '', risk.message)),
+    ...(explanation.details.note ? [field('note', explanation.details.note)] : []),
+  ].join('\n')
+}
+
+function hostText(explanation: Extract<Explanation, { kind: 'host' }>, paint: Paint): string {
+  const lines = [
+    `${paint.bold(explanation.host)}: matches ${explanation.requirements.length} catalog requirements`,
+  ]
+  for (const match of explanation.requirements) {
+    const r = match.requirement
+    lines.push(`  ${requirementLine(r)}`)
+    lines.push(`      ${paint.dim('source')} ${describeProvenance(r.provenance)}`)
+    for (const id of r.decisions) {
+      const decision = decisions.find((d) => d.id === id)
+      if (decision) lines.push(`      ${paint.dim(id)} ${decision.decision}`)
+    }
+  }
+  if (explanation.planRules) {
+    lines.push(
+      explanation.planRules.length === 0
+        ? `  ${paint.yellow('not in your plan')}: no rule of the profile allows this host`
+        : `  in your plan: ${explanation.planRules.map((rule) => `${rule.id} (${rule.protocol} ${rule.ports.join(',')})`).join('; ')}`,
+    )
+  }
+  return lines.join('\n')
+}
+
 function renderExplanation(explanation: Explanation, io: Io): string {
   const paint = createPaint(io)
-  const field = (name: string, value: string) => `  ${paint.dim(name.padEnd(12))} ${value}`
+  const field: Field = (name, value) => `  ${paint.dim(name.padEnd(12))} ${value}`
   switch (explanation.kind) {
     case 'diagnosticCode':
       return [
@@ -295,38 +363,8 @@ function renderExplanation(explanation: Explanation, io: Io): string {
         field('why', explanation.decision.rationale),
         field('records', explanation.requirements.join(', ') || '(none in the catalog)'),
       ].join('\n')
-    case 'requirement': {
-      const r = explanation.requirement
-      const a = r.applicability
-      const workloads = [a.training ? 'training' : '', a.inference ? 'inference' : '']
-        .filter(Boolean)
-        .join(', ')
-      return [
-        `${paint.bold(r.id)} (${r.status}, ${r.level}): ${r.summary}`,
-        field('scenario', r.scenario),
-        field('direction', r.direction + (r.source ? ` from ${r.source.tag}` : '')),
-        field('destination', `${r.docValue} (${r.destination.kind})`),
-        field(
-          'port',
-          `${portColumn(r)}${r.portsStated ? '' : ' (not stated in the docs; see decisions)'}`,
-        ),
-        field(
-          'applies to',
-          `${a.computeKinds.join(', ')}; ${workloads || 'no workload'}; clouds ${a.clouds.join(', ')}`,
-        ),
-        field('when', explanation.condition),
-        field('source', describeProvenance(r.provenance)),
-        field('', provenanceUrl(r.provenance)),
-        ...explanation.details.alsoListedIn.map((p, i) =>
-          field(i === 0 ? 'also listed' : '', describeProvenance(p)),
-        ),
-        ...explanation.decisions.map((d, i) =>
-          field(i === 0 ? 'decisions' : '', `${d.id}: ${d.decision}`),
-        ),
-        ...r.risks.map((risk, i) => field(i === 0 ? 'risks' : '', risk.message)),
-        ...(explanation.details.note ? [field('note', explanation.details.note)] : []),
-      ].join('\n')
-    }
+    case 'requirement':
+      return requirementText(explanation, paint, field)
     case 'serviceTag':
       return [
         `${paint.bold(explanation.tag)}: service tag used by ${explanation.requirements.length} catalog requirements`,
@@ -335,28 +373,8 @@ function renderExplanation(explanation: Explanation, io: Io): string {
             `  ${requirementLine(m.requirement)}\n      ${paint.dim(m.via)} — ${describeProvenance(m.requirement.provenance)}`,
         ),
       ].join('\n')
-    case 'host': {
-      const lines = [
-        `${paint.bold(explanation.host)}: matches ${explanation.requirements.length} catalog requirements`,
-      ]
-      for (const match of explanation.requirements) {
-        const r = match.requirement
-        lines.push(`  ${requirementLine(r)}`)
-        lines.push(`      ${paint.dim('source')} ${describeProvenance(r.provenance)}`)
-        for (const id of r.decisions) {
-          const decision = decisions.find((d) => d.id === id)
-          if (decision) lines.push(`      ${paint.dim(id)} ${decision.decision}`)
-        }
-      }
-      if (explanation.planRules) {
-        lines.push(
-          explanation.planRules.length === 0
-            ? `  ${paint.yellow('not in your plan')}: no rule of the profile allows this host`
-            : `  in your plan: ${explanation.planRules.map((rule) => `${rule.id} (${rule.protocol} ${rule.ports.join(',')})`).join('; ')}`,
-        )
-      }
-      return lines.join('\n')
-    }
+    case 'host':
+      return hostText(explanation, paint)
   }
 }
 

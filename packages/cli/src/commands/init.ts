@@ -1,6 +1,7 @@
 import { findRegion, type Profile, parseProfileText } from '@aml-egress/core'
 import { defineCliCommand } from '../command'
 import { isProfileError, UsageError } from '../errors'
+import { firstRender } from '../examples'
 import type { Io } from '../io'
 
 /** Where `aml-egress schema > …` is expected to put the schema, relative to the profile. */
@@ -33,21 +34,19 @@ const list = (value: string) =>
 
 const yamlList = (values: readonly string[]) => `[${values.join(', ')}]`
 
-/**
- * The commented starter profile. Values the user must change are marked `TODO`; the placeholder
- * values are valid, so the starter validates as written (a test checks this).
- */
-export function starterProfile(input: {
+type StarterInput = {
   cloud: string
   region: string
   compute: readonly string[]
   workloads: readonly string[]
-}): string {
-  const kubernetes = input.compute.includes('kubernetes')
-  const lines = [
+}
+
+/** The starter's settings before `features`, with the values `init` was given. */
+function settingLines(input: StarterInput): string[] {
+  return [
     `# yaml-language-server: $schema=${STARTER_SCHEMA_PATH}`,
     '# aml-egress profile: your Azure Machine Learning estate. Fill in the TODOs, then run',
-    '#   aml-egress render --profile aml-egress.yaml --format azure-firewall --out out',
+    `#   ${firstRender()}`,
     '# For completion and checks in your editor, write the schema next to this file:',
     '#   aml-egress schema > aml-egress.schema.json',
     `$schema: ${STARTER_SCHEMA_PATH}`,
@@ -78,51 +77,63 @@ export function starterProfile(input: {
     '',
     '# hosts: exact host names where the docs offer them (narrower); serviceTags: Azure service tags.',
     'destinationStyle: hosts',
-    '',
-    'features:',
-    '  # A firewall between compute and the storage private endpoints: SMB 445 to storage.',
-    '  storageFirewall: false',
-    '  # VS Code (desktop or web) connects to compute instances.',
-    '  vscode: false',
-    '  # VS Code connects to interactive jobs.',
-    '  vscodeInteractiveJobs: false',
-    '  # RStudio on compute instances.',
-    '  rstudio: false',
-    '  # Posit Workbench or custom applications on compute instances.',
-    '  positWorkbench: false',
-    '  # Python packages from pypi.org, anaconda, PyTorch and TensorFlow hosts.',
-    '  pythonPackages: false',
-    '  # R packages from CRAN.',
-    '  rPackages: false',
-    '  # Compute instances or clusters with public IPs (inbound 44224 from AzureMachineLearning).',
-    '  publicIpCompute: false',
-    '  # Microsoft-provided images from MCR (the docs say this is always needed).',
-    '  microsoftImages: true',
-    '  # Azure Monitor over its public endpoints (not behind private link).',
-    '  azureMonitor: true',
-    '  # Hugging Face models.',
-    '  huggingFace: false',
-    '  # AutoML NLP and Vision (public cloud only).',
-    '  autoML: false',
-    '  # Private endpoints in the VNet or peered VNets (VirtualNetwork 443).',
-    '  privateEndpoints: true',
-    '  # Follow the data-exfiltration article: exact studio hosts instead of AzureFrontDoor.FrontEnd.',
-    '  dataExfiltrationPrevention: false',
   ]
-  if (kubernetes)
-    lines.push(
-      '',
-      'kubernetes:',
-      '  # aks: AKS with the Azure ML extension; arc: an Azure Arc-connected cluster.',
-      '  connection: aks',
-      '  # Namespace of the Azure ML extension, and namespaces where models are deployed.',
-      '  namespace: azureml',
-      '  modelNamespaces: [default]',
-      '  # API server address (CIDR) for in-cluster and node rules. TODO: kubectl get endpoints kubernetes',
-      '  apiServerAddresses: []',
-      '  # Custom DNS servers the nodes use, if any (UDP 53).',
-      '  customDnsServers: []',
-    )
+}
+
+/** Every feature switch with what it adds, and its default. */
+const featureLines: readonly string[] = [
+  'features:',
+  '  # A firewall between compute and the storage private endpoints: SMB 445 to storage.',
+  '  storageFirewall: false',
+  '  # VS Code (desktop or web) connects to compute instances.',
+  '  vscode: false',
+  '  # VS Code connects to interactive jobs.',
+  '  vscodeInteractiveJobs: false',
+  '  # RStudio on compute instances.',
+  '  rstudio: false',
+  '  # Posit Workbench or custom applications on compute instances.',
+  '  positWorkbench: false',
+  '  # Python packages from pypi.org, anaconda, PyTorch and TensorFlow hosts.',
+  '  pythonPackages: false',
+  '  # R packages from CRAN.',
+  '  rPackages: false',
+  '  # Compute instances or clusters with public IPs (inbound 44224 from AzureMachineLearning).',
+  '  publicIpCompute: false',
+  '  # Microsoft-provided images from MCR (the docs say this is always needed).',
+  '  microsoftImages: true',
+  '  # Azure Monitor over its public endpoints (not behind private link).',
+  '  azureMonitor: true',
+  '  # Hugging Face models.',
+  '  huggingFace: false',
+  '  # AutoML NLP and Vision (public cloud only).',
+  '  autoML: false',
+  '  # Private endpoints in the VNet or peered VNets (VirtualNetwork 443).',
+  '  privateEndpoints: true',
+  '  # Follow the data-exfiltration article: exact studio hosts instead of AzureFrontDoor.FrontEnd.',
+  '  dataExfiltrationPrevention: false',
+]
+
+/** The `kubernetes` section, for a profile with Kubernetes compute. */
+const kubernetesLines: readonly string[] = [
+  'kubernetes:',
+  '  # aks: AKS with the Azure ML extension; arc: an Azure Arc-connected cluster.',
+  '  connection: aks',
+  '  # Namespace of the Azure ML extension, and namespaces where models are deployed.',
+  '  namespace: azureml',
+  '  modelNamespaces: [default]',
+  '  # API server address (CIDR) for in-cluster and node rules. TODO: kubectl get endpoints kubernetes',
+  '  apiServerAddresses: []',
+  '  # Custom DNS servers the nodes use, if any (UDP 53).',
+  '  customDnsServers: []',
+]
+
+/**
+ * The commented starter profile. Values the user must change are marked `TODO`; the placeholder
+ * values are valid, so the starter validates as written (a test checks this).
+ */
+export function starterProfile(input: StarterInput): string {
+  const kubernetes = input.compute.includes('kubernetes') ? ['', ...kubernetesLines] : []
+  const lines = [...settingLines(input), '', ...featureLines, ...kubernetes]
   return `${lines.join('\n')}\n`
 }
 
@@ -168,7 +179,7 @@ export async function runInit(options: InitCommandOptions, context: { io: Io }):
     )
   await io.writeFile(out, text)
   io.stderr(
-    `wrote ${out}\nnext: fill in the TODOs, then\n  aml-egress schema > ${STARTER_SCHEMA_PATH.slice(2)}\n  aml-egress render --profile ${out} --format azure-firewall --out out\n`,
+    `wrote ${out}\nnext: fill in the TODOs, then\n  aml-egress schema > ${STARTER_SCHEMA_PATH.slice(2)}\n  ${firstRender(out)}\n`,
   )
   return 0
 }

@@ -9,7 +9,7 @@ import {
   probePlan,
 } from '@aml-egress/probe'
 import { createPaint } from '../color'
-import { defineCliCommand } from '../command'
+import { defineCliCommand, profileArg } from '../command'
 import { UsageError } from '../errors'
 import type { Io } from '../io'
 import { loadProfile } from '../profile'
@@ -275,13 +275,7 @@ export const probeCommand = defineCliCommand({
       'Test the required endpoints from inside the network: DNS, TCP, TLS, through a proxy',
   },
   args: {
-    profile: {
-      type: 'string',
-      alias: 'p',
-      description: 'Profile file (YAML or JSON)',
-      valueHint: 'file',
-      required: true,
-    },
+    profile: profileArg,
     proxy: {
       type: 'string',
       description: 'Probe ports 80/443 through this HTTP proxy (CONNECT); DNS is then its job',

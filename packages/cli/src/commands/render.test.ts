@@ -2,18 +2,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createMemoryIo, fakeRegistry, fixturePath } from '../../test/helpers'
+import { clusterProfileText, createMemoryIo, fakeRegistry, fixturePath } from '../../test/helpers'
 import { nodeIo } from '../io'
 import { formatRegistry } from '../registry'
 import { outputPaths, runRender } from './render'
 
-const profileText = `workspaces:
-  - id: 3f1c2b7a-5d4e-4c1a-9b8e-2a6f0c9d1e55
-    region: westeurope
-    storageAccounts: [contosomlstore]
-compute: [computeCluster]
-sourceAddresses: [10.20.0.0/24]
-`
+const profileText = clusterProfileText
 
 describe('cli: render', () => {
   it('writes the rendered files under --out and loads only the chosen format', async () => {

@@ -4,15 +4,26 @@ import {
   formatDiagnostics,
   type Plan,
   type RenderedFile,
+  type RenderResult,
   sortDiagnostics,
+  triagePlan,
 } from '@aml-egress/core'
+import { type ArgsDef, parseArgs } from 'citty'
 import { createPaint } from '../color'
-import { defineCliCommand } from '../command'
+import { defineCliCommand, profileArg, unknownFlags } from '../command'
 import { unifiedDiff } from '../diff'
 import { UsageError } from '../errors'
+import { renderExamples } from '../examples'
+import {
+  assertFlagsApply,
+  type FormatFlags,
+  formatFlagArgs,
+  formatsHelp,
+  renderOptionsFor,
+} from '../formatOptions'
 import type { Io } from '../io'
 import { loadProfile } from '../profile'
-import { type CliRenderOptions, type FormatRegistry, formatNames } from '../registry'
+import { type FormatRegistry, formatNames, loadFormats, type RegisteredFormat } from '../registry'
 import { suggest } from '../suggest'
 
 /** Options of `aml-egress render`, already parsed. */
@@ -22,6 +33,12 @@ export type RenderCommandOptions = {
   format: string
   out: string
   check?: boolean
+  /**
+   * The chosen formats' render options as on the command line, by flag without dashes:
+   * `{ 'base-priority': '700', 'dns-proxy': false }`. A flag no chosen format takes is an error.
+   */
+  flags?: FormatFlags | undefined
+  /** @deprecated Use `flags: { mode }`; kept for one release. */
   mode?: 'include' | 'standalone' | undefined
   json?: boolean
   quiet?: boolean
@@ -41,12 +58,19 @@ type PlannedFile = {
   status: FileStatus
 }
 
+/** One format's rendering, before anything is compared with the disk. */
+type Rendered = {
+  format: RegisteredFormat
+  result: RenderResult
+  /** Plan rules the format expresses, whole or in part: core's `triagePlan` answer. */
+  rulesExpressed: number
+}
+
 type FormatOutcome = {
   name: string
   title: string
   files: PlannedFile[]
   diagnostics: Diagnostic[]
-  /** Plan rules this format renders (the rest are named by unsupported/not-egress diagnostics). */
   rulesExpressed: number
 }
 
@@ -141,77 +165,92 @@ function indent(text: string, prefix = '  '): string {
 }
 
 /**
- * `aml-egress render`: resolve the profile, render with the chosen formats, then either write the
- * files (atomically, only those that changed) or, with `check`, print a diff and exit 1 on drift.
- * Everything is rendered and validated before the first write, so exit 2 writes nothing.
+ * Loads the chosen formats and renders the plan with each. Every flag is checked and read before
+ * the first render, so a bad value exits 2 having rendered and written nothing.
  */
-export async function runRender(
-  options: RenderCommandOptions,
-  context: { io: Io; formats: FormatRegistry },
-): Promise<number> {
-  const { io } = context
-  const names = selectFormats({ format: options.format, registry: context.formats })
-  const renderOptions: CliRenderOptions = options.mode ? { mode: options.mode } : {}
-  const { plan } = await loadProfile({ path: options.profile, io })
-  const loaded = await Promise.all(
-    names.map(async (name) => {
-      const load = context.formats[name]
-      if (!load) throw new UsageError(`unknown format '${name}'`)
-      return load()
+async function renderWithFormats(input: {
+  plan: Plan
+  names: readonly string[]
+  flags: FormatFlags
+  io: Io
+  registry: FormatRegistry
+}): Promise<Rendered[]> {
+  const { plan, flags, io } = input
+  const formats = await loadFormats(input.registry, input.names)
+  await assertFlagsApply({ flags, chosen: formats, registry: input.registry })
+  const options = await Promise.all(
+    formats.map((format) => renderOptionsFor({ format, flags, io })),
+  )
+  return formats.map((format, index) => ({
+    format,
+    result: format.render(plan, options[index]),
+    // The question `check` and the shared matrix ask core too: which rules can this format say?
+    rulesExpressed: triagePlan(plan, format).rules.length,
+  }))
+}
+
+/** Each rendered file with its path under `--out` and what is on disk there now. */
+async function compareWithDisk(input: {
+  rendered: readonly Rendered[]
+  out: string
+  io: Io
+}): Promise<FormatOutcome[]> {
+  const nested = input.rendered.length > 1
+  return Promise.all(
+    input.rendered.map(async ({ format, result, rulesExpressed }) => {
+      const paths = outputPaths({ format: format.name, files: result.files, nested })
+      const files = await Promise.all(
+        result.files.map(async (file, index): Promise<PlannedFile> => {
+          assertSafePath(format.name, file.path)
+          const path = paths[index] ?? file.path
+          const before = await input.io.readFile(join(input.out, path))
+          const status =
+            before === undefined ? 'created' : before === file.contents ? 'unchanged' : 'updated'
+          return { format: format.name, path, contents: file.contents, before, status }
+        }),
+      )
+      const { name, title } = format
+      return { name, title, files, diagnostics: result.diagnostics, rulesExpressed }
     }),
   )
-  if (options.mode && !loaded.some((format) => format.options.includes('mode')))
-    throw new UsageError(
-      `--mode applies to the squid format only, not to ${names.join(', ')}`,
-      'drop --mode, or add --format squid',
-    )
-  const nested = loaded.length > 1
-  const outcomes: FormatOutcome[] = []
-  for (const format of loaded) {
-    const result = format.render(plan, renderOptions)
-    const paths = outputPaths({ format: format.name, files: result.files, nested })
-    const files: PlannedFile[] = []
-    for (const [index, file] of result.files.entries()) {
-      assertSafePath(format.name, file.path)
-      const path = paths[index] ?? file.path
-      const before = await io.readFile(join(options.out, path))
-      files.push({
-        format: format.name,
-        path,
-        contents: file.contents,
-        before,
-        status:
-          before === undefined ? 'created' : before === file.contents ? 'unchanged' : 'updated',
-      })
-    }
-    const unexpressed = new Set(
-      result.diagnostics
-        .filter(
-          (d) => d.code === 'AML_EGRESS_UNSUPPORTED_FEATURE' || d.code === 'AML_EGRESS_NOT_EGRESS',
-        )
-        .flatMap((d) => (d.ruleId ? [d.ruleId] : [])),
-    )
-    outcomes.push({
-      name: format.name,
-      title: format.title,
-      files,
-      diagnostics: result.diagnostics,
-      rulesExpressed: plan.rules.filter((rule) => !unexpressed.has(rule.id)).length,
-    })
-  }
-  const allFiles = outcomes.flatMap((outcome) => outcome.files)
+}
+
+function assertNoCollisions(files: readonly PlannedFile[]): void {
   const seen = new Map<string, string>()
-  for (const file of allFiles) {
+  for (const file of files) {
     const other = seen.get(file.path)
     if (other !== undefined)
       throw new Error(`formats '${other}' and '${file.format}' both write '${file.path}'`)
     seen.set(file.path, file.format)
   }
-  const changed = allFiles.filter((file) => file.status !== 'unchanged')
-  const hasErrors = outcomes.some((o) => o.diagnostics.some((d) => d.severity === 'error'))
+}
 
-  if (options.check) {
-    const diffs = changed.map((file) => ({
+function colorDiff(diff: string, io: Io): string {
+  const paint = createPaint(io)
+  return diff
+    .split('\n')
+    .map((line) =>
+      line.startsWith('+') && !line.startsWith('+++')
+        ? paint.green(line)
+        : line.startsWith('-') && !line.startsWith('---')
+          ? paint.red(line)
+          : line.startsWith('@@')
+            ? paint.cyan(line)
+            : line,
+    )
+    .join('\n')
+}
+
+/** `--check`: the diff of every file that would change; exit 1 when there is one. */
+function printDrift(input: {
+  options: RenderCommandOptions
+  files: readonly PlannedFile[]
+  io: Io
+}): number {
+  const { options, files, io } = input
+  const diffs = files
+    .filter((file) => file.status !== 'unchanged')
+    .map((file) => ({
       path: file.path,
       status: file.status,
       diff: unifiedDiff({
@@ -220,77 +259,75 @@ export async function runRender(
         after: file.contents,
       }),
     }))
-    if (options.json)
-      io.stdout(
-        `${JSON.stringify({ check: true, upToDate: diffs.length === 0, out: options.out, changed: diffs }, null, 2)}\n`,
-      )
-    else {
-      const paint = createPaint(io)
-      for (const { diff } of diffs)
-        io.stdout(
-          diff
-            .split('\n')
-            .map((line) =>
-              line.startsWith('+') && !line.startsWith('+++')
-                ? paint.green(line)
-                : line.startsWith('-') && !line.startsWith('---')
-                  ? paint.red(line)
-                  : line.startsWith('@@')
-                    ? paint.cyan(line)
-                    : line,
-            )
-            .join('\n'),
-        )
-      if (!options.quiet || diffs.length > 0)
-        io.stderr(
-          diffs.length === 0
-            ? `${options.out}: up to date (${allFiles.length} files)\n`
-            : `${options.out}: ${diffs.length} of ${allFiles.length} files differ from the profile; run the same command without --check to update them\n`,
-        )
-    }
-    return diffs.length === 0 ? 0 : 1
-  }
-
-  for (const file of changed) await io.writeFile(join(options.out, file.path), file.contents)
-
   if (options.json) {
-    io.stdout(
-      `${JSON.stringify(
-        {
-          profile: options.profile,
-          out: options.out,
-          catalog: plan.catalog,
-          plan: {
-            rules: plan.rules.length,
-            outbound: plan.rules.filter((rule) => rule.direction === 'outbound').length,
-            inbound: plan.rules.filter((rule) => rule.direction === 'inbound').length,
-            inCluster: plan.rules.filter((rule) => rule.direction === 'inCluster').length,
-          },
-          formats: outcomes.map((outcome) => ({
-            name: outcome.name,
-            title: outcome.title,
-            rulesExpressed: outcome.rulesExpressed,
-            files: outcome.files.map((file) => ({ path: file.path, status: file.status })),
-            diagnostics: outcome.diagnostics,
-          })),
-          advisories: plan.advisories,
-        },
-        null,
-        2,
-      )}\n`,
-    )
-    return hasErrors ? 1 : 0
+    const report = { check: true, upToDate: diffs.length === 0, out: options.out, changed: diffs }
+    io.stdout(`${JSON.stringify(report, null, 2)}\n`)
+  } else {
+    for (const { diff } of diffs) io.stdout(colorDiff(diff, io))
+    if (!options.quiet || diffs.length > 0)
+      io.stderr(
+        diffs.length === 0
+          ? `${options.out}: up to date (${files.length} files)\n`
+          : `${options.out}: ${diffs.length} of ${files.length} files differ from the profile; run the same command without --check to update them\n`,
+      )
   }
-  const paint = createPaint(io)
-  if (options.quiet) {
-    const errors = outcomes.flatMap((o) => o.diagnostics.filter((d) => d.severity === 'error'))
-    if (errors.length > 0) io.stderr(`${formatDiagnostics(errors)}\n`)
-    return hasErrors ? 1 : 0
+  return diffs.length === 0 ? 0 : 1
+}
+
+/** The `--json` summary of a render. */
+function jsonSummary(input: {
+  options: RenderCommandOptions
+  plan: Plan
+  outcomes: readonly FormatOutcome[]
+}): string {
+  const { options, plan } = input
+  const count = (direction: string) =>
+    plan.rules.filter((rule) => rule.direction === direction).length
+  const summary = {
+    profile: options.profile,
+    out: options.out,
+    catalog: plan.catalog,
+    plan: {
+      rules: plan.rules.length,
+      outbound: count('outbound'),
+      inbound: count('inbound'),
+      inCluster: count('inCluster'),
+    },
+    formats: input.outcomes.map((outcome) => ({
+      name: outcome.name,
+      title: outcome.title,
+      rulesExpressed: outcome.rulesExpressed,
+      files: outcome.files.map((file) => ({ path: file.path, status: file.status })),
+      diagnostics: outcome.diagnostics,
+    })),
+    advisories: plan.advisories,
   }
+  return `${JSON.stringify(summary, null, 2)}\n`
+}
+
+/** A plan is read-only, and `formatDiagnostics` takes diagnostics with mutable lists. */
+function mutableAdvisory(advisory: Plan['advisories'][number]): Diagnostic {
+  const { path, requirementIds, ...rest } = advisory
+  return {
+    ...rest,
+    ...(path ? { path: [...path] } : {}),
+    ...(requirementIds ? { requirementIds: [...requirementIds] } : {}),
+  }
+}
+
+/** The text summary of a render: the plan, each format's files and diagnostics, advisories. */
+function textSummary(input: {
+  options: RenderCommandOptions
+  plan: Plan
+  outcomes: readonly FormatOutcome[]
+  io: Io
+}): string {
+  const { options, plan } = input
+  const paint = createPaint(input.io)
   const lines: string[] = [
     `${paint.bold('plan')}: ${countsByDirection(plan)} from catalog ${plan.catalog.version} (docs ${plan.catalog.docDate})`,
   ]
-  for (const outcome of outcomes) {
+  for (const outcome of input.outcomes) {
     lines.push(
       '',
       `${paint.bold(outcome.name)} (${outcome.title}): ${outcome.rulesExpressed} of ${plan.rules.length} rules rendered`,
@@ -309,15 +346,90 @@ export async function runRender(
     lines.push(
       '',
       `${paint.bold('advisories')} (not firewall rules; set these up as well):`,
-      indent(formatDiagnostics(plan.advisories)),
+      indent(formatDiagnostics(plan.advisories.map(mutableAdvisory))),
     )
-  const written = changed.length
+  const files = input.outcomes.flatMap((outcome) => outcome.files)
+  const written = files.filter((file) => file.status !== 'unchanged').length
   lines.push(
     '',
-    `${written} file${written === 1 ? '' : 's'} written, ${allFiles.length - written} unchanged, under ${options.out}`,
+    `${written} file${written === 1 ? '' : 's'} written, ${files.length - written} unchanged, under ${options.out}`,
   )
-  io.stdout(`${lines.join('\n')}\n`)
-  return hasErrors ? 1 : 0
+  return `${lines.join('\n')}\n`
+}
+
+/**
+ * `aml-egress render`: resolve the profile, render with the chosen formats, then either write the
+ * files (atomically, only those that changed) or, with `check`, print a diff and exit 1 on drift.
+ * Everything is rendered and validated before the first write, so exit 2 writes nothing.
+ */
+export async function runRender(
+  options: RenderCommandOptions,
+  context: { io: Io; formats: FormatRegistry },
+): Promise<number> {
+  const { io } = context
+  const names = selectFormats({ format: options.format, registry: context.formats })
+  const flags = { ...(options.mode ? { mode: options.mode } : {}), ...options.flags }
+  const { plan } = await loadProfile({ path: options.profile, io })
+  const rendered = await renderWithFormats({ plan, names, flags, io, registry: context.formats })
+  const outcomes = await compareWithDisk({ rendered, out: options.out, io })
+  const files = outcomes.flatMap((outcome) => outcome.files)
+  assertNoCollisions(files)
+  if (options.check) return printDrift({ options, files, io })
+
+  for (const file of files)
+    if (file.status !== 'unchanged') await io.writeFile(join(options.out, file.path), file.contents)
+  const errors = outcomes.flatMap((o) => o.diagnostics.filter((d) => d.severity === 'error'))
+  if (options.json) io.stdout(jsonSummary({ options, plan, outcomes }))
+  else if (!options.quiet) io.stdout(textSummary({ options, plan, outcomes, io }))
+  else if (errors.length > 0) io.stderr(`${formatDiagnostics(errors)}\n`)
+  return errors.length > 0 ? 1 : 0
+}
+
+const renderArgs = {
+  profile: profileArg,
+  format: {
+    type: 'string',
+    alias: 'f',
+    description: 'A format (see FORMATS below), a comma-separated list, or all',
+    valueHint: 'name|all',
+    required: true,
+  },
+  out: {
+    type: 'string',
+    alias: 'o',
+    description: 'Output directory (unrelated files in it are left alone)',
+    valueHint: 'dir',
+    required: true,
+  },
+  check: {
+    type: 'boolean',
+    description: 'Write nothing; print a diff and exit 1 when the files on disk differ',
+  },
+  json: { type: 'boolean', description: 'Machine-readable summary on stdout' },
+  quiet: { type: 'boolean', alias: 'q', description: 'Print only errors and drift' },
+  verbose: { type: 'boolean', description: 'Print every diagnostic (default: three per code)' },
+} as const satisfies ArgsDef
+
+/**
+ * The flags of the formats `--format` chooses. When argv holds another flag, those of every
+ * format, so that `runRender` can name the formats that take it.
+ */
+async function chosenFormatArgs(input: {
+  argv: readonly string[]
+  formats: FormatRegistry
+}): Promise<ArgsDef> {
+  const { argv, formats } = input
+  let format: unknown
+  try {
+    format = parseArgs([...argv], renderArgs).format
+  } catch {
+    return {} // the strict parse that follows reports what is wrong
+  }
+  if (typeof format !== 'string' || format === '') return {}
+  const names = selectFormats({ format, registry: formats })
+  const chosen = formatFlagArgs(await loadFormats(formats, names))
+  if (unknownFlags({ ...renderArgs, ...chosen }, argv).length === 0) return chosen
+  return formatFlagArgs(await loadFormats(formats))
 }
 
 export const renderCommand = defineCliCommand({
@@ -326,55 +438,19 @@ export const renderCommand = defineCliCommand({
     description:
       'Render the rules a profile needs to firewall, proxy or policy files (or check them with --check)',
   },
-  args: {
-    profile: {
-      type: 'string',
-      alias: 'p',
-      description: 'Profile file (YAML or JSON)',
-      valueHint: 'file',
-      required: true,
-    },
-    format: {
-      type: 'string',
-      alias: 'f',
-      description:
-        'azure-firewall, cilium, network-policy, squid, terraform, a comma-separated list, or all',
-      valueHint: 'name|all',
-      required: true,
-    },
-    out: {
-      type: 'string',
-      alias: 'o',
-      description: 'Output directory (unrelated files in it are left alone)',
-      valueHint: 'dir',
-      required: true,
-    },
-    check: {
-      type: 'boolean',
-      description: 'Write nothing; print a diff and exit 1 when the files on disk differ',
-    },
-    mode: {
-      type: 'enum',
-      options: ['include', 'standalone'],
-      description: 'squid: an include fragment (default) or a standalone squid.conf',
-    },
-    json: { type: 'boolean', description: 'Machine-readable summary on stdout' },
-    quiet: { type: 'boolean', alias: 'q', description: 'Print only errors and drift' },
-    verbose: { type: 'boolean', description: 'Print every diagnostic (default: three per code)' },
-  },
-  examples: [
-    'aml-egress render --profile aml-egress.yaml --format azure-firewall --out out',
-    'aml-egress render -p aml-egress.yaml -f squid --mode standalone -o /etc/squid/conf.d',
-    'aml-egress render -p aml-egress.yaml -f all -o out --check   # CI: fail when out/ is stale',
-  ],
-  run: ({ args, io, formats }) =>
+  args: renderArgs,
+  examples: renderExamples,
+  moreArgs: chosenFormatArgs,
+  moreHelp: async ({ formats, io }) =>
+    formatsHelp({ formats: await loadFormats(formats), flags: true, paint: createPaint(io) }),
+  run: ({ args, more, io, formats }) =>
     runRender(
       {
         profile: args.profile,
         format: args.format,
         out: args.out,
         check: args.check === true,
-        mode: args.mode === 'include' || args.mode === 'standalone' ? args.mode : undefined,
+        flags: more,
         json: args.json === true,
         quiet: args.quiet === true,
         verbose: args.verbose === true,

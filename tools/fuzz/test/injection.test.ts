@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { injectionChecks } from './injection'
+
+const file = (contents: string) => [{ path: 'out/file', contents }]
+
+describe('fuzz: injection checks', () => {
+  it('returns a failure for an http_access allow line that is not ours, none for ours', () => {
+    const check = injectionChecks.squid
+    expect(check?.(file('http_access allow aml_egress_sources aml_egress_hosts\n'))).toStrictEqual(
+      [],
+    )
+    expect(check?.(file('acl x dstdomain .a.example\nhttp_access allow all\n'))).toStrictEqual([
+      'squid: out/file: foreign http_access line: http_access allow all',
+    ])
+  })
+
+  it('returns a failure for a template sequence in HCL', () => {
+    const check = injectionChecks.terraform
+    expect(check?.(file('name = "aml-egress"\n'))).toStrictEqual([])
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the injected sequence under test
+    expect(check?.(file('name = "a${var.x}"\n'))).toHaveLength(1)
+  })
+
+  it('returns a failure for a top-level YAML key no Kubernetes object has', () => {
+    for (const format of ['network-policy', 'cilium']) {
+      const check = injectionChecks[format]
+      expect(check?.(file('apiVersion: v1\nkind: X\n# note\n---\nmetadata: {}\n'))).toStrictEqual(
+        [],
+      )
+      expect(check?.(file('spec:\n  x: 1\ninjected: true\n'))).toStrictEqual([
+        `${format}: out/file: unexpected top-level YAML line: injected: true`,
+      ])
+    }
+  })
+})

@@ -1,0 +1,42 @@
+// TypeDoc options for `npm run docs:api`. The entry points and the packages that must be fully
+// documented are read from disk: every package under packages/, and each source entry its
+// package.json exports (the `@aml-egress/source` condition), so a new package needs no edit here.
+import { readdirSync, readFileSync } from 'node:fs'
+
+const packagesDir = new URL('./packages/', import.meta.url)
+const packages = readdirSync(packagesDir, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => ({
+    dir: `packages/${entry.name}`,
+    manifest: JSON.parse(readFileSync(new URL(`${entry.name}/package.json`, packagesDir), 'utf8')),
+  }))
+
+/** `./src/index.ts` and the like: what each export of a package resolves to in this repository. */
+function sourceEntries({ dir, manifest }) {
+  return Object.values(manifest.exports ?? {})
+    .map((target) => (typeof target === 'object' ? target['@aml-egress/source'] : undefined))
+    .filter((source) => typeof source === 'string' && source.endsWith('.ts'))
+    .map((source) => `${dir}/${source.replace(/^\.\//, '')}`)
+}
+
+/** @type {Partial<import('typedoc').TypeDocOptions & import('typedoc-plugin-markdown').PluginOptions>} */
+const config = {
+  entryPoints: packages.flatMap(sourceEntries),
+  entryPointStrategy: 'resolve',
+  tsconfig: 'packages/cli/tsconfig.json',
+  plugin: ['typedoc-plugin-markdown'],
+  out: 'docs/api',
+  readme: 'none',
+  skipErrorChecking: true,
+  excludePrivate: true,
+  excludeInternal: true,
+  disableSources: true,
+  hidePageHeader: true,
+  hideBreadcrumbs: true,
+  sort: ['source-order'],
+  validation: { notExported: false, invalidLink: true, notDocumented: true },
+  requiredToBeDocumented: ['Function', 'Class', 'Variable', 'TypeAlias', 'Interface', 'Enum'],
+  packagesRequiringDocumentation: packages.map(({ manifest }) => manifest.name),
+}
+
+export default config
