@@ -4,6 +4,8 @@
  * answers "does this list match host h?" in O(labels) for lists of any size.
  */
 
+import { compareOrdinal } from '@aml-egress/core'
+
 /** A plan host pattern reduced to what a dstdomain list needs. */
 export type DomainPattern = {
   /** Host without wildcard: `blob.core.windows.net` for `*.blob.core.windows.net`. */
@@ -50,12 +52,9 @@ export function collapseDomains<T extends DomainPattern>(
 ): CollapsedDomain<T>[] {
   const keyed = patterns.map((pattern) => ({ pattern, key: sortKey(pattern.name) }))
   // Same name: the wildcard first, so the exact apex folds into `.name`.
-  keyed.sort((a, b) =>
-    a.key < b.key
-      ? -1
-      : a.key > b.key
-        ? 1
-        : Number(b.pattern.wildcard) - Number(a.pattern.wildcard),
+  keyed.sort(
+    (a, b) =>
+      compareOrdinal(a.key, b.key) || Number(b.pattern.wildcard) - Number(a.pattern.wildcard),
   )
   const out: CollapsedDomain<T>[] = []
   // The last wildcard entry (whose subtree follows it) and the last entry, with their keys.
@@ -63,9 +62,7 @@ export function collapseDomains<T extends DomainPattern>(
   let parentKey = ''
   let previous: CollapsedDomain<T> | undefined
   let previousKey = ''
-  // An index loop: for-of allocated per host.
-  for (let at = 0; at < keyed.length; at++) {
-    const { pattern, key } = keyed[at] as (typeof keyed)[number]
+  for (const { pattern, key } of keyed) {
     if (parent && key.startsWith(parentKey) && isSubtreeKey(key, parentKey)) {
       parent.covers.push(pattern)
       continue
@@ -96,7 +93,6 @@ export type DomainInsertResult =
   | { kind: 'warning'; message: string }
   | { kind: 'fatal'; message: string }
 
-// One shared result for the common case: `add` runs once per value of every list read.
 const OK: DomainInsertResult = Object.freeze({ kind: 'ok' })
 
 /**
@@ -175,7 +171,7 @@ export class DomainSet {
     return this.dottedAncestor(name) !== undefined
   }
 
-  /** The nearest dotted proper ancestor; index loops, not a generator (this runs per value). */
+  /** The nearest dotted proper ancestor. */
   private dottedAncestor(name: string): string | undefined {
     // Lists of exact names only (apex guards, most hand-written lists) need no walk.
     if (this.dotted.size === 0) return undefined

@@ -22,8 +22,8 @@ function flow(input: { host: string; port?: number; from?: string }): Flow {
   }
 }
 
-function verdictOf(files: { path: string; contents: string }[], f: Flow) {
-  return evaluateSquid(readSquid(files).config, f)
+async function verdictOf(files: { path: string; contents: string }[], f: Flow) {
+  return evaluateSquid((await readSquid(files)).config, f)
 }
 
 describe('format: squid', () => {
@@ -93,9 +93,9 @@ describe('format: squid', () => {
       },
     ]
     for (const c of cases)
-      it(`returns ${c.verdict} when ${c.flow.destination.kind === 'host' ? c.flow.destination.host : ''}:${c.flow.port} from ${c.flow.source.kind === 'address' ? c.flow.source.address : ''} (${c.why})`, () => {
+      it(`returns ${c.verdict} when ${c.flow.destination.kind === 'host' ? c.flow.destination.host : ''}:${c.flow.port} from ${c.flow.source.kind === 'address' ? c.flow.source.address : ''} (${c.why})`, async () => {
         // GIVEN the Debian config and its conf.d file WHEN the flow is evaluated
-        const verdict = verdictOf(files, c.flow)
+        const verdict = await verdictOf(files, c.flow)
         // THEN the first matching line decides, as in Squid
         expect({ verdict: verdict.verdict, line: verdict.decidedBy?.line }).toStrictEqual({
           verdict: c.verdict,
@@ -103,8 +103,8 @@ describe('format: squid', () => {
         })
       })
 
-    it('returns unknown naming the include when the conf.d file is not given', () => {
-      const verdict = verdictOf([files[0]!], flow({ host: 'ml.azure.com' }))
+    it('returns unknown naming the include when the conf.d file is not given', async () => {
+      const verdict = await verdictOf([files[0]!], flow({ host: 'ml.azure.com' }))
       expect(verdict.verdict).toBe('unknown')
       expect(verdict.decidedBy).toStrictEqual({
         rule: 'include /etc/squid/conf.d/*.conf',
@@ -113,43 +113,55 @@ describe('format: squid', () => {
       })
     })
 
-    it('returns denied when a line before the missing include already denies', () => {
-      const verdict = verdictOf([files[0]!], flow({ host: 'ml.azure.com', port: 25 }))
+    it('returns denied when a line before the missing include already denies', async () => {
+      const verdict = await verdictOf([files[0]!], flow({ host: 'ml.azure.com', port: 25 }))
       expect(verdict.verdict).toBe('denied')
     })
   })
 
   describe('evaluateSquid when http_access allow localhost comes first', () => {
     const files = [fixture('localhost-first.conf')]
-    it('returns allowed for any host when the client is 127.0.0.1', () => {
-      const verdict = verdictOf(
+    it('returns allowed for any host when the client is 127.0.0.1', async () => {
+      const verdict = await verdictOf(
         files,
         flow({ host: 'evil.example.org', port: 8080, from: '127.0.0.1' }),
       )
       expect(verdict.verdict).toBe('allowed')
       expect(verdict.decidedBy?.rule).toBe('http_access allow localhost')
     })
-    it('returns denied for a non-SSL CONNECT from the subnet', () => {
-      const verdict = verdictOf(files, flow({ host: 'a.blob.core.windows.net', port: 8080 }))
+    it('returns denied for a non-SSL CONNECT from the subnet', async () => {
+      const verdict = await verdictOf(files, flow({ host: 'a.blob.core.windows.net', port: 8080 }))
       expect(verdict.verdict).toBe('denied')
       expect(verdict.decidedBy?.line).toBe(7)
     })
-    it('returns allowed for an allowlisted host from the subnet', () => {
-      expect(verdictOf(files, flow({ host: 'a.blob.core.windows.net' })).verdict).toBe('allowed')
+    it('returns allowed for an allowlisted host from the subnet', async () => {
+      expect((await verdictOf(files, flow({ host: 'a.blob.core.windows.net' }))).verdict).toBe(
+        'allowed',
+      )
     })
-    it('returns denied by the implicit default when nothing matches and the last line allows', () => {
+    it('returns denied by the implicit default when nothing matches and the last line allows', async () => {
       const contents = 'acl aml dstdomain ml.azure.com\nhttp_access allow aml\n'
-      const verdict = verdictOf([{ path: 'x.conf', contents }], flow({ host: 'evil.example.org' }))
+      const verdict = await verdictOf(
+        [{ path: 'x.conf', contents }],
+        flow({ host: 'evil.example.org' }),
+      )
       expect(verdict.verdict).toBe('denied')
       expect(verdict.decidedBy).toBeUndefined()
     })
-    it('returns allowed by the implicit default when nothing matches and the last line denies', () => {
+    it('returns allowed by the implicit default when nothing matches and the last line denies', async () => {
       const contents = 'acl bad dstdomain .evil.example\nhttp_access deny bad\n'
-      const verdict = verdictOf([{ path: 'x.conf', contents }], flow({ host: 'ml.azure.com' }))
-      expect(verdict.verdict).toBe('allowed')
+      const verdict = await verdictOf(
+        [{ path: 'x.conf', contents }],
+        flow({ host: 'ml.azure.com' }),
+      )
+      // An allowed verdict always names what decided (core's Verdict): here the deny it inverts.
+      expect([verdict.verdict, verdict.decidedBy?.rule]).toStrictEqual([
+        'allowed',
+        'http_access deny bad',
+      ])
     })
-    it('returns denied when the config has no http_access line at all', () => {
-      const verdict = verdictOf(
+    it('returns denied when the config has no http_access line at all', async () => {
+      const verdict = await verdictOf(
         [{ path: 'x.conf', contents: 'http_port 3128\n' }],
         flow({ host: 'ml.azure.com' }),
       )
@@ -171,39 +183,41 @@ describe('format: squid', () => {
       { host: 'notblob.core.windows.net', verdict: 'denied' },
     ]
     for (const c of cases)
-      it(`returns ${c.verdict} for CONNECT ${c.host}:443`, () => {
-        expect(verdictOf(files, flow({ host: c.host })).verdict).toBe(c.verdict)
+      it(`returns ${c.verdict} for CONNECT ${c.host}:443`, async () => {
+        expect((await verdictOf(files, flow({ host: c.host }))).verdict).toBe(c.verdict)
       })
-    it('returns denied for any host on port 80 (deny !https)', () => {
-      expect(verdictOf(files, flow({ host: 'a.blob.core.windows.net', port: 80 })).verdict).toBe(
-        'denied',
-      )
+    it('returns denied for any host on port 80 (deny !https)', async () => {
+      expect(
+        (await verdictOf(files, flow({ host: 'a.blob.core.windows.net', port: 80 }))).verdict,
+      ).toBe('denied')
     })
   })
 
   describe('evaluateSquid with ACL types it does not model', () => {
     const files = [fixture('unknown-types.conf')]
-    it('returns denied when a modelled line decides before any unknown one', () => {
-      expect(verdictOf(files, flow({ host: 'x.evil.example' })).verdict).toBe('denied')
+    it('returns denied when a modelled line decides before any unknown one', async () => {
+      expect((await verdictOf(files, flow({ host: 'x.evil.example' }))).verdict).toBe('denied')
     })
-    it('returns denied when every possible outcome of the unknown lines is deny', () => {
+    it('returns denied when every possible outcome of the unknown lines is deny', async () => {
       // deny curl_clients (unknown) → allow … aml … (aml does not match) → deny all.
-      expect(verdictOf(files, flow({ host: 'other.example.org' })).verdict).toBe('denied')
+      expect((await verdictOf(files, flow({ host: 'other.example.org' }))).verdict).toBe('denied')
     })
-    it('returns unknown, never allowed, when a time ACL decides', () => {
-      const verdict = verdictOf(files, flow({ host: 'ml.azure.com' }))
+    it('returns unknown, never allowed, when a time ACL decides', async () => {
+      const verdict = await verdictOf(files, flow({ host: 'ml.azure.com' }))
       expect(verdict.verdict).toBe('unknown')
       expect(verdict.reason).toMatch(/browser|time/)
     })
   })
 
   describe('evaluateSquid with ACL values from a file', () => {
-    it('returns allowed when the values file is given', () => {
+    it('returns allowed when the values file is given', async () => {
       const files = [fixture('values-file.conf'), fixture('aml-hosts.txt', 'aml-hosts.txt')]
-      expect(verdictOf(files, flow({ host: 'a.blob.core.windows.net' })).verdict).toBe('allowed')
+      expect((await verdictOf(files, flow({ host: 'a.blob.core.windows.net' }))).verdict).toBe(
+        'allowed',
+      )
     })
-    it('returns unknown when the values file is not given', () => {
-      const verdict = verdictOf(
+    it('returns unknown when the values file is not given', async () => {
+      const verdict = await verdictOf(
         [fixture('values-file.conf')],
         flow({ host: 'a.blob.core.windows.net' }),
       )
@@ -213,16 +227,18 @@ describe('format: squid', () => {
 
   describe('evaluateSquid with a list Squid 5 refuses (child before parent)', () => {
     const files = [fixture('child-before-parent.conf')]
-    it('returns unknown for flows the refused ACL decides', () => {
-      expect(verdictOf(files, flow({ host: 'x.blob.core.windows.net' })).verdict).toBe('unknown')
+    it('returns unknown for flows the refused ACL decides', async () => {
+      expect((await verdictOf(files, flow({ host: 'x.blob.core.windows.net' }))).verdict).toBe(
+        'unknown',
+      )
     })
-    it('returns allowed when an earlier valid line decides', () => {
-      expect(verdictOf(files, flow({ host: 'ml.azure.com' })).verdict).toBe('allowed')
+    it('returns allowed when an earlier valid line decides', async () => {
+      expect((await verdictOf(files, flow({ host: 'ml.azure.com' }))).verdict).toBe('allowed')
     })
   })
 
   describe('evaluateSquid for flows a proxy does not carry', () => {
-    const { config } = readSquid([fixture('localhost-first.conf')])
+    const read = readSquid([fixture('localhost-first.conf')])
     const base = flow({ host: 'a.blob.core.windows.net' })
     const cases: { name: string; flow: Flow }[] = [
       { name: 'UDP', flow: { ...base, protocol: 'UDP', port: 5831 } },
@@ -234,8 +250,8 @@ describe('format: squid', () => {
       },
     ]
     for (const c of cases)
-      it(`returns unknown with a reason for ${c.name}`, () => {
-        const verdict = evaluateSquid(config, c.flow)
+      it(`returns unknown with a reason for ${c.name}`, async () => {
+        const verdict = evaluateSquid((await read).config, c.flow)
         expect(verdict.verdict).toBe('unknown')
         expect(verdict.reason.length).toBeGreaterThan(10)
       })
@@ -255,32 +271,36 @@ describe('format: squid', () => {
       ...flow({ host: 'x' }),
       destination: { kind: 'address', address },
     })
-    it('returns allowed when a dst ACL contains the address', () => {
-      expect(verdictOf([{ path: 'c', contents }], ipFlow('20.1.2.3')).verdict).toBe('allowed')
+    it('returns allowed when a dst ACL contains the address', async () => {
+      expect((await verdictOf([{ path: 'c', contents }], ipFlow('20.1.2.3'))).verdict).toBe(
+        'allowed',
+      )
     })
-    it('returns denied when no ACL can match the address (-n: no reverse lookup)', () => {
-      expect(verdictOf([{ path: 'c', contents }], ipFlow('52.1.2.3')).verdict).toBe('denied')
+    it('returns denied when no ACL can match the address (-n: no reverse lookup)', async () => {
+      expect((await verdictOf([{ path: 'c', contents }], ipFlow('52.1.2.3'))).verdict).toBe(
+        'denied',
+      )
     })
-    it('returns unknown when a dstdomain without -n would look the address up', () => {
+    it('returns unknown when a dstdomain without -n would look the address up', async () => {
       const lookup = contents.replace('named_n\n', 'named\n')
-      expect(verdictOf([{ path: 'c', contents: lookup }], ipFlow('52.1.2.3')).verdict).toBe(
+      expect((await verdictOf([{ path: 'c', contents: lookup }], ipFlow('52.1.2.3'))).verdict).toBe(
         'unknown',
       )
     })
-    it('returns unknown when a dst ACL decides a host flow (depends on DNS)', () => {
-      expect(verdictOf([{ path: 'c', contents }], flow({ host: 'example.org' })).verdict).toBe(
-        'unknown',
-      )
+    it('returns unknown when a dst ACL decides a host flow (depends on DNS)', async () => {
+      expect(
+        (await verdictOf([{ path: 'c', contents }], flow({ host: 'example.org' }))).verdict,
+      ).toBe('unknown')
     })
   })
 
   describe('evaluateSquid with later checks', () => {
-    it('returns unknown instead of allowed when adapted_http_access may still refuse', () => {
+    it('returns unknown instead of allowed when adapted_http_access may still refuse', async () => {
       const contents =
         'acl a dstdomain ml.azure.com\nhttp_access allow a\nadapted_http_access deny all\n'
-      expect(verdictOf([{ path: 'c', contents }], flow({ host: 'ml.azure.com' })).verdict).toBe(
-        'unknown',
-      )
+      expect(
+        (await verdictOf([{ path: 'c', contents }], flow({ host: 'ml.azure.com' }))).verdict,
+      ).toBe('unknown')
     })
   })
 })

@@ -1,4 +1,5 @@
 import { defineFormat } from '@aml-egress/core'
+import { squidDescriptor } from './descriptor'
 import { evaluateSquid } from './evaluate'
 import type { SquidConfig, SquidRenderOptions } from './model'
 import { readSquid } from './read'
@@ -10,27 +11,8 @@ import { renderSquid } from './render'
  * @example squidFormat.render(plan, { mode: 'standalone', httpPort: 3128 })
  */
 export const squidFormat = defineFormat<SquidConfig, SquidRenderOptions>({
-  name: 'squid',
+  ...squidDescriptor,
   title: 'Squid proxy ACLs',
-  capabilities: {
-    exactFqdn: true,
-    wildcardFqdn: true,
-    serviceTag: false,
-    cidr: false,
-    nonHttpPorts: false,
-    udp: false,
-    inbound: false,
-    inCluster: false,
-    urlPath: false,
-  },
-  unsupportedHelp: {
-    serviceTag: 'Render this rule with the azure-firewall format.',
-    cidr: 'Render this rule with the azure-firewall format.',
-    nonHttpPorts: 'Render this rule with the azure-firewall format.',
-    udp: 'Render this rule with the azure-firewall format.',
-    inbound: 'Allow it in the subnet NSG (render with the terraform format).',
-    inCluster: 'Render it with the network-policy format.',
-  },
   fileExtensions: ['.conf'],
   renderOptions: [
     {
@@ -50,6 +32,6 @@ export const squidFormat = defineFormat<SquidConfig, SquidRenderOptions>({
     },
   ],
   render: renderSquid,
-  read: async (files) => readSquid(files),
+  read: readSquid,
   evaluate: evaluateSquid,
 })

@@ -7,6 +7,7 @@ export {
 } from './domains'
 export { evaluateSquid, posixToRegExp } from './evaluate'
 export { squidFormat } from './format'
+export type { SquidMatch, SquidMatcher, SquidMatchers, SquidRequest } from './matchers'
 export type {
   SquidAccessLine,
   SquidAccessRule,
@@ -19,5 +20,5 @@ export type {
   SquidOpaqueAccess,
   SquidRenderOptions,
 } from './model'
-export { MODELLED_ACL_TYPES, readSquid, resolveReference } from './read'
+export { MODELLED_ACL_TYPES, readSquid, readSquidSync, resolveReference } from './read'
 export { ACL_PREFIX, commentText, INCLUDE_PATH, renderSquid, STANDALONE_PATH } from './render'

@@ -1,3 +1,5 @@
+import type { SquidMatchers } from './matchers'
+
 /**
  * The part of a `squid.conf` that decides access, as the reader sees it: ACL definitions and the
  * `http_access` list in evaluation order, with the file and line every piece came from.
@@ -89,6 +91,12 @@ export type SquidConfig = {
   /** `http_access` lines in evaluation order, includes expanded. */
   httpAccess: SquidAccessLine[]
   laterChecks: SquidLaterCheck[]
+  /**
+   * Built by the reader and completed by `evaluateSquid` as flows reach each ACL (absent in a config
+   * made by hand until then). Treat a config as read-only once read: edit the text and read it
+   * again instead.
+   */
+  matchers?: SquidMatchers
 }
 
 /** How the renderer lays out its output. */

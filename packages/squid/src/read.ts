@@ -1,8 +1,7 @@
 import {
+  compareOrdinal,
   createDiagnostic,
   type Diagnostic,
-  type DiagnosticCode,
-  type DiagnosticSeverity,
   type ReadResult,
   type RenderedFile,
 } from '@aml-egress/core'
@@ -10,6 +9,7 @@ import { DomainSet } from './domains'
 import type {
   SquidAccessLine,
   SquidAcl,
+  SquidAclValue,
   SquidConfig,
   SquidLaterCheck,
   SquidLocation,
@@ -52,13 +52,6 @@ const REGEX_TYPES = new Set([
 
 /** Directives that can refuse a request after `http_access` allowed it. */
 const LATER_CHECKS = new Set(['adapted_http_access', 'miss_access', 'url_rewrite_program'])
-
-/**
- * The dstdomain sets the reader built to check each ACL's values, for the evaluator to match with
- * instead of building them again (100,000 values in a fleet's config). Kept with the number of
- * values they hold: an ACL whose values changed after reading gets a new set.
- */
-export const domainSetsRead = new WeakMap<SquidAcl, { set: DomainSet; valueCount: number }>()
 
 /** Prefix of the unknown reason for values in a file the reader was not given. */
 export const MISSING_FILE_REASON = 'values from a file that was not given:'
@@ -207,7 +200,7 @@ export function resolveReference(input: {
             globToRegExp(basename(reference)).test(basename(file.path)) &&
             isPathSuffix(dirname(reference), dirname(file.path)),
         )
-  return [...matched].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  return [...matched].sort((a, b) => compareOrdinal(a.path, b.path))
 }
 
 function unquote(token: string): string | undefined {
@@ -235,29 +228,25 @@ class Reader {
     for (const acl of predefinedAcls()) this.acls.set(acl.name.toLowerCase(), acl)
   }
 
-  report(input: {
-    code: DiagnosticCode
-    severity: DiagnosticSeverity
-    message: string
-    location: { file: string; line?: number }
-  }): void {
-    this.diagnostics.push(
-      createDiagnostic({
-        code: input.code,
-        severity: input.severity,
-        message: input.message,
-        format: FORMAT,
-        location: input.location,
-      }),
-    )
+  /** Something the reader does not model: flows that depend on it are unknown. */
+  unsupported(message: string, location: { file: string; line?: number }): void {
+    const code = 'AML_EGRESS_READ_UNSUPPORTED'
+    this.diagnostics.push(createDiagnostic({ code, message, format: FORMAT, location }))
   }
 
-  unsupported(message: string, location: SquidLocation): void {
-    this.report({ code: 'AML_EGRESS_READ_UNSUPPORTED', severity: 'warning', message, location })
+  /** Something the reader models with a caveat that changes no verdict. */
+  note(message: string, location: { file: string; line?: number }): void {
+    const code = 'AML_EGRESS_READ_UNSUPPORTED'
+    // The code also covers what makes verdicts unknown (a warning); this changes none.
+    const severity = 'info'
+    this.diagnostics.push(createDiagnostic({ code, severity, message, format: FORMAT, location }))
   }
 
-  syntax(message: string, location: SquidLocation): void {
-    this.report({ code: 'AML_EGRESS_READ_SYNTAX', severity: 'error', message, location })
+  /** Something Squid refuses to start with. */
+  syntax(message: string, location: SquidLocation): undefined {
+    const code = 'AML_EGRESS_READ_SYNTAX'
+    this.diagnostics.push(createDiagnostic({ code, message, format: FORMAT, location }))
+    return undefined
   }
 
   readFile(file: RenderedFile, stack: readonly string[]): void {
@@ -347,8 +336,20 @@ class Reader {
 
   /** `acl NAME TYPE [options] values…`: `tokens` is the whole directive. */
   private acl(tokens: readonly string[], location: SquidLocation) {
-    const name = tokens[1]
-    const type = tokens[2]
+    const acl = this.aclDefinedBy(tokens, location)
+    if (!acl) return
+    const values = this.aclValues(acl, tokens, location)
+    if (values.length === 0 && tokens.slice(3).every((token) => unquote(token) === undefined))
+      this.syntax(`acl ${tokens[1]} ${acl.type} has no values`, location)
+    for (const value of values) this.addValue(acl, value)
+  }
+
+  /**
+   * The ACL an `acl` line defines or adds values to, with the line recorded; undefined when Squid
+   * refuses the line or ignores it.
+   */
+  private aclDefinedBy(tokens: readonly string[], location: SquidLocation): SquidAcl | undefined {
+    const [, name, type] = tokens
     if (!name || !type) return this.syntax('acl needs a name and a type', location)
     // Squid looks ACL names up case-insensitively (verified: `acl Foo …` then `deny foo`).
     const key = name.toLowerCase()
@@ -356,10 +357,8 @@ class Reader {
     // A name spelt as an earlier definition was checked there (big lists repeat it per value).
     if (existing?.name !== name && !ACL_NAME.test(name))
       return this.syntax(`invalid ACL name ${JSON.stringify(name)}`, location)
-    if (existing?.predefined && key === 'manager') {
-      // Squid 4+ ignores redefinitions of its built-in manager ACL (old `proto cache_object`).
-      return
-    }
+    // Squid 4+ ignores redefinitions of its built-in manager ACL (old `proto cache_object`).
+    if (existing?.predefined && key === 'manager') return undefined
     if (existing && existing.type !== type)
       return this.syntax(
         `ACL '${name}' already exists with type ${existing.type}, not ${type}`,
@@ -378,20 +377,28 @@ class Reader {
     acl.locations.push(location)
     if (this.conditional > 0)
       acl.unknownReasons.push(`${CONDITIONAL_REASON} at ${location.file}:${location.line}`)
-    const modelled = MODELLED_TYPES.has(type)
-    if (!modelled && acl.locations.length === 1 && !acl.predefined) {
+    if (!MODELLED_TYPES.has(type) && acl.locations.length === 1 && !acl.predefined) {
       acl.unknownReasons.push(`ACL type '${type}' is not modelled`)
       this.unsupported(
         `acl ${name} ${type}: type not modelled; flows it decides are reported unknown`,
         location,
       )
     }
-    const isRegex = REGEX_TYPES.has(type)
+    return acl
+  }
+
+  /** The values of an `acl` line, read from files where it names them; options go to the ACL. */
+  private aclValues(
+    acl: SquidAcl,
+    tokens: readonly string[],
+    location: SquidLocation,
+  ): SquidAclValue[] {
+    const name = tokens[1] ?? acl.name
+    const isRegex = REGEX_TYPES.has(acl.type)
     let ignoreCase = false
     let optionsDone = false
-    const values: { value: string; ignoreCase: boolean; location: SquidLocation }[] = []
-    for (let index = 3; index < tokens.length; index++) {
-      const token = tokens[index] ?? ''
+    const values: SquidAclValue[] = []
+    for (const token of tokens.slice(3)) {
       if (isRegex && (token === '-i' || token === '+i')) {
         ignoreCase = token === '-i'
         continue
@@ -402,7 +409,7 @@ class Reader {
       }
       if (!optionsDone && values.length === 0 && isOption(token)) {
         if (!acl.flags.includes(token)) acl.flags.push(token)
-        if (modelled && token !== '-n')
+        if (MODELLED_TYPES.has(acl.type) && token !== '-n')
           acl.unknownReasons.push(`option ${token} of acl ${name} is not modelled`)
         continue
       }
@@ -411,27 +418,38 @@ class Reader {
       if (file === undefined) {
         const quoted = this.quotedValues ? /^"(.*)"$/.exec(token)?.[1] : undefined
         values.push({ value: quoted ?? token, ignoreCase, location })
-        continue
-      }
-      const found = resolveReference({ reference: file, files: this.files })
-      if (found.length === 0 || !found[0]) {
-        acl.unknownReasons.push(`${MISSING_FILE_REASON} ${file}`)
-        this.unsupported(
-          `acl ${name}: values file ${file} not given; flows it decides are unknown`,
-          location,
-        )
-        continue
-      }
-      const source = found[0]
-      source.contents.split(/\r?\n/).forEach((text, index) => {
-        const value = text.trim().split(/\s+/)[0] ?? ''
-        if (value === '' || value.startsWith('#')) return
-        values.push({ value, ignoreCase, location: { file: source.path, line: index + 1 } })
-      })
+      } else
+        for (const value of this.valuesFile({ acl, name, file, ignoreCase, location }))
+          values.push(value)
     }
-    if (values.length === 0 && tokens.slice(3).every((token) => unquote(token) === undefined))
-      this.syntax(`acl ${name} ${type} has no values`, location)
-    for (const value of values) this.addValue(acl, value)
+    return values
+  }
+
+  /** The values in a file an `acl` line names, one per line; none when the file was not given. */
+  private valuesFile(input: {
+    acl: SquidAcl
+    name: string
+    file: string
+    ignoreCase: boolean
+    location: SquidLocation
+  }): SquidAclValue[] {
+    const { acl, name, file, ignoreCase } = input
+    const source = resolveReference({ reference: file, files: this.files })[0]
+    if (!source) {
+      acl.unknownReasons.push(`${MISSING_FILE_REASON} ${file}`)
+      this.unsupported(
+        `acl ${name}: values file ${file} not given; flows it decides are unknown`,
+        input.location,
+      )
+      return []
+    }
+    const values: SquidAclValue[] = []
+    source.contents.split(/\r?\n/).forEach((text, index) => {
+      const value = text.trim().split(/\s+/)[0] ?? ''
+      if (value === '' || value.startsWith('#')) return
+      values.push({ value, ignoreCase, location: { file: source.path, line: index + 1 } })
+    })
+    return values
   }
 
   private addValue(acl: SquidAcl, value: SquidAcl['values'][number]): void {
@@ -456,12 +474,10 @@ class Reader {
         acl.invalidReason = `Squid 5 refuses this list: ${result.message}`
         this.syntax(`acl ${acl.name}: ${result.message} (squid -k parse fails)`, value.location)
       } else if (result.kind === 'warning')
-        this.report({
-          code: 'AML_EGRESS_READ_UNSUPPORTED',
-          severity: 'info',
-          message: `acl ${acl.name}: ${result.message} (Squid warns; matching is unaffected)`,
-          location: value.location,
-        })
+        this.note(
+          `acl ${acl.name}: ${result.message} (Squid warns; matching is unaffected)`,
+          value.location,
+        )
     }
     acl.values.push(value)
   }
@@ -527,12 +543,10 @@ function collectReferences(
 }
 
 /**
- * Reads squid.conf files into the access model. Files that no other given file includes (or uses
- * as an ACL value list) are read as top-level configs, in the given order; includes are expanded
- * where they appear, matched to given files by path, trailing path segments or base name.
- * @example readSquid([{ path: 'squid.conf', contents }]).config.httpAccess
+ * `readSquid`, synchronously.
+ * @deprecated Use `await readSquid(files)`: every format's reader is async. Kept for one release.
  */
-export function readSquid(files: readonly RenderedFile[]): ReadResult<SquidConfig> {
+export function readSquidSync(files: readonly RenderedFile[]): ReadResult<SquidConfig> {
   const reader = new Reader(files)
   const referenced = new Set<string>()
   for (const file of files)
@@ -541,22 +555,35 @@ export function readSquid(files: readonly RenderedFile[]): ReadResult<SquidConfi
   // Files that only include each other: start with the first one given.
   const roots = unreferenced.length === 0 && files[0] ? [files[0]] : unreferenced
   if (roots.length > 1)
-    reader.report({
-      code: 'AML_EGRESS_READ_UNSUPPORTED',
-      severity: 'info',
-      message: `${roots.length} top-level files (${roots.map((f) => f.path).join(', ')}); read one after the other in the given order`,
-      location: { file: roots[0]?.path ?? '' },
-    })
+    reader.note(
+      `${roots.length} top-level files (${roots.map((f) => f.path).join(', ')}); read one after the other in the given order`,
+      { file: roots[0]?.path ?? '' },
+    )
   for (const root of roots) reader.readFile(root, [])
-  for (const [acl, set] of reader.domainSets)
-    domainSetsRead.set(acl, { set, valueCount: acl.values.length })
   return {
     config: {
       files: reader.read,
       acls: [...reader.acls.values()],
       httpAccess: reader.httpAccess,
       laterChecks: reader.laterChecks,
+      matchers: {
+        acls: reader.acls,
+        domainSets: reader.domainSets,
+        compiled: new Map(),
+        lines: new Map(),
+        clients: new Map(),
+      },
     },
     diagnostics: reader.diagnostics,
   }
+}
+
+/**
+ * Reads squid.conf files into the access model. Files that no other given file includes (or uses
+ * as an ACL value list) are read as top-level configs, in the given order; includes are expanded
+ * where they appear, matched to given files by path, trailing path segments or base name.
+ * @example (await readSquid([{ path: 'squid.conf', contents }])).config.httpAccess
+ */
+export async function readSquid(files: readonly RenderedFile[]): Promise<ReadResult<SquidConfig>> {
+  return readSquidSync(files)
 }

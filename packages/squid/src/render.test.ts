@@ -131,18 +131,31 @@ describe('format: squid', () => {
       expect(result.diagnostics.filter((d) => d.severity === 'error')).toStrictEqual([])
     })
 
+    it('returns the severities of the one policy every format follows (issue 16)', () => {
+      // GIVEN the fixture plan: an inbound rule, a URL path, and rules a proxy cannot carry
+      const severities = new Map(
+        renderSquid(fixturePlan()).diagnostics.map((d) => [d.code, d.severity]),
+      )
+      // THEN inbound is a warning (it was info here), a URL path is info (it was a warning here)
+      expect(Object.fromEntries(severities)).toStrictEqual({
+        AML_EGRESS_UNSUPPORTED_FEATURE: 'warning',
+        AML_EGRESS_TLS_INSPECTION_REQUIRED: 'info',
+        AML_EGRESS_NOT_EGRESS: 'warning',
+      })
+    })
+
     it('returns the fix in each diagnostic: the firewall format, network-policy, or ssl-bump', () => {
       const help = renderSquid(fixturePlan()).diagnostics.map((d) => d.help ?? '')
-      expect(help.every((h) => /azure-firewall|network-policy|terraform|ssl_bump/.test(h))).toBe(
+      expect(help.every((h) => /azure-firewall|network-policy|terraform|ssl-bump/.test(h))).toBe(
         true,
       )
     })
 
-    it('returns every flow of the plan allowed on read-back, or its rule diagnosed', () => {
+    it('returns every flow of the plan allowed on read-back, or its rule diagnosed', async () => {
       // GIVEN the fixture plan rendered and read back
       const p = fixturePlan()
       const result = renderSquid(p)
-      const { config } = readSquid(result.files)
+      const { config } = await readSquid(result.files)
       const diagnosed = new Set(
         result.diagnostics
           .filter(
@@ -176,8 +189,9 @@ describe('format: squid', () => {
       const p = plan([
         hostRule({ fqdn: 'ml.azure.com', requirementIds: ['r1\nhttp_access allow all'] }),
       ])
-      p.catalog.version = '1\nhttp_access allow all'
-      const text = contents(renderSquid(p))
+      const text = contents(
+        renderSquid({ ...p, catalog: { ...p.catalog, version: '1\nhttp_access allow all' } }),
+      )
       expect(directives(text).some((line) => line.includes('allow all'))).toBe(false)
     })
 
@@ -230,14 +244,14 @@ describe('format: squid', () => {
       ])
     })
 
-    it('returns output its own reader accepts without any diagnostic, in both modes', () => {
-      const include = readSquid(renderSquid(fixturePlan()).files)
-      const standalone = readSquid(renderSquid(fixturePlan(), { mode: 'standalone' }).files)
+    it('returns output its own reader accepts without any diagnostic, in both modes', async () => {
+      const include = await readSquid(renderSquid(fixturePlan()).files)
+      const standalone = await readSquid(renderSquid(fixturePlan(), { mode: 'standalone' }).files)
       expect([include.diagnostics, standalone.diagnostics]).toStrictEqual([[], []])
     })
 
-    it('returns a standalone config whose last line denies what the plan does not allow', () => {
-      const { config } = readSquid(renderSquid(fixturePlan(), { mode: 'standalone' }).files)
+    it('returns a standalone config whose last line denies what the plan does not allow', async () => {
+      const { config } = await readSquid(renderSquid(fixturePlan(), { mode: 'standalone' }).files)
       const verdict = evaluateSquid(config, {
         direction: 'outbound',
         source: { kind: 'address', address: '10.10.0.4' },

@@ -128,7 +128,7 @@ describe.skipIf(!mode.run)(title, () => {
           '',
         ].join('\n')
         const result = await parse(name, { 'squid.conf': contents, hosts: '' }, 'squid.conf')
-        const read = readSquid([{ path: 'squid.conf', contents }])
+        const read = await readSquid([{ path: 'squid.conf', contents }])
         const readerRefuses = read.diagnostics.some((d) => d.code === 'AML_EGRESS_READ_SYNTAX')
         expect(readerRefuses).toBe(result.status !== 0)
       })
@@ -157,7 +157,7 @@ describe.skipIf(!mode.run)(title, () => {
           { 'squid.conf': contents, 'aml-hosts.txt': text('aml-hosts.txt') },
           'squid.conf',
         )
-        const read = readSquid([
+        const read = await readSquid([
           { path: join(dir, 'squid.conf'), contents },
           { path: join(dir, 'aml-hosts.txt'), contents: text('aml-hosts.txt') },
         ])
@@ -367,7 +367,7 @@ describe.skipIf(!mode.run)(title, () => {
     ]
 
     it('returns the same verdict from real Squid, from evaluateSquid and from the plan for every flow', async () => {
-      const { config } = readSquid(files)
+      const { config } = await readSquid(files)
       const rows = []
       for (const testCase of cases) {
         const port = testCase.port === 'origin' ? originPort : testCase.port
