@@ -1,3 +1,4 @@
+import type { ReadonlyDeep } from 'type-fest'
 import * as z from 'zod'
 import { compareOrdinal } from './order'
 
@@ -181,7 +182,9 @@ export function createDiagnostic(input: DiagnosticInput): Diagnostic {
 const severityRank: Record<DiagnosticSeverity, number> = { error: 0, warning: 1, info: 2 }
 
 /** Stable order: severity, code, rule, message. */
-export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+export function sortDiagnostics<D extends ReadonlyDeep<Diagnostic>>(
+  diagnostics: readonly D[],
+): D[] {
   return [...diagnostics].sort(
     (a, b) =>
       severityRank[a.severity] - severityRank[b.severity] ||
@@ -195,7 +198,7 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
  * One line per diagnostic, for terminals and logs.
  * @example formatDiagnostics([d]) // "warning AML_EGRESS_UNSUPPORTED_FEATURE [squid] …"
  */
-export function formatDiagnostics(diagnostics: readonly Diagnostic[]): string {
+export function formatDiagnostics(diagnostics: readonly ReadonlyDeep<Diagnostic>[]): string {
   return sortDiagnostics(diagnostics)
     .map((d) => {
       const where = d.location

@@ -305,16 +305,6 @@ function jsonSummary(input: {
   return `${JSON.stringify(summary, null, 2)}\n`
 }
 
-/** A plan is read-only, and `formatDiagnostics` takes diagnostics with mutable lists. */
-function mutableAdvisory(advisory: Plan['advisories'][number]): Diagnostic {
-  const { path, requirementIds, ...rest } = advisory
-  return {
-    ...rest,
-    ...(path ? { path: [...path] } : {}),
-    ...(requirementIds ? { requirementIds: [...requirementIds] } : {}),
-  }
-}
-
 /** The text summary of a render: the plan, each format's files and diagnostics, advisories. */
 function textSummary(input: {
   options: RenderCommandOptions
@@ -346,7 +336,7 @@ function textSummary(input: {
     lines.push(
       '',
       `${paint.bold('advisories')} (not firewall rules; set these up as well):`,
-      indent(formatDiagnostics(plan.advisories.map(mutableAdvisory))),
+      indent(formatDiagnostics(plan.advisories)),
     )
   const files = input.outcomes.flatMap((outcome) => outcome.files)
   const written = files.filter((file) => file.status !== 'unchanged').length
