@@ -1,6 +1,8 @@
 // TypeDoc options for `npm run docs:api`. The entry points and the packages that must be fully
 // documented are read from disk: every package under packages/, and each source entry its
 // package.json exports (the `@aml-egress/source` condition), so a new package needs no edit here.
+// An export with the source condition only (`@aml-egress/squid/testing`) is workspace-internal test
+// support, not published API: it is left out.
 import { readdirSync, readFileSync } from 'node:fs'
 
 const packagesDir = new URL('./packages/', import.meta.url)
@@ -11,10 +13,11 @@ const packages = readdirSync(packagesDir, { withFileTypes: true })
     manifest: JSON.parse(readFileSync(new URL(`${entry.name}/package.json`, packagesDir), 'utf8')),
   }))
 
-/** `./src/index.ts` and the like: what each export of a package resolves to in this repository. */
+/** `./src/index.ts` and the like: what each published export of a package resolves to here. */
 function sourceEntries({ dir, manifest }) {
   return Object.values(manifest.exports ?? {})
-    .map((target) => (typeof target === 'object' ? target['@aml-egress/source'] : undefined))
+    .filter((target) => typeof target === 'object' && ('import' in target || 'require' in target))
+    .map((target) => target['@aml-egress/source'])
     .filter((source) => typeof source === 'string' && source.endsWith('.ts'))
     .map((source) => `${dir}/${source.replace(/^\.\//, '')}`)
 }

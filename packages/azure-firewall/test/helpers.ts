@@ -69,6 +69,14 @@ const validators = {
   ),
 }
 
+/** Every rule collection group resource in rendered ARM files: plain files and template resources. */
+export function armResources(files: readonly RenderedFile[]): unknown[] {
+  return files.flatMap((file) => {
+    const json = JSON.parse(file.contents) as { resources?: unknown[] }
+    return /\/azuredeploy(-\d+)?\.json$/.test(file.path) ? (json.resources ?? []) : [json]
+  })
+}
+
 /** Schema errors of one RCG resource against the official and strict ARM schemas (empty: valid). */
 export function schemaErrors(resource: unknown): string[] {
   const errors: string[] = []

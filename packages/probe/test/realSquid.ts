@@ -1,12 +1,11 @@
-import { chown, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { proxyIds, scratchDir } from '@aml-egress/test-matrix'
+import { scratchDir, writeFiles } from '@aml-egress/squid/testing'
 import { LOOPBACK } from './loopback'
 
 /**
  * Probe-only parts of the loopback Squid for tests. The recipe itself (squid detection, temp dir,
- * `squid -k parse`, start/stop by pid, free port) is shared from `@aml-egress/test-matrix`; here
- * the scratch dir is owned by `proxy` up front and the config epilogue adds a loopback parent.
+ * `squid -k parse`, start/stop by pid, free port) is the squid package's test harness,
+ * `@aml-egress/squid/testing`; here the config epilogue adds a loopback parent.
  */
 
 /** A temp dir squid (running as `proxy` when started as root) can read and write. */
@@ -16,15 +15,12 @@ export async function squidDir(): Promise<{
   remove: () => Promise<void>
 }> {
   const { dir, remove } = await scratchDir('aml-egress-probe-squid-')
-  const ids = proxyIds()
-  if (ids) await chown(dir, ids.uid, ids.gid)
   return {
     dir,
     async write(name, contents) {
-      const path = join(dir, name)
-      await writeFile(path, contents)
-      if (ids) await chown(path, ids.uid, ids.gid)
-      return path
+      // Owned by `proxy` (file and directory) when we run as root: squid switches to it.
+      await writeFiles({ dir, files: { [name]: contents } })
+      return join(dir, name)
     },
     remove,
   }

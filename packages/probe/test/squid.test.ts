@@ -7,7 +7,7 @@ import {
   requireSquid,
   squidParse,
   startSquid,
-} from '@aml-egress/test-matrix'
+} from '@aml-egress/squid/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PROXIED_PORTS, type ProbeReport, probePlan, probeTargets } from '../src/index'
 import {

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Flow, parseProfile, resolvePlan } from '@aml-egress/core'
+import { scenarios } from '@aml-egress/test-matrix'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { evaluateSquid, readSquid, renderSquid } from '../src/index'
 import {
   freePort,
   loopbackPrologue,
@@ -8,14 +11,11 @@ import {
   realSquidMode,
   requireSquid,
   type Scratch,
-  scenarios,
   scratchDir,
   squidParse,
   startSquid,
   writeFiles,
-} from '@aml-egress/test-matrix'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { evaluateSquid, readSquid, renderSquid } from '../src/index'
+} from '../testing/realSquid'
 import { fixturePlan } from './plans'
 import { proxyRequest, startOrigin } from './realSquid'
 

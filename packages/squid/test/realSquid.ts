@@ -3,7 +3,7 @@ import http from 'node:http'
 /**
  * Squid-format-only helpers for the real-Squid tests: a loopback origin and a client request
  * through the proxy. The loopback Squid harness itself (detection, scratch dir, prologue,
- * start/stop, free port) is shared from `@aml-egress/test-matrix`.
+ * start/stop, free port) is this package's `testing/realSquid.ts`.
  */
 
 const LOOPBACK = '127.0.0.1'

@@ -1,5 +1,5 @@
 import { parseProfile, resolvePlan } from '@aml-egress/core'
-import { fleetProfile } from './fleet'
+import { fleetProfile } from '@aml-egress/test-matrix/bench'
 
 const profile = parseProfile(fleetProfile(10_000))
 const cpu: number[] = []

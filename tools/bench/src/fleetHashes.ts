@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { parseProfile, type RenderResult, resolvePlan } from '@aml-egress/core'
-import { fleetProfile } from './fleet'
+import { fleetProfile } from '@aml-egress/test-matrix/bench'
 import { formats } from './formats'
 
 /** Size → format → hash of the rendered files (paths and contents, in order). */

@@ -5,9 +5,9 @@
  * With a format name, only that format is rendered (to see each format's own peak memory).
  */
 import { parseProfile, resolvePlan } from '@aml-egress/core'
-import { fleetProfile } from './fleet'
+import { fleetProfile, type Timing, timed } from '@aml-egress/test-matrix/bench'
 import { formats } from './formats'
-import { median, type Timing, timed } from './measure'
+import { median } from './measure'
 import { findRedundantRules } from './minimality'
 
 /** What the worker prints. */

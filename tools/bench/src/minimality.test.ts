@@ -1,8 +1,8 @@
 import type { Plan, PlanRule } from '@aml-egress/core'
 import { parseProfile, resolvePlan } from '@aml-egress/core'
 import { createPlan, createPlanRule, scenarios } from '@aml-egress/test-matrix'
+import { fleetProfile } from '@aml-egress/test-matrix/bench'
 import { describe, expect, it } from 'vitest'
-import { fleetProfile } from './fleet'
 import { findRedundantRules } from './minimality'
 
 function rule(input: Pick<PlanRule, 'id' | 'destination'> & Partial<PlanRule>): PlanRule {

@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: every figure of issue #8 in one Markdown report on stdout. Timings are reported,
- * never asserted. Fleets run in a fresh process per size; nothing is cached across runs.
+ * never asserted. Fleets run in a fresh process per size; nothing is cached across runs. A format's
+ * own figures (its scaling steps, its target's limits, a large config read back) come from its
+ * package's `bench/index.ts`, found on disk.
  *   npm run build && node --import tsx tools/bench/src/run.ts [--quick]
  * Everything runs on the built packages (dist), as users do.
  */
@@ -8,13 +10,13 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { type BenchSection, type BenchTarget, bytes, ms } from '@aml-egress/test-matrix/bench'
 import { builtCli, measureCliStartup } from './cliStartup'
-import { measureScaling } from './collapse'
-import { checkFirewallLimits } from './firewallLimits'
 import type { FleetResult } from './fleetWorker'
 import { formats } from './formats'
-import { bytes, ms, table } from './measure'
-import { readbacks } from './readback'
+import { table } from './measure'
+import { runPackageBenchmarks } from './packageBenchmarks'
+import { measureMinimalityScaling } from './scaling'
 import {
   measureCoreCatalogDetails,
   measureCoreWithoutCatalogData,
@@ -25,7 +27,7 @@ import {
 const quick = process.argv.includes('--quick')
 const fleetSizes = [1, 100, 1000, 10_000]
 const worker = fileURLToPath(new URL('./fleetWorker.ts', import.meta.url))
-const targets: { what: string; met: boolean; figure: string }[] = []
+const targets: BenchTarget[] = []
 
 function target(what: string, met: boolean, figure: string): void {
   targets.push({ what, met, figure })
@@ -152,9 +154,18 @@ if (largest && thousand) {
   )
 }
 
-// 2. Scaling of the normalisation steps.
+// 2.–4. Scaling, each format's own sections (limits), reading configs back.
+const sections = await runPackageBenchmarks({ quick })
+const sectionsOf = <Kind extends BenchSection['kind']>(kind: Kind) =>
+  sections.filter(
+    (section): section is Extract<BenchSection, { kind: Kind }> => section.kind === kind,
+  )
+
 console.log('\n## Subsumption and deduplication scaling\n')
-const scaling = measureScaling()
+const scaling = [
+  ...sectionsOf('scaling').flatMap((section) => section.rows),
+  ...measureMinimalityScaling(),
+]
 console.log(
   table(
     ['step', 'n', 'time', 'ns per n·log2 n', 'output'],
@@ -171,43 +182,14 @@ console.log(
   '\nCore `resolvePlan` folds hosts into wildcards with one hash lookup per parent label (O(n · labels)); its scaling is the resolve column above.',
 )
 
-// 3. Firewall limits.
-const limits = checkFirewallLimits(quick ? 1000 : 10_000)
-console.log(`\n## Azure Firewall limits, ${limits.workspaces.toLocaleString('en-US')} workspaces\n`)
-console.log(
-  table(
-    [
-      'rules',
-      'groups',
-      'largest group',
-      'validatePolicy problems',
-      'schema errors',
-      'error diagnostics',
-    ],
-    [
-      [
-        limits.rules.toLocaleString('en-US'),
-        `${limits.groups} of ${limits.maxGroups}`,
-        `${bytes(limits.largestGroupBytes)} of ${bytes(limits.maxGroupBytes)}`,
-        String(limits.policyProblems),
-        String(limits.schemaErrors),
-        String(limits.errors),
-      ],
-    ],
-  ),
-)
-target(
-  'large fleet within Azure Firewall limits and schema-valid',
-  limits.groups <= limits.maxGroups &&
-    limits.largestGroupBytes <= limits.maxGroupBytes &&
-    limits.policyProblems === 0 &&
-    limits.schemaErrors === 0,
-  `${limits.groups} groups, ${limits.policyProblems} problems, ${limits.schemaErrors} schema errors`,
-)
+for (const section of sectionsOf('table')) {
+  console.log(`\n## ${section.title}\n`)
+  console.log(table(section.header, section.rows))
+  targets.push(...section.targets)
+}
 
-// 4. Reading back.
 console.log('\n## Reading configs back\n')
-const readBack = await readbacks(quick)
+const readBack = sectionsOf('readback').flatMap((section) => section.rows)
 console.log(
   table(
     [

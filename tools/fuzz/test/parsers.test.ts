@@ -1,10 +1,9 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { azureFirewallFormat } from '@aml-egress/azure-firewall'
-import { parseProfile, type RenderedFile, resolvePlan } from '@aml-egress/core'
+import { parseProfile, resolvePlan } from '@aml-egress/core'
 import { ciliumFormat, networkPolicyFormat } from '@aml-egress/network-policy'
 import { squidFormat } from '@aml-egress/squid'
-import { terraformFormat } from '@aml-egress/terraform'
 import {
   freePort,
   realSquidMode,
@@ -13,11 +12,15 @@ import {
   scratchDir,
   squidParse,
   writeFiles,
-} from '@aml-egress/test-matrix'
+} from '@aml-egress/squid/testing'
+import { terraformFormat } from '@aml-egress/terraform'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // The format packages' own validity helpers (schemas and parsers), reused rather than copied.
-import { schemaErrors as armSchemaErrors } from '../../../packages/azure-firewall/test/helpers'
+import {
+  armResources,
+  schemaErrors as armSchemaErrors,
+} from '../../../packages/azure-firewall/test/helpers'
 import { documentsOf, schemaProblems } from '../../../packages/network-policy/test/validators'
 import { schemaErrors as hclSchemaErrors } from '../../../packages/terraform/test/helpers'
 import { runFuzzCase } from '../src/describeFuzz'
@@ -29,14 +32,6 @@ const fuzzedFormats = await loadFuzzedFormats()
 
 const squidMode = realSquidMode()
 if (squidMode.skipMessage) console.warn(squidMode.skipMessage)
-
-/** Every ruleCollectionGroups resource in the ARM output: plain files and template resources. */
-function armResources(files: readonly RenderedFile[]): unknown[] {
-  return files.flatMap((file) => {
-    const json = JSON.parse(file.contents) as { resources?: unknown[] }
-    return /\/azuredeploy(-\d+)?\.json$/.test(file.path) ? (json.resources ?? []) : [json]
-  })
-}
 
 const sample = fc.record({
   profile: profileArbitrary(),

@@ -7,20 +7,6 @@ export {
   type PlanRuleFields,
 } from './plans'
 export {
-  findSquid,
-  freePort,
-  loopbackPrologue,
-  proxyIds,
-  type RunningSquid,
-  realSquidMode,
-  requireSquid,
-  type Scratch,
-  scratchDir,
-  squidParse,
-  startSquid,
-  writeFiles,
-} from './realSquid'
-export {
   COMPUTE_ADDRESS,
   defineScenario,
   FOREIGN_ADDRESS,

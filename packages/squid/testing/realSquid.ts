@@ -8,8 +8,10 @@ import { join } from 'node:path'
 /**
  * Test harness around a real Squid (Debian squid 5.7), following the loopback recipe in the
  * reference: everything binds or connects to 127.0.0.1 only, every file squid writes lives in a
- * temp directory, squid is stopped by its own pid, and every wait is bounded. Shared by the squid
- * format tests, the probe's live test and the fuzz parser checks.
+ * temp directory, squid is stopped by its own pid, and every wait is bounded. Used by this package's
+ * tests and benchmarks, and by other workspaces (the probe's live test, the fuzz parser checks)
+ * through `@aml-egress/squid/testing`: an export with the `@aml-egress/source` condition only,
+ * never published (`files` lists `dist` and `src`).
  */
 
 const LOOPBACK = '127.0.0.1'
@@ -107,14 +109,19 @@ export function loopbackPrologue(input: { dir: string; port: number }): string {
   ].join('\n')
 }
 
-/** Runs `squid -k parse` on a config file; returns the exit code and everything it printed. */
-export function squidParse(input: { squid: string; config: string }): {
+/**
+ * Runs `squid -k parse` on a config file; returns the exit code and everything it printed.
+ * `timeoutMs` (default a minute) bounds the run; a 100,000-domain config takes longer.
+ */
+export function squidParse(input: { squid: string; config: string; timeoutMs?: number }): {
   status: number | null
   output: string
 } {
   const result = spawnSync(input.squid, ['-k', 'parse', '-f', input.config], {
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: input.timeoutMs ?? 60_000,
+    // A large config can make squid print a warning per line.
+    maxBuffer: 256 * 1024 * 1024,
   })
   return { status: result.status, output: `${result.stdout}${result.stderr}` }
 }

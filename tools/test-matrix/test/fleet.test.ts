@@ -1,6 +1,6 @@
 import { parseProfile, resolvePlan } from '@aml-egress/core'
 import { describe, expect, it } from 'vitest'
-import { fleetProfile } from './fleet'
+import { fleetProfile } from '../src/fleet'
 
 describe('fleet generator', () => {
   it('returns a valid profile with one storage host rule per account', () => {
