@@ -1,6 +1,6 @@
 /**
  * The fleet hashes the bench keeps: a SHA-256 of every format's files for fleets of 1, 100 and
- * 10,000 workspaces, compared with `fleet-hashes.json`. A refactoring that must not change output
+ * 10,000 workspaces and a Kubernetes fleet of 1,000, compared with `fleet-hashes.json`. A refactoring that must not change output
  * runs this after every step:
  *   node --conditions=@aml-egress/source --import tsx tools/bench/src/fleetHashes.ts [--write]
  * Exit 1 when a hash differs (and `--write` was not given).
@@ -8,14 +8,20 @@
 import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { parseProfile, type RenderResult, resolvePlan } from '@aml-egress/core'
-import { fleetProfile } from '@aml-egress/test-matrix/bench'
+import { fleetProfile, kubernetesFleetProfile } from '@aml-egress/test-matrix/bench'
 import { formats } from './formats'
 
-/** Size → format → hash of the rendered files (paths and contents, in order). */
+/** Fleet → format → hash of the rendered files (paths and contents, in order). */
 export type FleetHashes = Record<string, Record<string, string>>
 
 const hashFile = new URL('../fleet-hashes.json', import.meta.url)
-const sizes = [1, 100, 10_000]
+/** Fleets by name: the bench's sizes, and a Kubernetes fleet for the Kubernetes formats. */
+const fleets = {
+  '1': fleetProfile(1),
+  '100': fleetProfile(100),
+  '10000': fleetProfile(10_000),
+  'kubernetes-1000': kubernetesFleetProfile(1000),
+}
 
 function filesHash(result: RenderResult): string {
   const hash = createHash('sha256')
@@ -26,11 +32,11 @@ function filesHash(result: RenderResult): string {
 /** The hashes of today's code. */
 export function fleetHashes(): FleetHashes {
   const hashes: FleetHashes = {}
-  for (const size of sizes) {
-    const plan = resolvePlan(parseProfile(fleetProfile(size)))
-    const bySize: Record<string, string> = {}
-    for (const format of formats) bySize[format.name] = filesHash(format.render(plan))
-    hashes[String(size)] = bySize
+  for (const [name, profile] of Object.entries(fleets)) {
+    const plan = resolvePlan(parseProfile(profile))
+    const byFormat: Record<string, string> = {}
+    for (const format of formats) byFormat[format.name] = filesHash(format.render(plan))
+    hashes[name] = byFormat
   }
   return hashes
 }

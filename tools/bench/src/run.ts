@@ -12,6 +12,7 @@ import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { type BenchSection, type BenchTarget, bytes, ms } from '@aml-egress/test-matrix/bench'
 import { builtCli, measureCliStartup } from './cliStartup'
+import { compareFleetHashes, fleetHashes } from './fleetHashes'
 import type { FleetResult } from './fleetWorker'
 import { formats } from './formats'
 import { table } from './measure'
@@ -153,6 +154,20 @@ if (largest && thousand) {
     fleets.map((fleet) => fleet.redundantRules).join(', '),
   )
 }
+
+// Output identity: refactorings must not change what a fleet renders.
+const identity = compareFleetHashes(fleetHashes())
+console.log('\n## Output identity\n')
+console.log(
+  `SHA-256 of every format's files for fleets of 1, 100, 10,000 workspaces and a Kubernetes fleet of 1,000, against tools/bench/fleet-hashes.json: ${identity.same ? 'all unchanged' : 'CHANGED'}.\n`,
+)
+if (!identity.same)
+  console.log(identity.lines.filter((line) => !line.endsWith('unchanged')).join('\n'))
+target(
+  'fleet outputs byte-identical to the kept hashes',
+  identity.same,
+  identity.same ? 'unchanged' : 'changed',
+)
 
 // 2.–4. Scaling, each format's own sections (limits), reading configs back.
 const sections = await runPackageBenchmarks({ quick })

@@ -8,7 +8,7 @@
  */
 import { type Flow, type Plan, planFlows, type RenderedFile } from '@aml-egress/core'
 
-export { fleetProfile } from './fleet'
+export { fleetProfile, kubernetesFleetProfile } from './fleet'
 
 /** Wall and CPU milliseconds of one call (CPU includes V8's GC helper threads). */
 export type Timing = { wallMs: number; cpuMs: number }

@@ -35,3 +35,21 @@ export function fleetProfile(size: number): ProfileInput {
     sourceAddresses: ['10.0.0.0/16'],
   }
 }
+
+/**
+ * The same fleet with Kubernetes (AKS) compute for training and inference: the in-cluster, API
+ * server and model-namespace rules that the plain fleet lacks, for the Kubernetes formats.
+ */
+export function kubernetesFleetProfile(size: number): ProfileInput {
+  return {
+    ...fleetProfile(size),
+    compute: ['computeInstance', 'computeCluster', 'kubernetes'],
+    workloads: ['training', 'inference'],
+    kubernetes: {
+      connection: 'aks',
+      namespace: 'azureml',
+      modelNamespaces: ['models'],
+      apiServerAddresses: ['10.20.0.4/32'],
+    },
+  }
+}
