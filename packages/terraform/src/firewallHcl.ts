@@ -37,7 +37,7 @@ function optionalList(
   name: string,
   values: readonly string[],
 ): void {
-  if (values.length > 0) writer.strings(indent, name, values)
+  if (values.length > 0) writer.attribute(indent, name, values)
 }
 
 function ruleHead(
@@ -51,7 +51,7 @@ function ruleHead(
   if (rule.sourceAddresses.length > 0) {
     if (context.isSourceVariable(rule.sourceAddresses))
       writer.assign(indent, 'source_addresses', SOURCE_ADDRESSES)
-    else writer.strings(indent, 'source_addresses', rule.sourceAddresses)
+    else writer.attribute(indent, 'source_addresses', rule.sourceAddresses)
   }
   optionalList(writer, indent, 'source_ip_groups', rule.sourceIpGroups)
 }
@@ -86,11 +86,11 @@ function networkRule(
   context: FirewallHclContext,
 ): void {
   ruleHead(writer, indent, rule, context)
-  writer.strings(indent, 'protocols', rule.ipProtocols)
+  writer.attribute(indent, 'protocols', rule.ipProtocols)
   optionalList(writer, indent, 'destination_addresses', rule.destinationAddresses)
   optionalList(writer, indent, 'destination_ip_groups', rule.destinationIpGroups)
   optionalList(writer, indent, 'destination_fqdns', rule.destinationFqdns)
-  writer.strings(indent, 'destination_ports', rule.destinationPorts)
+  writer.attribute(indent, 'destination_ports', rule.destinationPorts)
 }
 
 function collection(

@@ -33,7 +33,11 @@ type Draft = {
   source: string[]
   /** Sorted. */
   destination: string[]
-  rules: TriagedRule[]
+  /** The ports of its rules, merged; every port when `allPorts`. */
+  ports: PortRange[]
+  allPorts: boolean
+  ruleIds: string[]
+  requirementIds: Set<string>
 }
 
 /** One NSG rule as rendered, with the plan provenance the HCL comments need. */
@@ -90,7 +94,8 @@ function fallbackDiagnostic(triaged: TriagedRule, fqdn: string): Diagnostic {
  * in `diagnostics`.
  */
 function draftsOf(rules: readonly TriagedRule[], diagnostics: Diagnostic[]): Draft[] {
-  const drafts = new Map<string, Draft>()
+  const drafts: Draft[] = []
+  const byKey = new Map<string, Draft>()
   for (const triaged of rules) {
     const { rule } = triaged
     const direction = rule.direction === 'inbound' ? 'Inbound' : 'Outbound'
@@ -100,25 +105,41 @@ function draftsOf(rules: readonly TriagedRule[], diagnostics: Diagnostic[]): Dra
     for (const source of sources)
       for (const destination of destinations) {
         const key = `${direction}|${protocol}|${source.join(',')}|${destination.join(',')}`
-        const draft = drafts.get(key)
-        if (draft) draft.rules.push(triaged)
-        else drafts.set(key, { direction, protocol, source, destination, rules: [triaged] })
+        let draft = byKey.get(key)
+        if (!draft) {
+          draft = {
+            direction,
+            protocol,
+            source,
+            destination,
+            ports: [],
+            allPorts: false,
+            ruleIds: [],
+            requirementIds: new Set(),
+          }
+          byKey.set(key, draft)
+          drafts.push(draft)
+        }
+        addRule(draft, triaged)
       }
     if (rule.destination.kind === 'fqdn' && sources.length > 0 && destinations.length > 0)
       diagnostics.push(fallbackDiagnostic(triaged, rule.destination.fqdn))
   }
-  return [...drafts.values()]
+  return drafts
 }
 
-/** Sorted, without repeats. */
-function sortedUnique(values: Iterable<string>): string[] {
-  return [...new Set(values)].sort(compareOrdinal)
+/** True when every range lies inside one of the merged ranges. */
+function covers(merged: readonly PortRange[], ranges: readonly PortRange[]): boolean {
+  return ranges.every((range) => merged.some((m) => m.from <= range.from && range.to <= m.to))
 }
 
-/** The ports of a draft: every port when one of its rules has them all (an empty list). */
-function draftPorts(draft: Draft): PortRange[] {
-  if (draft.rules.some((triaged) => triaged.ports.length === 0)) return []
-  return mergePortRanges(draft.rules.flatMap((triaged) => triaged.ports))
+function addRule(draft: Draft, triaged: TriagedRule): void {
+  // A rule whose fallback tags repeat one reaches its draft twice in a row.
+  if (draft.ruleIds.at(-1) !== triaged.rule.id) draft.ruleIds.push(triaged.rule.id)
+  for (const id of triaged.rule.requirementIds) draft.requirementIds.add(id)
+  if (triaged.ports.length === 0) draft.allPorts = true
+  else if (!draft.allPorts && !covers(draft.ports, triaged.ports))
+    draft.ports = mergePortRanges([...draft.ports, ...triaged.ports])
 }
 
 /**
@@ -136,7 +157,7 @@ function compareNsgRules(a: PlacedDraft, b: PlacedDraft): number {
 }
 
 /** A draft with its ports and provenance collected, ready to be numbered. */
-type PlacedDraft = Omit<Draft, 'rules'> & {
+type PlacedDraft = Pick<Draft, 'direction' | 'protocol' | 'source' | 'destination'> & {
   ports: PortRange[]
   portText: string
   ruleIds: string[]
@@ -144,7 +165,7 @@ type PlacedDraft = Omit<Draft, 'rules'> & {
 }
 
 function placed(draft: Draft): PlacedDraft {
-  const ports = draftPorts(draft)
+  const ports = draft.allPorts ? [] : draft.ports
   return {
     direction: draft.direction,
     protocol: draft.protocol,
@@ -152,8 +173,8 @@ function placed(draft: Draft): PlacedDraft {
     destination: draft.destination,
     ports,
     portText: formatPortRanges(ports).join(','),
-    ruleIds: sortedUnique(draft.rules.map((triaged) => triaged.rule.id)),
-    requirementIds: sortedUnique(draft.rules.flatMap((triaged) => triaged.rule.requirementIds)),
+    ruleIds: draft.ruleIds.sort(compareOrdinal),
+    requirementIds: [...draft.requirementIds].sort(compareOrdinal),
   }
 }
 
