@@ -135,6 +135,13 @@ function commentLine(text: string): string {
   return clean === '' ? '#' : `# ${clean}`
 }
 
+/** Runs of spaces for indentation and alignment, by length. */
+const SPACES = Array.from({ length: 64 }, (_, count) => ' '.repeat(count))
+
+function spaces(count: number): string {
+  return SPACES[count] ?? ' '.repeat(count)
+}
+
 /** Lines appended before the text is flattened (see `emit`). */
 const FLAT_LINES = 1024
 
@@ -193,7 +200,10 @@ export class HclWriter {
   /** `type "label" … {`; the body follows, then `close`. */
   open(indent: number, type: string, labels: readonly string[] = []): void {
     if (!isHclIdentifier(type)) throw new Error(`bad block type ${type}`)
-    this.line(indent, [type, ...labels.map(hclString), '{'].join(' '))
+    this.line(
+      indent,
+      labels.length === 0 ? `${type} {` : `${type} ${labels.map(hclString).join(' ')} {`,
+    )
   }
 
   close(indent: number): void {
@@ -239,7 +249,7 @@ export class HclWriter {
   /** A line that is not an aligned attribute: it ends the current run. */
   private line(indent: number, text: string): void {
     this.flush()
-    this.emit(text === '' ? '\n' : `${' '.repeat(indent)}${text}\n`)
+    this.emit(text === '' ? '\n' : `${spaces(indent)}${text}\n`)
   }
 
   private emit(line: string): void {
@@ -255,9 +265,12 @@ export class HclWriter {
   /** The current run, `=` aligned one column after its longest name. */
   private flush(): void {
     if (this.run.length === 0) return
-    const width = Math.max(...this.run.map((entry) => entry.indent + entry.name.length))
+    const width = this.run.reduce(
+      (max, entry) => Math.max(max, entry.indent + entry.name.length),
+      0,
+    )
     for (const { indent, name, value } of this.run)
-      this.emit(`${' '.repeat(indent)}${name.padEnd(width - indent)} = ${value}\n`)
+      this.emit(`${spaces(indent)}${name}${spaces(width - indent - name.length)} = ${value}\n`)
     this.run = []
   }
 }

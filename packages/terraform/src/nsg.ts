@@ -10,12 +10,14 @@ import {
   type Diagnostic,
   formatPortRanges,
   mergePortRanges,
+  type Plan,
   type PlanRule,
   type PortRange,
   type Protocol,
   type TriagedRule,
+  triagePlan,
 } from '@aml-egress/core'
-import { formatName } from './capabilities'
+import { formatName, terraformTriage } from './capabilities'
 import type { NsgProtocol, NsgRule } from './model'
 
 /** First and last NSG priority azurerm accepts. */
@@ -256,12 +258,21 @@ function numbered(
  * by destination, protocol, ports) and numbered from `basePriority` per direction.
  * @example buildNsgRules({ rules: triagePlan(plan, terraformFormat).rules, basePriority: 1000 }).rules[0]?.priority // 1000
  */
-export function buildNsgRules(input: { rules: readonly TriagedRule[]; basePriority: number }): {
+export function buildNsgRules(
+  input:
+    | { rules: readonly TriagedRule[]; basePriority: number }
+    | {
+        /** @deprecated Pass `rules: triagePlan(plan, terraformFormat).rules`. */
+        plan: Plan
+        basePriority: number
+      },
+): {
   rules: BuiltNsgRule[]
   diagnostics: Diagnostic[]
 } {
+  const triaged = 'rules' in input ? input.rules : triagePlan(input.plan, terraformTriage).rules
   const diagnostics: Diagnostic[] = []
-  const sorted = draftsOf(input.rules, diagnostics).map(placed).sort(compareNsgRules)
+  const sorted = draftsOf(triaged, diagnostics).map(placed).sort(compareNsgRules)
   const used: Names = { names: new Set(), localNames: new Set() }
   const rules = (['Inbound', 'Outbound'] as const).flatMap((direction) =>
     numbered(

@@ -213,6 +213,12 @@ describe('format: terraform — render', () => {
     )
   })
 
+  it('returns the same NSG rules when given a plan instead of triaged rules (deprecated form)', () => {
+    expect(buildNsgRules({ plan: richPlan, basePriority: 1000 })).toStrictEqual(
+      nsgRulesOf(richPlan, 1000),
+    )
+  })
+
   it('returns one NSG rule per tag with priorities inside 100-4096', () => {
     // GIVEN a host whose documented equivalent is two tags
     const mcr = plan([

@@ -72,31 +72,34 @@ function firewallDiagnostics(
 
 /** Application rules that name a service tag in `destination_addresses`, which azurerm rejects. */
 function applicationRuleChecks(groups: readonly RuleCollectionGroup[]): Diagnostic[] {
-  return groups.flatMap((group) =>
-    group.ruleCollections.flatMap((collection) =>
-      collection.rules.flatMap((rule) =>
-        rule.ruleType === 'ApplicationRule' &&
-        rule.destinationAddresses.some((address) => /^[A-Za-z]/.test(address))
-          ? [
-              createDiagnostic({
-                code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
-                // An error, not the code's warning: terraform apply would fail on this rule.
-                severity: 'error',
-                message: `Application rule ${rule.name} names a service tag in destination_addresses, which azurerm rejects.`,
-                format: formatName,
-              }),
-            ]
-          : [],
-      ),
-    ),
-  )
+  const diagnostics: Diagnostic[] = []
+  for (const group of groups)
+    for (const collection of group.ruleCollections)
+      for (const rule of collection.rules)
+        if (
+          rule.ruleType === 'ApplicationRule' &&
+          rule.destinationAddresses.some((address) => /^[A-Za-z]/.test(address))
+        )
+          diagnostics.push(
+            createDiagnostic({
+              code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
+              // An error, not the code's warning: terraform apply would fail on this rule.
+              severity: 'error',
+              message: `Application rule ${rule.name} names a service tag in destination_addresses, which azurerm rejects.`,
+              format: formatName,
+            }),
+          )
+  return diagnostics
 }
 
-/** True when `values` are the plan's compute subnets, in any order. */
-function isSourceAddresses(plan: Plan, values: readonly string[]): boolean {
+/** A test for the plan's compute subnets, in any order: the rules write them as a variable. */
+function isPlanSources(plan: Plan): (values: readonly string[]) => boolean {
   const sources = [...plan.sourceAddresses].sort(compareOrdinal)
-  const sorted = [...values].sort(compareOrdinal)
-  return sources.length === sorted.length && sources.every((value, at) => value === sorted[at])
+  return (values) => {
+    if (sources.length === 0 || values.length !== sources.length) return false
+    const sorted = [...values].sort(compareOrdinal)
+    return sources.every((value, at) => value === sorted[at])
+  }
 }
 
 /** `main.tf`: the rule collection groups, then the NSG rules, a blank line between resources. */
@@ -110,11 +113,7 @@ function mainFile(
     header(plan, 'Azure Firewall policy rules and subnet NSG rules for Azure Machine Learning.'),
     0,
   )
-  const context: FirewallHclContext = {
-    // The plan's compute subnets are written as `var.source_addresses`.
-    isSourceVariable: (sources) =>
-      plan.sourceAddresses.length > 0 && isSourceAddresses(plan, sources),
-  }
+  const context: FirewallHclContext = { isSourceVariable: isPlanSources(plan) }
   const first = input.groups[0]?.priority ?? settings.firewall.basePriority
   const resources = [
     ...input.groups.map(
