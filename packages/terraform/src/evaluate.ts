@@ -5,18 +5,14 @@
  * Inbound traffic (the 44224 rule) is answered by the NSGs alone.
  */
 import { evaluateFirewallPolicy } from '@aml-egress/azure-firewall'
-import { describeFlow, type Flow, type Verdict } from '@aml-egress/core'
+import { compareOrdinal, describeFlow, type Flow, type Verdict } from '@aml-egress/core'
 import type { NsgRule, OpaqueElement, TerraformConfig } from './model'
-import { evaluateNsg } from './nsgEvaluate'
+import { decidedBy, evaluateNsg } from './nsgEvaluate'
 
 function opaqueVerdict(element: OpaqueElement, flow: Flow): Verdict {
   return {
     verdict: 'unknown',
-    decidedBy: {
-      rule: element.address,
-      ...(element.origin?.file ? { file: element.origin.file } : {}),
-      ...(element.origin?.line ? { line: element.origin.line } : {}),
-    },
+    decidedBy: decidedBy(element.address, element.origin),
     reason: `${describeFlow(flow)}: ${element.address} may decide it, but ${element.reason}.`,
   }
 }
@@ -32,7 +28,7 @@ function nsgVerdict(config: TerraformConfig, flow: Flow): Verdict | undefined {
   }
   if (byNsg.size === 0) return opaque ? opaqueVerdict(opaque, flow) : undefined
   const verdicts = [...byNsg.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareOrdinal(a, b))
     .map(([nsg, rules]) => evaluateNsg({ rules, flow, nsg }))
   const [first] = verdicts
   if (!first) return undefined
@@ -72,20 +68,19 @@ export function evaluateTerraform(config: TerraformConfig, flow: Flow): Verdict 
     )
   const firewall = firewallVerdict(config, flow)
   const nsg = nsgVerdict(config, flow)
-  const parts = [firewall, nsg].filter((verdict): verdict is Verdict => verdict !== undefined)
-  if (parts.length === 0)
+  const [first, second] = [firewall, nsg].filter((verdict) => verdict !== undefined)
+  if (!first)
     return {
       verdict: 'denied',
       reason: `${describeFlow(flow)}: these files hold no firewall rule collection group and no NSG rule that allows it.`,
     }
   // Both the NSG and the firewall must pass the traffic: any deny decides, then any unknown.
-  const denied = parts.find((verdict) => verdict.verdict === 'denied')
-  if (denied) return denied
-  const unknown = parts.find((verdict) => verdict.verdict === 'unknown')
-  if (unknown) return unknown
-  const [decider] = parts
-  if (!decider) throw new Error('unreachable: parts is not empty')
-  return parts.length === 1
-    ? decider
-    : { ...decider, reason: `${decider.reason} The NSG passes it too (${nsg?.reason ?? ''}).` }
+  for (const verdict of ['denied', 'unknown'] as const) {
+    const deciding = [first, second].find((part) => part?.verdict === verdict)
+    if (deciding) return deciding
+  }
+  // Both allow it: the firewall's rule decided, the NSG's agreed.
+  return second
+    ? { ...first, reason: `${first.reason} The NSG passes it too (${second.reason}).` }
+    : first
 }

@@ -1,35 +1,19 @@
-import { defineFormat, type FormatCapabilities } from '@aml-egress/core'
+import { defineFormat } from '@aml-egress/core'
+import { formatName, terraformCapabilities, terraformUnsupportedHelp } from './capabilities'
 import { evaluateTerraform } from './evaluate'
 import type { TerraformConfig, TerraformRenderOptions } from './model'
 import { readTerraform } from './read'
 import { renderTerraform } from './render'
 
 /**
- * What the Terraform format can say: everything the Azure Firewall policy can (application rules
- * for HTTP/HTTPS hosts, network rules for tags, CIDRs and other ports) plus inbound NSG rules.
- * URL paths need TLS inspection; in-cluster traffic never reaches Azure networking.
- */
-export const terraformCapabilities = {
-  exactFqdn: true,
-  wildcardFqdn: true,
-  serviceTag: true,
-  cidr: true,
-  nonHttpPorts: true,
-  udp: true,
-  inbound: true,
-  inCluster: false,
-  urlPath: false,
-} as const satisfies FormatCapabilities
-
-/**
  * The Terraform (azurerm) format: renders a reusable module, reads `.tf`/`.tfvars` back.
  * @example const { files } = terraformFormat.render(plan, { directory: 'terraform' })
  */
 export const terraformFormat = defineFormat<TerraformConfig, TerraformRenderOptions>({
-  name: 'terraform',
+  name: formatName,
   title: 'Terraform (azurerm)',
   capabilities: terraformCapabilities,
-  unsupportedHelp: { inCluster: 'Render it with the network-policy format.' },
+  unsupportedHelp: terraformUnsupportedHelp,
   fileExtensions: ['.tf'],
   renderOptions: [
     {

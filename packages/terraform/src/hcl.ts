@@ -3,7 +3,8 @@
  * over runs of consecutive single-line attributes. As in hclwrite's `formatCells`, a run ends at a
  * blank line, a comment, a block, and at an attribute that opens a multi-line list or object (its
  * line has unbalanced brackets, so hclwrite gives it no "assign" cell and does not pad it).
- * Lists of two or more items are written one item per line, so a one-host change is a one-line diff. Every string goes through `hclString`, so no text from a profile can become an expression.
+ * Lists of two or more items are written one item per line, so a one-host change is a one-line
+ * diff. Every string goes through `hclString`, so no text from a profile can become an expression.
  */
 
 /** A Terraform expression written by this package itself (a `var.` reference). Never profile text. */
@@ -52,27 +53,13 @@ function isControl(char: string): boolean {
   return code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029
 }
 
-// A character `isControl` is true for.
-const CONTROL = /[^\x20-\x7e\u0080-\u2027\u202a-\uffff]/
-
-/**
- * True when `hclString` must change the text: a `\`, `"`, control character, `${` or `%{`. A
- * code loop: every string of a file passes here, and this is several times cheaper than a regex.
- */
-function needsEscape(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code >= 0x20 && code < 0x7f) {
-      if (code === 0x22 || code === 0x5c) return true
-      if ((code === 0x24 || code === 0x25) && text.charCodeAt(i + 1) === 0x7b) return true
-    } else if (code < 0x80 || code === 0x2028 || code === 0x2029) return true
-  }
-  return false
-}
+// What `escapedText` changes: a control character (what `isControl` is true for), `\`, `"`,
+// `${` or `%{`.
+const NEEDS_ESCAPE = /[^\x20-\x7e\u0080-\u2027\u202a-\uffff]|[\\"]|[$%]\{/
 
 /** The text of an HCL string literal between its quotes. */
 function escapedText(text: string): string {
-  if (!needsEscape(text)) return text
+  if (!NEEDS_ESCAPE.test(text)) return text
   let out = ''
   for (let i = 0; i < text.length; i++) {
     const char = text[i] ?? ''
@@ -141,104 +128,60 @@ function inlineValue(value: HclValue): string | undefined {
 
 /** Comment text on one line: a newline in it would end the comment and start code. */
 function commentLine(text: string): string {
-  // Almost no comment has a control character: only then split it into characters.
-  const clean = (
-    CONTROL.test(text) ? [...text].map((char) => (isControl(char) ? ' ' : char)).join('') : text
-  ).trimEnd()
+  const clean = [...text]
+    .map((char) => (isControl(char) ? ' ' : char))
+    .join('')
+    .trimEnd()
   return clean === '' ? '#' : `# ${clean}`
 }
 
-const indents: string[] = []
+/** Runs of spaces for indentation and alignment, by length. */
+const SPACES = Array.from({ length: 64 }, (_, count) => ' '.repeat(count))
 
 function spaces(count: number): string {
-  let text = indents[count]
-  if (text === undefined) {
-    text = ' '.repeat(count)
-    indents[count] = text
-  }
-  return text
+  return SPACES[count] ?? ' '.repeat(count)
 }
 
-/** Pieces appended per chunk of output text (see `HclWriter.piece`). */
-const CHUNK_PIECES = 12288
+/** Lines appended before the text is flattened (see `emit`). */
+const FLAT_LINES = 1024
 
-/** Longest recurring text joined into one piece: bounds the texts cached. */
-const MAX_JOINED = 256
-
-/** How an aligned attribute's value is written: as HCL text, a string, or a one-string list. */
-type ValueForm = typeof TEXT | typeof STRING | typeof STRING_LIST
-const TEXT = 0
-const STRING = 1
-const STRING_LIST = 2
-/** Around the value, by form. */
-const OPENERS = [' = ', ' = "', ' = ["'] as const
-const CLOSERS = ['\n', '"\n', '"]\n'] as const
+/** A single-line attribute waiting for the end of its run to be aligned. */
+type RunAttribute = { indent: number; name: string; value: string }
 
 /**
  * Writes HCL as `terraform fmt` prints it, line by line: `=` aligned over each run of
- * consecutive single-line attributes, like hclwrite. Only the current run is kept, not every line
- * of the file (a 10,000-workspace fleet is over a million lines), and no item tree is needed.
- * Output is appended in as few pieces as it can (each append is a rope node the garbage
- * collector copies until the chunk is flattened): indentation, name, padding and `= "` of an
- * attribute are one cached piece, and so are recurring lines.
+ * consecutive single-line attributes, like hclwrite. Only the current run is kept apart, so a
+ * file of a million lines needs no item tree.
  */
 export class HclWriter {
+  /** Text written, in flat pieces of `FLAT_LINES` lines; then the lines since. */
   private readonly chunks: string[] = []
-  private chunk = ''
-  private chunkPieces = 0
-  private written = false
-  // The current run of aligned attributes, as parallel lists reused from run to run.
-  private readonly runIndents: number[] = []
-  private readonly runNames: string[] = []
-  /** HCL text, or the escaped text of a string (see `runForms`). */
-  private readonly runValues: string[] = []
-  private readonly runForms: ValueForm[] = []
-  private runLength = 0
-  /**
-   * By attribute name (only names found valid are keys): the text before the value, by indent,
-   * alignment width and value form. A file has a few names, widths and indents, so few entries.
-   */
-  private readonly heads = new Map<string, Map<number, string>>()
-  /** Lines a block type opens with no labels, and closing braces, by indent. */
-  private readonly openLines = new Map<string, string[]>()
-  private readonly closeLines: string[] = []
-  /** The indentation and opening quote of a string item of a multi-line list, by indent. */
-  private readonly itemOpeners: string[] = []
-  /** Recurring text not appended yet (see `recurring`). */
-  private pending = ''
-  /** Recurring texts joined, by first and second text. */
-  private readonly joined = new Map<string, Map<string, string>>()
+  private out = ''
+  private lineCount = 0
+  private run: RunAttribute[] = []
 
   /** `name = value` on one line, `value` already HCL text; joins the current run. */
   assign(indent: number, name: string, value: string): void {
-    this.join(indent, name, value, TEXT)
+    if (!isHclIdentifier(name)) throw new Error(`bad attribute name ${name}`)
+    this.run.push({ indent, name, value })
   }
 
   /** `name = "text"`. */
   string(indent: number, name: string, text: string): void {
-    this.join(indent, name, escapedText(text), STRING)
+    this.assign(indent, name, hclString(text))
   }
 
-  /** A list of strings: inline when it has at most one item, else one item a line. */
-  strings(indent: number, name: string, values: readonly string[]): void {
-    if (values.length === 0) this.assign(indent, name, '[]')
-    else if (values.length === 1)
-      this.join(indent, name, escapedText(values[0] as string), STRING_LIST)
-    else this.attribute(indent, name, values)
-  }
-
-  /** An attribute with any value. */
+  /**
+   * An attribute with any value. Lists of at most one item and empty objects stay on the line;
+   * longer lists (one item a line) and objects end the current run.
+   */
   attribute(indent: number, name: string, value: HclValue): void {
-    this.checkName(name)
-    if (typeof value === 'string') {
-      this.string(indent, name, value)
-      return
-    }
     const inline = inlineValue(value)
     if (inline !== undefined) {
       this.assign(indent, name, inline)
       return
     }
+    if (!isHclIdentifier(name)) throw new Error(`bad attribute name ${name}`)
     if (isObject(value)) {
       this.line(indent, `${name} = {`)
       for (const [key, entry] of value.entries) this.attribute(indent + 2, key, entry)
@@ -247,17 +190,6 @@ export class HclWriter {
     }
     this.line(indent, `${name} = [`)
     for (const element of value as readonly HclValue[]) {
-      if (typeof element === 'string') {
-        let opener = this.itemOpeners[indent]
-        if (opener === undefined) {
-          opener = `${spaces(indent + 2)}"`
-          this.itemOpeners[indent] = opener
-        }
-        this.recurring(opener)
-        this.append(escapedText(element))
-        this.recurring('",\n')
-        continue
-      }
       const text = inlineValue(element)
       if (text === undefined) throw new Error('nested lists and objects in lists are not written')
       this.line(indent + 2, `${text},`)
@@ -267,36 +199,15 @@ export class HclWriter {
 
   /** `type "label" … {`; the body follows, then `close`. */
   open(indent: number, type: string, labels: readonly string[] = []): void {
-    if (labels.length === 0) {
-      this.flush()
-      let byIndent = this.openLines.get(type)
-      if (byIndent === undefined) {
-        if (!isHclIdentifier(type)) throw new Error(`bad block type ${type}`)
-        byIndent = []
-        this.openLines.set(type, byIndent)
-      }
-      let text = byIndent[indent]
-      if (text === undefined) {
-        text = `${spaces(indent)}${type} {\n`
-        byIndent[indent] = text
-      }
-      this.recurring(text)
-      return
-    }
     if (!isHclIdentifier(type)) throw new Error(`bad block type ${type}`)
-    let head = `${type} `
-    for (const label of labels) head += `${hclString(label)} `
-    this.line(indent, `${head}{`)
+    this.line(
+      indent,
+      labels.length === 0 ? `${type} {` : `${type} ${labels.map(hclString).join(' ')} {`,
+    )
   }
 
   close(indent: number): void {
-    this.flush()
-    let text = this.closeLines[indent]
-    if (text === undefined) {
-      text = `${spaces(indent)}}\n`
-      this.closeLines[indent] = text
-    }
-    this.recurring(text)
+    this.line(indent, '}')
   }
 
   comment(indent: number, text: string): void {
@@ -304,18 +215,7 @@ export class HclWriter {
   }
 
   blank(): void {
-    this.flush()
-    this.recurring('\n')
-  }
-
-  /**
-   * Lines of HCL already formatted, each ended by a newline, that recur: a block written once by
-   * another writer and reused. They end the current run. Keep such texts few: they are cached
-   * joined with their neighbours.
-   */
-  formatted(text: string): void {
-    this.flush()
-    this.recurring(text)
+    this.line(0, '')
   }
 
   /** Every item of a body. */
@@ -343,124 +243,35 @@ export class HclWriter {
   /** The text written, every line ended by a newline. */
   text(): string {
     this.flush()
-    if (this.pending !== '') this.piece(this.pending)
-    this.pending = ''
-    if (!this.written) return '\n'
-    this.chunks.push(this.chunk)
-    this.chunk = ''
-    return this.chunks.join('')
-  }
-
-  /**
-   * The heads of a name (see `heads`); throws on a name that is not an identifier. A file
-   * repeats a few names, checked once each.
-   */
-  private checkName(name: string): Map<number, string> {
-    let heads = this.heads.get(name)
-    if (heads === undefined) {
-      if (!isHclIdentifier(name)) throw new Error(`bad attribute name ${name}`)
-      heads = new Map()
-      this.heads.set(name, heads)
-    }
-    return heads
-  }
-
-  private join(indent: number, name: string, value: string, form: ValueForm): void {
-    this.checkName(name)
-    const at = this.runLength++
-    this.runIndents[at] = indent
-    this.runNames[at] = name
-    this.runValues[at] = value
-    this.runForms[at] = form
+    return this.lineCount > 0 ? this.chunks.join('') + this.out : '\n'
   }
 
   /** A line that is not an aligned attribute: it ends the current run. */
   private line(indent: number, text: string): void {
     this.flush()
-    if (text !== '') {
-      this.recurring(spaces(indent))
-      this.append(text)
-    }
-    this.recurring('\n')
+    this.emit(text === '' ? '\n' : `${spaces(indent)}${text}\n`)
   }
 
+  private emit(line: string): void {
+    this.out += line
+    if (++this.lineCount % FLAT_LINES !== 0) return
+    // Converting the text to a number makes V8 flatten its tree of appended pieces: kept as a
+    // tree, a fleet's 600,000 lines make the 10,000-workspace render over 50 % slower.
+    Number(this.out)
+    this.chunks.push(this.out)
+    this.out = ''
+  }
+
+  /** The current run, `=` aligned one column after its longest name. */
   private flush(): void {
-    const length = this.runLength
-    if (length === 0) return
-    let width = 0
-    for (let at = 0; at < length; at++)
-      width = Math.max(
-        width,
-        (this.runIndents[at] as number) + (this.runNames[at] as string).length,
-      )
-    for (let at = 0; at < length; at++) {
-      const indent = this.runIndents[at] as number
-      const name = this.runNames[at] as string
-      const form = this.runForms[at] as ValueForm
-      const heads = this.checkName(name)
-      // Indents and widths stay far below 1024.
-      const key = (width * 1024 + indent) * 4 + form
-      let head = heads.get(key)
-      if (head === undefined) {
-        head = `${spaces(indent)}${name}${spaces(width - indent - name.length)}${OPENERS[form]}`
-        heads.set(key, head)
-      }
-      this.recurring(head)
-      this.append(this.runValues[at] as string)
-      this.recurring(CLOSERS[form])
-    }
-    this.runLength = 0
-  }
-
-  /**
-   * Appends text that recurs (indentation, attribute heads, cached lines). Consecutive ones are
-   * joined into one piece, itself cached, up to `MAX_JOINED` characters.
-   */
-  private recurring(text: string): void {
-    this.written = true
-    const pending = this.pending
-    if (pending === '') {
-      this.pending = text
-      return
-    }
-    if (pending.length + text.length > MAX_JOINED) {
-      this.piece(pending)
-      this.pending = text
-      return
-    }
-    let byNext = this.joined.get(pending)
-    if (byNext === undefined) {
-      byNext = new Map()
-      this.joined.set(pending, byNext)
-    }
-    let both = byNext.get(text)
-    if (both === undefined) {
-      both = pending + text
-      byNext.set(text, both)
-    }
-    this.pending = both
-  }
-
-  /** Appends text that varies (values, comments). */
-  private append(text: string): void {
-    if (this.pending !== '') {
-      this.piece(this.pending)
-      this.pending = ''
-    }
-    this.piece(text)
-  }
-
-  private piece(piece: string): void {
-    this.chunk += piece
-    this.written = true
-    if (++this.chunkPieces < CHUNK_PIECES) return
-    // Appending leaves a rope node per piece; kept for a whole file, a fleet's millions of nodes
-    // would be copied by every young-generation collection. Converting the chunk to a number
-    // makes V8 flatten it into one block, after which its nodes are garbage.
-    Number(this.chunk)
-    this.chunks.push(this.chunk)
-    this.chunk = ''
-    this.chunkPieces = 0
+    if (this.run.length === 0) return
+    const width = this.run.reduce(
+      (max, entry) => Math.max(max, entry.indent + entry.name.length),
+      0,
+    )
+    for (const { indent, name, value } of this.run)
+      this.emit(`${spaces(indent)}${name}${spaces(width - indent - name.length)} = ${value}\n`)
+    this.run = []
   }
 }
 

@@ -4,10 +4,14 @@
  * resolves, and find the line of each resource and named block for verdicts.
  */
 
-import { createDiagnostic, type Diagnostic, type RenderedFile } from '@aml-egress/core'
+import {
+  compareOrdinal,
+  createDiagnostic,
+  type Diagnostic,
+  type RenderedFile,
+} from '@aml-egress/core'
+import { formatName } from './capabilities'
 import { escapeTemplate, type JsonValue, parseTemplate, resolveValue, type Scope } from './template'
-
-const FORMAT = 'terraform'
 
 /** A JSON object as hcl2json produces it. */
 export type JsonObject = { [key: string]: JsonValue }
@@ -103,9 +107,8 @@ async function parseFile(
     diagnostics.push(
       createDiagnostic({
         code: 'AML_EGRESS_READ_SYNTAX',
-        severity: 'error',
         message: `${file.path}: ${message}`,
-        format: FORMAT,
+        format: formatName,
         location: { file: file.path, ...(line ? { line } : {}) },
       }),
     )
@@ -239,7 +242,7 @@ export async function readHclDocument(files: readonly RenderedFile[]): Promise<H
   const lines = new Map<string, readonly string[]>()
   const configs: { file: RenderedFile; json: JsonObject }[] = []
   const tfvars: { file: RenderedFile; json: JsonObject }[] = []
-  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  const sorted = [...files].sort((a, b) => compareOrdinal(a.path, b.path))
   for (const file of sorted) {
     const kind = fileKind(file.path)
     if (!kind) continue

@@ -1,5 +1,6 @@
+export { terraformCapabilities } from './capabilities'
 export { evaluateTerraform } from './evaluate'
-export { terraformCapabilities, terraformFormat } from './format'
+export { terraformFormat } from './format'
 export {
   formatHcl,
   type HclItem,
@@ -17,8 +18,9 @@ export type {
   TerraformConfig,
   TerraformRenderOptions,
 } from './model'
+export { azurermVersionConstraint, terraformVersionConstraint } from './moduleHcl'
 export { type BuiltNsgRule, buildNsgRules, nsgPriorityRange } from './nsg'
 export { evaluateNsg, nsgDefaultRules, nsgPrefixMatches, nsgRuleMatches } from './nsgEvaluate'
 export { readTerraform } from './read'
-export { azurermVersionConstraint, renderTerraform, terraformVersionConstraint } from './render'
+export { renderTerraform } from './render'
 export { parseTemplate, resolveValue, type Template } from './template'

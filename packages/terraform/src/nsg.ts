@@ -5,15 +5,19 @@
  * have no FQDNs, so a host rule without a fallback gets no NSG rule: the firewall carries it.
  */
 import {
+  compareOrdinal,
   createDiagnostic,
   type Diagnostic,
-  diagnosticCodes,
   formatPortRanges,
   mergePortRanges,
   type Plan,
   type PlanRule,
   type PortRange,
+  type Protocol,
+  type TriagedRule,
+  triagePlan,
 } from '@aml-egress/core'
+import { formatName, terraformTriage } from './capabilities'
 import type { NsgProtocol, NsgRule } from './model'
 
 /** First and last NSG priority azurerm accepts. */
@@ -23,21 +27,19 @@ export const nsgPriorityRange = { min: 100, max: 4096 } as const
 // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform interpolation as hcl2json spells it
 export const renderedNsgKey = '${var.resource_group_name}/${var.network_security_group_name}'
 
-const FORMAT = 'terraform'
-
+/** One NSG rule in the making: the plan rules that share its direction, protocol and peers. */
 type Draft = {
   direction: 'Inbound' | 'Outbound'
   protocol: NsgProtocol
+  /** Sorted. */
   source: string[]
+  /** Sorted. */
   destination: string[]
-  /** Empty = every port, as in the plan. */
+  /** The ports of its rules, merged; every port when `allPorts`. */
   ports: PortRange[]
   allPorts: boolean
   ruleIds: string[]
-  requirementIds: string[]
-  /** Requirement lists already collected: rules of one requirement share one list. */
-  requirementLists: Set<readonly string[]>
-  merged: boolean
+  requirementIds: Set<string>
 }
 
 /** One NSG rule as rendered, with the plan provenance the HCL comments need. */
@@ -48,90 +50,134 @@ export type BuiltNsgRule = NsgRule & {
   requirementIds: string[]
 }
 
-/** The protocols `nsgProtocol` gives, as an index. */
-const PROTOCOLS: readonly NsgProtocol[] = ['Tcp', 'Udp', '*']
-
-function nsgProtocol(rule: PlanRule): NsgProtocol {
-  return rule.protocol === 'TCP' ? 'Tcp' : rule.protocol === 'UDP' ? 'Udp' : '*'
+function nsgProtocol(protocol: Protocol): NsgProtocol {
+  return protocol === 'TCP' ? 'Tcp' : protocol === 'UDP' ? 'Udp' : '*'
 }
 
 /**
- * Prefix lists and fallback messages, made once per distinct input: plan rules share their
- * address and fallback lists, and a fleet has tens of thousands of rules over a few of each.
+ * The prefix lists one side of a plan rule becomes, each sorted: one list per NSG rule. An NSG
+ * rule holds at most one service tag (augmented rules take several CIDRs, never several tags), so
+ * every tag gets its own rule. A host has no NSG prefix: a destination host becomes its documented
+ * service tags (`serviceTagFallbacks`), a source host nothing.
  */
-class PeerLists {
-  private readonly byTag = new Map<string, string[][]>()
-  private readonly byAddresses = new Map<readonly string[], string[][]>()
-  private readonly byFallbacks = new Map<readonly string[], string[][]>()
-  /** The fallback message after the host name, by fallback list. */
-  private readonly fallbackTexts = new Map<readonly string[], string>()
+function prefixLists(rule: PlanRule, side: 'source' | 'destination'): string[][] {
+  const endpoint = rule[side]
+  switch (endpoint.kind) {
+    case 'serviceTag':
+      return [[endpoint.tag]]
+    case 'addresses':
+      return endpoint.addresses.length > 0 ? [[...endpoint.addresses].sort(compareOrdinal)] : []
+    case 'fqdn':
+      return side === 'destination' ? rule.serviceTagFallbacks.map((tag) => [tag]) : []
+    default:
+      return []
+  }
+}
 
-  /**
-   * The prefix lists one side of a plan rule becomes: one list per NSG rule. An NSG rule holds
-   * at most one service tag (augmented rules take several CIDRs, never several tags), so every
-   * tag gets its own rule. Do not change the lists: they are shared.
-   */
-  of(rule: PlanRule, side: 'source' | 'destination', diagnostics: Diagnostic[]): string[][] {
-    const endpoint = rule[side]
-    switch (endpoint.kind) {
-      case 'serviceTag':
-        return cached(this.byTag, endpoint.tag, tagLists)
-      case 'addresses':
-        return cached(this.byAddresses, endpoint.addresses, addressLists)
-      case 'fqdn': {
-        const tags = rule.serviceTagFallbacks
-        if (side !== 'destination' || tags.length === 0) return []
-        const text = cached(this.fallbackTexts, tags, fallbackText)
-        diagnostics.push({
-          code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
-          severity: 'info',
-          message: `NSG rules for ${endpoint.fqdn}${text}`,
-          format: FORMAT,
-          ruleId: rule.id,
-          requirementIds: rule.requirementIds,
-          help: diagnosticCodes.AML_EGRESS_SERVICE_TAG_FALLBACK.fix,
-        })
-        return cached(this.byFallbacks, tags, fallbackLists)
+/** The note that a host rule's NSG rules name its service tags instead of the host. */
+function fallbackDiagnostic(triaged: TriagedRule, fqdn: string): Diagnostic {
+  const { rule, index } = triaged
+  const tags = rule.serviceTagFallbacks
+  return createDiagnostic({
+    code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
+    // Info, not the code's warning: the firewall rule still names the host, so the wider NSG rule
+    // lets nothing through that the firewall does not.
+    severity: 'info',
+    message: `NSG rules for ${fqdn} use its documented service tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')} (NSGs have no FQDNs); the firewall rule still names the host.`,
+    format: formatName,
+    rule,
+    index,
+  })
+}
+
+/**
+ * The drafts of the rules, in the order first met: plan rules with the same direction, protocol
+ * and peers share one NSG rule. A host rule that gets NSG rules through its service tags says so
+ * in `diagnostics`.
+ */
+function draftsOf(rules: readonly TriagedRule[], diagnostics: Diagnostic[]): Draft[] {
+  const drafts: Draft[] = []
+  const byKey = new Map<string, Draft>()
+  for (const triaged of rules) {
+    const { rule } = triaged
+    const direction = rule.direction === 'inbound' ? 'Inbound' : 'Outbound'
+    const protocol = nsgProtocol(triaged.protocol)
+    const sources = prefixLists(rule, 'source')
+    const destinations = prefixLists(rule, 'destination')
+    for (const source of sources)
+      for (const destination of destinations) {
+        const key = `${direction}|${protocol}|${source.join(',')}|${destination.join(',')}`
+        let draft = byKey.get(key)
+        if (!draft) {
+          draft = {
+            direction,
+            protocol,
+            source,
+            destination,
+            ports: [],
+            allPorts: false,
+            ruleIds: [],
+            requirementIds: new Set(),
+          }
+          byKey.set(key, draft)
+          drafts.push(draft)
+        }
+        addRule(draft, triaged)
       }
-      default:
-        return []
-    }
+    if (rule.destination.kind === 'fqdn' && sources.length > 0 && destinations.length > 0)
+      diagnostics.push(fallbackDiagnostic(triaged, rule.destination.fqdn))
   }
+  return drafts
 }
 
-// Makers for `cached`, declared once: a closure per call would be an allocation per plan rule.
-function tagLists(tag: string): string[][] {
-  return [[tag]]
+/** True when every range lies inside one of the merged ranges. */
+function covers(merged: readonly PortRange[], ranges: readonly PortRange[]): boolean {
+  return ranges.every((range) => merged.some((m) => m.from <= range.from && range.to <= m.to))
 }
 
-function addressLists(addresses: readonly string[]): string[][] {
-  return addresses.length > 0 ? [addresses as string[]] : []
+function addRule(draft: Draft, triaged: TriagedRule): void {
+  // A rule whose fallback tags repeat one reaches its draft twice in a row.
+  if (draft.ruleIds.at(-1) !== triaged.rule.id) draft.ruleIds.push(triaged.rule.id)
+  for (const id of triaged.rule.requirementIds) draft.requirementIds.add(id)
+  if (triaged.ports.length === 0) draft.allPorts = true
+  else if (!draft.allPorts && !covers(draft.ports, triaged.ports))
+    draft.ports = mergePortRanges([...draft.ports, ...triaged.ports])
 }
 
-function fallbackLists(tags: readonly string[]): string[][] {
-  return tags.map((tag) => [tag])
+/**
+ * The NSG order: inbound first, then by destination (case-insensitive), protocol, ports and
+ * source, so that one more workspace is a small diff.
+ */
+function compareNsgRules(a: PlacedDraft, b: PlacedDraft): number {
+  return (
+    (a.direction === b.direction ? 0 : a.direction === 'Inbound' ? -1 : 1) ||
+    compareOrdinal(a.destination.join(',').toLowerCase(), b.destination.join(',').toLowerCase()) ||
+    compareOrdinal(a.protocol, b.protocol) ||
+    compareOrdinal(a.portText, b.portText) ||
+    compareOrdinal(a.source.join(','), b.source.join(','))
+  )
 }
 
-function fallbackText(tags: readonly string[]): string {
-  return ` use its documented service tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')} (NSGs have no FQDNs); the firewall rule still names the host.`
+/** A draft with its ports and provenance collected, ready to be numbered. */
+type PlacedDraft = Pick<Draft, 'direction' | 'protocol' | 'source' | 'destination'> & {
+  ports: PortRange[]
+  portText: string
+  ruleIds: string[]
+  requirementIds: string[]
 }
 
-function draftsByDestination(): Map<readonly string[], Draft> {
-  return new Map()
-}
-
-function cached<K, V>(cache: Map<K, V>, key: K, make: (key: K) => V): V {
-  let value = cache.get(key)
-  if (value === undefined) {
-    value = make(key)
-    cache.set(key, value)
+function placed(draft: Draft): PlacedDraft {
+  const ports = draft.allPorts ? [] : draft.ports
+  return {
+    direction: draft.direction,
+    protocol: draft.protocol,
+    source: draft.source,
+    destination: draft.destination,
+    ports,
+    portText: formatPortRanges(ports).join(','),
+    ruleIds: draft.ruleIds.sort(compareOrdinal),
+    requirementIds: [...draft.requirementIds].sort(compareOrdinal),
   }
-  return value
-}
-
-/** A list of peers as part of a draft key: sorted, comma-joined. */
-function listKey(values: readonly string[]): string {
-  return values.length === 1 ? (values[0] as string) : [...values].sort().join(',')
 }
 
 function nameLabel(values: readonly string[]): string {
@@ -146,199 +192,93 @@ function unique(base: string, used: Set<string>): string {
   return name
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((value, i) => value === b[i])
-}
+/** Azure names and Terraform local names already given, so that each is given once. */
+type Names = { names: Set<string>; localNames: Set<string> }
 
-/**
- * The drafts of a plan: a draft with the same peers collects its ports and provenance, normalised
- * once by `normalised` (normalising on every add made a fleet's shared tag rules quadratic).
- */
-class Drafts {
-  /** By direction, protocol and sorted peers: the identity of an NSG rule. */
-  private readonly byKey = new Map<string, Draft>()
-  /**
-   * By direction and protocol (see `kind`), then source and destination list objects: rules
-   * share those lists, so most rules find their draft without building a key.
-   */
-  private readonly byLists = Array.from(
-    { length: 2 * PROTOCOLS.length },
-    () => new Map<readonly string[], Map<readonly string[], Draft>>(),
+/** The rule as azurerm takes it, named after its remote side. */
+function nsgRule(draft: PlacedDraft, priority: number, used: Names): BuiltNsgRule {
+  const { direction } = draft
+  const short = direction === 'Inbound' ? 'in' : 'out'
+  const proto = draft.protocol === '*' ? 'any' : draft.protocol.toLowerCase()
+  // The remote side: the tag an inbound rule admits, the destination of an outbound one.
+  const label = nameLabel(direction === 'Inbound' ? draft.source : draft.destination)
+  const name = unique(`aml-${short}-${label}-${proto}`.slice(0, 76), used.names)
+  const localName = unique(
+    `aml_${short}_${label.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_${proto}`,
+    used.localNames,
   )
-
-  add(rule: PlanRule, source: readonly string[], destination: readonly string[]): void {
-    const direction = rule.direction === 'inbound' ? 'Inbound' : 'Outbound'
-    const protocol = nsgProtocol(rule)
-    const kind = (direction === 'Inbound' ? 0 : PROTOCOLS.length) + PROTOCOLS.indexOf(protocol)
-    const byDestination = cached(
-      this.byLists[kind] as Map<readonly string[], Map<readonly string[], Draft>>,
-      source,
-      draftsByDestination,
-    )
-    const existing = byDestination.get(destination)
-    if (existing !== undefined) {
-      this.merge(existing, rule)
-      return
-    }
-    const key = `${direction}|${protocol}|${listKey(source)}|${listKey(destination)}`
-    const found = this.byKey.get(key)
-    if (found !== undefined) {
-      byDestination.set(destination, found)
-      this.merge(found, rule)
-      return
-    }
-    // Copies: the first draft's lists collect the others', and the plan's stay untouched.
-    const draft: Draft = {
-      direction,
-      protocol,
-      source: [...source].sort(),
-      destination: [...destination].sort(),
-      ports: [...rule.ports],
-      allPorts: rule.ports.length === 0,
-      ruleIds: [rule.id],
-      requirementIds: [...rule.requirementIds],
-      requirementLists: new Set([rule.requirementIds]),
-      merged: false,
-    }
-    this.byKey.set(key, draft)
-    byDestination.set(destination, draft)
-  }
-
-  /** Every draft, in the order first added, normalised. */
-  normalised(): Draft[] {
-    return [...this.byKey.values()].map(normaliseDraft)
-  }
-
-  private merge(draft: Draft, rule: PlanRule): void {
-    draft.allPorts ||= rule.ports.length === 0
-    const ports = draft.ports
-    // Index loops: this runs for every plan rule, where for-of allocated iterator results.
-    for (let at = 0; at < rule.ports.length; at++) {
-      const range = rule.ports[at] as PortRange
-      // Ranges are merged later; most rules repeat the last one, so leave those out now.
-      const last = ports[ports.length - 1]
-      if (last === undefined || last.from !== range.from || last.to !== range.to) ports.push(range)
-    }
-    draft.ruleIds.push(rule.id)
-    const ids = rule.requirementIds
-    if (!draft.requirementLists.has(ids)) {
-      draft.requirementLists.add(ids)
-      for (let at = 0; at < ids.length; at++) draft.requirementIds.push(ids[at] as string)
-    }
-    draft.merged = true
-  }
-}
-
-/** Sorted, without repeats. */
-function sortedUnique(values: string[]): string[] {
-  const sorted = values.sort()
-  let kept = 0
-  for (let at = 0; at < sorted.length; at++)
-    if (at === 0 || sorted[at] !== sorted[kept - 1]) sorted[kept++] = sorted[at] as string
-  sorted.length = kept
-  return sorted
-}
-
-function normaliseDraft(draft: Draft): Draft {
-  if (!draft.merged) return draft
+  const description = `Azure ML ${direction.toLowerCase()} ${draft.protocol === '*' ? 'any' : draft.protocol.toUpperCase()} ${draft.portText} ${draft.source.join(',')} to ${draft.destination.join(',')}`
   return {
-    ...draft,
-    ports: draft.allPorts ? [] : mergePortRanges(draft.ports),
-    ruleIds: sortedUnique(draft.ruleIds),
-    requirementIds: sortedUnique(draft.requirementIds),
+    address: `azurerm_network_security_rule.${localName}`,
+    localName,
+    name,
+    networkSecurityGroup: renderedNsgKey,
+    priority,
+    direction,
+    access: 'Allow',
+    protocol: draft.protocol,
+    sourceAddressPrefixes: draft.source,
+    sourcePortRanges: ['*'],
+    destinationAddressPrefixes: draft.destination,
+    destinationPortRanges: formatPortRanges(draft.ports),
+    description: description.length > 140 ? `${description.slice(0, 139)}…` : description,
+    ruleIds: draft.ruleIds,
+    requirementIds: draft.requirementIds,
   }
 }
 
 /**
- * The NSG rules for a plan, sorted (inbound first, then by destination, protocol, ports) and
- * numbered from `basePriority` in steps of 10 per direction, leaving room for hand-made rules.
- * @example buildNsgRules({ plan, basePriority: 1000 }).rules[0]?.priority // 1000
+ * The rules of one direction numbered from `basePriority` in steps of 10, leaving room for
+ * hand-made rules, or of 1 where steps of 10 would pass the maximum.
  */
-export function buildNsgRules(input: { plan: Plan; basePriority: number }): {
+function numbered(
+  drafts: readonly PlacedDraft[],
+  input: { basePriority: number; used: Names; diagnostics: Diagnostic[] },
+): BuiltNsgRule[] {
+  const { basePriority } = input
+  const step = basePriority + (drafts.length - 1) * 10 <= nsgPriorityRange.max ? 10 : 1
+  return drafts.map((draft, index) => {
+    const priority = basePriority + index * step
+    if (priority > nsgPriorityRange.max)
+      input.diagnostics.push(
+        createDiagnostic({
+          code: 'AML_EGRESS_LIMIT_EXCEEDED',
+          message: `NSG ${draft.direction.toLowerCase()} rule priority ${priority} exceeds ${nsgPriorityRange.max}; lower nsgBasePriority.`,
+          format: formatName,
+          ruleId: draft.ruleIds[0],
+          requirementIds: draft.requirementIds,
+        }),
+      )
+    return nsgRule(draft, priority, input.used)
+  })
+}
+
+/**
+ * The NSG rules for the rules core's `triagePlan` hands the format, sorted (inbound first, then
+ * by destination, protocol, ports) and numbered from `basePriority` per direction.
+ * @example buildNsgRules({ rules: triagePlan(plan, terraformFormat).rules, basePriority: 1000 }).rules[0]?.priority // 1000
+ */
+export function buildNsgRules(
+  input:
+    | { rules: readonly TriagedRule[]; basePriority: number }
+    | {
+        /** @deprecated Pass `rules: triagePlan(plan, terraformFormat).rules`. */
+        plan: Plan
+        basePriority: number
+      },
+): {
   rules: BuiltNsgRule[]
   diagnostics: Diagnostic[]
 } {
-  const { plan, basePriority } = input
+  const triaged = 'rules' in input ? input.rules : triagePlan(input.plan, terraformTriage).rules
   const diagnostics: Diagnostic[] = []
-  const drafts = new Drafts()
-  const peers = new PeerLists()
-  // Index loops: for-of allocated iterator results for each of a fleet's rules.
-  const planRules = plan.rules
-  for (let at = 0; at < planRules.length; at++) {
-    const rule = planRules[at] as PlanRule
-    if (rule.direction === 'inCluster') continue
-    const sources = peers.of(rule, 'source', diagnostics)
-    for (let s = 0; s < sources.length; s++) {
-      const destinations = peers.of(rule, 'destination', diagnostics)
-      for (let d = 0; d < destinations.length; d++)
-        drafts.add(rule, sources[s] as string[], destinations[d] as string[])
-    }
-  }
-  const sorted = drafts
-    .normalised()
-    .sort(
-      (a, b) =>
-        (a.direction === b.direction ? 0 : a.direction === 'Inbound' ? -1 : 1) ||
-        a.destination
-          .join(',')
-          .toLowerCase()
-          .localeCompare(b.destination.join(',').toLowerCase()) ||
-        a.protocol.localeCompare(b.protocol) ||
-        formatPortRanges(a.ports).join(',').localeCompare(formatPortRanges(b.ports).join(',')) ||
-        a.source.join(',').localeCompare(b.source.join(',')),
-    )
-  const names = new Set<string>()
-  const localNames = new Set<string>()
-  const rules: BuiltNsgRule[] = []
-  for (const direction of ['Inbound', 'Outbound'] as const) {
-    const group = sorted.filter((draft) => draft.direction === direction)
-    const step = basePriority + (group.length - 1) * 10 <= nsgPriorityRange.max ? 10 : 1
-    group.forEach((draft, index) => {
-      const priority = basePriority + index * step
-      if (priority > nsgPriorityRange.max)
-        diagnostics.push(
-          createDiagnostic({
-            code: 'AML_EGRESS_LIMIT_EXCEEDED',
-            severity: 'error',
-            message: `NSG ${direction.toLowerCase()} rule priority ${priority} exceeds ${nsgPriorityRange.max}; lower nsgBasePriority.`,
-            format: FORMAT,
-            ruleId: draft.ruleIds[0],
-            requirementIds: draft.requirementIds,
-          }),
-        )
-      const short = direction === 'Inbound' ? 'in' : 'out'
-      const proto = draft.protocol === '*' ? 'any' : draft.protocol.toLowerCase()
-      // Name after the remote side: the tag an inbound rule admits, the destination of an outbound one.
-      const label = nameLabel(direction === 'Inbound' ? draft.source : draft.destination)
-      const name = unique(`aml-${short}-${label}-${proto}`.slice(0, 76), names)
-      const localName = unique(
-        `aml_${short}_${label.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_${proto}`,
-        localNames,
-      )
-      const description = `Azure ML ${direction.toLowerCase()} ${draft.protocol === '*' ? 'any' : draft.protocol.toUpperCase()} ${formatPortRanges(draft.ports).join(',')} ${draft.source.join(',')} to ${draft.destination.join(',')}`
-      rules.push({
-        address: `azurerm_network_security_rule.${localName}`,
-        localName,
-        name,
-        networkSecurityGroup: renderedNsgKey,
-        priority,
-        direction,
-        access: 'Allow',
-        protocol: draft.protocol,
-        sourceAddressPrefixes: draft.source,
-        sourcePortRanges: ['*'],
-        destinationAddressPrefixes: draft.destination,
-        destinationPortRanges: formatPortRanges(draft.ports),
-        description: description.length > 140 ? `${description.slice(0, 139)}…` : description,
-        ruleIds: draft.ruleIds,
-        requirementIds: draft.requirementIds,
-      })
-    })
-  }
+  const sorted = draftsOf(triaged, diagnostics).map(placed).sort(compareNsgRules)
+  const used: Names = { names: new Set(), localNames: new Set() }
+  const rules = (['Inbound', 'Outbound'] as const).flatMap((direction) =>
+    numbered(
+      sorted.filter((draft) => draft.direction === direction),
+      { basePriority: input.basePriority, used, diagnostics },
+    ),
+  )
   return { rules, diagnostics }
-}
-
-/** True when `prefixes` are the plan's compute subnets, which the module takes as a variable. */
-export function isSourceAddresses(plan: Plan, values: readonly string[]): boolean {
-  return sameList([...plan.sourceAddresses].sort(), [...values].sort())
 }

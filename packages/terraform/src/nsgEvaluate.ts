@@ -6,6 +6,7 @@
  */
 import {
   cidrContains,
+  type DecidedBy,
   type Flow,
   type FlowEndpoint,
   isIpv4Cidr,
@@ -169,31 +170,32 @@ function decide(rules: readonly NsgRule[], flow: Flow, index: number): Outcome {
   return rest.access === access ? rest : { access: 'unknown', rule: rest.rule, uncertain: rule }
 }
 
-function verdictOf(outcome: Outcome, nsg: string): Verdict {
-  const where = outcome.rule.origin
-  const decidedBy = {
-    rule: outcome.rule.address.startsWith('default:')
-      ? `${outcome.rule.name} (NSG default rule)`
-      : outcome.rule.address,
-    ...(where?.file ? { file: where.file } : {}),
-    ...(where?.line ? { line: where.line } : {}),
+/** Where a verdict came from: a rule's address, and its file and line when known. */
+export function decidedBy(rule: string, origin: NsgRule['origin']): DecidedBy {
+  return {
+    rule,
+    ...(origin?.file ? { file: origin.file } : {}),
+    ...(origin?.line ? { line: origin.line } : {}),
   }
+}
+
+function verdictOf(outcome: Outcome, nsg: string): Verdict {
   if (outcome.access === 'unknown') {
     const cause = outcome.uncertain ?? outcome.rule
     return {
       verdict: 'unknown',
-      decidedBy: {
-        rule: cause.address,
-        ...(cause.origin?.file ? { file: cause.origin.file } : {}),
-        ...(cause.origin?.line ? { line: cause.origin.line } : {}),
-      },
+      decidedBy: decidedBy(cause.address, cause.origin),
       reason: `NSG ${nsg}: ${cause.address} may match this flow, but it depends on values that could not be resolved (${(cause.unresolved ?? ['count/for_each']).join(', ')}).`,
     }
   }
+  const { rule } = outcome
+  const name = rule.address.startsWith('default:')
+    ? `${rule.name} (NSG default rule)`
+    : rule.address
   return {
     verdict: outcome.access === 'Allow' ? 'allowed' : 'denied',
-    decidedBy,
-    reason: `NSG ${nsg}: ${decidedBy.rule} (priority ${outcome.rule.priority}) is the first ${flowDirection(outcome.rule)} rule that matches; it says ${outcome.rule.access}.`,
+    decidedBy: decidedBy(name, rule.origin),
+    reason: `NSG ${nsg}: ${name} (priority ${rule.priority}) is the first ${flowDirection(rule)} rule that matches; it says ${rule.access}.`,
   }
 }
 
@@ -226,11 +228,7 @@ export function evaluateNsg(input: {
     if (unresolved(floating, 'access') || says !== verdict.verdict)
       return {
         verdict: 'unknown',
-        decidedBy: {
-          rule: floating.address,
-          ...(floating.origin?.file ? { file: floating.origin.file } : {}),
-          ...(floating.origin?.line ? { line: floating.origin.line } : {}),
-        },
+        decidedBy: decidedBy(floating.address, floating.origin),
         reason: `NSG ${nsg}: ${floating.address} may match this flow, but its priority could not be resolved.`,
       }
   }

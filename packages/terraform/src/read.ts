@@ -25,6 +25,7 @@ import {
   type ReadResult,
   type RenderedFile,
 } from '@aml-egress/core'
+import { formatName } from './capabilities'
 import {
   bodies,
   expandBlocks,
@@ -36,8 +37,6 @@ import {
 } from './hclDocument'
 import type { NsgProtocol, NsgRule, OpaqueElement, TerraformConfig } from './model'
 import { type JsonValue, resolveValue, type Scope } from './template'
-
-const FORMAT = 'terraform'
 
 const RCG = 'azurerm_firewall_policy_rule_collection_group'
 const NSG_RULE = 'azurerm_network_security_rule'
@@ -70,14 +69,17 @@ type Context = {
 
 type Where = { file: string; line?: number; address: string }
 
+function locationOf(where: Where): { file: string; line?: number } {
+  return { file: where.file, ...(where.line ? { line: where.line } : {}) }
+}
+
 function unsupported(context: Context, where: Where, message: string): void {
   context.diagnostics.push(
     createDiagnostic({
       code: 'AML_EGRESS_READ_UNSUPPORTED',
-      severity: 'warning',
       message: `${where.address}: ${message}`,
-      format: FORMAT,
-      location: { file: where.file, ...(where.line ? { line: where.line } : {}) },
+      format: formatName,
+      location: locationOf(where),
     }),
   )
 }
@@ -86,10 +88,11 @@ function invalid(context: Context, where: Where, message: string): void {
   context.diagnostics.push(
     createDiagnostic({
       code: 'AML_EGRESS_INVALID_INPUT',
+      // A warning, not the code's error: the config is read on, and the flows it decides answer.
       severity: 'warning',
       message: `${where.address}: ${message}`,
-      format: FORMAT,
-      location: { file: where.file, ...(where.line ? { line: where.line } : {}) },
+      format: formatName,
+      location: locationOf(where),
     }),
   )
 }
@@ -216,8 +219,25 @@ function fieldsOf(body: JsonObject, scope: Scope): Fields {
   return new Fields(body, scope)
 }
 
+function resourceWhere(resource: ResourceBody): Where {
+  return {
+    file: resource.file,
+    address: `${resource.type}.${resource.name}`,
+    ...(resource.line ? { line: resource.line } : {}),
+  }
+}
+
+/** A construct that may decide flows but is not modelled: those flows evaluate to unknown. */
+function addOpaque(
+  context: Context,
+  where: Where,
+  input: { reason: string; affects: OpaqueElement['affects'] },
+): void {
+  context.opaque.push({ address: where.address, ...input, ...origin(where) })
+}
+
 function origin(where: Where): { origin: { file: string; line?: number } } {
-  return { origin: { file: where.file, ...(where.line ? { line: where.line } : {}) } }
+  return { origin: locationOf(where) }
 }
 
 function ruleWhere(context: Context, parent: Where, name: string): Where {
@@ -448,11 +468,7 @@ function collection(
 }
 
 function ruleCollectionGroup(context: Context, resource: ResourceBody): RuleCollectionGroup {
-  const where: Where = {
-    file: resource.file,
-    address: `${resource.type}.${resource.name}`,
-    ...(resource.line ? { line: resource.line } : {}),
-  }
+  const where = resourceWhere(resource)
   const fields = fieldsOf(resource.body, resource.scope)
   const name = fields.string('name', 'name') ?? resource.name
   const priority = fields.number('priority', 'priority')
@@ -511,87 +527,107 @@ const NSG_PROTOCOLS: Record<string, NsgProtocol> = {
   Esp: 'Esp',
 }
 
-function nsgRule(
+type NsgRuleInput = {
+  body: JsonObject
+  scope: Scope
+  where: Where
+  networkSecurityGroup: string
+  conditional: boolean
+}
+
+/**
+ * The rule's direction; undefined when it is neither Inbound nor Outbound. Such a rule may sit in
+ * either list, and evaluating it as both would be guessing: it is left out, as an opaque element.
+ */
+function nsgDirection(
   context: Context,
-  input: {
-    body: JsonObject
-    scope: Scope
-    where: Where
-    networkSecurityGroup: string
-    conditional: boolean
-  },
-): NsgRule | undefined {
-  const { body, scope, where } = input
-  const fields = fieldsOf(body, scope)
-  const name = fields.string('name', 'name') ?? '(unnamed)'
+  fields: Fields,
+  where: Where,
+): NsgRule['direction'] | undefined {
   const direction = fields.string('direction', 'direction')
+  if (direction === 'Inbound' || direction === 'Outbound') return direction
+  unsupported(
+    context,
+    where,
+    `direction ${direction === undefined ? 'could not be resolved' : `"${direction}" is not Inbound or Outbound`}; the rule is left out.`,
+  )
+  addOpaque(context, where, { reason: 'NSG rule direction unknown', affects: 'nsg' })
+  return undefined
+}
+
+/** `access`; an unresolved or invalid one is marked and read as Allow (the flow is unknown). */
+function nsgAccess(context: Context, fields: Fields, where: Where): NsgRule['access'] {
   const access = fields.string('access', 'access')
-  const protocolText = fields.string('protocol', 'protocol')
-  const priority = fields.number('priority', 'priority')
-  if (direction !== 'Inbound' && direction !== 'Outbound') {
-    // Without a direction the rule may sit in either list; evaluate it as both would be guessing.
-    unsupported(
+  if (access === 'Allow' || access === 'Deny') return access
+  if (access !== undefined) invalid(context, where, `access "${access}" is not Allow or Deny.`)
+  fields.mark('access')
+  return 'Allow'
+}
+
+/** `protocol`; an unresolved or invalid one is marked and read as `*`. */
+function nsgProtocol(context: Context, fields: Fields, where: Where): NsgProtocol {
+  const text = fields.string('protocol', 'protocol')
+  const protocol = text === undefined ? undefined : NSG_PROTOCOLS[text]
+  if (protocol !== undefined) return protocol
+  if (text !== undefined)
+    invalid(
       context,
       where,
-      `direction ${direction === undefined ? 'could not be resolved' : `"${direction}" is not Inbound or Outbound`}; the rule is left out.`,
+      `protocol "${text}" is not one of *, Tcp, Udp, Icmp, Ah, Esp (azurerm spells them exactly so).`,
     )
-    context.opaque.push({
-      address: where.address,
-      reason: 'NSG rule direction unknown',
-      affects: 'nsg',
-      ...origin(where),
-    })
-    return undefined
-  }
-  if (access !== undefined && access !== 'Allow' && access !== 'Deny') {
-    invalid(context, where, `access "${access}" is not Allow or Deny.`)
-    fields.mark('access')
-  } else if (access === undefined) fields.mark('access')
-  const protocol = protocolText === undefined ? undefined : NSG_PROTOCOLS[protocolText]
-  if (protocol === undefined) {
-    if (protocolText !== undefined)
-      invalid(
-        context,
-        where,
-        `protocol "${protocolText}" is not one of *, Tcp, Udp, Icmp, Ah, Esp (azurerm spells them exactly so).`,
-      )
-    fields.mark('protocol')
-  }
-  const list = (single: string, plural: string): string[] => {
-    const one = fields.string(single, single)
-    return one !== undefined ? [one] : fields.list(plural, plural)
-  }
-  const sourceAsg = fields.list(
+  fields.mark('protocol')
+  return '*'
+}
+
+/** `<name>` when set, else the list `<plural>`: azurerm's `*_prefix` / `*_prefixes` pairs. */
+function oneOrList(fields: Fields, name: string, plural: string): string[] {
+  const one = fields.string(name, name)
+  return one !== undefined ? [one] : fields.list(plural, plural)
+}
+
+/** Application security groups make a side unknown: which addresses they hold is not in the files. */
+function markSecurityGroups(fields: Fields): void {
+  for (const field of [
     'source_application_security_group_ids',
-    'source_application_security_group_ids',
-  )
-  const destinationAsg = fields.list(
     'destination_application_security_group_ids',
-    'destination_application_security_group_ids',
-  )
-  if (sourceAsg.length > 0) fields.mark('source_application_security_group_ids')
-  if (destinationAsg.length > 0) fields.mark('destination_application_security_group_ids')
+  ])
+    if (fields.list(field, field).length > 0) fields.mark(field)
+}
+
+function nsgRule(context: Context, input: NsgRuleInput): NsgRule | undefined {
+  const { where } = input
+  const fields = fieldsOf(input.body, input.scope)
+  const name = fields.string('name', 'name') ?? '(unnamed)'
+  const direction = nsgDirection(context, fields, where)
+  if (direction === undefined) return undefined
+  const access = nsgAccess(context, fields, where)
+  const protocol = nsgProtocol(context, fields, where)
+  const priority = fields.number('priority', 'priority')
+  if (priority !== undefined && (priority < 100 || priority > 4096))
+    invalid(context, where, `NSG priority ${priority} is outside 100–4096.`)
+  markSecurityGroups(fields)
   const description = fields.string('description', 'description')
-  const rule: NsgRule = {
+  return {
     address: where.address,
     name,
     networkSecurityGroup: input.networkSecurityGroup,
     ...(priority !== undefined ? { priority } : {}),
     direction,
-    access: access === 'Deny' ? 'Deny' : 'Allow',
-    protocol: protocol ?? '*',
-    sourceAddressPrefixes: list('source_address_prefix', 'source_address_prefixes'),
-    sourcePortRanges: list('source_port_range', 'source_port_ranges'),
-    destinationAddressPrefixes: list('destination_address_prefix', 'destination_address_prefixes'),
-    destinationPortRanges: list('destination_port_range', 'destination_port_ranges'),
+    access,
+    protocol,
+    sourceAddressPrefixes: oneOrList(fields, 'source_address_prefix', 'source_address_prefixes'),
+    sourcePortRanges: oneOrList(fields, 'source_port_range', 'source_port_ranges'),
+    destinationAddressPrefixes: oneOrList(
+      fields,
+      'destination_address_prefix',
+      'destination_address_prefixes',
+    ),
+    destinationPortRanges: oneOrList(fields, 'destination_port_range', 'destination_port_ranges'),
     ...(description !== undefined ? { description } : {}),
     ...fields.result(),
     ...(input.conditional ? { conditional: true } : {}),
     ...origin(where),
   }
-  if (priority !== undefined && (priority < 100 || priority > 4096))
-    invalid(context, where, `NSG priority ${priority} is outside 100–4096.`)
-  return rule
 }
 
 /** `<resource group>/<nsg name>`, with unresolved parts kept as their expression text. */
@@ -613,11 +649,7 @@ function nsgKey(
 }
 
 function readNsg(context: Context, resource: ResourceBody, rules: NsgRule[]): void {
-  const where: Where = {
-    file: resource.file,
-    address: `${resource.type}.${resource.name}`,
-    ...(resource.line ? { line: resource.line } : {}),
-  }
+  const where = resourceWhere(resource)
   if (resource.type === NSG_RULE) {
     const rule = nsgRule(context, {
       body: resource.body,
@@ -701,6 +733,44 @@ function readPolicy(resource: ResourceBody, policy: FirewallPolicy): void {
   }
 }
 
+/** Modules are not read: every flow they may decide is unknown. */
+function readModules(context: Context): void {
+  for (const module of context.document.modules) {
+    const where = {
+      file: module.file,
+      address: `module.${module.name}`,
+      ...(module.line ? { line: module.line } : {}),
+    }
+    unsupported(
+      context,
+      where,
+      'module contents are not read; flows its rules may decide are unknown.',
+    )
+    addOpaque(context, where, { reason: 'module not read', affects: 'firewall' })
+    addOpaque(context, where, { reason: 'module not read', affects: 'nsg' })
+  }
+}
+
+/** What the resources are read into. */
+type ReadModel = { policy: FirewallPolicy; nsgRules: NsgRule[] }
+
+/** One resource into the model; resources that decide no traffic are skipped. */
+function readResource(context: Context, resource: ResourceBody, model: ReadModel): void {
+  if (resource.type === RCG)
+    model.policy.ruleCollectionGroups.push(ruleCollectionGroup(context, resource))
+  else if (resource.type === NSG_RULE || resource.type === NSG)
+    readNsg(context, resource, model.nsgRules)
+  else if (resource.type === IP_GROUP) readIpGroup(context, resource)
+  else if (resource.type === POLICY) readPolicy(resource, model.policy)
+  else {
+    const unmodelled = UNMODELLED[resource.type]
+    if (!unmodelled) return
+    const where = resourceWhere(resource)
+    unsupported(context, where, `${unmodelled.reason}; flows they may decide are unknown.`)
+    addOpaque(context, where, unmodelled)
+  }
+}
+
 /**
  * Reads `.tf` / `.tfvars` files (ours or hand-written) into the Terraform config.
  * @example const { config, diagnostics } = await readTerraform([{ path: 'main.tf', contents }])
@@ -715,59 +785,12 @@ export async function readTerraform(
     opaque: [],
     ipGroups: [],
   }
-  const policy: FirewallPolicy = { ruleCollectionGroups: [], ipGroups: [] }
-  const nsgRules: NsgRule[] = []
-  for (const module of document.modules) {
-    const where = {
-      file: module.file,
-      address: `module.${module.name}`,
-      ...(module.line ? { line: module.line } : {}),
-    }
-    unsupported(
-      context,
-      where,
-      'module contents are not read; flows its rules may decide are unknown.',
-    )
-    context.opaque.push({
-      address: where.address,
-      reason: 'module not read',
-      affects: 'firewall',
-      ...origin(where),
-    })
-    context.opaque.push({
-      address: where.address,
-      reason: 'module not read',
-      affects: 'nsg',
-      ...origin(where),
-    })
-  }
-  for (const resource of document.resources) {
-    const where: Where = {
-      file: resource.file,
-      address: `${resource.type}.${resource.name}`,
-      ...(resource.line ? { line: resource.line } : {}),
-    }
-    if (resource.type === RCG)
-      policy.ruleCollectionGroups.push(ruleCollectionGroup(context, resource))
-    else if (resource.type === NSG_RULE || resource.type === NSG)
-      readNsg(context, resource, nsgRules)
-    else if (resource.type === IP_GROUP) readIpGroup(context, resource)
-    else if (resource.type === POLICY) readPolicy(resource, policy)
-    else {
-      const unmodelled = UNMODELLED[resource.type]
-      if (!unmodelled) continue
-      unsupported(context, where, `${unmodelled.reason}; flows they may decide are unknown.`)
-      context.opaque.push({
-        address: where.address,
-        reason: unmodelled.reason,
-        affects: unmodelled.affects,
-        ...origin(where),
-      })
-    }
-  }
-  policy.ipGroups = context.ipGroups
+  const model: ReadModel = { policy: { ruleCollectionGroups: [], ipGroups: [] }, nsgRules: [] }
+  readModules(context)
+  for (const resource of document.resources) readResource(context, resource, model)
+  model.policy.ipGroups = context.ipGroups
   return {
-    config: { firewallPolicy: policy, nsgRules, opaque: context.opaque },
+    config: { firewallPolicy: model.policy, nsgRules: model.nsgRules, opaque: context.opaque },
     diagnostics: context.diagnostics,
   }
 }

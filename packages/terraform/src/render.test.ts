@@ -1,9 +1,15 @@
 import { buildFirewallPolicy } from '@aml-egress/azure-firewall'
+import { type Plan, triagePlan } from '@aml-egress/core'
 import { parse } from '@cdktf/hcl2json'
 import { describe, expect, it } from 'vitest'
 import { fromTag, plan, rule, SUBNET, schemaErrors, toHost, toTag } from '../test/helpers'
 import { terraformFormat } from './format'
 import { buildNsgRules } from './nsg'
+
+/** The NSG rules of the rules the format renders, as `renderTerraform` builds them. */
+function nsgRulesOf(input: Plan, basePriority: number) {
+  return buildNsgRules({ rules: triagePlan(input, terraformFormat).rules, basePriority })
+}
 
 const richPlan = plan([
   rule({
@@ -85,7 +91,7 @@ describe('format: terraform — render', () => {
   it('returns the same model when the rendered HCL is read back', async () => {
     // GIVEN the firewall model and the NSG rules the renderer serialises
     const expected = buildFirewallPolicy(richPlan, { groupName: 'aml-egress', basePriority: 500 })
-    const nsg = buildNsgRules({ plan: richPlan, basePriority: 1000 })
+    const nsg = nsgRulesOf(richPlan, 1000)
     // WHEN the HCL is parsed back into the model
     const { config, diagnostics } = await terraformFormat.read(
       terraformFormat.render(richPlan).files,
@@ -145,6 +151,38 @@ describe('format: terraform — render', () => {
     expect(result.diagnostics.filter((d) => d.code === 'AML_EGRESS_NOT_EGRESS')).toStrictEqual([])
   })
 
+  it('returns one standard diagnostic per rule no part of the module renders', () => {
+    // GIVEN an in-cluster rule, and a host rule with a URL path next to the inbound rule
+    const mixed = plan([
+      ...richPlan.rules,
+      rule({
+        id: 'in-cluster',
+        direction: 'inCluster',
+        source: { kind: 'pods', namespaces: ['azureml'], podLabels: {} },
+        destination: { kind: 'pods', namespaces: ['azureml'], podLabels: {} },
+      }),
+      rule({
+        id: 'path',
+        destination: { kind: 'fqdn', fqdn: 'github.com', urlPath: '/microsoft/tools/*' },
+      }),
+    ])
+    // WHEN it is rendered
+    const { diagnostics } = terraformFormat.render(mixed)
+    const about = (ruleId: string) =>
+      diagnostics.filter((d) => d.ruleId === ruleId).map((d) => [d.code, d.severity, d.help])
+    // THEN core's triage reports each once, as terraform's, with this format's help for in-cluster
+    // traffic (the firewall builder's own in-cluster and path diagnostics are not repeated)
+    expect(about('in-cluster')).toStrictEqual([
+      ['AML_EGRESS_UNSUPPORTED_FEATURE', 'warning', terraformFormat.unsupportedHelp?.inCluster],
+    ])
+    expect(about('path').map(([code, severity]) => [code, severity])).toStrictEqual([
+      ['AML_EGRESS_TLS_INSPECTION_REQUIRED', 'info'],
+    ])
+    // and the inbound rule the NSG renders gets no not-egress diagnostic
+    expect(about('inbound-44224')).toStrictEqual([])
+    expect(diagnostics.every((d) => d.format === 'terraform')).toBe(true)
+  })
+
   it('returns NSG comments naming at most 20 plan rules, with a count of the rest', () => {
     // GIVEN 25 inbound rules from one tag to the subnet: one NSG rule stands for all of them
     const inbound = Array.from({ length: 25 }, (_, index) =>
@@ -168,10 +206,16 @@ describe('format: terraform — render', () => {
     // GIVEN an exact host without fallback
     const only = plan([rule({ id: 'ml', destination: { kind: 'fqdn', fqdn: 'ml.azure.com' } })])
     // THEN the NSG has nothing to say (no FQDNs in NSGs) and the firewall carries the host
-    const { rules } = buildNsgRules({ plan: only, basePriority: 1000 })
+    const { rules } = nsgRulesOf(only, 1000)
     expect(rules).toStrictEqual([])
     expect(terraformFormat.render(only).files[0]?.contents).toContain(
       'destination_fqdns = ["ml.azure.com"]',
+    )
+  })
+
+  it('returns the same NSG rules when given a plan instead of triaged rules (deprecated form)', () => {
+    expect(buildNsgRules({ plan: richPlan, basePriority: 1000 })).toStrictEqual(
+      nsgRulesOf(richPlan, 1000),
     )
   })
 
@@ -184,7 +228,7 @@ describe('format: terraform — render', () => {
         serviceTagFallbacks: ['MicrosoftContainerRegistry', 'AzureFrontDoor.FirstParty'],
       }),
     ])
-    const { rules } = buildNsgRules({ plan: mcr, basePriority: 4090 })
+    const { rules } = nsgRulesOf(mcr, 4090)
     // THEN an NSG rule holds one tag each (NSGs take no tag lists) and steps shrink to fit 4096
     expect(rules.map((r) => [r.destinationAddressPrefixes, r.priority])).toStrictEqual([
       [['AzureFrontDoor.FirstParty'], 4090],
