@@ -4,7 +4,7 @@
  * answered by the azure-firewall evaluator on the same model, the NSG part with NSG semantics.
  * Inbound traffic (the 44224 rule) is answered by the NSGs alone.
  */
-import { evaluateFirewallPolicy } from '@aml-egress/azure-firewall'
+import { evaluateAzureFirewall } from '@aml-egress/azure-firewall'
 import { compareOrdinal, describeFlow, type Flow, type Verdict } from '@aml-egress/core'
 import type { NsgRule, OpaqueElement, TerraformConfig } from './model'
 import { decidedBy, evaluateNsg } from './nsgEvaluate'
@@ -46,7 +46,7 @@ function firewallVerdict(config: TerraformConfig, flow: Flow): Verdict | undefin
   const opaque = config.opaque.find((element) => element.affects === 'firewall')
   if (opaque) return opaqueVerdict(opaque, flow)
   if (config.firewallPolicy.ruleCollectionGroups.length === 0) return undefined
-  return evaluateFirewallPolicy(config.firewallPolicy, flow)
+  return evaluateAzureFirewall(config.firewallPolicy, flow)
 }
 
 /**

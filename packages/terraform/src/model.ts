@@ -3,7 +3,7 @@
  * model (one model, two serialisations: ARM JSON there, HCL here); only NSG rules and the HCL
  * specifics live in this package.
  */
-import type { FirewallPolicy, ModelOrigin } from '@aml-egress/azure-firewall'
+import type { FirewallPolicyConfig, ModelOrigin } from '@aml-egress/azure-firewall'
 
 /** `protocol` of an NSG rule as azurerm spells it; `*` is any. */
 export type NsgProtocol = '*' | 'Tcp' | 'Udp' | 'Icmp' | 'Ah' | 'Esp'
@@ -52,7 +52,7 @@ export type OpaqueElement = {
 /** The config type of the `terraform` format. */
 export type TerraformConfig = {
   /** Rule collection groups read from `azurerm_firewall_policy_rule_collection_group`. */
-  firewallPolicy: FirewallPolicy
+  firewallPolicy: FirewallPolicyConfig
   /** NSG rules, in file order. */
   nsgRules: NsgRule[]
   /** Constructs that make dependent flows unknown. */

@@ -18,7 +18,7 @@ import type {
   RuleCollection,
   RuleCollectionGroup,
 } from '@aml-egress/azure-firewall'
-import { looksLikeHostName } from '@aml-egress/azure-firewall'
+import { looksLikeHostName, withEvaluationIndex } from '@aml-egress/azure-firewall'
 import {
   createDiagnostic,
   type Diagnostic,
@@ -790,7 +790,12 @@ export async function readTerraform(
   for (const resource of document.resources) readResource(context, resource, model)
   model.policy.ipGroups = context.ipGroups
   return {
-    config: { firewallPolicy: model.policy, nsgRules: model.nsgRules, opaque: context.opaque },
+    config: {
+      // Indexed once here: the evaluator would otherwise index the policy for every flow.
+      firewallPolicy: withEvaluationIndex(model.policy),
+      nsgRules: model.nsgRules,
+      opaque: context.opaque,
+    },
     diagnostics: context.diagnostics,
   }
 }
