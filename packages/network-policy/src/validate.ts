@@ -231,33 +231,35 @@ export function validateCiliumNetworkPolicy(policy: CiliumNetworkPolicy): string
   problems.push(
     ...validateSelector(withoutCiliumSource(policy.spec.endpointSelector), 'spec.endpointSelector'),
   )
-  for (const [index, rule] of (policy.spec.egress ?? []).entries())
-    problems.push(...ciliumEgressRuleProblems(rule, `spec.egress[${index}]`))
+  policy.spec.egress?.forEach((rule, index) => {
+    addCiliumEgressRuleProblems(rule, `spec.egress[${index}]`, problems)
+  })
   return problems
 }
 
-function ciliumEgressRuleProblems(rule: CiliumEgressRule, at: string): string[] {
-  const problems: string[] = []
-  for (const [j, selector] of (rule.toEndpoints ?? []).entries())
+function addCiliumEgressRuleProblems(rule: CiliumEgressRule, at: string, problems: string[]): void {
+  rule.toEndpoints?.forEach((selector, j) => {
     problems.push(...validateSelector(withoutCiliumSource(selector), `${at}.toEndpoints[${j}]`))
-  for (const [j, selector] of (rule.toFQDNs ?? []).entries())
+  })
+  rule.toFQDNs?.forEach((selector, j) => {
     if (!isValidFqdnSelector(selector))
       problems.push(fqdnSelectorProblem(selector, `${at}.toFQDNs[${j}]`))
-  for (const [j, set] of (rule.toCIDRSet ?? []).entries()) {
+  })
+  rule.toCIDRSet?.forEach((set, j) => {
     if (!isValidIpBlockCidr(set.cidr)) problems.push(`${at}.toCIDRSet[${j}]: invalid CIDR`)
     for (const item of set.except ?? [])
       if (!isStrictSubset(set.cidr, item))
         problems.push(`${at}.toCIDRSet[${j}].except: ${item} is not inside ${set.cidr}`)
-  }
-  for (const [j, portRule] of (rule.toPorts ?? []).entries()) {
+  })
+  rule.toPorts?.forEach((portRule, j) => {
     if (portRule.ports.length > 40) problems.push(`${at}.toPorts[${j}]: more than 40 ports`)
-    for (const [k, port] of portRule.ports.entries()) {
+    portRule.ports.forEach((port, k) => {
       const problem = ciliumPortProblem(port)
       if (problem) problems.push(`${at}.toPorts[${j}].ports[${k}]${problem}`)
-    }
-    for (const [k, selector] of (portRule.rules?.dns ?? []).entries())
+    })
+    portRule.rules?.dns.forEach((selector, k) => {
       if (!isValidFqdnSelector(selector))
         problems.push(fqdnSelectorProblem(selector, `${at}.toPorts[${j}].rules.dns[${k}]`))
-  }
-  return problems
+    })
+  })
 }
