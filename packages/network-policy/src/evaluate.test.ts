@@ -1,14 +1,14 @@
 import { describeFlow, type Flow } from '@aml-egress/core'
 import { describe, expect, it } from 'vitest'
 import { configOf, podFlow, toAddress, toApiServer, toHost } from '../test/flows'
-import { evaluateFlow } from './evaluate'
+import { evaluateFlow, evaluateNetworkPolicy } from './evaluate'
 import type { NetworkPolicyConfig } from './model'
 
 type Row = [Flow, 'allowed' | 'denied' | 'unknown']
 
 /** Cyclonus-style truth table: every probe against its expected verdict. */
 function table(config: NetworkPolicyConfig, rows: readonly Row[]): [string, string][] {
-  return rows.map(([flow]) => [describeFlow(flow), evaluateFlow({ config, flow }).verdict])
+  return rows.map(([flow]) => [describeFlow(flow), evaluateNetworkPolicy(config, flow).verdict])
 }
 function expected(rows: readonly Row[]): [string, string][] {
   return rows.map(([flow, verdict]) => [describeFlow(flow), verdict])
@@ -54,9 +54,9 @@ spec:
 `
 
 describe('format: network-policy evaluator', () => {
-  it('returns Kubernetes verdicts for a default-deny namespace that allows DNS', () => {
+  it('returns Kubernetes verdicts for a default-deny namespace that allows DNS', async () => {
     // GIVEN default deny (both directions) in app, plus egress to kube-dns on UDP/TCP 53
-    const config = configOf(defaultDenyWithDns)
+    const config = await configOf(defaultDenyWithDns)
     // WHEN probing / THEN: union of allows; kube-system is not isolated; everything else dropped
     const rows: Row[] = [
       [podFlow(web, kubeDns, 53, 'UDP'), 'allowed'],
@@ -71,7 +71,7 @@ describe('format: network-policy evaluator', () => {
     expect(table(config, rows)).toStrictEqual(expected(rows))
   })
 
-  it('returns AND for one peer element and OR for two (the stray dash)', () => {
+  it('returns AND for one peer element and OR for two (the stray dash)', async () => {
     // GIVEN the same selectors written as one peer (AND) or as two list items (OR)
     const policy = (to: string) => `
 apiVersion: networking.k8s.io/v1
@@ -86,13 +86,13 @@ ${to}
       ports:
         - port: 443
 `
-    const and = configOf(
+    const and = await configOf(
       policy(`        - namespaceSelector:
             matchLabels: { kubernetes.io/metadata.name: kube-system }
           podSelector:
             matchLabels: { k8s-app: kube-dns }`),
     )
-    const or = configOf(
+    const or = await configOf(
       policy(`        - namespaceSelector:
             matchLabels: { kubernetes.io/metadata.name: kube-system }
         - podSelector:
@@ -115,9 +115,9 @@ ${to}
     expect(table(or, orRows)).toStrictEqual(expected(orRows))
   })
 
-  it('returns ingress and egress isolation when policyTypes is omitted and egress is present', () => {
+  it('returns ingress and egress isolation when policyTypes is omitted and egress is present', async () => {
     // GIVEN no policyTypes and a non-empty egress list: the API defaults to [Ingress, Egress]
-    const config = configOf(`
+    const config = await configOf(`
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: { name: implicit, namespace: app }
@@ -134,9 +134,9 @@ spec:
     expect(table(config, rows)).toStrictEqual(expected(rows))
   })
 
-  it('returns no egress isolation when policyTypes is omitted and egress is empty or absent', () => {
+  it('returns no egress isolation when policyTypes is omitted and egress is empty or absent', async () => {
     // GIVEN `egress: []` (length 0) and an ingress-only policy, both without policyTypes
-    const config = configOf(`
+    const config = await configOf(`
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: { name: empty-egress, namespace: app }
@@ -162,8 +162,8 @@ spec:
     expect(table(config, rows)).toStrictEqual(expected(rows))
   })
 
-  it('returns denied for every egress flow when policyTypes is [Egress] with no rules', () => {
-    const config = configOf(`
+  it('returns denied for every egress flow when policyTypes is [Egress] with no rules', async () => {
+    const config = await configOf(`
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: { name: deny-egress, namespace: app }
@@ -179,7 +179,7 @@ spec:
     expect(table(config, rows)).toStrictEqual(expected(rows))
   })
 
-  it('returns matchExpressions semantics for In, NotIn, Exists and DoesNotExist', () => {
+  it('returns matchExpressions semantics for In, NotIn, Exists and DoesNotExist', async () => {
     const deny = (name: string, expression: string) => `
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -201,17 +201,18 @@ spec:
       ['{ key: tier, operator: DoesNotExist }', {}, 'denied'],
       ['{ key: tier, operator: DoesNotExist }', { tier: 'x' }, 'allowed'],
     ]
-    expect(
+    const verdicts = await Promise.all(
       cases.map(
-        ([expression, labels]) =>
-          evaluateFlow({ config: configOf(deny('p', expression)), flow: out(labels) }).verdict,
+        async ([expression, labels]) =>
+          evaluateNetworkPolicy(await configOf(deny('p', expression)), out(labels)).verdict,
       ),
-    ).toStrictEqual(cases.map(([, , verdict]) => verdict))
+    )
+    expect(verdicts).toStrictEqual(cases.map(([, , verdict]) => verdict))
   })
 
-  it('returns unknown for a namespace selected by a label a flow does not carry', () => {
+  it('returns unknown for a namespace selected by a label a flow does not carry', async () => {
     // GIVEN egress to namespaces labelled env=prod on 443 (namespace labels other than the name are unknown)
-    const config = configOf(`
+    const config = await configOf(`
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: { name: prod, namespace: app }
@@ -229,8 +230,8 @@ spec:
     expect(table(config, rows)).toStrictEqual(expected(rows))
   })
 
-  it('returns ipBlock semantics with except, and hosts through service-tag ranges', () => {
-    const config = configOf(
+  it('returns ipBlock semantics with except, and hosts through service-tag ranges', async () => {
+    const config = await configOf(
       `
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -270,8 +271,8 @@ spec:
     expect(table(config, rows)).toStrictEqual(expected(rows))
   })
 
-  it('returns unknown for a named port, which only the pod spec resolves', () => {
-    const config = configOf(`
+  it('returns unknown for a named port, which only the pod spec resolves', async () => {
+    const config = await configOf(`
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: { name: named, namespace: app }
@@ -281,12 +282,12 @@ spec:
   egress:
     - ports: [{ port: https }]
 `)
-    expect(evaluateFlow({ config, flow: toAddress(web, '1.2.3.4', 443) }).verdict).toBe('unknown')
+    expect(evaluateNetworkPolicy(config, toAddress(web, '1.2.3.4', 443)).verdict).toBe('unknown')
   })
 
-  it('returns the AML namespace as the source of a flow from the compute subnet', () => {
+  it('returns the AML namespace as the source of a flow from the compute subnet', async () => {
     // GIVEN azureml pods may only reach 10.20.0.4:443 (our annotation names the namespace)
-    const config = configOf(`
+    const config = await configOf(`
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
@@ -308,14 +309,14 @@ spec:
       port,
     })
     expect(config.sourceNamespace).toBe('ml')
-    expect(evaluateFlow({ config, flow: fromSubnet(443) })).toMatchObject({
+    expect(evaluateNetworkPolicy(config, fromSubnet(443))).toMatchObject({
       verdict: 'allowed',
       decidedBy: { rule: 'ml/out', file: 'policies.yaml', line: 12 },
     })
-    expect(evaluateFlow({ config, flow: fromSubnet(80) }).verdict).toBe('denied')
+    expect(evaluateNetworkPolicy(config, fromSubnet(80)).verdict).toBe('denied')
   })
 
-  it('returns unknown for an inbound flow, which pod policies do not decide', () => {
+  it('returns unknown for an inbound flow, which pod policies do not decide', async () => {
     const flow: Flow = {
       direction: 'inbound',
       source: { kind: 'serviceTag', tag: 'AzureMachineLearning' },
@@ -323,7 +324,7 @@ spec:
       protocol: 'TCP',
       port: 44224,
     }
-    expect(evaluateFlow({ config: configOf(defaultDenyWithDns), flow }).verdict).toBe('unknown')
+    expect(evaluateNetworkPolicy(await configOf(defaultDenyWithDns), flow).verdict).toBe('unknown')
   })
 })
 
@@ -332,9 +333,9 @@ describe('format: network-policy evaluator, hand-written AML policies', () => {
   const model = { namespace: 'models', labels: { app: 'sklearn-model' } }
   const proxy = { namespace: 'azureml', labels: { app: 'amlarc-identity-proxy' } }
 
-  it('returns denied when the destination namespace is isolated and the ingress side is missing', () => {
+  it('returns denied when the destination namespace is isolated and the ingress side is missing', async () => {
     // GIVEN azureml-fe may send to models:5001, but models has a default deny and no ingress allow
-    const config = configOf(`
+    const config = await configOf(`
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: { name: fe-egress, namespace: azureml }
@@ -354,14 +355,14 @@ spec:
   policyTypes: [Ingress]
 `)
     // THEN both sides must allow an in-cluster flow: the destination's ingress drops it
-    const verdict = evaluateFlow({ config, flow: podFlow(fe, model, 5001) })
+    const verdict = evaluateNetworkPolicy(config, podFlow(fe, model, 5001))
     expect(verdict.verdict).toBe('denied')
     expect(verdict.reason).toContain('destination pod in models')
   })
 
-  it('returns the wider OR verdicts when the namespaceSelector/podSelector pair is split', () => {
+  it('returns the wider OR verdicts when the namespaceSelector/podSelector pair is split', async () => {
     // GIVEN the identity proxy meant to accept model pods of `models` only, written with a stray dash
-    const config = configOf(`
+    const config = await configOf(`
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: { name: identity-proxy, namespace: azureml }
@@ -416,8 +417,8 @@ describe('format: cilium evaluator', () => {
       toPorts:
         - ports: [{ port: "443", protocol: TCP }]`
 
-  it('returns Cilium 1.18 toFQDNs semantics: exact names, one label per *, never the apex', () => {
-    const config = configOf(cnp(`${dnsRule}${fqdnRules}`))
+  it('returns Cilium 1.18 toFQDNs semantics: exact names, one label per *, never the apex', async () => {
+    const config = await configOf(cnp(`${dnsRule}${fqdnRules}`))
     const rows: Row[] = [
       [toHost(pod, 'ml.azure.com', 443), 'allowed'],
       [toHost(pod, 'ML.Azure.com.', 443), 'allowed'],
@@ -434,13 +435,13 @@ describe('format: cilium evaluator', () => {
     expect(table(config, rows)).toStrictEqual(expected(rows))
   })
 
-  it('returns unknown for a host allowed by name when DNS does not go through the proxy', () => {
-    const config = configOf(cnp(fqdnRules))
-    expect(evaluateFlow({ config, flow: toHost(pod, 'ml.azure.com', 443) }).verdict).toBe('unknown')
+  it('returns unknown for a host allowed by name when DNS does not go through the proxy', async () => {
+    const config = await configOf(cnp(fqdnRules))
+    expect(evaluateNetworkPolicy(config, toHost(pod, 'ml.azure.com', 443)).verdict).toBe('unknown')
   })
 
-  it('returns unknown where Cilium versions disagree on a leading **.', () => {
-    const config = configOf(
+  it('returns unknown where Cilium versions disagree on a leading **.', async () => {
+    const config = await configOf(
       cnp(`${dnsRule}
     - toFQDNs: [{ matchPattern: "**.blob.core.windows.net" }]`),
     )
@@ -452,8 +453,8 @@ describe('format: cilium evaluator', () => {
     expect(table(config, rows)).toStrictEqual(expected(rows))
   })
 
-  it('returns entity semantics for kube-apiserver and world', () => {
-    const config = configOf(
+  it('returns entity semantics for kube-apiserver and world', async () => {
+    const config = await configOf(
       cnp(`
     - toEntities: [kube-apiserver]
       toPorts: [{ ports: [{ port: "443", protocol: TCP }] }]
@@ -470,28 +471,41 @@ describe('format: cilium evaluator', () => {
     expect(table(config, rows)).toStrictEqual(expected(rows))
   })
 
-  it('returns Cilium rule semantics: an empty rule allows nothing, toPorts alone any peer', () => {
-    const empty = configOf(
+  it('returns allowed, decided by the Kubernetes default, for a pod no policy isolates', async () => {
+    // GIVEN a policy in another namespace only
+    const config = await configOf(defaultDenyWithDns)
+    // WHEN a pod of a namespace without policies connects out
+    const verdict = evaluateNetworkPolicy(config, toAddress(stranger, '1.2.3.4', 443))
+    // THEN it is allowed, and the verdict says what allowed it
+    expect(verdict).toStrictEqual({
+      verdict: 'allowed',
+      decidedBy: { rule: '(no policy isolates the pod: allowed by default)' },
+      reason: 'No policy isolates the source pod in other for egress.',
+    })
+  })
+
+  it('returns the same verdict from the deprecated evaluateFlow', async () => {
+    const config = await configOf(defaultDenyWithDns)
+    const flow = podFlow(web, kubeDns, 53, 'UDP')
+    expect(evaluateFlow({ config, flow })).toStrictEqual(evaluateNetworkPolicy(config, flow))
+  })
+
+  it('returns Cilium rule semantics: an empty rule allows nothing, toPorts alone any peer', async () => {
+    const empty = await configOf(
       cnp(`
     - {}`),
     )
-    const portsOnly = configOf(
+    const portsOnly = await configOf(
       cnp(`
     - toPorts: [{ ports: [{ port: "443" }] }]`),
     )
-    expect(evaluateFlow({ config: empty, flow: toAddress(pod, '1.2.3.4', 443) }).verdict).toBe(
-      'denied',
-    )
-    expect(evaluateFlow({ config: portsOnly, flow: toAddress(pod, '1.2.3.4', 443) }).verdict).toBe(
-      'allowed',
-    )
-    expect(evaluateFlow({ config: portsOnly, flow: toAddress(pod, '1.2.3.4', 80) }).verdict).toBe(
-      'denied',
-    )
+    expect(evaluateNetworkPolicy(empty, toAddress(pod, '1.2.3.4', 443)).verdict).toBe('denied')
+    expect(evaluateNetworkPolicy(portsOnly, toAddress(pod, '1.2.3.4', 443)).verdict).toBe('allowed')
+    expect(evaluateNetworkPolicy(portsOnly, toAddress(pod, '1.2.3.4', 80)).verdict).toBe('denied')
   })
 
-  it('returns same-namespace endpoints unless the selector names a namespace', () => {
-    const config = configOf(
+  it('returns same-namespace endpoints unless the selector names a namespace', async () => {
+    const config = await configOf(
       cnp(`
     - toEndpoints: [{ matchLabels: { app: x } }]
     - toEndpoints: [{ matchLabels: { k8s:io.kubernetes.pod.namespace: models } }]`),
@@ -504,19 +518,15 @@ describe('format: cilium evaluator', () => {
     expect(table(config, rows)).toStrictEqual(expected(rows))
   })
 
-  it('returns unknown when a selecting policy has deny rules or another engine policy is present', () => {
-    const deny = configOf(cnp(fqdnRules, '  egressDeny:\n    - toCIDR: [1.2.3.4/32]\n'))
-    expect(evaluateFlow({ config: deny, flow: toAddress(pod, '5.6.7.8', 443) }).verdict).toBe(
-      'unknown',
-    )
-    const calico = configOf(`
+  it('returns unknown when a selecting policy has deny rules or another engine policy is present', async () => {
+    const deny = await configOf(cnp(fqdnRules, '  egressDeny:\n    - toCIDR: [1.2.3.4/32]\n'))
+    expect(evaluateNetworkPolicy(deny, toAddress(pod, '5.6.7.8', 443)).verdict).toBe('unknown')
+    const calico = await configOf(`
 apiVersion: projectcalico.org/v3
 kind: GlobalNetworkPolicy
 metadata: { name: deny-all }
 spec: { selector: all() }
 `)
-    expect(evaluateFlow({ config: calico, flow: toAddress(pod, '5.6.7.8', 443) }).verdict).toBe(
-      'unknown',
-    )
+    expect(evaluateNetworkPolicy(calico, toAddress(pod, '5.6.7.8', 443)).verdict).toBe('unknown')
   })
 })

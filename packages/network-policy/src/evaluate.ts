@@ -2,6 +2,8 @@ import {
   canonicalHost,
   cidrContains,
   cidrRange,
+  compareOrdinal,
+  type DecidedBy,
   describeFlow,
   type Flow,
   isIpv4Cidr,
@@ -269,19 +271,64 @@ function allowedOnlyByName(peers: readonly PolicyPeer[], host: string): boolean 
 
 type SideResult = { result: Tri; reason: string; policy?: EffectivePolicy; line?: number }
 
-function sideVerdict({
-  config,
-  side,
-  pod,
-  target,
-  flow,
-}: {
-  config: NetworkPolicyConfig
-  side: Side
-  pod: Pod
-  target: Target
-  flow: Flow
-}): SideResult {
+/** One side of a flow to decide: the source pod's egress or the destination pod's ingress. */
+type SideQuery = { config: NetworkPolicyConfig; side: Side; pod: Pod; target: Target; flow: Flow }
+
+/** A policy that may select the pod, and has rules (or opaque parts) for the side. */
+type Relevant = { policy: EffectivePolicy; selected: Tri }
+
+function sideResult(
+  result: Tri,
+  reason: string,
+  { policy, rule }: { policy: EffectivePolicy; rule?: PolicyRule },
+): SideResult {
+  return { result, reason, policy, ...(rule?.line !== undefined ? { line: rule.line } : {}) }
+}
+
+/** The first rule that allows the flow; else the first that may, for the reason it is unknown. */
+function matchRules(
+  query: SideQuery,
+  {
+    relevant,
+    selectedPolicies,
+    where,
+  }: { relevant: Relevant[]; selectedPolicies: EffectivePolicy[]; where: string },
+): { allowed?: SideResult; unknown?: SideResult } {
+  const { config, side, target, flow } = query
+  let unknown: SideResult | undefined
+  for (const { policy, selected } of relevant)
+    for (const rule of policy[side] ?? []) {
+      let result = ruleMatches({ config, policy, rule, target, flow })
+      const byNameOnly =
+        result === 'yes' &&
+        rule.peers !== 'all' &&
+        target.kind === 'host' &&
+        allowedOnlyByName(rule.peers, target.host)
+      if (byNameOnly && !hasDnsProxy(selectedPolicies)) {
+        unknown ??= sideResult(
+          'unknown',
+          `${policy.name} allows the host by name, but no policy sends the pod's DNS through Cilium's DNS proxy, so Cilium may never learn its addresses.`,
+          { policy, rule },
+        )
+        continue
+      }
+      if (result === 'yes' && selected === 'unknown') result = 'unknown'
+      if (result === 'yes') {
+        const reason = `${policy.kind} ${policy.namespace ?? '(cluster)'}/${policy.name} allows it for the ${where}.`
+        return { allowed: sideResult('yes', reason, { policy, rule }) }
+      }
+      if (result === 'unknown')
+        unknown ??= sideResult(
+          'unknown',
+          `${policy.kind} ${policy.name} may allow it, but part of its rule cannot be decided for this flow (selector on unknown labels, named port, L7 rule, or a host against ipBlocks without its service-tag ranges).`,
+          { policy, rule },
+        )
+    }
+  return unknown ? { unknown } : {}
+}
+
+function sideVerdict(query: SideQuery): SideResult {
+  const { config, side, pod } = query
   const where = `${side === 'egress' ? 'source' : 'destination'} pod in ${pod.namespace}`
   const relevant = config.policies
     .map((policy) => ({ policy, selected: selects(policy, pod) }))
@@ -291,51 +338,18 @@ function sideVerdict({
     )
   const opaque = relevant.find(
     ({ policy, selected }) => selected === 'yes' && policy.opaque?.[side],
-  )
+  )?.policy
   if (opaque)
-    return {
-      result: 'unknown',
-      reason: `${opaque.policy.kind} ${opaque.policy.name} selects the ${where} but cannot be evaluated: ${opaque.policy.opaque?.[side]}.`,
-      policy: opaque.policy,
-    }
+    return sideResult(
+      'unknown',
+      `${opaque.kind} ${opaque.name} selects the ${where} but cannot be evaluated: ${opaque.opaque?.[side]}.`,
+      { policy: opaque },
+    )
   const selectedPolicies = relevant
     .filter(({ selected }) => selected === 'yes')
-    .map((r) => r.policy)
-  let unknown: SideResult | undefined
-  for (const { policy, selected } of relevant) {
-    for (const rule of policy[side] ?? []) {
-      let result = ruleMatches({ config, policy, rule, target, flow })
-      const fqdnOnly =
-        result === 'yes' &&
-        rule.peers !== 'all' &&
-        target.kind === 'host' &&
-        allowedOnlyByName(rule.peers, target.host)
-      if (fqdnOnly && !hasDnsProxy(selectedPolicies)) {
-        unknown ??= {
-          result: 'unknown',
-          reason: `${policy.name} allows the host by name, but no policy sends the pod's DNS through Cilium's DNS proxy, so Cilium may never learn its addresses.`,
-          policy,
-          ...(rule.line !== undefined ? { line: rule.line } : {}),
-        }
-        continue
-      }
-      if (result === 'yes' && selected === 'unknown') result = 'unknown'
-      if (result === 'yes')
-        return {
-          result: 'yes',
-          reason: `${policy.kind} ${policy.namespace ?? '(cluster)'}/${policy.name} allows it for the ${where}.`,
-          policy,
-          ...(rule.line !== undefined ? { line: rule.line } : {}),
-        }
-      if (result === 'unknown')
-        unknown ??= {
-          result: 'unknown',
-          reason: `${policy.kind} ${policy.name} may allow it, but part of its rule cannot be decided for this flow (selector on unknown labels, named port, L7 rule, or a host against ipBlocks without its service-tag ranges).`,
-          policy,
-          ...(rule.line !== undefined ? { line: rule.line } : {}),
-        }
-    }
-  }
+    .map(({ policy }) => policy)
+  const { allowed, unknown } = matchRules(query, { relevant, selectedPolicies, where })
+  if (allowed) return allowed
   if (selectedPolicies.length === 0)
     return relevant.length > 0
       ? {
@@ -344,12 +358,10 @@ function sideVerdict({
         }
       : { result: 'yes', reason: `No policy isolates the ${where} for ${side}.` }
   if (unknown) return unknown
+  const isolating = selectedPolicies.map((policy) => policy.name).sort(compareOrdinal)
   return {
     result: 'no',
-    reason: `The ${where} is isolated for ${side} by ${selectedPolicies
-      .map((policy) => policy.name)
-      .sort()
-      .join(', ')}, and no rule allows this flow.`,
+    reason: `The ${where} is isolated for ${side} by ${isolating.join(', ')}, and no rule allows this flow.`,
   }
 }
 
@@ -377,32 +389,30 @@ function sourcePod(config: NetworkPolicyConfig, flow: Flow): Pod | undefined {
   return undefined
 }
 
-function decided(side: SideResult, file?: string): Verdict['decidedBy'] {
+/** What lets a flow through that no policy isolates: Kubernetes does, by default. */
+const NOT_ISOLATED: DecidedBy = { rule: '(no policy isolates the pod: allowed by default)' }
+
+function decided(side: SideResult): DecidedBy | undefined {
   if (!side.policy) return undefined
   const line = side.line ?? side.policy.line
   return {
     rule: `${side.policy.namespace ?? '(cluster)'}/${side.policy.name}`,
-    ...(file ? { file } : {}),
+    ...(side.policy.file ? { file: side.policy.file } : {}),
     ...(line !== undefined ? { line } : {}),
   }
 }
 
-function verdictOf(verdict: Verdict['verdict'], side: SideResult, reason: string): Verdict {
-  const decidedBy = decided(side, side.policy?.file)
-  return { verdict, ...(decidedBy ? { decidedBy } : {}), reason }
+function allowed(side: SideResult, reason: string): Verdict {
+  return { verdict: 'allowed', decidedBy: decided(side) ?? NOT_ISOLATED, reason }
 }
 
-/**
- * Does this set of policies allow the flow, with Kubernetes (and Cilium) semantics?
- * @example evaluateFlow({ config, flow }).verdict // 'allowed' | 'denied' | 'unknown'
- */
-export function evaluateFlow({
-  config,
-  flow,
-}: {
-  config: NetworkPolicyConfig
-  flow: Flow
-}): Verdict {
+function notAllowed(verdict: 'denied' | 'unknown', side: SideResult): Verdict {
+  const decidedBy = decided(side)
+  return { verdict, ...(decidedBy ? { decidedBy } : {}), reason: side.reason }
+}
+
+/** Flows these policies cannot speak about, or from outside the compute subnets. */
+function outsideVerdict(config: NetworkPolicyConfig, flow: Flow): Verdict | undefined {
   const opaque = config.opaque[0]
   if (opaque)
     return {
@@ -419,25 +429,35 @@ export function evaluateFlow({
       verdict: 'unknown',
       reason: `Pod policies do not decide traffic from outside into the compute subnets (${describeFlow(flow)}).`,
     }
-  const pod = sourcePod(config, flow)
-  const target = targetOf(flow)
+  const { source } = flow
   if (
-    flow.source.kind === 'address' &&
+    source.kind === 'address' &&
     config.sourceAddresses !== undefined &&
-    !config.sourceAddresses.some((cidr) =>
-      cidrContains(cidr, flow.source.kind === 'address' ? flow.source.address : ''),
-    )
+    !config.sourceAddresses.some((cidr) => cidrContains(cidr, source.address))
   )
     return {
       verdict: 'denied',
-      reason: `${flow.source.address} is outside the compute subnets (${config.sourceAddresses.join(', ')}) that the pods of ${config.sourceNamespace} stand for; these policies allow nothing from it.`,
+      reason: `${source.address} is outside the compute subnets (${config.sourceAddresses.join(', ')}) that the pods of ${config.sourceNamespace} stand for; these policies allow nothing from it.`,
     }
+  return undefined
+}
+
+/**
+ * Does this set of policies allow the flow, with Kubernetes (and Cilium) semantics? An allowed
+ * verdict names the policy that allowed it, or says that no policy isolates the pod.
+ * @example evaluateNetworkPolicy(config, flow).verdict // 'allowed' | 'denied' | 'unknown'
+ */
+export function evaluateNetworkPolicy(config: NetworkPolicyConfig, flow: Flow): Verdict {
+  const outside = outsideVerdict(config, flow)
+  if (outside) return outside
+  const pod = sourcePod(config, flow)
+  const target = targetOf(flow)
   if (!pod || !target)
     return { verdict: 'unknown', reason: `The source of ${describeFlow(flow)} is not a pod.` }
   const egress = sideVerdict({ config, side: 'egress', pod, target, flow })
   if (target.kind !== 'pod') {
-    if (egress.result === 'yes') return verdictOf('allowed', egress, egress.reason)
-    return verdictOf(egress.result === 'no' ? 'denied' : 'unknown', egress, egress.reason)
+    if (egress.result === 'yes') return allowed(egress, egress.reason)
+    return notAllowed(egress.result === 'no' ? 'denied' : 'unknown', egress)
   }
   const ingress = sideVerdict({
     config,
@@ -446,14 +466,20 @@ export function evaluateFlow({
     target: { kind: 'pod', pod },
     flow,
   })
-  if (egress.result === 'no') return verdictOf('denied', egress, egress.reason)
-  if (ingress.result === 'no') return verdictOf('denied', ingress, ingress.reason)
+  if (egress.result === 'no') return notAllowed('denied', egress)
+  if (ingress.result === 'no') return notAllowed('denied', ingress)
   if (egress.result === 'yes' && ingress.result === 'yes')
-    return verdictOf(
-      'allowed',
-      egress.policy ? egress : ingress,
-      `${egress.reason} ${ingress.reason}`,
-    )
-  const open = egress.result === 'unknown' ? egress : ingress
-  return verdictOf('unknown', open, open.reason)
+    return allowed(egress.policy ? egress : ingress, `${egress.reason} ${ingress.reason}`)
+  return notAllowed('unknown', egress.result === 'unknown' ? egress : ingress)
+}
+
+/** @deprecated Use `evaluateNetworkPolicy(config, flow)`; this alias goes in the next minor release. */
+export function evaluateFlow({
+  config,
+  flow,
+}: {
+  config: NetworkPolicyConfig
+  flow: Flow
+}): Verdict {
+  return evaluateNetworkPolicy(config, flow)
 }

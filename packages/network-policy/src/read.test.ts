@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readPoliciesSync } from './read'
+import { readNetworkPolicy, readPolicies, readPoliciesSync } from './read'
 
 const policy = (name: string) => `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -10,7 +10,7 @@ spec:
 `
 
 describe('format: network-policy reader', () => {
-  it('returns every policy of a multi-document file and of a kind: List', () => {
+  it('returns every policy of a multi-document file and of a kind: List', async () => {
     const list = `apiVersion: v1
 kind: List
 items:
@@ -19,7 +19,7 @@ items:
     metadata: { name: listed, namespace: app }
     spec: { podSelector: {} }
 `
-    const { config, diagnostics } = readPoliciesSync([
+    const { config, diagnostics } = await readNetworkPolicy([
       { path: 'a.yaml', contents: `${policy('first')}---\n${policy('second')}` },
       { path: 'b.yaml', contents: list },
       { path: 'c.yaml', contents: 'apiVersion: v1\nkind: Namespace\nmetadata: { name: app }\n' },
@@ -32,8 +32,8 @@ items:
     expect(diagnostics).toStrictEqual([])
   })
 
-  it('returns a syntax diagnostic with file and line', () => {
-    const { diagnostics } = readPoliciesSync([
+  it('returns a syntax diagnostic with file and line', async () => {
+    const { diagnostics } = await readNetworkPolicy([
       { path: 'broken.yaml', contents: 'kind: NetworkPolicy\nspec:\n  podSelector: {\n' },
     ])
     expect(
@@ -41,8 +41,8 @@ items:
     ).toStrictEqual([['AML_EGRESS_READ_SYNTAX', 'broken.yaml', 'number']])
   })
 
-  it('returns an opaque policy and a diagnostic when the API server would reject it', () => {
-    const { config, diagnostics } = readPoliciesSync([
+  it('returns an opaque policy and a diagnostic when the API server would reject it', async () => {
+    const { config, diagnostics } = await readNetworkPolicy([
       {
         path: 'bad.yaml',
         contents: `apiVersion: networking.k8s.io/v1
@@ -59,16 +59,16 @@ spec:
     expect(diagnostics.map((d) => d.code)).toStrictEqual(['AML_EGRESS_READ_UNSUPPORTED'])
   })
 
-  it('returns the default namespace with a diagnostic when a policy names none', () => {
-    const { config, diagnostics } = readPoliciesSync([
+  it('returns the default namespace with a diagnostic when a policy names none', async () => {
+    const { config, diagnostics } = await readNetworkPolicy([
       { path: 'x.yaml', contents: policy('x').replace(', namespace: app', '') },
     ])
     expect(config.policies[0]?.namespace).toBe('default')
     expect(diagnostics.map((d) => d.code)).toStrictEqual(['AML_EGRESS_READ_UNSUPPORTED'])
   })
 
-  it('returns service-tag ranges from a ServiceTags_Public.json file', () => {
-    const { config } = readPoliciesSync([
+  it('returns service-tag ranges from a ServiceTags_Public.json file', async () => {
+    const { config } = await readNetworkPolicy([
       {
         path: 'ServiceTags_Public.json',
         contents: JSON.stringify({
@@ -82,5 +82,12 @@ spec:
       },
     ])
     expect(config.serviceTags).toStrictEqual({ 'storage.westeurope': ['20.60.0.0/16'] })
+  })
+
+  it('returns the same config from the deprecated names as from readNetworkPolicy', async () => {
+    const files = [{ path: 'a.yaml', contents: policy('first') }]
+    const result = await readNetworkPolicy(files)
+    expect(readPoliciesSync(files)).toStrictEqual(result)
+    expect(await readPolicies(files)).toStrictEqual(result)
   })
 })

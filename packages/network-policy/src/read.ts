@@ -1,4 +1,5 @@
 import {
+  compareOrdinal,
   createDiagnostic,
   type Diagnostic,
   type ReadResult,
@@ -28,7 +29,6 @@ import { validateNetworkPolicy } from './validate'
 const FORMAT = 'network-policy'
 const DEFAULT_SOURCE_NAMESPACE = 'azureml'
 
-type Item = { value: unknown; line?: number | undefined }
 type Json = Record<string, unknown>
 
 type Reader = {
@@ -49,7 +49,6 @@ function unsupported(reader: Reader, message: string): void {
   reader.diagnostics.push(
     createDiagnostic({
       code: 'AML_EGRESS_READ_UNSUPPORTED',
-      severity: 'warning',
       message,
       format: FORMAT,
       location: { file: reader.file, ...(reader.line !== undefined ? { line: reader.line } : {}) },
@@ -176,7 +175,7 @@ function itemLines(
   return Array.from({ length: count }, (_, index) => lineOf(source, [...path, index]))
 }
 
-function readNetworkPolicy(
+function readPlainPolicy(
   reader: Reader,
   raw: Json,
   context: { source: Source; path: (string | number)[] },
@@ -417,122 +416,158 @@ function isCalico(apiVersion: unknown): boolean {
   return typeof apiVersion === 'string' && apiVersion.startsWith('projectcalico.org/')
 }
 
-/**
- * Reads policy YAML (and an optional Azure service-tags JSON) into the evaluator's model.
- * @example const { config, diagnostics } = await readPolicies([{ path: 'np.yaml', contents }])
- */
-export function readPoliciesSync(files: readonly RenderedFile[]): ReadResult<NetworkPolicyConfig> {
-  const diagnostics: Diagnostic[] = []
-  const config: NetworkPolicyConfig = {
-    policies: [],
-    sourceNamespace: DEFAULT_SOURCE_NAMESPACE,
-    opaque: [],
+/** What reading gathers across files. */
+type Gathered = {
+  config: NetworkPolicyConfig
+  diagnostics: Diagnostic[]
+  /** Every `aml-egress.io/source-namespace` annotation met. */
+  sourceNamespaces: Set<string>
+}
+
+/** Our annotations: which namespace's pods stand for which compute subnets. */
+function readAnnotations(gathered: Gathered, item: Json): void {
+  const annotations = isObject(item.metadata) ? item.metadata.annotations : undefined
+  if (!isObject(annotations)) return
+  const namespace = annotations['aml-egress.io/source-namespace']
+  if (typeof namespace === 'string') gathered.sourceNamespaces.add(namespace)
+  const addresses = annotations['aml-egress.io/source-addresses']
+  if (typeof addresses !== 'string') return
+  const { config } = gathered
+  const known = [...(config.sourceAddresses ?? []), ...addresses.split(',').filter(Boolean)]
+  config.sourceAddresses = [...new Set(known)].sort(compareOrdinal)
+}
+
+/** Kinds we do not model that can still decide flows: every flow is unknown while present. */
+function readOpaqueKind(gathered: Gathered, reader: Reader, item: Json): void {
+  const { kind, apiVersion } = item
+  if (
+    typeof kind !== 'string' ||
+    !(
+      OPAQUE_KINDS.has(kind) ||
+      (isCalico(apiVersion) && kind.endsWith('Policy')) ||
+      kind === 'NetworkPolicy'
+    )
+  )
+    // Other kinds (Namespace, Deployment, …) do not filter traffic.
+    return
+  const what = `${kind} (${String(apiVersion)})`
+  gathered.config.opaque.push({
+    file: reader.file,
+    ...(reader.line !== undefined ? { line: reader.line } : {}),
+    what,
+  })
+  unsupported(
+    reader,
+    `${what} is not modelled; every flow evaluates to unknown while it is present.`,
+  )
+}
+
+function readItem(
+  gathered: Gathered,
+  reader: Reader,
+  { item, source, path }: { item: Json; source: Source; path: (string | number)[] },
+): void {
+  readAnnotations(gathered, item)
+  const { kind, apiVersion } = item
+  const { policies } = gathered.config
+  if (kind === 'NetworkPolicy' && apiVersion === 'networking.k8s.io/v1') {
+    const policy = readPlainPolicy(reader, item, { source, path })
+    if (policy) policies.push(policy)
+  } else if (
+    typeof apiVersion === 'string' &&
+    apiVersion.startsWith('cilium.io/') &&
+    (kind === 'CiliumNetworkPolicy' || kind === 'CiliumClusterwideNetworkPolicy')
+  ) {
+    if (apiVersion !== 'cilium.io/v2')
+      unsupported(reader, `${kind} ${apiVersion} read as cilium.io/v2.`)
+    policies.push(...readCiliumPolicy(reader, item, kind))
+  } else readOpaqueKind(gathered, reader, item)
+}
+
+/** One YAML document: a service-tags file, a `kind: List`, or one object. */
+function readDocument(gathered: Gathered, file: RenderedFile, source: Source): void {
+  const { document, counter } = source
+  const error = document.errors[0]
+  if (error) {
+    gathered.diagnostics.push(
+      createDiagnostic({
+        code: 'AML_EGRESS_READ_SYNTAX',
+        message: error.message.split('\n')[0] ?? 'YAML syntax error',
+        format: FORMAT,
+        location: { file: file.path, line: counter.linePos(error.pos[0]).line },
+      }),
+    )
+    return
   }
-  const sourceNamespaces = new Set<string>()
-  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    const counter = new LineCounter()
-    const documents = parseAllDocuments(file.contents, { lineCounter: counter })
-    const list = Array.isArray(documents) ? documents : [documents]
-    for (const document of list) {
-      const error = document.errors[0]
-      if (error) {
-        diagnostics.push(
-          createDiagnostic({
-            code: 'AML_EGRESS_READ_SYNTAX',
-            severity: 'error',
-            message: error.message.split('\n')[0] ?? 'YAML syntax error',
-            format: FORMAT,
-            location: { file: file.path, line: counter.linePos(error.pos[0]).line },
-          }),
-        )
-        continue
-      }
-      const value: unknown = document.toJS()
-      if (value === null || value === undefined) continue
-      const source: Source = { document, counter }
-      const line = lineOf(source, [])
-      if (isServiceTagsFile(value)) {
-        config.serviceTags = { ...config.serviceTags, ...indexServiceTags(value) }
-        continue
-      }
-      const items: (Item & { path: (string | number)[] })[] =
-        isObject(value) && value.kind === 'List'
-          ? asArray(value.items).map((item, index) => ({
-              value: item,
-              line: lineOf(source, ['items', index]),
-              path: ['items', index],
-            }))
-          : [{ value, line, path: [] }]
-      for (const item of items) {
-        if (!isObject(item.value)) continue
-        const reader: Reader = { file: file.path, line: item.line, diagnostics }
-        const { kind, apiVersion } = item.value
-        const annotations = isObject(item.value.metadata)
-          ? item.value.metadata.annotations
-          : undefined
-        const annotated = isObject(annotations)
-          ? annotations['aml-egress.io/source-namespace']
-          : undefined
-        if (typeof annotated === 'string') sourceNamespaces.add(annotated)
-        const addresses = isObject(annotations)
-          ? annotations['aml-egress.io/source-addresses']
-          : undefined
-        if (typeof addresses === 'string')
-          config.sourceAddresses = [
-            ...new Set([
-              ...(config.sourceAddresses ?? []),
-              ...addresses.split(',').filter(Boolean),
-            ]),
-          ].sort()
-        if (kind === 'NetworkPolicy' && apiVersion === 'networking.k8s.io/v1') {
-          const policy = readNetworkPolicy(reader, item.value, { source, path: item.path })
-          if (policy) config.policies.push(policy)
-        } else if (
-          typeof apiVersion === 'string' &&
-          apiVersion.startsWith('cilium.io/') &&
-          (kind === 'CiliumNetworkPolicy' || kind === 'CiliumClusterwideNetworkPolicy')
-        ) {
-          if (apiVersion !== 'cilium.io/v2')
-            unsupported(reader, `${kind} ${apiVersion} read as cilium.io/v2.`)
-          config.policies.push(...readCiliumPolicy(reader, item.value, kind))
-        } else if (
-          typeof kind === 'string' &&
-          (OPAQUE_KINDS.has(kind) ||
-            (isCalico(apiVersion) && kind.endsWith('Policy')) ||
-            kind === 'NetworkPolicy')
-        ) {
-          const what = `${kind} (${String(apiVersion)})`
-          config.opaque.push({
-            file: file.path,
-            ...(item.line !== undefined ? { line: item.line } : {}),
-            what,
-          })
-          unsupported(
-            reader,
-            `${what} is not modelled; every flow evaluates to unknown while it is present.`,
-          )
-        }
-        // Other kinds (Namespace, Deployment, …) do not filter traffic.
-      }
+  const value: unknown = document.toJS()
+  if (value === null || value === undefined) return
+  if (isServiceTagsFile(value)) {
+    gathered.config.serviceTags = { ...gathered.config.serviceTags, ...indexServiceTags(value) }
+    return
+  }
+  const items =
+    isObject(value) && value.kind === 'List'
+      ? asArray(value.items).map((item, index) => ({ item, path: ['items', index] }))
+      : [{ item: value, path: [] }]
+  for (const { item, path } of items) {
+    if (!isObject(item)) continue
+    const reader: Reader = {
+      file: file.path,
+      line: lineOf(source, path),
+      diagnostics: gathered.diagnostics,
     }
+    readItem(gathered, reader, { item, source, path })
   }
-  if (sourceNamespaces.size > 1)
+}
+
+function readConfig(files: readonly RenderedFile[]): ReadResult<NetworkPolicyConfig> {
+  const gathered: Gathered = {
+    config: { policies: [], sourceNamespace: DEFAULT_SOURCE_NAMESPACE, opaque: [] },
+    diagnostics: [],
+    sourceNamespaces: new Set(),
+  }
+  for (const file of [...files].sort((a, b) => compareOrdinal(a.path, b.path))) {
+    const counter = new LineCounter()
+    for (const document of parseAllDocuments(file.contents, { lineCounter: counter }))
+      readDocument(gathered, file, { document, counter })
+  }
+  const { config, diagnostics } = gathered
+  const namespaces = [...gathered.sourceNamespaces].sort(compareOrdinal)
+  if (namespaces.length > 1)
     diagnostics.push(
       createDiagnostic({
         code: 'AML_EGRESS_READ_UNSUPPORTED',
-        severity: 'warning',
-        message: `Policies disagree on aml-egress.io/source-namespace (${[...sourceNamespaces].sort().join(', ')}); using the first.`,
+        message: `Policies disagree on aml-egress.io/source-namespace (${namespaces.join(', ')}); using the first.`,
         format: FORMAT,
       }),
     )
-  const first = [...sourceNamespaces].sort()[0]
+  const [first] = namespaces
   if (first) config.sourceNamespace = first
   return { config, diagnostics }
 }
 
-/** Async wrapper for the format contract. */
+/**
+ * Reads policy YAML (NetworkPolicy, CiliumNetworkPolicy; multi-document, `kind: List`, ours or
+ * hand-written) and an optional Azure service-tags JSON into the evaluator's model.
+ * @example const { config, diagnostics } = await readNetworkPolicy([{ path: 'np.yaml', contents }])
+ */
+export async function readNetworkPolicy(
+  files: readonly RenderedFile[],
+): Promise<ReadResult<NetworkPolicyConfig>> {
+  return readConfig(files)
+}
+
+/** @deprecated Use `readNetworkPolicy(files)`; this alias goes in the next minor release. */
 export async function readPolicies(
   files: readonly RenderedFile[],
 ): Promise<ReadResult<NetworkPolicyConfig>> {
-  return readPoliciesSync(files)
+  return readConfig(files)
+}
+
+/**
+ * @deprecated Use `await readNetworkPolicy(files)` (every reader is async); this alias goes in
+ * the next minor release.
+ */
+export function readPoliciesSync(files: readonly RenderedFile[]): ReadResult<NetworkPolicyConfig> {
+  return readConfig(files)
 }

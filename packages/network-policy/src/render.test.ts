@@ -2,7 +2,12 @@ import { parseProfile, resolvePlan } from '@aml-egress/core'
 import { describe, expect, it } from 'vitest'
 import { planOf, planRule, SUBNET, serviceTags } from '../test/plan'
 import { documentsOf, schemaProblems } from '../test/validators'
-import { renderCiliumPolicies, renderNetworkPolicies } from './render'
+import {
+  renderCilium,
+  renderCiliumPolicies,
+  renderNetworkPolicies,
+  renderNetworkPolicy,
+} from './render'
 
 const feToModels = planRule({
   id: 'fe-to-models',
@@ -50,7 +55,7 @@ describe('format: network-policy', () => {
     // GIVEN azureml-fe must reach the model pods on 5001
     const plan = planOf([feToModels])
     // WHEN rendered
-    const result = renderNetworkPolicies({ plan })
+    const result = renderNetworkPolicy(plan)
     // THEN both sides allow it, the peer ANDs namespace and pod selectors in one element
     expect(
       docs(result.files).map((d) => [d.metadata.namespace, d.metadata.name, d.spec]),
@@ -95,7 +100,7 @@ describe('format: network-policy', () => {
 
   it('returns no ingress policy in kube-system when pods must reach cluster DNS', () => {
     // GIVEN DNS to kube-dns on 53, protocol ANY
-    const result = renderNetworkPolicies({ plan: planOf([toDns]) })
+    const result = renderNetworkPolicy(planOf([toDns]))
     // THEN only the egress side is written (isolating CoreDNS would break the cluster), TCP+UDP 53
     const written = docs(result.files)
     expect(written.map((d) => `${d.metadata.namespace}/${d.metadata.name}`)).toStrictEqual([
@@ -118,7 +123,7 @@ describe('format: network-policy', () => {
   })
 
   it('returns an unresolved-address diagnostic and no rule when the API server address is unknown', () => {
-    const result = renderNetworkPolicies({ plan: planOf([toApiServer([])]) })
+    const result = renderNetworkPolicy(planOf([toApiServer([])]))
     expect(result.files).toStrictEqual([])
     expect(result.diagnostics.map((d) => [d.code, d.ruleId])).toStrictEqual([
       ['AML_EGRESS_UNRESOLVED_ADDRESS', 'to-api'],
@@ -126,14 +131,14 @@ describe('format: network-policy', () => {
   })
 
   it('returns an ipBlock per API server address when the profile gives them', () => {
-    const result = renderNetworkPolicies({ plan: planOf([toApiServer(['10.20.0.4/32'])]) })
+    const result = renderNetworkPolicy(planOf([toApiServer(['10.20.0.4/32'])]))
     expect(docs(result.files)[0]?.spec.egress).toStrictEqual([
       { to: [{ ipBlock: { cidr: '10.20.0.4/32' } }], ports: [{ protocol: 'TCP' }] },
     ])
   })
 
   it('returns an unsupported-feature diagnostic and a deny-all egress policy for a host without a service-tags file', () => {
-    const result = renderNetworkPolicies({ plan: planOf([toBlob]) })
+    const result = renderNetworkPolicy(planOf([toBlob]))
     // The source pods stay isolated: what cannot be expressed is denied, never opened.
     expect(docs(result.files).map((d) => d.spec)).toStrictEqual([
       { podSelector: {}, policyTypes: ['Egress'] },
@@ -144,7 +149,7 @@ describe('format: network-policy', () => {
   })
 
   it('returns the fallback tag as IPv4 ipBlocks with a diagnostic when a service-tags file is given', () => {
-    const result = renderNetworkPolicies({ plan: planOf([toBlob]), options: { serviceTags } })
+    const result = renderNetworkPolicy(planOf([toBlob]), { serviceTags })
     const written = docs(result.files)
     // Outbound rules start from every pod of the AML namespace (default azureml).
     expect(written.map((d) => `${d.metadata.namespace}/${d.metadata.name}`)).toStrictEqual([
@@ -169,7 +174,7 @@ describe('format: network-policy', () => {
       ports: [{ from: 443, to: 443 }],
       serviceTagFallbacks: ['AzureContainerRegistry', 'AzureContainerRegistry.WestEurope'],
     })
-    const result = renderNetworkPolicies({ plan: planOf([acr]), options: { serviceTags } })
+    const result = renderNetworkPolicy(planOf([acr]), { serviceTags })
     expect(docs(result.files)[0]?.spec.egress).toStrictEqual([
       { to: [{ ipBlock: { cidr: '51.124.64.0/19' } }], ports: [{ protocol: 'TCP', port: 443 }] },
     ])
@@ -183,10 +188,44 @@ describe('format: network-policy', () => {
       destination: SUBNET,
       ports: [{ from: 44224, to: 44224 }],
     })
-    const result = renderNetworkPolicies({ plan: planOf([inbound]) })
-    expect(result.diagnostics.map((d) => [d.code, d.ruleId])).toStrictEqual([
-      ['AML_EGRESS_NOT_EGRESS', 'inbound-44224'],
+    const result = renderNetworkPolicy(planOf([inbound]))
+    // A warning, as in every format (core's one severity policy), pointing at the subnet NSG.
+    expect(result.diagnostics.map((d) => [d.code, d.severity, d.ruleId, d.help])).toStrictEqual([
+      [
+        'AML_EGRESS_NOT_EGRESS',
+        'warning',
+        'inbound-44224',
+        'Allow it in the subnet NSG (render with the terraform format).',
+      ],
     ])
+  })
+
+  it('returns an unsupported-feature diagnostic naming the tags when the service-tags file has none of them', () => {
+    // GIVEN a host whose only documented tag is missing from the file
+    const toKeyVault = planRule({
+      ...toBlob,
+      id: 'to-vault',
+      destination: { kind: 'fqdn', fqdn: 'contoso.vault.azure.net' },
+      serviceTagFallbacks: ['AzureKeyVault.WestEurope'],
+    })
+    // WHEN rendered with that file
+    const result = renderNetworkPolicy(planOf([toKeyVault]), { serviceTags })
+    // THEN nothing is allowed for it, and the diagnostic says which tag the file would need
+    expect(docs(result.files).map((d) => d.spec)).toStrictEqual([
+      { podSelector: {}, policyTypes: ['Egress'] },
+    ])
+    expect(result.diagnostics.map((d) => [d.code, d.ruleId])).toStrictEqual([
+      ['AML_EGRESS_UNSUPPORTED_FEATURE', 'to-vault'],
+    ])
+    expect(result.diagnostics[0]?.help).toContain('AzureKeyVault.WestEurope')
+  })
+
+  it('returns the same result from the deprecated names as from the new ones', () => {
+    const plan = planOf([feToModels, toBlob])
+    expect(renderNetworkPolicies({ plan, options: { serviceTags } })).toStrictEqual(
+      renderNetworkPolicy(plan, { serviceTags }),
+    )
+    expect(renderCiliumPolicies({ plan })).toStrictEqual(renderCilium(plan))
   })
 
   it('returns integer ports and endPort for a range', () => {
@@ -198,7 +237,7 @@ describe('format: network-policy', () => {
         { from: 9001, to: 9001 },
       ],
     })
-    const result = renderNetworkPolicies({ plan: planOf([range]) })
+    const result = renderNetworkPolicy(planOf([range]))
     expect(result.files[0]?.contents).toContain('port: 8000\n          endPort: 8001')
     expect(result.files[0]?.contents).not.toMatch(/port: "/)
   })
@@ -206,12 +245,10 @@ describe('format: network-policy', () => {
   it('returns a default-deny policy for the AML namespace only when asked', () => {
     const plan = planOf([toApiServer(['10.20.0.4/32'])])
     const names = (defaultDeny: boolean) =>
-      docs(renderNetworkPolicies({ plan, options: { defaultDeny } }).files).map(
-        (d) => d.metadata.name,
-      )
+      docs(renderNetworkPolicy(plan, { defaultDeny }).files).map((d) => d.metadata.name)
     expect(names(false)).toStrictEqual(['aml-egress-from-all-pods'])
     expect(names(true)).toStrictEqual(['aml-egress-default-deny', 'aml-egress-from-all-pods'])
-    const deny = docs(renderNetworkPolicies({ plan, options: { defaultDeny: true } }).files)[0]
+    const deny = docs(renderNetworkPolicy(plan, { defaultDeny: true }).files)[0]
     expect(deny?.spec).toStrictEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] })
   })
 
@@ -221,7 +258,7 @@ describe('format: network-policy', () => {
       id: 'bad\nid: injected',
       source: { kind: 'pods', namespaces: ['azureml'], podLabels: { 'app\nkind': 'x: y' } },
     })
-    const result = renderNetworkPolicies({ plan: planOf([bad, toApiServer(['10.20.0.4/32'])]) })
+    const result = renderNetworkPolicy(planOf([bad, toApiServer(['10.20.0.4/32'])]))
     expect(result.diagnostics.map((d) => [d.code, d.severity])).toStrictEqual([
       ['AML_EGRESS_INVALID_INPUT', 'error'],
     ])
@@ -230,7 +267,7 @@ describe('format: network-policy', () => {
 
   it('returns one-line comments when a rule id holds a line break', () => {
     const odd = planRule({ ...toApiServer(['10.20.0.4/32']), id: 'a\nkind: Secret' })
-    const contents = renderNetworkPolicies({ plan: planOf([odd]) }).files[0]?.contents ?? ''
+    const contents = renderNetworkPolicy(planOf([odd])).files[0]?.contents ?? ''
     expect(contents).toContain('# a kind: Secret')
     expect(contents).not.toMatch(/^kind: Secret/m)
   })
@@ -243,7 +280,7 @@ describe('format: cilium', () => {
       id: 'exact',
       destination: { kind: 'fqdn', fqdn: 'ml.azure.com' },
     })
-    const result = renderCiliumPolicies({ plan: planOf([exact, toBlob]) })
+    const result = renderCilium(planOf([exact, toBlob]))
     const [policy] = docs(result.files).filter((d) => d.kind === 'CiliumNetworkPolicy')
     const egress = policy?.spec.egress as Record<string, unknown>[]
     expect(egress.map((rule) => rule.toFQDNs)).toStrictEqual([
@@ -277,7 +314,7 @@ describe('format: cilium', () => {
   })
 
   it('returns the kube-apiserver entity when the API server address is unknown', () => {
-    const result = renderCiliumPolicies({ plan: planOf([toApiServer([])]) })
+    const result = renderCilium(planOf([toApiServer([])]))
     const [policy] = docs(result.files)
     expect(policy?.spec.egress).toStrictEqual([
       { toEntities: ['kube-apiserver'], toPorts: [{ ports: [{ port: '0', protocol: 'TCP' }] }] },
@@ -285,8 +322,24 @@ describe('format: cilium', () => {
     expect(result.diagnostics).toStrictEqual([])
   })
 
+  it('returns the host and an info note when the docs name a URL path under it', () => {
+    // GIVEN a host rule with a URL path
+    const withPath = planRule({
+      ...toBlob,
+      id: 'with-path',
+      destination: { kind: 'fqdn', fqdn: 'ml.azure.com', urlPath: '/api/' },
+    })
+    // WHEN rendered for Cilium (L3/L4 and DNS names, no paths)
+    const result = renderCilium(planOf([withPath]))
+    // THEN the host is allowed, and the path needing TLS inspection is advice, not a warning
+    expect(result.files[0]?.contents).toContain('matchName: ml.azure.com')
+    expect(result.diagnostics.map((d) => [d.code, d.severity, d.ruleId])).toStrictEqual([
+      ['AML_EGRESS_TLS_INSPECTION_REQUIRED', 'info', 'with-path'],
+    ])
+  })
+
   it('returns a single pattern when the wildcard depth is 1', () => {
-    const result = renderCiliumPolicies({ plan: planOf([toBlob]), options: { wildcardDepth: 1 } })
+    const result = renderCilium(planOf([toBlob]), { wildcardDepth: 1 })
     expect(result.files[0]?.contents).not.toContain('*.*.')
   })
 })
@@ -310,8 +363,8 @@ describe('format: network-policy and cilium output validity', () => {
     }),
   )
   const renderings = {
-    'network-policy': renderNetworkPolicies({ plan, options: { serviceTags, defaultDeny: true } }),
-    cilium: renderCiliumPolicies({ plan, options: { serviceTags, defaultDeny: true } }),
+    'network-policy': renderNetworkPolicy(plan, { serviceTags, defaultDeny: true }),
+    cilium: renderCilium(plan, { serviceTags, defaultDeny: true }),
   }
 
   for (const [name, result] of Object.entries(renderings)) {
@@ -324,8 +377,8 @@ describe('format: network-policy and cilium output validity', () => {
     it(`returns byte-identical output for the same plan (${name})`, () => {
       const again =
         name === 'cilium'
-          ? renderCiliumPolicies({ plan, options: { serviceTags, defaultDeny: true } })
-          : renderNetworkPolicies({ plan, options: { serviceTags, defaultDeny: true } })
+          ? renderCilium(plan, { serviceTags, defaultDeny: true })
+          : renderNetworkPolicy(plan, { serviceTags, defaultDeny: true })
       expect(again).toStrictEqual(result)
     })
 

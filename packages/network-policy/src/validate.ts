@@ -225,82 +225,41 @@ function withoutCiliumSource(selector: LabelSelector): LabelSelector {
   }
 }
 
-/** Where egress rule `index` is, for a problem's path. */
-function egressAt(index: number): string {
-  return `spec.egress[${index}]`
-}
-
-/** An absent list, shared rather than allocated for every rule. */
-const NONE: readonly never[] = []
-
 /** Problems Cilium would report for this CiliumNetworkPolicy, beyond its CRD schema. */
 export function validateCiliumNetworkPolicy(policy: CiliumNetworkPolicy): string[] {
   const problems = validateMeta(policy.metadata)
   problems.push(
     ...validateSelector(withoutCiliumSource(policy.spec.endpointSelector), 'spec.endpointSelector'),
   )
-  const egress = policy.spec.egress ?? []
-  for (let i = 0; i < egress.length; i++) {
-    const rule = egress[i]
-    if (rule) validateCiliumEgressRule({ rule, index: i, problems })
-  }
+  policy.spec.egress?.forEach((rule, index) => {
+    addCiliumEgressRuleProblems(rule, `spec.egress[${index}]`, problems)
+  })
   return problems
 }
 
-/**
- * Adds one egress rule's problems. Index loops, and paths only for a problem: a policy holds one
- * rule per plan rule.
- */
-function validateCiliumEgressRule(input: {
-  rule: CiliumEgressRule
-  index: number
-  problems: string[]
-}): void {
-  const { rule, index, problems } = input
-  const toEndpoints = rule.toEndpoints ?? NONE
-  const toFQDNs = rule.toFQDNs ?? NONE
-  const toCIDRSet = rule.toCIDRSet ?? NONE
-  const toPorts = rule.toPorts ?? NONE
-  for (let j = 0; j < toEndpoints.length; j++) {
-    const selector = toEndpoints[j]
-    if (selector)
-      problems.push(
-        ...validateSelector(withoutCiliumSource(selector), `${egressAt(index)}.toEndpoints[${j}]`),
-      )
-  }
-  for (let j = 0; j < toFQDNs.length; j++) {
-    const selector = toFQDNs[j]
-    if (selector && !isValidFqdnSelector(selector))
-      problems.push(fqdnSelectorProblem(selector, `${egressAt(index)}.toFQDNs[${j}]`))
-  }
-  for (let j = 0; j < toCIDRSet.length; j++) {
-    const set = toCIDRSet[j]
-    if (!set) continue
-    if (!isValidIpBlockCidr(set.cidr))
-      problems.push(`${egressAt(index)}.toCIDRSet[${j}]: invalid CIDR`)
+function addCiliumEgressRuleProblems(rule: CiliumEgressRule, at: string, problems: string[]): void {
+  rule.toEndpoints?.forEach((selector, j) => {
+    problems.push(...validateSelector(withoutCiliumSource(selector), `${at}.toEndpoints[${j}]`))
+  })
+  rule.toFQDNs?.forEach((selector, j) => {
+    if (!isValidFqdnSelector(selector))
+      problems.push(fqdnSelectorProblem(selector, `${at}.toFQDNs[${j}]`))
+  })
+  rule.toCIDRSet?.forEach((set, j) => {
+    if (!isValidIpBlockCidr(set.cidr)) problems.push(`${at}.toCIDRSet[${j}]: invalid CIDR`)
     for (const item of set.except ?? [])
       if (!isStrictSubset(set.cidr, item))
-        problems.push(
-          `${egressAt(index)}.toCIDRSet[${j}].except: ${item} is not inside ${set.cidr}`,
-        )
-  }
-  for (let j = 0; j < toPorts.length; j++) {
-    const portRule = toPorts[j]
-    if (!portRule) continue
-    if (portRule.ports.length > 40)
-      problems.push(`${egressAt(index)}.toPorts[${j}]: more than 40 ports`)
-    for (let k = 0; k < portRule.ports.length; k++) {
-      const port = portRule.ports[k]
-      const problem = port && ciliumPortProblem(port)
-      if (problem) problems.push(`${egressAt(index)}.toPorts[${j}].ports[${k}]${problem}`)
-    }
-    const dns = portRule.rules?.dns ?? []
-    for (let k = 0; k < dns.length; k++) {
-      const selector = dns[k]
-      if (selector && !isValidFqdnSelector(selector))
-        problems.push(
-          fqdnSelectorProblem(selector, `${egressAt(index)}.toPorts[${j}].rules.dns[${k}]`),
-        )
-    }
-  }
+        problems.push(`${at}.toCIDRSet[${j}].except: ${item} is not inside ${set.cidr}`)
+  })
+  rule.toPorts?.forEach((portRule, j) => {
+    if (portRule.ports.length > 40) problems.push(`${at}.toPorts[${j}]: more than 40 ports`)
+    portRule.ports.forEach((port, k) => {
+      const problem = ciliumPortProblem(port)
+      if (problem) problems.push(`${at}.toPorts[${j}].ports[${k}]${problem}`)
+    })
+    portRule.rules?.dns.forEach((selector, k) => {
+      if (!isValidFqdnSelector(selector))
+        problems.push(fqdnSelectorProblem(selector, `${at}.toPorts[${j}].rules.dns[${k}]`))
+    })
+  })
 }

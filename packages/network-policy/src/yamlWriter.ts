@@ -1,12 +1,18 @@
 /**
- * A direct YAML writer for the policy documents this package renders. It produces exactly what
- * the `yaml` library writes (`new Document(value)`, `toString({ lineWidth: 0 })`, a comment before
- * the document and before the items of its egress or ingress list) for the values it knows how to
- * write, and `undefined` for anything else, so the caller falls back to the library. Building the
- * library's node tree took most of a 10,000-workspace Cilium render (issue #8); the output is
- * checked against the library in yamlWriter.test.ts.
+ * Writes policy documents as YAML, byte for byte as the `yaml` library writes them
+ * (`new Document(value)`, `toString({ lineWidth: 0 })`, a comment before the document and before
+ * each item of its egress or ingress list). The documents this package renders are written
+ * directly by a small printer: the library's node tree took most of a 10,000-workspace Cilium
+ * render (issue #8). A value the printer does not know (a string to quote) sends the document to
+ * the library, and so does a document that holds one object twice, which the library writes as
+ * an anchor and an alias: the caller says so (`sharesObjects`), since finding it out would cost
+ * more than the printing. yamlWriter.test.ts checks the printer against the library.
+ *
+ * The printer appends lines to one list that the caller joins once, so a fleet's 10 MB file is
+ * copied once.
  */
 
+import { Document, isSeq, isMap as isYamlMap, type Node } from 'yaml'
 import type { CiliumEgressRule, CiliumFqdnSelector, CiliumPortRule } from './model'
 
 /** A value as policy documents hold it. */
@@ -21,301 +27,228 @@ const CORE_NOT_STRING =
 // `*` starts an alias, so the library double-quotes these (host patterns, port numbers as text).
 const QUOTED = /^(?:\*[A-Za-z0-9.*-]*|[0-9]+)$/
 
+/** A string the library writes as it is: a plain scalar or key. */
+function isPlain(text: string): boolean {
+  return PLAIN.test(text) && !text.endsWith(':') && !CORE_NOT_STRING.test(text)
+}
+
 /** The text of a scalar, or `undefined` when only the library knows how it is written. */
 function scalar(value: Value): string | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : undefined
   if (typeof value !== 'string') return undefined
   if (QUOTED.test(value)) return `"${value}"`
-  if (PLAIN.test(value) && !value.endsWith(':') && !CORE_NOT_STRING.test(value)) return value
-  return undefined
+  return isPlain(value) ? value : undefined
 }
 
 function isMap(value: Value): value is ValueMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** A key the library writes plain; few distinct keys occur, so each is checked once. */
-const plainKeys = new Map<string, boolean>()
-function isPlainKey(key: string): boolean {
-  let plain = plainKeys.get(key)
-  if (plain === undefined) {
-    plain = PLAIN.test(key) && !key.endsWith(':') && !CORE_NOT_STRING.test(key)
-    // Label keys come from plans: capped, so a process rendering many plans does not grow.
-    if (plainKeys.size < 1024) plainKeys.set(key, plain)
-  }
-  return plain
-}
-
-const pads: string[] = []
-function pad(column: number): string {
-  let text = pads[column]
-  if (text === undefined) {
-    text = ' '.repeat(column)
-    pads[column] = text
-  }
-  return text
-}
-
-/** True when the map has a key the library would write (it leaves out undefined values). */
+/** True when the map has an entry the library writes (it leaves out undefined values). */
 function hasEntries(map: ValueMap): boolean {
-  for (const key of Object.keys(map)) if (map[key] !== undefined) return true
-  return false
+  return Object.values(map).some((value) => value !== undefined)
 }
 
-type Writer = {
-  /**
-   * The text so far in pieces, joined once at the end: one flat string instead of a rope of
-   * concatenations (a Cilium policy has hundreds of thousands of lines).
-   */
-  parts: string[]
-  /**
-   * Maps and lists written so far: the library writes an object met twice as an anchor and an
-   * alias, which this writer does not, so a shared object means falling back.
-   */
-  seen: Set<object>
-  /** The one list that carries item comments, its comments, and its direct item writer. */
+/**
+ * One item of the commented list, dash at `indent`, as the printer would write it; undefined for
+ * a shape it does not know.
+ */
+export type ItemWriter = (item: object, indent: string) => string | undefined
+
+type Printer = {
+  out: string[]
+  /** The list whose items carry comments (spec.egress or spec.ingress), and those comments. */
   commentedList: readonly Value[] | undefined
   itemComments: readonly (string | undefined)[]
   writeItem: ItemWriter | undefined
 }
 
 /**
- * Writes one item of `spec.egress` or `spec.ingress` into `parts` as this writer would (dash at
- * column 4), or returns false having written nothing. Its items are not checked for shared objects.
+ * A block map at `indent`: a `key: value` line, or `key:` and its block, per entry. As a list
+ * item its first line starts at the dash (`lead`: `indent` with `- ` for its last two spaces).
  */
-export type ItemWriter = (item: object, parts: string[]) => boolean
-
-function firstVisit(writer: Writer, value: object): boolean {
-  if (writer.seen.has(value)) return false
-  writer.seen.add(value)
-  return true
-}
-
-/** `key: value` with the key at `column`; `prefix` is what the line starts with (spaces or `- `). */
-function writePair(
-  writer: Writer,
-  key: string,
-  value: Value,
-  column: number,
-  prefix: string,
-): boolean {
-  if (!isPlainKey(key)) return false
-  if (typeof value === 'object' && value !== null && !firstVisit(writer, value)) return false
-  if (Array.isArray(value)) {
-    if (value.length === 0) {
-      writer.parts.push(prefix, key, ': []\n')
-      return true
-    }
-    writer.parts.push(prefix, key, ':\n')
-    return writeList(writer, value, column + 2)
-  }
-  if (isMap(value)) {
-    if (!hasEntries(value)) {
-      writer.parts.push(prefix, key, ': {}\n')
-      return true
-    }
-    writer.parts.push(prefix, key, ':\n')
-    return writeEntries(writer, value, column + 2, pad(column + 2))
-  }
-  const text = scalar(value)
-  if (text === undefined) return false
-  writer.parts.push(prefix, key, ': ', text, '\n')
-  return true
-}
-
-/** Map entries at `column`; the first line starts with `firstPrefix` (`- ` for a list item). */
-function writeEntries(writer: Writer, map: ValueMap, column: number, firstPrefix: string): boolean {
-  let prefix = firstPrefix
+function writeMap(printer: Printer, map: ValueMap, indent: string, lead = indent): boolean {
+  let head = lead
   for (const key of Object.keys(map)) {
     const value = map[key]
     if (value === undefined) continue
-    if (!writePair(writer, key, value, column, prefix)) return false
-    prefix = pad(column)
+    if (!isPlain(key) || !writeEntry(printer, { head, key, value, indent })) return false
+    head = indent
   }
   return true
 }
 
-/** A block list with its dashes at `column`. */
-function writeList(writer: Writer, list: readonly Value[], column: number): boolean {
-  const indent = pad(column)
-  const commented = writer.commentedList === list
-  for (let index = 0; index < list.length; index++) {
-    if (commented) {
-      const comment = writer.itemComments[index]
-      if (comment !== undefined) writer.parts.push(indent, '# ', comment, '\n')
-    }
-    const item = list[index]
-    if (commented && writer.writeItem && isMap(item) && writer.writeItem(item, writer.parts))
-      continue
-    if (Array.isArray(item)) return false
+/** `key: value` on one line, or `key:` and the block below it. */
+function writeEntry(
+  printer: Printer,
+  { head, key, value, indent }: { head: string; key: string; value: Value; indent: string },
+): boolean {
+  const { out } = printer
+  if (Array.isArray(value)) {
+    out.push(value.length === 0 ? `${head}${key}: []\n` : `${head}${key}:\n`)
+    return writeList(printer, value, `${indent}  `)
+  }
+  if (isMap(value)) {
+    out.push(hasEntries(value) ? `${head}${key}:\n` : `${head}${key}: {}\n`)
+    return writeMap(printer, value, `${indent}  `)
+  }
+  const text = scalar(value)
+  if (text === undefined) return false
+  out.push(`${head}${key}: ${text}\n`)
+  return true
+}
+
+/** A block list with its dashes at `indent`, each item after its comment if it has one. */
+function writeList(printer: Printer, list: readonly Value[], indent: string): boolean {
+  const { out } = printer
+  const commented = printer.commentedList === list
+  for (const [index, item] of list.entries()) {
+    const comment = commented ? printer.itemComments[index] : undefined
+    if (comment !== undefined) out.push(`${indent}# ${comment}\n`)
     if (isMap(item)) {
-      if (!firstVisit(writer, item)) return false
-      if (!hasEntries(item)) writer.parts.push(indent, '- {}\n')
-      else if (!writeEntries(writer, item, column + 2, `${indent}- `)) return false
+      const written = commented ? printer.writeItem?.(item, indent) : undefined
+      if (written !== undefined) out.push(written)
+      // A map's first entry goes on the dash line, the rest below it.
+      else if (!hasEntries(item)) out.push(`${indent}- {}\n`)
+      else if (!writeMap(printer, item, `${indent}  `, `${indent}- `)) return false
       continue
     }
-    const text = scalar(item)
+    const text = Array.isArray(item) ? undefined : scalar(item)
     if (text === undefined) return false
-    writer.parts.push(indent, '- ', text, '\n')
+    out.push(`${indent}- ${text}\n`)
   }
   return true
 }
 
-/**
- * Constant texts joined, by first and second text: an item's fixed lines become one part, since
- * joining the parts of a fleet's 40,000 items costs by their number. Only texts of this file and
- * protocol names are joined, so the cache stays small.
- */
-const joinedTexts = new Map<string, Map<string, string>>()
-
-function joined(first: string, second: string): string {
-  let bySecond = joinedTexts.get(first)
-  if (bySecond === undefined) {
-    bySecond = new Map()
-    joinedTexts.set(first, bySecond)
-  }
-  let text = bySecond.get(second)
-  if (text === undefined) {
-    text = first + second
-    bySecond.set(second, text)
-  }
-  return text
-}
-
-/** Port numbers as written, by their text: a fleet repeats a few ports. Capped like `plainKeys`. */
-const portTexts = new Map<string, string | undefined>()
-function portText(port: string): string | undefined {
-  let text = portTexts.get(port)
-  if (text === undefined && !portTexts.has(port)) {
-    text = scalar(port)
-    if (portTexts.size < 1024) portTexts.set(port, text)
-  }
-  return text
-}
-
-/**
- * The `ItemWriter` for the egress rule a plan rule becomes (`toFQDNs` or `toEntities`, then
- * `toPorts` with ports as `ciliumPorts` builds them: port, endPort, protocol), read field by field
- * instead of walked as a generic value: 40,000 such walks were most of a fleet's Cilium render.
- * Each field writer gets the constant text that goes before it (the end of the line before, and
- * the indentation) and returns the one that goes after, so constants join into one part.
- * Any other shape, or a value only the library can write, is left to the generic writer.
- * @example writeCiliumEgressItem({ toEntities: ['kube-apiserver'] }, parts) // pushes '    - toEntities:\n        - ', …
- */
-export function writeCiliumEgressItem(item: object, parts: string[]): boolean {
-  const rule = item as CiliumEgressRule
-  const start = parts.length
-  let before = '    - '
-  let after: string | undefined
-  for (const key of Object.keys(rule)) {
-    if (after !== undefined) before = joined(after, '      ')
-    after =
-      key === 'toFQDNs'
-        ? writeFqdnSelectors(parts, before, rule.toFQDNs)
-        : key === 'toEntities'
-          ? writeEntities(parts, before, rule.toEntities)
-          : key === 'toPorts'
-            ? writePortRules(parts, before, rule.toPorts)
-            : undefined
-    if (after === undefined) {
-      parts.length = start
-      return false
-    }
-  }
-  if (after === undefined) return false
-  parts.push(after)
-  return true
-}
-
-function writeFqdnSelectors(
-  parts: string[],
-  before: string,
-  selectors: readonly CiliumFqdnSelector[] | undefined,
-): string | undefined {
-  if (!selectors || selectors.length === 0) return undefined
-  let lead = joined(before, 'toFQDNs:\n')
-  // Index loops in these writers: they run per item, where for-of allocated.
-  for (let at = 0; at < selectors.length; at++) {
-    const selector = selectors[at] as CiliumFqdnSelector
-    const byName = 'matchName' in selector
-    const text = scalar(byName ? selector.matchName : selector.matchPattern)
-    if (text === undefined) return undefined
-    parts.push(joined(lead, byName ? '        - matchName: ' : '        - matchPattern: '), text)
-    lead = '\n'
-  }
-  return '\n'
-}
-
-function writeEntities(
-  parts: string[],
-  before: string,
-  entities: readonly string[] | undefined,
-): string | undefined {
-  if (!entities || entities.length === 0) return undefined
-  let lead = joined(before, 'toEntities:\n')
-  for (const entity of entities) {
-    const text = scalar(entity)
-    if (text === undefined) return undefined
-    parts.push(joined(lead, '        - '), text)
-    lead = '\n'
-  }
-  return '\n'
-}
-
-function writePortRules(
-  parts: string[],
-  before: string,
-  rules: readonly CiliumPortRule[] | undefined,
-): string | undefined {
-  if (!rules || rules.length === 0) return undefined
-  let lead = joined(before, 'toPorts:\n')
-  for (let at = 0; at < rules.length; at++) {
-    const rule = rules[at] as CiliumPortRule
-    if (rule.rules !== undefined || rule.ports.length === 0) return undefined
-    lead = joined(lead, '        - ports:\n')
-    for (let p = 0; p < rule.ports.length; p++) {
-      const { port, endPort, protocol } = rule.ports[p] as CiliumPortRule['ports'][number]
-      const number = portText(port)
-      if (number === undefined) return undefined
-      parts.push(joined(lead, '            - port: '), number)
-      lead = '\n'
-      if (endPort !== undefined) {
-        const end = scalar(endPort)
-        if (end === undefined) return undefined
-        parts.push(joined(lead, '              endPort: '), end)
-      }
-      if (protocol !== undefined)
-        lead = joined(joined(joined(lead, '              protocol: '), protocol), '\n')
-    }
-  }
-  return lead
-}
-
-/**
- * Writes one document with a comment before it and before each item of `spec.egress` (or, when it
- * has none, `spec.ingress`), as `new Document(document).toString({ lineWidth: 0 })` with those
- * comments set would; `undefined` when a value is outside what this writer knows (use the library).
- * Comments must be single printable lines. `writeItem` writes that list's items where it can; the
- * caller vouches that those share no object with the rest of the document.
- * @example writePolicyYaml({ document: { kind: 'NetworkPolicy' }, comment: 'x', itemComments: [] }) // '# x\n\nkind: NetworkPolicy\n'
- */
-export function writePolicyYaml(input: {
+/** What `writePolicyYaml` writes: a document, its comment and its list items' comments. */
+export type PolicyYamlInput = {
   document: object
+  /** One printable line. */
   comment: string
+  /** By item of `spec.egress` (or, when it has none, `spec.ingress`); each one printable line. */
   itemComments: readonly (string | undefined)[]
-  writeItem?: ItemWriter
-}): string | undefined {
-  const document = input.document as ValueMap
-  if (input.comment === '' || input.itemComments.some((comment) => comment === '')) return undefined
+  /** The document holds one object (map or list) twice: only the library writes it. */
+  sharesObjects?: boolean | undefined
+  /** Writes the items of the commented list that have a shape it knows. */
+  writeItem?: ItemWriter | undefined
+}
+
+/** The list whose items carry the comments: `spec.egress`, else `spec.ingress`. */
+function commentedListOf(document: ValueMap): readonly Value[] | undefined {
   const spec = document.spec
   const list = isMap(spec) ? (spec.egress !== undefined ? spec.egress : spec.ingress) : undefined
-  const writer: Writer = {
-    parts: ['# ', input.comment, '\n\n'],
-    seen: new Set([document]),
-    commentedList: Array.isArray(list) ? list : undefined,
+  return Array.isArray(list) ? list : undefined
+}
+
+/**
+ * Appends the document as the printer writes it (an object held twice is written twice); false,
+ * having appended nothing, when a value is outside what it knows.
+ * @example printPolicyYaml({ document: { kind: 'NetworkPolicy' }, comment: 'x', itemComments: [] }, out) // out: ['# x\n\n', 'kind: NetworkPolicy\n']
+ */
+export function printPolicyYaml(input: PolicyYamlInput, out: string[]): boolean {
+  const document = input.document as ValueMap
+  if (input.comment === '' || input.itemComments.some((comment) => comment === '')) return false
+  if (!hasEntries(document)) return false
+  const start = out.length
+  out.push(`# ${input.comment}\n\n`)
+  const printer: Printer = {
+    out,
+    commentedList: commentedListOf(document),
     itemComments: input.itemComments,
     writeItem: input.writeItem,
   }
-  if (!hasEntries(document)) return undefined
-  return writeEntries(writer, document, 0, '') ? writer.parts.join('') : undefined
+  if (writeMap(printer, document, '')) return true
+  out.length = start
+  return false
+}
+
+/** The document as the `yaml` library writes it, with the same comments. */
+export function libraryPolicyYaml(input: PolicyYamlInput): string {
+  const document = new Document(input.document)
+  document.commentBefore = ` ${input.comment}`
+  const spec = document.get('spec', true)
+  const list = isYamlMap(spec) ? (spec.get('egress', true) ?? spec.get('ingress', true)) : undefined
+  if (isSeq(list))
+    for (const [index, item] of list.items.entries()) {
+      const comment = input.itemComments[index]
+      if (comment) (item as Node).commentBefore = ` ${comment}`
+    }
+  return document.toString({ lineWidth: 0 })
+}
+
+/**
+ * Appends one policy document as YAML with its comments: printed directly, or by the library
+ * when the document holds something the printer does not know.
+ * @example const out: string[] = []; writePolicyYaml({ document: { kind: 'NetworkPolicy' }, comment: 'x', itemComments: [] }, out); out.join('') // '# x\n\nkind: NetworkPolicy\n'
+ */
+export function writePolicyYaml(input: PolicyYamlInput, out: string[]): void {
+  if (!input.sharesObjects && printPolicyYaml(input, out)) return
+  out.push(libraryPolicyYaml(input))
+}
+
+/** `- matchName: …` or `- matchPattern: …` per selector, dashes at `indent`. */
+function fqdnLines(selectors: readonly CiliumFqdnSelector[], indent: string): string[] | undefined {
+  const lines: string[] = []
+  for (const selector of selectors) {
+    const [key, value] =
+      'matchName' in selector
+        ? ['matchName', selector.matchName]
+        : ['matchPattern', selector.matchPattern]
+    const text = scalar(value)
+    if (text === undefined) return undefined
+    lines.push(`${indent}- ${key}: ${text}\n`)
+  }
+  return lines
+}
+
+/** `- entity` per entity, dashes at `indent`. */
+function entityLines(entities: readonly string[], indent: string): string[] | undefined {
+  const lines: string[] = []
+  for (const entity of entities) {
+    const text = scalar(entity)
+    if (text === undefined) return undefined
+    lines.push(`${indent}- ${text}\n`)
+  }
+  return lines
+}
+
+/** `- ports:` per rule, each port as the renderer builds it: port, endPort, protocol. */
+function portRuleLines(rules: readonly CiliumPortRule[], indent: string): string[] | undefined {
+  const lines: string[] = []
+  for (const rule of rules) {
+    if (rule.rules !== undefined || rule.ports.length === 0) return undefined
+    lines.push(`${indent}- ports:\n`)
+    for (const { port, endPort, protocol } of rule.ports) {
+      const text = scalar(port)
+      const end = endPort === undefined ? '' : scalar(endPort)
+      if (text === undefined || end === undefined) return undefined
+      lines.push(`${indent}    - port: ${text}\n`)
+      if (endPort !== undefined) lines.push(`${indent}      endPort: ${end}\n`)
+      if (protocol !== undefined) lines.push(`${indent}      protocol: ${protocol}\n`)
+    }
+  }
+  return lines
+}
+
+/**
+ * The item writer for the egress rules plan rules become: `toFQDNs` or `toEntities`, then
+ * `toPorts` with ports as the renderer builds them. A fleet's Cilium file is tens of thousands
+ * of these; writing them by their shape instead of walking them halves its render time.
+ * @example writeCiliumEgressItem({ toEntities: ['kube-apiserver'], toPorts }, '    ') // '    - toEntities:\n        - kube-apiserver\n      toPorts: …'
+ */
+export function writeCiliumEgressItem(item: object, indent: string): string | undefined {
+  const rule = item as CiliumEgressRule
+  const [field, ...rest] = Object.keys(rule)
+  if (rest.join() !== 'toPorts' || !rule.toPorts?.length) return undefined
+  const lists = `${indent}    `
+  const peers =
+    field === 'toFQDNs' && rule.toFQDNs?.length
+      ? fqdnLines(rule.toFQDNs, lists)
+      : field === 'toEntities' && rule.toEntities?.length
+        ? entityLines(rule.toEntities, lists)
+        : undefined
+  const ports = portRuleLines(rule.toPorts, lists)
+  if (peers === undefined || ports === undefined) return undefined
+  // Joined, not concatenated: 40,000 chains of pieces waiting for the file's join cost 40 % more.
+  return [`${indent}- ${field}:\n`, ...peers, `${indent}  toPorts:\n`, ...ports].join('')
 }

@@ -1,13 +1,13 @@
 import type { Flow } from '@aml-egress/core'
 import type { NetworkPolicyConfig } from '../src/model'
-import { readPoliciesSync } from '../src/read'
+import { readNetworkPolicy } from '../src/read'
 
 /** Reads hand-written YAML the way `read` does. */
-export function configOf(
+export async function configOf(
   contents: string,
   extra: { path: string; contents: string }[] = [],
-): NetworkPolicyConfig {
-  return readPoliciesSync([{ path: 'policies.yaml', contents }, ...extra]).config
+): Promise<NetworkPolicyConfig> {
+  return (await readNetworkPolicy([{ path: 'policies.yaml', contents }, ...extra])).config
 }
 
 type Pod = { namespace: string; labels?: Record<string, string> }

@@ -1,7 +1,7 @@
 import { parseProfile, resolvePlan } from '@aml-egress/core'
 import { scenarios } from '@aml-egress/test-matrix'
 import { describe, expect, it } from 'vitest'
-import { renderCiliumPolicies, renderNetworkPolicies } from '../src/index'
+import { renderCilium, renderNetworkPolicy } from '../src/index'
 import { serviceTags } from './plan'
 import { documentsOf, schemaProblems } from './validators'
 
@@ -13,8 +13,8 @@ describe('format: network-policy schema validity', () => {
       const plan = resolvePlan(parseProfile(scenario.profile))
       const options = { serviceTags, defaultDeny: true }
       const files = [
-        ...renderNetworkPolicies({ plan, options }).files,
-        ...renderCiliumPolicies({ plan, options }).files,
+        ...renderNetworkPolicy(plan, options).files,
+        ...renderCilium(plan, options).files,
       ]
       expect(documentsOf(files).flatMap(schemaProblems)).toStrictEqual([])
     })
