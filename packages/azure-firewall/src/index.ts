@@ -1,3 +1,5 @@
+import { buildFirewallPolicy } from './build'
+
 export {
   armApiVersion,
   type JsonValue,
@@ -18,15 +20,15 @@ export {
   type AzureFirewallRenderOptions,
   buildFirewallPolicy,
   type FirewallPolicyBuild,
-  sharedFirewallPolicy,
 } from './build'
+export { azureFirewallCapabilities } from './descriptor'
 export {
   applicationFqdnMatches,
   evaluateFirewallPolicy,
   looksLikeHostName,
   serviceTagCovers,
 } from './evaluate'
-export { azureFirewallCapabilities, azureFirewallFormat } from './format'
+export { azureFirewallFormat } from './format'
 export {
   type ApplicationProtocolType,
   type ApplicationRule,
@@ -60,3 +62,9 @@ export {
   renderRuleCollectionGroup,
 } from './render'
 export { type PolicyCheck, validatePolicy } from './validate'
+
+/**
+ * @deprecated Use `buildFirewallPolicy`: builds are no longer cached across calls, so the two are
+ * the same. Removed in the next minor release.
+ */
+export const sharedFirewallPolicy: typeof buildFirewallPolicy = buildFirewallPolicy

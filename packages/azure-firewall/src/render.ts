@@ -13,7 +13,8 @@ import {
   ruleCollectionGroupType,
   ruleCollectionsJson,
 } from './arm'
-import { type AzureFirewallRenderOptions, formatName, sharedFirewallPolicy } from './build'
+import { type AzureFirewallRenderOptions, buildFirewallPolicy } from './build'
+import { formatName } from './descriptor'
 import { type FirewallPolicy, firewallLimits, type RuleCollectionGroup } from './model'
 
 /** Directory of every rendered file. */
@@ -303,7 +304,7 @@ export function renderAzureFirewall(
   plan: Plan,
   options: AzureFirewallRenderOptions = {},
 ): RenderResult {
-  const { policy, diagnostics } = sharedFirewallPolicy(plan, options)
+  const { policy, diagnostics } = buildFirewallPolicy(plan, options)
   const files = renderFirewallPolicyFiles(policy, { basePriority: options.basePriority ?? 1000 })
   // The number of templates, from the files already rendered: no second pass over every group.
   const templates = files.filter((file) =>
@@ -315,7 +316,6 @@ export function renderAzureFirewall(
           ...diagnostics,
           createDiagnostic({
             code: 'AML_EGRESS_LIMIT_SPLIT',
-            severity: 'info',
             message: `The groups were split into ${templates} ARM templates (4 MB per template); deploy azuredeploy.json, then azuredeploy-2.json, and so on.`,
             format: formatName,
           }),
