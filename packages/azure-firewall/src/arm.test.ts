@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   filterRuleBytes,
+  jsonSize,
   ruleCollectionGroupBytes,
   ruleCollectionGroupPropertiesToArm,
   ruleCollectionToArm,
@@ -133,6 +134,23 @@ describe('format: azure-firewall', () => {
       for (const collection of group.ruleCollections)
         for (const rule of collection.rules)
           if (rule.ruleType !== 'NatRule') expect(filterRuleBytes(rule)).toBe(compactBytes(rule))
+    })
+
+    it('returns the length, UTF-8 size and line breaks JSON.stringify writes, compact and indented', () => {
+      // GIVEN a group with every rule type, empty lists and odd text, as template and as resource
+      for (const style of ['literal', 'parameters'] as const) {
+        const value = ruleCollectionGroupPropertiesToArm(group, style)
+        for (const indent of [0, 2]) {
+          // WHEN it is measured without writing it
+          const text = JSON.stringify(value, null, indent)
+          // THEN the sizes are those of the text
+          expect(jsonSize(value, indent)).toStrictEqual({
+            length: text.length,
+            utf8: Buffer.byteLength(text),
+            lineBreaks: text.split('\n').length - 1,
+          })
+        }
+      }
     })
 
     it('returns the source lists as they are now when a list changed since the last render', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { plan, rule, SUBNET } from '../test/helpers'
-import { buildFirewallPolicy, sharedFirewallPolicy } from './build'
+import { buildFirewallPolicy } from './build'
+import { sharedFirewallPolicy } from './index'
 import type { ApplicationRule, FirewallPolicy, NetworkRule } from './model'
 import { validatePolicy } from './validate'
 
@@ -176,6 +177,10 @@ describe('format: azure-firewall', () => {
       const { policy, diagnostics } = buildFirewallPolicy(input)
       expect(rules(policy)).toStrictEqual([])
       expect(codes(diagnostics)).toStrictEqual(['AML_EGRESS_NOT_EGRESS inbound'])
+      // A warning in every format (issue #16), pointing where the rule can go instead.
+      expect(diagnostics.map((d) => [d.severity, d.help])).toStrictEqual([
+        ['warning', 'Allow it in the subnet NSG (render with the terraform format).'],
+      ])
     })
 
     it('returns an unsupported-feature diagnostic when a rule is in-cluster', () => {
@@ -190,6 +195,23 @@ describe('format: azure-firewall', () => {
       const { policy, diagnostics } = buildFirewallPolicy(input)
       expect(rules(policy)).toStrictEqual([])
       expect(codes(diagnostics)).toStrictEqual(['AML_EGRESS_UNSUPPORTED_FEATURE pods'])
+      expect(diagnostics.map((d) => [d.severity, d.help])).toStrictEqual([
+        ['warning', 'Render it with the network-policy format.'],
+      ])
+    })
+
+    it('returns an unsupported-feature diagnostic and no rule when an outbound rule selects pods', () => {
+      // GIVEN pods egressing to a host: the firewall sees the node's address, not the pod labels
+      const input = plan([
+        rule({
+          id: 'from-pods',
+          source: { kind: 'pods', namespaces: ['azureml'], podLabels: {} },
+          destination: { kind: 'fqdn', fqdn: 'ml.azure.com' },
+        }),
+      ])
+      const { policy, diagnostics } = buildFirewallPolicy(input)
+      expect(rules(policy)).toStrictEqual([])
+      expect(codes(diagnostics)).toStrictEqual(['AML_EGRESS_UNSUPPORTED_FEATURE from-pods'])
     })
 
     it('returns the host only and a TLS-inspection diagnostic when the docs name a URL path', () => {
@@ -206,6 +228,8 @@ describe('format: azure-firewall', () => {
       ])
       expect(only?.ruleType === 'ApplicationRule' && only.targetUrls).toStrictEqual([])
       expect(codes(diagnostics)).toStrictEqual(['AML_EGRESS_TLS_INSPECTION_REQUIRED path'])
+      // Info in every format (issue #16): the host is allowed, only the path filter is missing.
+      expect(diagnostics.map((d) => d.severity)).toStrictEqual(['info'])
     })
 
     it('returns valid names when hosts are long or odd', () => {
@@ -234,39 +258,25 @@ describe('format: azure-firewall', () => {
     })
   })
 
-  describe('sharedFirewallPolicy', () => {
-    it('builds once per plan whatever the base priority, and equals buildFirewallPolicy', () => {
-      // GIVEN a plan with two hosts, split into two groups by a small byte limit
+  describe('buildFirewallPolicy, called again', () => {
+    it('returns an equal policy of its own each time (nothing is cached between calls)', () => {
+      // GIVEN a plan split into two groups by a small byte limit
       const input = plan([
         rule({ id: 'a', destination: { kind: 'fqdn', fqdn: 'a.example.com' } }),
         rule({ id: 'b', destination: { kind: 'fqdn', fqdn: 'b.example.com' } }),
       ])
-      const options = { maxGroupBytes: 700 }
-      // WHEN it is asked for with two base priorities
-      const first = sharedFirewallPolicy(input, { ...options, basePriority: 500 })
-      const second = sharedFirewallPolicy(input, { ...options, basePriority: 1000 })
-      // THEN each equals a fresh build with its base priority
-      expect(first).toStrictEqual(buildFirewallPolicy(input, { ...options, basePriority: 500 }))
-      expect(second).toStrictEqual(buildFirewallPolicy(input, { ...options, basePriority: 1000 }))
-      expect(second.policy.ruleCollectionGroups.map((group) => group.priority)).toStrictEqual([
-        1000, 1001,
+      // WHEN it is built twice, and once through the deprecated alias
+      const first = buildFirewallPolicy(input, { maxGroupBytes: 700, basePriority: 500 })
+      const second = buildFirewallPolicy(input, { maxGroupBytes: 700, basePriority: 500 })
+      const aliased = sharedFirewallPolicy(input, { maxGroupBytes: 700, basePriority: 500 })
+      // THEN the builds are equal, with groups numbered from the base priority
+      expect(second).toStrictEqual(first)
+      expect(aliased).toStrictEqual(first)
+      expect(first.policy.ruleCollectionGroups.map((group) => group.priority)).toStrictEqual([
+        500, 501,
       ])
-      // AND the rule collections are the same objects: built once
-      expect(second.policy.ruleCollectionGroups[0]?.ruleCollections).toBe(
-        first.policy.ruleCollectionGroups[0]?.ruleCollections,
-      )
-      // AND an option left out shares the build made with its default spelled out
-      const spelled = sharedFirewallPolicy(input, {
-        ...options,
-        groupName: 'aml-egress',
-        dnsProxy: true,
-      })
-      expect(spelled.policy.ruleCollectionGroups[0]?.ruleCollections).toBe(
-        first.policy.ruleCollectionGroups[0]?.ruleCollections,
-      )
-      // AND other options build anew
-      const other = sharedFirewallPolicy(input, { ...options, dnsProxy: false })
-      expect(other.policy.ruleCollectionGroups[0]?.ruleCollections).not.toBe(
+      // AND no part of one is shared with the other: a caller may change its copy
+      expect(second.policy.ruleCollectionGroups[0]?.ruleCollections).not.toBe(
         first.policy.ruleCollectionGroups[0]?.ruleCollections,
       )
     })
@@ -278,13 +288,13 @@ describe('format: azure-firewall', () => {
         rule({ id: 'b', destination: { kind: 'fqdn', fqdn: 'b.example.com' } }),
       ])
       const exceeded = (basePriority: number) =>
-        sharedFirewallPolicy(input, { maxGroupBytes: 700, basePriority }).diagnostics.filter(
+        buildFirewallPolicy(input, { maxGroupBytes: 700, basePriority }).diagnostics.filter(
           (d) => d.code === 'AML_EGRESS_LIMIT_EXCEEDED',
         )
       // WHEN the base puts the second group at 65001, then at 65000
       // THEN only the first is an error
-      expect(exceeded(65000).map((d) => d.message)).toStrictEqual([
-        'Group priorities reach 65001; the maximum is 65000. Lower basePriority.',
+      expect(exceeded(65000).map((d) => [d.severity, d.message])).toStrictEqual([
+        ['error', 'Group priorities reach 65001; the maximum is 65000. Lower basePriority.'],
       ])
       expect(exceeded(64999)).toStrictEqual([])
     })

@@ -1,9 +1,9 @@
 import {
   canonicalHost,
+  compareOrdinal,
   createDiagnostic,
   type Diagnostic,
-  type DiagnosticCode,
-  type DiagnosticSeverity,
+  type DiagnosticInput,
   formatPortRanges,
   isIpv4Cidr,
   isValidHostPattern,
@@ -11,9 +11,14 @@ import {
   type Plan,
   type PlanRule,
   type PortRange,
+  type Protocol,
   portInRanges,
+  type RuleEndpoint,
+  type TriagedRule,
+  triagePlan,
 } from '@aml-egress/core'
 import { filterRuleBytes, ruleCollectionBytes } from './arm'
+import { azureFirewallTriage, formatName } from './descriptor'
 import { sameList } from './lists'
 import {
   type ApplicationRule,
@@ -27,8 +32,7 @@ import {
 } from './model'
 import { fingerprint, firewallName } from './names'
 
-/** The format name used in diagnostics. */
-export const formatName = 'azure-firewall'
+// `read.ts` takes the format name from here.
 
 /** How the plan becomes a policy. Every field is optional; defaults are documented per field. */
 export type AzureFirewallRenderOptions = {
@@ -64,138 +68,44 @@ type Draft =
   | { ruleType: 'network'; scenario: string; rule: NetworkRule }
 
 type Context = {
-  plan: Plan
-  options: Required<Pick<AzureFirewallRenderOptions, 'dnsProxy'>>
+  dnsProxy: boolean
+  /** The sources of every rule: one list, shared by the rules. */
   sourceAddresses: string[]
   sourceIpGroups: string[]
   drafts: Draft[]
   diagnostics: Diagnostic[]
-  /** Every description written, to share equal ones. */
+  /** One string per distinct description: the rules of a fleet share about 50 of them. */
+  // Shared, not one copy per rule: the copies cost the GC 5 % of the 10,000-workspace fleet.
   descriptions: Map<string, string>
-  /** The description of the rules with a requirement list (without a note), and their level. */
-  descriptionsByRequirements: Map<
-    PlanRule['requirementIds'],
-    { level: PlanRule['level']; description: string }
-  >
 }
 
-const ALL_PORTS: PortRange[] = [{ from: 1, to: 65535 }]
-// The ports application rules carry, as lists shared by every rule (never modified).
-const HTTP_AND_HTTPS: readonly number[] = [80, 443]
-const HTTP_ONLY: readonly number[] = [80]
-const HTTPS_ONLY: readonly number[] = [443]
-const NO_PORTS: readonly number[] = []
-const NO_RANGES: readonly PortRange[] = []
+const ALL_PORTS: readonly PortRange[] = [{ from: 1, to: 65535 }]
 const DESCRIPTION_MAX = 1000
 
-/** `createDiagnostic`'s result per code and severity for rule diagnostics, `message` etc. empty. */
-const ruleDiagnosticTemplates = new Map<string, Diagnostic>()
-
-/**
- * A diagnostic about one plan rule. Fleets have one per rule, tens of thousands: core's
- * `createDiagnostic` makes a template per code once, and each diagnostic copies it with its own
- * fields (the same keys in the same order, so every copy has one object shape and copies fast).
- */
-function ruleDiagnostic(
-  input: { code: DiagnosticCode; severity: DiagnosticSeverity; message: string },
-  rule: PlanRule,
-  index: number,
-): Diagnostic {
-  const key = `${input.code} ${input.severity}`
-  let template = ruleDiagnosticTemplates.get(key)
-  if (template === undefined) {
-    template = createDiagnostic({
-      code: input.code,
-      severity: input.severity,
-      message: '',
-      format: formatName,
-      ruleId: '',
-      requirementIds: [],
-      path: [],
-    })
-    ruleDiagnosticTemplates.set(key, template)
-  }
-  return {
-    ...template,
-    message: input.message,
-    ruleId: rule.id,
-    requirementIds: rule.requirementIds,
-    path: ['rules', index],
-  }
+/** Adds a diagnostic of this format. */
+function report(context: Context, input: Omit<DiagnosticInput, 'format'>): void {
+  context.diagnostics.push(createDiagnostic({ ...input, format: formatName }))
 }
 
-function diagnose(
-  context: Context,
-  input: {
-    code: DiagnosticCode
-    severity: DiagnosticSeverity
-    message: string
-    rule?: PlanRule
-    index?: number
-  },
-): void {
-  const { code, severity, message, rule } = input
-  context.diagnostics.push(
-    rule
-      ? ruleDiagnostic(input, rule, input.index ?? 0)
-      : createDiagnostic({ code, severity, message, format: formatName }),
-  )
-}
-
-/** True when the ranges are sorted, apart and not adjacent: what mergePortRanges would return. */
-function isMerged(ranges: readonly PortRange[]): boolean {
-  for (let index = 1; index < ranges.length; index++) {
-    const previous = ranges[index - 1] as PortRange
-    const range = ranges[index] as PortRange
-    if (range.from <= previous.to + 1) return false
-  }
-  return ranges.every((range) => range.from <= range.to)
-}
-
-/**
- * The ranges merged. Plan ranges usually are, and these are only read, so they are used as they
- * are instead of copied (hundreds of thousands of ranges in a fleet).
- */
-function merged(ranges: readonly PortRange[]): readonly PortRange[] {
-  return isMerged(ranges) ? ranges : mergePortRanges(ranges)
-}
-
-/** Ranges minus single ports, e.g. 80-443 minus 80 and 443 → 81-442. */
-function withoutPorts(
-  ranges: readonly PortRange[],
-  ports: readonly number[],
-): readonly PortRange[] {
-  let result = merged(ranges)
-  for (const port of ports) {
-    const rest: PortRange[] = []
-    for (const range of result) {
-      if (port < range.from || port > range.to) rest.push(range)
-      else {
-        if (range.from < port) rest.push({ from: range.from, to: port - 1 })
-        if (port < range.to) rest.push({ from: port + 1, to: range.to })
-      }
+/** Ranges minus single ports (ascending), e.g. 80-443 minus 80 and 443 → 81-442. */
+function withoutPorts(ranges: readonly PortRange[], ports: readonly number[]): PortRange[] {
+  const rest: PortRange[] = []
+  for (const range of mergePortRanges(ranges)) {
+    let from = range.from
+    for (const port of ports) {
+      if (port < from || port > range.to) continue
+      if (from < port) rest.push({ from, to: port - 1 })
+      from = port + 1
     }
-    result = rest
+    if (from <= range.to) rest.push({ from, to: range.to })
   }
-  return result
+  return rest
 }
 
 function describe(context: Context, rule: PlanRule, note?: string): string {
-  if (note) return describeText(context, rule, note)
-  // The plan's rules of one requirement share their requirement list: one look-up by identity
-  // instead of joining the list and hashing the text for each of them.
-  const known = context.descriptionsByRequirements.get(rule.requirementIds)
-  if (known?.level === rule.level) return known.description
-  const description = describeText(context, rule)
-  context.descriptionsByRequirements.set(rule.requirementIds, { level: rule.level, description })
-  return description
-}
-
-function describeText(context: Context, rule: PlanRule, note?: string): string {
   const text = `aml-egress ${rule.level}: ${rule.requirementIds.join(', ')}${note ? `; ${note}` : ''}`
   const description =
     text.length > DESCRIPTION_MAX ? `${text.slice(0, DESCRIPTION_MAX - 1)}…` : text
-  // A fleet's rules share a few requirement lists: keep one copy of each description.
   const shared = context.descriptions.get(description)
   if (shared !== undefined) return shared
   context.descriptions.set(description, description)
@@ -211,304 +121,275 @@ function scenarioOf(rule: PlanRule): string {
   return rule.scenarios[0] ?? 'general'
 }
 
+function ipProtocolsOf(protocol: Protocol): NetworkIpProtocol[] {
+  // ANY is TCP and UDP in the docs; the firewall's `Any` would also pass ICMP.
+  return protocol === 'ANY' ? ['TCP', 'UDP'] : [protocol]
+}
+
+/** A network rule's protocols and formatted ports. */
+type NetworkPart = { protocols: NetworkIpProtocol[]; ports: string[] }
+
 function pushNetwork(
   context: Context,
-  input: {
-    rule: PlanRule
+  rule: PlanRule,
+  input: NetworkPart & {
     label: string
-    protocols: NetworkIpProtocol[]
-    /** The port ranges, formatted. */
-    ports: string[]
     destination: Pick<NetworkRule, 'destinationAddresses' | 'destinationFqdns'>
     note?: string
   },
 ): void {
-  const { ports } = input
   context.drafts.push({
     ruleType: 'network',
-    scenario: scenarioOf(input.rule),
+    scenario: scenarioOf(rule),
     rule: {
       ruleType: 'NetworkRule',
-      name: firewallName(`${input.label}-${protocolLabel(input.protocols, ports)}`),
-      description: describe(context, input.rule, input.note),
+      name: firewallName(`${input.label}-${protocolLabel(input.protocols, input.ports)}`),
+      description: describe(context, rule, input.note),
       ipProtocols: input.protocols,
       sourceAddresses: context.sourceAddresses,
       sourceIpGroups: context.sourceIpGroups,
       destinationAddresses: input.destination.destinationAddresses,
       destinationFqdns: input.destination.destinationFqdns,
       destinationIpGroups: [],
-      destinationPorts: ports,
+      destinationPorts: input.ports,
     },
   })
 }
 
-/** Network-rule remainder of a host rule: TCP and UDP ranges the application rules do not carry. */
-function hostNetworkPart(
-  context: Context,
-  input: {
-    rule: PlanRule
-    index: number
-    host: string
-    tcp: readonly PortRange[]
-    udp: readonly PortRange[]
-  },
-): void {
-  const { rule, index, host } = input
-  const wildcard = host.startsWith('*')
-  // Ports formatted once, for the rules and for the diagnostic.
-  const tcp = input.tcp.length > 0 ? formatPortRanges(input.tcp) : undefined
-  const udp = input.udp.length > 0 ? formatPortRanges(input.udp) : undefined
-  const parts: { protocols: NetworkIpProtocol[]; ports: string[] }[] = []
+/** Which of HTTP 80 and HTTPS 443 an application rule carries. */
+type WebPorts = { http: boolean; https: boolean }
+
+function webPortNumbers({ http, https }: WebPorts): number[] {
+  if (http && https) return [80, 443]
+  return http ? [80] : https ? [443] : []
+}
+
+function webProtocols({ http, https }: WebPorts): ApplicationRuleProtocol[] {
+  const httpEntry: ApplicationRuleProtocol = { protocolType: 'Http', port: 80 }
+  const httpsEntry: ApplicationRuleProtocol = { protocolType: 'Https', port: 443 }
+  if (http && https) return [httpEntry, httpsEntry]
+  return http ? [httpEntry] : [httpsEntry]
+}
+
+function pushApplication(context: Context, rule: PlanRule, host: string, web: WebPorts): void {
+  context.drafts.push({
+    ruleType: 'application',
+    scenario: scenarioOf(rule),
+    rule: {
+      ruleType: 'ApplicationRule',
+      name: firewallName(`${host}${web.http ? '-http' : ''}${web.https ? '-https' : ''}`),
+      description: describe(context, rule),
+      sourceAddresses: context.sourceAddresses,
+      sourceIpGroups: context.sourceIpGroups,
+      protocols: webProtocols(web),
+      targetFqdns: [host],
+      fqdnTags: [],
+      targetUrls: [],
+      terminateTLS: false,
+      destinationAddresses: [],
+      webCategories: [],
+    },
+  })
+}
+
+/** TCP and UDP ranges as network-rule parts: one part when both have the same ports. */
+function networkParts(tcpRanges: readonly PortRange[], udpRanges: readonly PortRange[]) {
+  const tcp = tcpRanges.length > 0 ? formatPortRanges(tcpRanges) : undefined
+  const udp = udpRanges.length > 0 ? formatPortRanges(udpRanges) : undefined
+  const parts: NetworkPart[] = []
   if (tcp && udp && sameList(tcp, udp)) parts.push({ protocols: ['TCP', 'UDP'], ports: tcp })
   else {
     if (tcp) parts.push({ protocols: ['TCP'], ports: tcp })
     if (udp) parts.push({ protocols: ['UDP'], ports: udp })
   }
+  return parts
+}
+
+/**
+ * The network-rule remainder of a host rule (what application rules do not carry): by FQDN with
+ * DNS proxy, else by the plan's service tag equivalent, else not at all.
+ */
+function hostNetworkPart(
+  context: Context,
+  input: { triaged: TriagedRule; host: string; parts: readonly NetworkPart[] },
+): void {
+  const { triaged, host, parts } = input
+  const { rule, index } = triaged
   if (parts.length === 0) return
+  const wildcard = host.startsWith('*')
   const what = parts
     .map((part) => `${part.protocols.join('/')} ${part.ports.join(',')}`)
     .join(' and ')
-  if (!wildcard && context.options.dnsProxy) {
+  if (!wildcard && context.dnsProxy) {
     for (const part of parts)
-      pushNetwork(context, {
-        rule,
+      pushNetwork(context, rule, {
         label: host,
         ...part,
         destination: { destinationAddresses: [], destinationFqdns: [host] },
       })
-    diagnose(context, {
+    report(context, {
       code: 'AML_EGRESS_DNS_PROXY_REQUIRED',
-      severity: 'warning',
       message: `${host} on ${what} is a network rule with a destination FQDN: the firewall policy needs DNS proxy on (dnsSettings.enableProxy).`,
       rule,
       index,
     })
     return
   }
-  const tags = rule.serviceTagFallbacks
-  if (tags.length > 0) {
-    const tagText = tags.join(', ')
-    for (const part of parts)
-      pushNetwork(context, {
-        rule,
-        label: host,
-        ...part,
-        destination: { destinationAddresses: [...tags], destinationFqdns: [] },
-        note: `service tag ${tagText} for ${host}`,
-      })
-    const why = wildcard
-      ? 'network-rule FQDNs take no wildcards'
-      : 'the dnsProxy option is off, so network-rule FQDNs are not used'
-    diagnose(context, {
-      code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
-      severity: 'warning',
-      message: `${host} on ${what} is rendered as service tag ${tagText} (${why}); the tag covers more than the host.`,
-      rule,
-      index,
-    })
+  const why = wildcard
+    ? 'network-rule FQDNs take no wildcards'
+    : 'the dnsProxy option is off, so network-rule FQDNs are not used'
+  if (rule.serviceTagFallbacks.length > 0) {
+    serviceTagFallback(context, { triaged, host, parts, what, why })
     return
   }
-  diagnose(context, {
+  report(context, {
     code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
-    severity: 'warning',
     message: `${host} on ${what} cannot be expressed: application rules carry only HTTP/HTTPS, network-rule FQDNs ${wildcard ? 'take no wildcards' : 'need DNS proxy (dnsProxy option is off)'} and the plan gives no service tag equivalent. Allow it by address, or with a proxy that matches host names on this port.`,
     rule,
     index,
   })
 }
 
-function hostRule(context: Context, rule: PlanRule, index: number, fqdn: string): void {
+/** A host's network part as its documented service tags, which cover more than the host. */
+function serviceTagFallback(
+  context: Context,
+  input: {
+    triaged: TriagedRule
+    host: string
+    parts: readonly NetworkPart[]
+    what: string
+    why: string
+  },
+): void {
+  const { rule, index } = input.triaged
+  const tags = rule.serviceTagFallbacks
+  const tagText = tags.join(', ')
+  for (const part of input.parts)
+    pushNetwork(context, rule, {
+      label: input.host,
+      ...part,
+      destination: { destinationAddresses: [...tags], destinationFqdns: [] },
+      note: `service tag ${tagText} for ${input.host}`,
+    })
+  report(context, {
+    code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
+    message: `${input.host} on ${input.what} is rendered as service tag ${tagText} (${input.why}); the tag covers more than the host.`,
+    rule,
+    index,
+  })
+}
+
+/** HTTP 80 and HTTPS 443 as an application rule, every other port as network rules. */
+function hostRule(context: Context, triaged: TriagedRule, fqdn: string): void {
+  const { rule, index, protocol, ports } = triaged
   const host = canonicalHost(fqdn)
   if (!isValidHostPattern(host)) {
-    diagnose(context, {
+    report(context, {
       code: 'AML_EGRESS_INVALID_INPUT',
-      severity: 'error',
       message: `${fqdn} is not a host name or leading-wildcard pattern; it was left out.`,
       rule,
       index,
     })
     return
   }
-  const tcp = rule.protocol !== 'UDP'
-  const udp = rule.protocol !== 'TCP'
-  const wildcard = host.startsWith('*')
-  const networkByName = !wildcard && context.options.dnsProxy
+  const tcp = protocol !== 'UDP'
+  const udp = protocol !== 'TCP'
+  const networkByName = !host.startsWith('*') && context.dnsProxy
   // One network rule with the FQDN says "all ports" exactly; splitting off 80/443 would only add rules.
-  const appRule = tcp && !(rule.ports.length === 0 && networkByName)
-  const http = appRule && portInRanges(80, rule.ports)
-  const https = appRule && portInRanges(443, rule.ports)
-  const appPorts = http ? (https ? HTTP_AND_HTTPS : HTTP_ONLY) : https ? HTTPS_ONLY : NO_PORTS
-  if (appPorts.length > 0) {
-    // Literals: a list pushed to reserves room for 17 entries, in each of 40,000 rules of a fleet.
-    const protocols: ApplicationRuleProtocol[] = http
-      ? https
-        ? [
-            { protocolType: 'Http', port: 80 },
-            { protocolType: 'Https', port: 443 },
-          ]
-        : [{ protocolType: 'Http', port: 80 }]
-      : [{ protocolType: 'Https', port: 443 }]
-    context.drafts.push({
-      ruleType: 'application',
-      scenario: scenarioOf(rule),
-      rule: {
-        ruleType: 'ApplicationRule',
-        name: firewallName(`${host}${http ? '-http' : ''}${https ? '-https' : ''}`),
-        description: describe(context, rule),
-        sourceAddresses: context.sourceAddresses,
-        sourceIpGroups: context.sourceIpGroups,
-        protocols,
-        targetFqdns: [host],
-        fqdnTags: [],
-        targetUrls: [],
-        terminateTLS: false,
-        destinationAddresses: [],
-        webCategories: [],
-      },
-    })
+  const appRule = tcp && !(ports.length === 0 && networkByName)
+  const web = {
+    http: appRule && portInRanges(80, ports),
+    https: appRule && portInRanges(443, ports),
   }
-  const ranges = rule.ports.length === 0 ? ALL_PORTS : rule.ports
-  hostNetworkPart(context, {
-    rule,
-    index,
-    host,
-    tcp: tcp ? withoutPorts(ranges, appPorts) : NO_RANGES,
-    udp: udp ? merged(ranges) : NO_RANGES,
-  })
-  if (rule.destination.kind === 'fqdn' && rule.destination.urlPath)
-    diagnose(context, {
-      code: 'AML_EGRESS_TLS_INSPECTION_REQUIRED',
-      severity: 'info',
-      message: `${host}${rule.destination.urlPath}: only the host is allowed; filtering the path needs TLS inspection (Azure Firewall Premium, targetUrls with terminateTLS).`,
+  if (web.http || web.https) pushApplication(context, rule, host, web)
+  const ranges = ports.length === 0 ? ALL_PORTS : ports
+  const parts = networkParts(
+    tcp ? withoutPorts(ranges, webPortNumbers(web)) : [],
+    udp ? mergePortRanges(ranges) : [],
+  )
+  hostNetworkPart(context, { triaged, host, parts })
+}
+
+/** A rule to IPv4 addresses (the API server's, when the profile gives them). */
+function addressRule(
+  context: Context,
+  triaged: TriagedRule,
+  destination: Extract<RuleEndpoint, { kind: 'addresses' | 'apiServer' }>,
+): void {
+  const { rule, index } = triaged
+  const apiServer = destination.kind === 'apiServer'
+  const addresses = destination.addresses.filter((address) => isIpv4Cidr(address))
+  if (addresses.length === 0) {
+    report(context, {
+      code: apiServer ? 'AML_EGRESS_UNRESOLVED_ADDRESS' : 'AML_EGRESS_UNSUPPORTED_FEATURE',
+      message: apiServer
+        ? 'The Kubernetes API server address is unknown: set kubernetes.apiServerAddresses in the profile.'
+        : 'The rule has no IPv4 destination address this format can express.',
       rule,
       index,
     })
+    return
+  }
+  const label =
+    addresses.length === 1 ? (addresses[0] ?? '') : `addresses-${fingerprint(addresses.join())}`
+  pushNetwork(context, rule, {
+    label: apiServer ? `apiserver-${label}` : label,
+    protocols: ipProtocolsOf(triaged.protocol),
+    ports: formatPortRanges(triaged.ports.length === 0 ? ALL_PORTS : triaged.ports),
+    destination: { destinationAddresses: addresses, destinationFqdns: [] },
+  })
 }
 
-function ipProtocolsOf(rule: PlanRule): NetworkIpProtocol[] {
-  // ANY is TCP and UDP in the docs; the firewall's `Any` would also pass ICMP.
-  return rule.protocol === 'ANY' ? ['TCP', 'UDP'] : [rule.protocol]
-}
-
-function outboundRule(context: Context, rule: PlanRule, index: number): void {
+/** An outbound rule `triagePlan` passed: in-cluster and inbound rules never get here. */
+function outboundRule(context: Context, triaged: TriagedRule): void {
+  const { rule, index } = triaged
   if (rule.source.kind !== 'addresses') {
-    diagnose(context, {
+    report(context, {
       code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
-      severity: 'warning',
       message: `A firewall cannot select traffic by ${rule.source.kind === 'pods' ? 'pod labels or namespaces' : 'this source'}; render this rule as a Kubernetes NetworkPolicy.`,
       rule,
       index,
     })
     return
   }
-  const destination = rule.destination
-  const ranges = rule.ports.length === 0 ? ALL_PORTS : rule.ports
+  const { destination } = rule
   switch (destination.kind) {
     case 'fqdn':
-      hostRule(context, rule, index, destination.fqdn)
+      hostRule(context, triaged, destination.fqdn)
       return
     case 'serviceTag':
-      pushNetwork(context, {
-        rule,
+      pushNetwork(context, rule, {
         label: destination.tag,
-        protocols: ipProtocolsOf(rule),
-        ports: formatPortRanges(ranges),
+        protocols: ipProtocolsOf(triaged.protocol),
+        ports: formatPortRanges(triaged.ports.length === 0 ? ALL_PORTS : triaged.ports),
         destination: { destinationAddresses: [destination.tag], destinationFqdns: [] },
       })
       return
     case 'addresses':
-    case 'apiServer': {
-      const addresses = destination.addresses.filter((address) => isIpv4Cidr(address))
-      if (addresses.length === 0) {
-        diagnose(context, {
-          code:
-            destination.kind === 'apiServer'
-              ? 'AML_EGRESS_UNRESOLVED_ADDRESS'
-              : 'AML_EGRESS_UNSUPPORTED_FEATURE',
-          severity: 'warning',
-          message:
-            destination.kind === 'apiServer'
-              ? 'The Kubernetes API server address is unknown: set kubernetes.apiServerAddresses in the profile.'
-              : 'The rule has no IPv4 destination address this format can express.',
-          rule,
-          index,
-        })
-        return
-      }
-      const label =
-        addresses.length === 1 ? (addresses[0] ?? '') : `addresses-${fingerprint(addresses.join())}`
-      pushNetwork(context, {
-        rule,
-        label: destination.kind === 'apiServer' ? `apiserver-${label}` : label,
-        protocols: ipProtocolsOf(rule),
-        ports: formatPortRanges(ranges),
-        destination: { destinationAddresses: addresses, destinationFqdns: [] },
-      })
+    case 'apiServer':
+      addressRule(context, triaged, destination)
       return
-    }
-    case 'pods':
-      diagnose(context, {
-        code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
-        severity: 'warning',
-        message:
-          'Traffic to pods stays inside the cluster and never reaches the firewall; render this rule as a Kubernetes NetworkPolicy.',
-        rule,
-        index,
-      })
-      return
-  }
-}
-
-function planRule(context: Context, rule: PlanRule, index: number): void {
-  switch (rule.direction) {
-    case 'inCluster':
-      diagnose(context, {
-        code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
-        severity: 'warning',
-        message:
-          'In-cluster traffic (pod to pod, pod to API server) does not pass the firewall; render it as a Kubernetes NetworkPolicy.',
-        rule,
-        index,
-      })
-      return
-    case 'inbound': {
-      const from =
-        rule.source.kind === 'serviceTag' ? ` from ${rule.source.tag}` : ' to the compute subnet'
-      diagnose(context, {
-        code: 'AML_EGRESS_NOT_EGRESS',
-        severity: 'warning',
-        message: `Inbound ${rule.protocol} ${formatPortRanges(rule.ports).join(',')}${from} is not firewall egress: allow it in the subnet NSG and route it with a UDR (next hop Internet) so replies bypass the firewall.`,
-        rule,
-        index,
-      })
-      return
-    }
-    case 'outbound':
-      outboundRule(context, rule, index)
-      return
+    // Pods: `triagePlan` left the rule out (in-cluster traffic never reaches the firewall).
   }
 }
 
 function byRuleName(a: Draft, b: Draft): number {
-  return a.rule.name < b.rule.name ? -1 : a.rule.name > b.rule.name ? 1 : 0
+  return compareOrdinal(a.rule.name, b.rule.name)
 }
 
 /**
- * Gives every rule a name unique in the policy (a clash gets a fingerprint of the plan content)
- * and returns the drafts in name order, the order collections list their rules in. Clashes are
- * rare: sorting finds them (side by side) for less than a set of every name costs.
+ * Gives every rule a name unique in the policy and returns the drafts in name order, the order
+ * collections list their rules in. Sorted, two drafts with one name sit side by side.
  */
 function uniqueNames(drafts: readonly Draft[]): Draft[] {
   const sorted = [...drafts].sort(byRuleName)
-  for (let index = 1; index < sorted.length; index++)
-    if ((sorted[index] as Draft).rule.name === (sorted[index - 1] as Draft).rule.name) {
-      renameClashes(drafts)
-      return [...drafts].sort(byRuleName)
-    }
-  return sorted
+  const clash = sorted.some((draft, at) => draft.rule.name === sorted[at - 1]?.rule.name)
+  if (!clash) return sorted
+  renameClashes(drafts)
+  return [...drafts].sort(byRuleName)
 }
 
-/** Renames the later of two drafts with one name, in plan order. */
+/** In plan order, the later of two drafts with one name gets a fingerprint of its content. */
 function renameClashes(drafts: readonly Draft[]): void {
   const seen = new Set<string>()
   for (const draft of drafts) {
@@ -523,7 +404,13 @@ function renameClashes(drafts: readonly Draft[]): void {
   }
 }
 
-type Chunk = { collection: FilterRuleCollection; bytes: number }
+/** The rules of one collection, with their serialised size. */
+type Chunk = {
+  name: string
+  ruleType: Draft['ruleType']
+  drafts: Draft[]
+  bytes: number
+}
 
 const COLLECTION_OVERHEAD = 200
 const GROUP_OVERHEAD = 200
@@ -542,101 +429,116 @@ const SINGLE_RULE_COLLECTION_BYTES = ruleCollectionBytes({
   rules: [],
 })
 
+/**
+ * The drafts by collection: by rule type, then scenario (a string the plan's rules share), in the
+ * ordinal order of the collection key `app-<scenario>` or `net-<scenario>`.
+ */
+function draftsByCollection(byName: readonly Draft[]): { key: string; drafts: Draft[] }[] {
+  const byType = { app: new Map<string, Draft[]>(), net: new Map<string, Draft[]>() }
+  for (const draft of byName) {
+    const byScenario = draft.ruleType === 'application' ? byType.app : byType.net
+    const drafts = byScenario.get(draft.scenario)
+    if (drafts) drafts.push(draft)
+    else byScenario.set(draft.scenario, [draft])
+  }
+  return Object.entries(byType)
+    .flatMap(([type, byScenario]) =>
+      [...byScenario].map(([scenario, drafts]) => ({ key: `${type}-${scenario}`, drafts })),
+    )
+    .sort((a, b) => compareOrdinal(a.key, b.key))
+}
+
+/** One collection's drafts in parts within the limits, and the limit that split them. */
+function splitByLimits(
+  drafts: readonly Draft[],
+  limits: { maxRules: number; maxBytes: number },
+): { parts: { drafts: Draft[]; bytes: number }[]; reason: string } {
+  const parts: { drafts: Draft[]; bytes: number }[] = []
+  let current: { drafts: Draft[]; bytes: number } | undefined
+  let reason = ''
+  for (const draft of drafts) {
+    const bytes =
+      SINGLE_RULE_COLLECTION_BYTES + filterRuleBytes(draft.rule) - COLLECTION_OVERHEAD / 2
+    const tooManyRules = current !== undefined && current.drafts.length >= limits.maxRules
+    const tooBig = current !== undefined && current.bytes + bytes > limits.maxBytes
+    if (tooManyRules) reason = `${limits.maxRules} rules per collection`
+    else if (tooBig) reason = `${limits.maxBytes} bytes per group`
+    if (current === undefined || tooManyRules || tooBig) {
+      current = { drafts: [], bytes: COLLECTION_OVERHEAD }
+      parts.push(current)
+    }
+    current.drafts.push(draft)
+    current.bytes += bytes + 1
+  }
+  return { parts, reason }
+}
+
 /** Collections of the drafts, which are in name order (as each collection lists its rules). */
 function collectionsOf(
   context: Context,
   byName: readonly Draft[],
   limits: { maxRules: number; maxBytes: number },
 ): Chunk[] {
-  // By rule type, then scenario: the plan's scenario strings are shared, so grouping a draft
-  // builds no key string.
-  const byType = { app: new Map<string, Draft[]>(), net: new Map<string, Draft[]>() }
-  // Indexed loops over the drafts: this runs once per build, too few times to be optimised, and
-  // unoptimised `for…of` allocates an iterator result per item.
-  for (let index = 0; index < byName.length; index++) {
-    const draft = byName[index] as Draft
-    const byScenario = draft.ruleType === 'application' ? byType.app : byType.net
-    const list = byScenario.get(draft.scenario)
-    if (list) list.push(draft)
-    else byScenario.set(draft.scenario, [draft])
-  }
-  const keyed: { key: string; drafts: Draft[] }[] = []
-  for (const [type, byScenario] of Object.entries(byType))
-    for (const [scenario, drafts] of byScenario) keyed.push({ key: `${type}-${scenario}`, drafts })
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-  const chunks: Chunk[] = []
-  for (const { key, drafts } of keyed) {
+  return draftsByCollection(byName).flatMap(({ key, drafts }) => {
     const base = firewallName(`aml-${key}`)
-    const parts: { drafts: Draft[]; bytes: number }[] = []
-    let current: { drafts: Draft[]; bytes: number } | undefined
-    let reason = ''
-    for (let index = 0; index < drafts.length; index++) {
-      const draft = drafts[index] as Draft
-      const bytes =
-        SINGLE_RULE_COLLECTION_BYTES + filterRuleBytes(draft.rule) - COLLECTION_OVERHEAD / 2
-      const full =
-        current &&
-        (current.drafts.length >= limits.maxRules || current.bytes + bytes > limits.maxBytes)
-      if (current && full)
-        reason =
-          current.drafts.length >= limits.maxRules
-            ? `${limits.maxRules} rules per collection`
-            : `${limits.maxBytes} bytes per group`
-      if (!current || full) {
-        current = { drafts: [], bytes: COLLECTION_OVERHEAD }
-        parts.push(current)
-      }
-      current.drafts.push(draft)
-      current.bytes += bytes + 1
-    }
+    const { parts, reason } = splitByLimits(drafts, limits)
     if (parts.length > 1)
-      diagnose(context, {
+      report(context, {
         code: 'AML_EGRESS_LIMIT_SPLIT',
-        severity: 'info',
         message: `Collection ${base} was split into ${parts.length} collections (${reason}).`,
       })
-    parts.forEach((part, index) => {
-      const name = index === 0 ? base : firewallName(`${base}-${index + 1}`)
-      // Every draft of a part has the part's rule type (the key starts with it).
-      const collection: FilterRuleCollection =
-        part.drafts[0]?.ruleType === 'application'
-          ? {
-              collectionType: 'filter',
-              name,
-              priority: 0,
-              action: 'Allow',
-              ruleType: 'application',
-              rules: part.drafts.map((draft) => draft.rule as ApplicationRule),
-            }
-          : {
-              collectionType: 'filter',
-              name,
-              priority: 0,
-              action: 'Allow',
-              ruleType: 'network',
-              rules: part.drafts.map((draft) => draft.rule as NetworkRule),
-            }
-      chunks.push({ collection, bytes: part.bytes })
-    })
-  }
-  return chunks
+    return parts.map((part, index) => ({
+      name: index === 0 ? base : firewallName(`${base}-${index + 1}`),
+      // Every draft of a collection has its rule type (the key starts with it).
+      ruleType: (drafts[0] as Draft).ruleType,
+      ...part,
+    }))
+  })
+}
+
+function filterCollection(chunk: Chunk, priority: number): FilterRuleCollection {
+  const { name } = chunk
+  return chunk.ruleType === 'application'
+    ? {
+        collectionType: 'filter',
+        name,
+        priority,
+        action: 'Allow',
+        ruleType: 'application',
+        rules: chunk.drafts.map((draft) => draft.rule as ApplicationRule),
+      }
+    : {
+        collectionType: 'filter',
+        name,
+        priority,
+        action: 'Allow',
+        ruleType: 'network',
+        rules: chunk.drafts.map((draft) => draft.rule as NetworkRule),
+      }
+}
+
+/** The collections of one group, numbered within their rule type's priority band. */
+function groupCollections(chunks: readonly Chunk[]): FilterRuleCollection[] {
+  const count = { application: 0, network: 0 }
+  return chunks.map((chunk) => {
+    const position = count[chunk.ruleType]++
+    const priority = FIRST_COLLECTION_PRIORITY[chunk.ruleType] + position * COLLECTION_PRIORITY_STEP
+    return filterCollection(chunk, priority)
+  })
 }
 
 function groupsOf(
   context: Context,
   chunks: readonly Chunk[],
-  input: { groupName: string; maxBytes: number },
+  input: { groupName: string; basePriority: number; maxBytes: number },
 ): RuleCollectionGroup[] {
   const groups: { chunks: Chunk[]; bytes: number }[] = []
   let current: { chunks: Chunk[]; bytes: number } | undefined
   for (const chunk of chunks) {
-    const type = chunk.collection.ruleType
-    if (
-      !current ||
-      current.bytes + chunk.bytes > input.maxBytes ||
-      current.chunks.filter((c) => c.collection.ruleType === type).length >=
-        MAX_COLLECTIONS_PER_BAND
-    ) {
+    const bandFull =
+      current !== undefined &&
+      current.chunks.filter((c) => c.ruleType === chunk.ruleType).length >= MAX_COLLECTIONS_PER_BAND
+    if (current === undefined || current.bytes + chunk.bytes > input.maxBytes || bandFull) {
       current = { chunks: [], bytes: GROUP_OVERHEAD }
       groups.push(current)
     }
@@ -644,24 +546,32 @@ function groupsOf(
     current.bytes += chunk.bytes + 1
   }
   if (groups.length > 1)
-    diagnose(context, {
+    report(context, {
       code: 'AML_EGRESS_LIMIT_SPLIT',
-      severity: 'info',
       message: `The rules were split into ${groups.length} rule collection groups (${input.maxBytes} bytes per group).`,
     })
   return groups.map((group, index) => ({
     name: index === 0 ? input.groupName : firewallName(`${input.groupName}-${index + 1}`),
-    // Relative: `withBasePriority` adds the base, so builds that differ only in it can share.
-    priority: index,
-    ruleCollections: group.chunks.map((chunk) => {
-      const type = chunk.collection.ruleType
-      const position = group.chunks.filter((c) => c.collection.ruleType === type).indexOf(chunk)
-      return {
-        ...chunk.collection,
-        priority: FIRST_COLLECTION_PRIORITY[type] + position * COLLECTION_PRIORITY_STEP,
-      }
-    }),
+    priority: input.basePriority + index,
+    ruleCollections: groupCollections(group.chunks),
   }))
+}
+
+/** FQDNs and source/destination pairs across the network rules, as Azure counts them. */
+function networkRuleCounts(drafts: readonly Draft[]): { fqdns: number; pairs: number } {
+  const fqdns = new Set<string>()
+  let pairs = 0
+  for (const { rule } of drafts) {
+    if (rule.ruleType !== 'NetworkRule') continue
+    for (const fqdn of rule.destinationFqdns) fqdns.add(fqdn)
+    // IP groups count as one source each (documented).
+    pairs +=
+      (rule.sourceAddresses.length + rule.sourceIpGroups.length) *
+      (rule.destinationAddresses.length +
+        rule.destinationFqdns.length +
+        rule.destinationIpGroups.length)
+  }
+  return { fqdns: fqdns.size, pairs }
 }
 
 function checkPolicyLimits(
@@ -669,166 +579,82 @@ function checkPolicyLimits(
   groups: readonly RuleCollectionGroup[],
   maxGroups: number,
 ): void {
-  // Group priorities are checked by `withBasePriority`, which knows the base.
   if (groups.length > maxGroups)
-    diagnose(context, {
+    report(context, {
       code: 'AML_EGRESS_LIMIT_EXCEEDED',
-      severity: 'error',
       message: `The policy needs ${groups.length} rule collection groups; Azure allows ${maxGroups} per policy.`,
     })
-  const fqdns = new Set<string>()
-  // IP groups count as one source each (documented).
-  let product = 0
-  for (const group of groups)
-    for (const collection of group.ruleCollections)
-      if (collection.collectionType === 'filter' && collection.ruleType === 'network')
-        // Indexed, as in `collectionsOf`.
-        for (let index = 0; index < collection.rules.length; index++) {
-          const rule = collection.rules[index] as NetworkRule
-          for (let fqdn = 0; fqdn < rule.destinationFqdns.length; fqdn++)
-            fqdns.add(rule.destinationFqdns[fqdn] as string)
-          product +=
-            (rule.sourceAddresses.length + rule.sourceIpGroups.length) *
-            (rule.destinationAddresses.length +
-              rule.destinationFqdns.length +
-              rule.destinationIpGroups.length)
-        }
-  if (fqdns.size > firewallLimits.maxNetworkRuleFqdns)
-    diagnose(context, {
+  const { fqdns, pairs } = networkRuleCounts(context.drafts)
+  // LIMIT_EXCEEDED is an error for limits Azure enforces; these two are its guidance: warnings.
+  if (fqdns > firewallLimits.maxNetworkRuleFqdns)
+    report(context, {
       code: 'AML_EGRESS_LIMIT_EXCEEDED',
       severity: 'warning',
-      message: `Network rules name ${fqdns.size} distinct FQDNs; Azure's guidance is at most ${firewallLimits.maxNetworkRuleFqdns} per firewall. Prefer service tags (dnsProxy: false) or split the estate.`,
+      message: `Network rules name ${fqdns} distinct FQDNs; Azure's guidance is at most ${firewallLimits.maxNetworkRuleFqdns} per firewall. Prefer service tags (dnsProxy: false) or split the estate.`,
     })
-  if (product > 20000)
-    diagnose(context, {
+  if (pairs > 20000)
+    report(context, {
       code: 'AML_EGRESS_LIMIT_EXCEEDED',
       severity: 'warning',
-      message: `Network rules have ${product} unique source/destination pairs; Azure allows 20,000. Use an IP group for the sources.`,
+      message: `Network rules have ${pairs} unique source/destination pairs; Azure allows 20,000. Use an IP group for the sources.`,
+    })
+  const last = groups.at(-1)
+  if (last && last.priority > firewallLimits.maxPriority)
+    report(context, {
+      code: 'AML_EGRESS_LIMIT_EXCEEDED',
+      message: `Group priorities reach ${last.priority}; the maximum is ${firewallLimits.maxPriority}. Lower basePriority.`,
     })
 }
 
 /**
  * Builds the firewall-policy model for a plan: outbound host rules on HTTP 80 / HTTPS 443 become
- * application rules, everything else network rules; inbound and in-cluster rules become
- * diagnostics. Pure and deterministic.
+ * application rules, everything else network rules; what `triagePlan` leaves out (inbound,
+ * in-cluster) is a diagnostic. Pure and deterministic; every call builds a new model.
  * @example const { policy, diagnostics } = buildFirewallPolicy(plan, { basePriority: 1000 })
  */
 export function buildFirewallPolicy(
   plan: Plan,
   options: AzureFirewallRenderOptions = {},
 ): FirewallPolicyBuild {
-  return withBasePriority(buildRelative(plan, options), options.basePriority ?? 1000)
-}
-
-/** The build with group priorities 0, 1, 2…: everything but the base priority. */
-function buildRelative(plan: Plan, options: AzureFirewallRenderOptions): FirewallPolicyBuild {
+  const triage = triagePlan(plan, azureFirewallTriage)
   const context: Context = {
-    plan,
-    options: { dnsProxy: options.dnsProxy ?? true },
+    dnsProxy: options.dnsProxy ?? true,
     sourceAddresses: [...(options.sourceAddresses ?? plan.sourceAddresses)],
     sourceIpGroups: [...(options.sourceIpGroups ?? [])],
     drafts: [],
-    diagnostics: [],
+    diagnostics: triage.diagnostics,
     descriptions: new Map(),
-    descriptionsByRequirements: new Map(),
   }
   if (context.sourceAddresses.length === 0 && context.sourceIpGroups.length === 0)
-    diagnose(context, {
+    report(context, {
       code: 'AML_EGRESS_INVALID_INPUT',
+      // Advice, not an error: the sources can still be passed when deploying.
       severity: 'warning',
       message:
         'The plan has no source addresses: pass sourceAddresses or sourceIpGroups when deploying.',
     })
-  plan.rules.forEach((rule, index) => {
-    planRule(context, rule, index)
-  })
-  const drafts = uniqueNames(context.drafts)
+  for (const triaged of triage.byDirection.outbound) outboundRule(context, triaged)
   const maxBytes = options.maxGroupBytes ?? firewallLimits.maxGroupBytes
-  const chunks = collectionsOf(context, drafts, {
+  const chunks = collectionsOf(context, uniqueNames(context.drafts), {
     maxRules: options.maxRulesPerCollection ?? firewallLimits.maxRulesPerCollection,
     maxBytes: maxBytes - GROUP_OVERHEAD - COLLECTION_OVERHEAD,
   })
   const groups = groupsOf(context, chunks, {
     groupName: firewallName(options.groupName ?? 'aml-egress'),
+    basePriority: options.basePriority ?? 1000,
     maxBytes,
   })
   checkPolicyLimits(context, groups, options.maxGroups ?? firewallLimits.maxGroupsPerPolicy)
+  const networkFqdns = context.drafts.some(
+    (draft) => draft.ruleType === 'network' && draft.rule.destinationFqdns.length > 0,
+  )
   return {
     policy: {
       ruleCollectionGroups: groups,
       ipGroups: [],
       catalog: { version: plan.catalog.version, docDate: plan.catalog.docDate },
-      ...(context.options.dnsProxy &&
-      groups.some((g) =>
-        g.ruleCollections.some(
-          (c) =>
-            c.collectionType === 'filter' &&
-            c.ruleType === 'network' &&
-            c.rules.some((r) => r.destinationFqdns.length > 0),
-        ),
-      )
-        ? { dnsProxy: true }
-        : {}),
+      ...(context.dnsProxy && networkFqdns ? { dnsProxy: true } : {}),
     },
     diagnostics: context.diagnostics,
   }
-}
-
-/** Relative group priorities moved to start at `basePriority`, and checked against the maximum. */
-function withBasePriority(build: FirewallPolicyBuild, basePriority: number): FirewallPolicyBuild {
-  const groups = build.policy.ruleCollectionGroups.map((group) => ({
-    ...group,
-    priority: basePriority + group.priority,
-  }))
-  const diagnostics = [...build.diagnostics]
-  const last = groups.at(-1)
-  if (last && last.priority > firewallLimits.maxPriority)
-    diagnostics.push(
-      createDiagnostic({
-        code: 'AML_EGRESS_LIMIT_EXCEEDED',
-        severity: 'error',
-        message: `Group priorities reach ${last.priority}; the maximum is ${firewallLimits.maxPriority}. Lower basePriority.`,
-        format: formatName,
-      }),
-    )
-  return { policy: { ...build.policy, ruleCollectionGroups: groups }, diagnostics }
-}
-
-/** Relative builds per plan and options (base priority aside), kept as long as the plan lives. */
-const sharedBuilds = new WeakMap<Plan, Map<string, FirewallPolicyBuild>>()
-
-/**
- * `buildFirewallPolicy`, built once per plan and options whatever the base priority: rendering
- * azure-firewall and terraform from one plan (as `aml-egress render -f all` does) shares the work.
- * The model is kept while the plan is referenced and is shared between callers: read it, never
- * modify it (use `buildFirewallPolicy` for a copy of your own). Plans are read-only: one edited
- * after its first render would still get the policy built before.
- * @example const { policy } = sharedFirewallPolicy(plan, { basePriority: 500 })
- */
-export function sharedFirewallPolicy(
-  plan: Plan,
-  options: AzureFirewallRenderOptions = {},
-): FirewallPolicyBuild {
-  const { basePriority = 1000, ...rest } = options
-  // Defaults filled in, so that leaving an option out and passing its default share a build.
-  const key = JSON.stringify([
-    rest.groupName ?? 'aml-egress',
-    rest.sourceAddresses ?? plan.sourceAddresses,
-    rest.sourceIpGroups ?? [],
-    rest.dnsProxy ?? true,
-    rest.maxRulesPerCollection ?? firewallLimits.maxRulesPerCollection,
-    rest.maxGroupBytes ?? firewallLimits.maxGroupBytes,
-    rest.maxGroups ?? firewallLimits.maxGroupsPerPolicy,
-  ])
-  let builds = sharedBuilds.get(plan)
-  if (!builds) {
-    builds = new Map()
-    sharedBuilds.set(plan, builds)
-  }
-  let build = builds.get(key)
-  if (!build) {
-    build = buildRelative(plan, rest)
-    builds.set(key, build)
-  }
-  return withBasePriority(build, basePriority)
 }

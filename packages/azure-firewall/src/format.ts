@@ -1,22 +1,10 @@
-import { defineFormat, type FormatCapabilities } from '@aml-egress/core'
+import { defineFormat } from '@aml-egress/core'
 import type { AzureFirewallRenderOptions } from './build'
-import { evaluateFirewallPolicy } from './evaluate'
+import { azureFirewallCapabilities, azureFirewallUnsupportedHelp, formatName } from './descriptor'
+import { evaluateAzureFirewall } from './evaluate'
 import type { FirewallPolicyConfig } from './model'
-import { readFirewallPolicy } from './read'
+import { readAzureFirewall } from './read'
 import { renderAzureFirewall } from './render'
-
-/** What a firewall policy can say. In-cluster traffic never reaches it; inbound belongs to NSGs. */
-export const azureFirewallCapabilities = {
-  exactFqdn: true,
-  wildcardFqdn: true,
-  serviceTag: true,
-  cidr: true,
-  nonHttpPorts: true,
-  udp: true,
-  inbound: false,
-  inCluster: false,
-  urlPath: false,
-} as const satisfies FormatCapabilities
 
 /**
  * The `azure-firewall` format: an ARM template of rule collection groups for an existing policy,
@@ -24,13 +12,10 @@ export const azureFirewallCapabilities = {
  * @example const { files } = azureFirewallFormat.render(plan)
  */
 export const azureFirewallFormat = defineFormat<FirewallPolicyConfig, AzureFirewallRenderOptions>({
-  name: 'azure-firewall',
+  name: formatName,
   title: 'Azure Firewall policy (ARM)',
   capabilities: azureFirewallCapabilities,
-  unsupportedHelp: {
-    inbound: 'Allow it in the subnet NSG (render with the terraform format).',
-    inCluster: 'Render it with the network-policy format.',
-  },
+  unsupportedHelp: azureFirewallUnsupportedHelp,
   fileExtensions: ['.json'],
   renderOptions: [
     {
@@ -49,6 +34,6 @@ export const azureFirewallFormat = defineFormat<FirewallPolicyConfig, AzureFirew
     },
   ],
   render: (plan, options) => renderAzureFirewall(plan, options),
-  read: async (files) => readFirewallPolicy(files),
-  evaluate: (config, flow) => evaluateFirewallPolicy(config, flow),
+  read: readAzureFirewall,
+  evaluate: evaluateAzureFirewall,
 })

@@ -1,3 +1,5 @@
+import { buildFirewallPolicy } from './build'
+
 export {
   armApiVersion,
   type JsonValue,
@@ -18,8 +20,8 @@ export {
   type AzureFirewallRenderOptions,
   buildFirewallPolicy,
   type FirewallPolicyBuild,
-  sharedFirewallPolicy,
 } from './build'
+export { azureFirewallCapabilities } from './descriptor'
 export {
   applicationFqdnMatches,
   type EvaluationIndex,
@@ -29,7 +31,7 @@ export {
   serviceTagCovers,
   withEvaluationIndex,
 } from './evaluate'
-export { azureFirewallCapabilities, azureFirewallFormat } from './format'
+export { azureFirewallFormat } from './format'
 export { lintPolicy } from './lint'
 export {
   type ApplicationProtocolType,
@@ -64,3 +66,9 @@ export {
   renderRuleCollectionGroup,
 } from './render'
 export { type PolicyCheck, validatePolicy } from './validate'
+
+/**
+ * @deprecated Use `buildFirewallPolicy`: builds are no longer cached across calls, so the two are
+ * the same. Removed in the next minor release.
+ */
+export const sharedFirewallPolicy: typeof buildFirewallPolicy = buildFirewallPolicy

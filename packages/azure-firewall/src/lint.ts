@@ -1,5 +1,5 @@
 import { createDiagnostic, type Diagnostic, type DiagnosticInput } from '@aml-egress/core'
-import { formatName } from './build'
+import { formatName } from './descriptor'
 import { looksLikeHostName } from './evaluate'
 import type {
   ApplicationRule,

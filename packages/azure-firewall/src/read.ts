@@ -8,7 +8,7 @@ import {
   sortDiagnostics,
 } from '@aml-egress/core'
 import { type ArmScope, type ArmValue, emptyScope, resolveArm, UNKNOWN } from './armExpression'
-import { formatName } from './build'
+import { formatName } from './descriptor'
 import { withEvaluationIndex } from './evaluate'
 import { lintPolicy } from './lint'
 import {
