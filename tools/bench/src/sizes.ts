@@ -34,8 +34,12 @@ export function declaredRenderers(name: string): string[] {
 
 /** Size budgets in bytes, minified + gzipped. */
 export const sizeBudgets = {
-  /** Issue #8 target for core without zod (and without js-yaml, a runtime dependency like zod). */
-  coreTarget: 30 * 1024,
+  /**
+   * Core without zod (and without js-yaml, a runtime dependency like zod). Issue #8 set 30 KB;
+   * issue #16 moved the rule triage the format packages each wrote into core (+1.6 KB), and the
+   * four renderers shrank by 4.0 KB together, so the budget is 32 KB.
+   */
+  coreTarget: 32 * 1024,
 } as const
 
 /** Sources of catalog prose that only `@aml-egress/core/catalog-details` may bundle. */
