@@ -2,6 +2,7 @@
  * What the Terraform format can say, apart from the format object so that the renderer can triage
  * a plan with it (the format object imports the renderer).
  */
+import { azureFirewallCapabilities } from '@aml-egress/azure-firewall'
 import type { FormatCapabilities, TriageFormat } from '@aml-egress/core'
 
 /** The format name diagnostics carry. */
@@ -13,15 +14,8 @@ export const formatName = 'terraform'
  * URL paths need TLS inspection; in-cluster traffic never reaches Azure networking.
  */
 export const terraformCapabilities = {
-  exactFqdn: true,
-  wildcardFqdn: true,
-  serviceTag: true,
-  cidr: true,
-  nonHttpPorts: true,
-  udp: true,
+  ...azureFirewallCapabilities,
   inbound: true,
-  inCluster: false,
-  urlPath: false,
 } as const satisfies FormatCapabilities
 
 /** Where a rule the format cannot say can go instead. */
