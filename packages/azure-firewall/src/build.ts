@@ -14,6 +14,7 @@ import {
   type Protocol,
   portInRanges,
   type RuleEndpoint,
+  type Triage,
   type TriagedRule,
   triagePlan,
 } from '@aml-egress/core'
@@ -627,20 +628,22 @@ function checkPolicyLimits(
 /**
  * Builds the firewall-policy model for a plan: outbound host rules on HTTP 80 / HTTPS 443 become
  * application rules, everything else network rules; what `triagePlan` leaves out (inbound,
- * in-cluster) is a diagnostic. Pure and deterministic; every call builds a new model.
+ * in-cluster) is a diagnostic. Pure and deterministic; every call builds a new model. A format
+ * that renders more than the firewall (terraform: inbound rules as NSG rules) passes its own
+ * `triage`: its outbound rules become the policy, its diagnostics start the build's.
  * @example const { policy, diagnostics } = buildFirewallPolicy(plan, { basePriority: 1000 })
  */
 export function buildFirewallPolicy(
   plan: Plan,
   options: AzureFirewallRenderOptions = {},
+  triage: Triage = triagePlan(plan, azureFirewallTriage),
 ): FirewallPolicyBuild {
-  const triage = triagePlan(plan, azureFirewallTriage)
   const context: Context = {
     dnsProxy: options.dnsProxy ?? true,
     sourceAddresses: [...(options.sourceAddresses ?? plan.sourceAddresses)],
     sourceIpGroups: [...(options.sourceIpGroups ?? [])],
     drafts: [],
-    diagnostics: triage.diagnostics,
+    diagnostics: [...triage.diagnostics],
     descriptions: new Map(),
     descriptionsByRequirements: new Map(),
   }

@@ -15,7 +15,6 @@ import {
   type Plan,
   type RenderResult,
   sortDiagnostics,
-  type Triage,
   triagePlan,
 } from '@aml-egress/core'
 import { formatName, terraformTriage } from './capabilities'
@@ -44,30 +43,14 @@ function settingsOf(options: TerraformRenderOptions): Settings {
   }
 }
 
-/**
- * The firewall builder's diagnostics that still hold for the whole module, as this format's. The
- * triage already reports what no part of the module renders (in-cluster rules, URL paths), and an
- * inbound rule the NSG renders is no "not egress" finding here.
- */
-function firewallDiagnostics(
-  diagnostics: readonly Diagnostic[],
-  input: { triage: Triage; nsgRules: readonly BuiltNsgRule[] },
-): Diagnostic[] {
-  const key = (diagnostic: Diagnostic) => `${diagnostic.code} ${diagnostic.ruleId}`
-  const reported = new Set(input.triage.diagnostics.map(key))
-  const nsgInbound = new Set(
-    input.nsgRules.filter((rule) => rule.direction === 'Inbound').flatMap((rule) => rule.ruleIds),
-  )
-  const stillHolds = (diagnostic: Diagnostic): boolean => {
-    if (diagnostic.ruleId === undefined) return true
-    if (diagnostic.code === 'AML_EGRESS_NOT_EGRESS' && nsgInbound.has(diagnostic.ruleId))
-      return false
-    return !reported.has(key(diagnostic))
-  }
+/** The firewall build's diagnostics under this format's name. */
+function asTerraform(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   // The builder's severity is kept: its codes span hard limits and advice.
-  return diagnostics
-    .filter(stillHolds)
-    .map((diagnostic) => createDiagnostic({ ...diagnostic, format: formatName }))
+  return diagnostics.map((diagnostic) =>
+    diagnostic.format === formatName
+      ? diagnostic
+      : createDiagnostic({ ...diagnostic, format: formatName }),
+  )
 }
 
 /** Application rules that name a service tag in `destination_addresses`, which azurerm rejects. */
@@ -143,13 +126,13 @@ function nsgSpan(rules: readonly BuiltNsgRule[], base: number): number {
  */
 export function renderTerraform(plan: Plan, options: TerraformRenderOptions = {}): RenderResult {
   const settings = settingsOf(options)
+  // One triage for the module: outbound rules go to the firewall policy, all of them to NSGs.
   const triage = triagePlan(plan, terraformTriage)
-  const firewall = buildFirewallPolicy(plan, settings.firewall)
+  const firewall = buildFirewallPolicy(plan, settings.firewall, triage)
   const nsg = buildNsgRules({ rules: triage.rules, basePriority: settings.nsgBasePriority })
   const groups = firewall.policy.ruleCollectionGroups
   const diagnostics = [
-    ...triage.diagnostics,
-    ...firewallDiagnostics(firewall.diagnostics, { triage, nsgRules: nsg.rules }),
+    ...asTerraform(firewall.diagnostics),
     ...nsg.diagnostics,
     ...applicationRuleChecks(groups),
   ]
