@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canonicalCidr, cidrContains, isIpv4Cidr, sampleAddress } from './cidr'
+import { canonicalCidr, cidrContains, compareCidrs, isIpv4Cidr, sampleAddress } from './cidr'
 
 describe('cidr', () => {
   it('accepts addresses and blocks, rejects malformed ones', () => {
@@ -20,5 +20,15 @@ describe('cidr', () => {
     expect(canonicalCidr('10.10.0.7/24')).toBe('10.10.0.0/24')
     expect(canonicalCidr('10.0.0.4')).toBe('10.0.0.4/32')
     expect(sampleAddress('10.10.0.0/24')).toBe('10.10.0.1')
+  })
+})
+
+describe('compareCidrs', () => {
+  it('orders by address as a number, then by prefix length', () => {
+    expect(
+      ['10.0.0.0/8', '9.0.0.0/8', '10.0.0.0/16', '192.168.0.0/16', '10.10.0.0/24'].sort(
+        compareCidrs,
+      ),
+    ).toStrictEqual(['9.0.0.0/8', '10.0.0.0/8', '10.0.0.0/16', '10.10.0.0/24', '192.168.0.0/16'])
   })
 })

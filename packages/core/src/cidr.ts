@@ -31,6 +31,16 @@ export function cidrRange(cidr: string): { first: number; last: number } {
   return { first, last: first + size - 1 }
 }
 
+/**
+ * Orders IPv4 CIDRs by address, then prefix length, as numbers: `9.0.0.0/8` before `10.0.0.0/8`.
+ * @example ['10.0.0.0/8', '9.0.0.0/8'].sort(compareCidrs) // ['9.0.0.0/8', '10.0.0.0/8']
+ */
+export function compareCidrs(a: string, b: string): number {
+  const [addressA = '', bitsA = '32'] = a.split('/')
+  const [addressB = '', bitsB = '32'] = b.split('/')
+  return toNumber(addressA) - toNumber(addressB) || Number(bitsA) - Number(bitsB)
+}
+
 /** True when `address` (or every address of a block) lies inside `cidr`. */
 export function cidrContains(cidr: string, addressOrCidr: string): boolean {
   if (!isIpv4Cidr(cidr) || !isIpv4Cidr(addressOrCidr)) return false

@@ -16,6 +16,7 @@ export {
   canonicalCidr,
   cidrContains,
   cidrRange,
+  compareCidrs,
   isIpv4Address,
   isIpv4Cidr,
   sampleAddress,

@@ -1,5 +1,6 @@
 import {
   canonicalCidr,
+  compareCidrs,
   compareOrdinal,
   createDiagnostic,
   type Diagnostic,
@@ -27,7 +28,7 @@ import type {
   ServiceTagsFile,
 } from './model'
 import { oneLine, policyFiles, SYSTEM_NAMESPACES, sortedLabels } from './policies'
-import { compareCidrs, lookupServiceTag, type TagPrefixes } from './serviceTags'
+import { lookupServiceTag, type TagPrefixes } from './serviceTags'
 import { isDns1123Label, isValidLabelKey, isValidLabelValue } from './validate'
 
 /** Options of the plain NetworkPolicy rendering. */

@@ -1,4 +1,4 @@
-import { canonicalCidr, isIpv4Cidr } from '@aml-egress/core'
+import { canonicalCidr, compareCidrs, isIpv4Cidr } from '@aml-egress/core'
 import type { ServiceTagsFile } from './model'
 
 /** True for a value with the shape of Azure's `ServiceTags_Public.json`. */
@@ -51,16 +51,4 @@ export function indexServiceTags(file: ServiceTagsFile): Record<string, string[]
     if (prefixes) index[value.name.toLowerCase()] = prefixes.ipv4
   }
   return index
-}
-
-/** Numeric order of CIDRs (address, then prefix length), so output is stable and readable. */
-export function compareCidrs(a: string, b: string): number {
-  const key = (cidr: string): [number, number] => {
-    const [address = '', bits = '32'] = cidr.split('/')
-    const value = address.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0)
-    return [value, Number(bits)]
-  }
-  const [av, ab] = key(a)
-  const [bv, bb] = key(b)
-  return av - bv || ab - bb
 }

@@ -1,5 +1,6 @@
 import {
   canonicalCidr,
+  compareCidrs,
   compareOrdinal,
   createDiagnostic,
   type Diagnostic,
@@ -8,7 +9,7 @@ import {
   isValidHostPattern,
   type Plan,
   type PlanRule,
-  type PortRange,
+  portInRanges,
   type RenderResult,
   type TriagedRule,
   triagePlan,
@@ -52,20 +53,10 @@ export function commentText(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '?').replace(/\\+$/, '')
 }
 
-/** Orders CIDRs by their octets and prefix length, as numbers. */
-function compareCidr(a: string, b: string): number {
-  const key = (cidr: string) =>
-    cidr
-      .split(/[./]/)
-      .map((part) => part.padStart(3, '0'))
-      .join('.')
-  return compareOrdinal(key(a), key(b))
-}
-
 /** A source list as a src ACL lists it (canonical, sorted, once each); undefined unless IPv4. */
 function srcValues(addresses: readonly string[]): string | undefined {
   if (addresses.length === 0 || !addresses.every(isIpv4Cidr)) return undefined
-  return [...new Set(addresses.map(canonicalCidr))].sort(compareCidr).join(' ')
+  return [...new Set(addresses.map(canonicalCidr))].sort(compareCidrs).join(' ')
 }
 
 /** The diagnostic fields that name a rule. */
@@ -106,11 +97,6 @@ function entryOf(
   return { entry: { name: wildcard ? fqdn.slice(2) : fqdn, wildcard, rule, fqdn }, sources }
 }
 
-/** True when the ranges include the port (triage left only 80 and 443 in a rule's ports). */
-function carries(ports: readonly PortRange[], port: number): boolean {
-  return ports.some((range) => range.from <= port && port <= range.to)
-}
-
 /** Sorts the rules triage let through into groups by sources and mode, in output order. */
 function groupRules(rules: readonly TriagedRule[], diagnostics: Diagnostic[]): Group[] {
   const groups: Record<Mode, Map<string, Group>> = { http: new Map(), https: new Map() }
@@ -127,12 +113,12 @@ function groupRules(rules: readonly TriagedRule[], diagnostics: Diagnostic[]): G
     if (found === undefined) continue
     const { entry, sources } = found
     for (const mode of MODES) {
-      if (!carries(triaged.ports, MODE_PORT[mode])) continue
+      if (!portInRanges(MODE_PORT[mode], triaged.ports)) continue
       const group = groups[mode].get(sources) ?? { sources, mode, entries: [] }
       groups[mode].set(sources, group)
       group.entries.push(entry)
     }
-    if (entry.rule.websocket && carries(triaged.ports, MODE_PORT.http))
+    if (entry.rule.websocket && portInRanges(MODE_PORT.http, triaged.ports))
       diagnostics.push(
         createDiagnostic({
           code: 'AML_EGRESS_ADVISORY',
