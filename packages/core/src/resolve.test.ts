@@ -23,6 +23,15 @@ function rule(from: Plan, id: string): PlanRule {
 }
 
 describe('resolvePlan', () => {
+  it('keeps each source block once, without one that another source block contains', () => {
+    const sources = ['10.1.0.0/16', '10.0.0.0/8', '192.168.1.7', '192.168.1.7/32', '172.16.0.0/24']
+    expect(plan({ sourceAddresses: sources }).sourceAddresses).toStrictEqual([
+      '10.0.0.0/8',
+      '192.168.1.7/32',
+      '172.16.0.0/24',
+    ])
+  })
+
   it('fills the storage account into the doc pattern and keeps 443 and 445 together', () => {
     const found = rule(plan(), 'outbound/tcp/contosomlsa.file.core.windows.net')
     expect(found.ports).toStrictEqual([

@@ -3,7 +3,7 @@ import { catalog } from './catalog/catalog'
 import { conditions } from './catalog/conditions'
 import type { CatalogComputeKind, ClusterRole, Requirement } from './catalog/schema'
 import { serviceTagForHost } from './catalog/serviceTagEquivalents'
-import { canonicalCidr } from './cidr'
+import { canonicalCidr, cidrContains } from './cidr'
 import { regionalTag } from './clouds'
 import { createDiagnostic, type Diagnostic, sortDiagnostics } from './diagnostics'
 import { compareOrdinal, sortInPlace } from './order'
@@ -925,6 +925,18 @@ function sortRules(rules: readonly PlanRule[]): PlanRule[] {
 }
 
 /**
+ * The compute subnets, canonical and once each, in the profile's order (`10.0.0.1` and
+ * `10.0.0.1/32` are one source), without a block another one contains: the same sources, and
+ * targets such as Squid warn about (and drop one of) overlapping blocks in one list.
+ */
+function sourceList(addresses: readonly string[]): string[] {
+  const unique = [...new Set(addresses.map(canonicalCidr))]
+  return unique.filter(
+    (cidr) => !unique.some((other) => other !== cidr && cidrContains(other, cidr)),
+  )
+}
+
+/**
  * Resolves a profile into a plan: selects the catalog records that apply, fills placeholders per
  * workspace, keeps one documented form per need (D21), merges ports, folds hosts covered by
  * wildcards, deduplicates across the fleet and sorts. Pure and deterministic.
@@ -934,8 +946,7 @@ export function resolvePlan(profile: Profile): Plan {
   const drafts: Draft[] = []
   const advisories: Diagnostic[] = []
   const kinds = new Set(profile.compute.map((kind) => CATALOG_KIND[kind]))
-  // Canonical and once each, in the profile's order (`10.0.0.1` and `10.0.0.1/32` are one source).
-  const sourceAddresses = [...new Set(profile.sourceAddresses.map(canonicalCidr))]
+  const sourceAddresses = sourceList(profile.sourceAddresses)
   const subnets: RuleEndpoint = { kind: 'addresses', addresses: sourceAddresses }
   const everyWorkspace = groupWorkspaces(profile.workspaces, () => '')
   const byRegion = groupWorkspaces(profile.workspaces, (workspace) => workspace.region)
