@@ -258,6 +258,81 @@ describe('format: azure-firewall', () => {
     })
   })
 
+  describe('buildFirewallPolicy, compact rules', () => {
+    const storage = (account: string, ports = [{ from: 443, to: 443 }]) =>
+      rule({
+        id: `blob-${account}`,
+        destination: { kind: 'fqdn', fqdn: `${account}.blob.core.windows.net` },
+        requirementIds: ['host-aml-05'],
+        ports,
+      })
+
+    it('returns one rule listing every host when plan rules share requirement, ports and sources', () => {
+      // GIVEN three storage accounts of one requirement on HTTPS, given out of order
+      const input = plan([storage('sa2'), storage('sa1'), storage('sa3')])
+      // WHEN the policy is built
+      const only = rules(buildFirewallPolicy(input).policy)
+      // THEN one application rule carries them, sorted, named after the first and the count
+      expect(
+        only.map((r) => [r.name, r.description, r.ruleType === 'ApplicationRule' && r.targetFqdns]),
+      ).toStrictEqual([
+        [
+          'sa1.blob.core.windows.net-and-2-more-https',
+          'aml-egress required: host-aml-05',
+          ['sa1.blob.core.windows.net', 'sa2.blob.core.windows.net', 'sa3.blob.core.windows.net'],
+        ],
+      ])
+    })
+
+    it('returns separate rules when ports or requirements differ', () => {
+      // GIVEN one account on 80+443, one on 443, and a host of another requirement on 443
+      const input = plan([
+        storage('sa1', [
+          { from: 80, to: 80 },
+          { from: 443, to: 443 },
+        ]),
+        storage('sa2'),
+        rule({ id: 'kv', destination: { kind: 'fqdn', fqdn: 'kv.vault.azure.net' } }),
+      ])
+      // THEN nothing is merged: a merged rule would allow sa2 on port 80, or name the wrong reason
+      const names = rules(buildFirewallPolicy(input).policy).map((r) => r.name)
+      expect(names.sort()).toStrictEqual([
+        'kv.vault.azure.net-https',
+        'sa1.blob.core.windows.net-http-https',
+        'sa2.blob.core.windows.net-https',
+      ])
+    })
+
+    it('returns rules of at most maxDestinationsPerRule hosts, consecutive in sorted order', () => {
+      const input = plan(['e', 'b', 'd', 'a', 'c'].map((account) => storage(account)))
+      const built = rules(buildFirewallPolicy(input, { maxDestinationsPerRule: 2 }).policy)
+      expect(
+        built.map((r) => r.ruleType === 'ApplicationRule' && r.targetFqdns.length),
+      ).toStrictEqual([2, 2, 1])
+      expect(built.map((r) => r.name)).toStrictEqual([
+        'a.blob.core.windows.net-and-1-more-https',
+        'c.blob.core.windows.net-and-1-more-https',
+        'e.blob.core.windows.net-https',
+      ])
+    })
+
+    it('returns one network rule of tags when service-tag rules share requirement and ports', () => {
+      const tag = (region: string) =>
+        rule({
+          id: `storage-${region}`,
+          destination: { kind: 'serviceTag', tag: `Storage.${region}` },
+          requirementIds: ['storage445-01'],
+          ports: [{ from: 445, to: 445 }],
+        })
+      const built = rules(buildFirewallPolicy(plan([tag('WestEurope'), tag('EastUS')])).policy)
+      expect(
+        built.map((r) => [r.name, r.ruleType === 'NetworkRule' && r.destinationAddresses]),
+      ).toStrictEqual([
+        ['Storage.EastUS-and-1-more-tcp-445', ['Storage.EastUS', 'Storage.WestEurope']],
+      ])
+    })
+  })
+
   describe('buildFirewallPolicy, called again', () => {
     it('returns an equal policy of its own each time (nothing is cached between calls)', () => {
       // GIVEN a plan split into two groups by a small byte limit

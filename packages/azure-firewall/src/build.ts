@@ -52,11 +52,28 @@ export type AzureFirewallRenderOptions = {
   dnsProxy?: boolean
   /** Rules per collection before a split. Default 1000 (self-imposed). */
   maxRulesPerCollection?: number
-  /** Serialised bytes per group before a split. Default 1,000,000 (the 1 MB limit). */
+  /**
+   * Destinations (FQDNs, addresses or tags) per rule before it is split. Rules that share
+   * collection, sources, protocols, ports and requirements list their destinations together.
+   * Default 1000 (self-imposed: Azure documents no per-rule limit).
+   */
+  maxDestinationsPerRule?: number
+  /**
+   * Serialised bytes per group before a split. Default 1,000,000: the 1 MB limit of policies
+   * created before July 2022; newer policies allow 2 MB (2,000,000).
+   */
   maxGroupBytes?: number
   /** Groups per policy. Default 50. */
   maxGroups?: number
+  /**
+   * Which deployable files to write: `template`, the ARM template(s) `azuredeploy.json` (default);
+   * `groups`, each rule collection group as plain resource JSON for a REST PUT; or `both`.
+   */
+  files?: AzureFirewallFiles
 }
+
+/** The deployable shapes `render` writes; see `AzureFirewallRenderOptions.files`. */
+export type AzureFirewallFiles = 'template' | 'groups' | 'both'
 
 /** What `buildFirewallPolicy` returns. */
 export type FirewallPolicyBuild = {
@@ -64,16 +81,22 @@ export type FirewallPolicyBuild = {
   diagnostics: Diagnostic[]
 }
 
-type Draft =
-  | { ruleType: 'application'; scenario: string; rule: ApplicationRule }
-  | { ruleType: 'network'; scenario: string; rule: NetworkRule }
+/**
+ * A rule before it is named: `label` ends its name (e.g. `https`, `tcp-445`), `prefix` starts it
+ * (`apiserver-`). Its destination list collects the destinations of every plan rule it merges.
+ */
+type Draft = { scenario: string; label: string; prefix: string; stem?: string } & (
+  | { ruleType: 'application'; rule: ApplicationRule }
+  | { ruleType: 'network'; rule: NetworkRule }
+)
 
 type Context = {
   dnsProxy: boolean
   /** The sources of every rule: one list, shared by the rules. */
   sourceAddresses: string[]
   sourceIpGroups: string[]
-  drafts: Draft[]
+  /** Drafts by everything but their destinations: one rule per collection, protocol and reason. */
+  merged: Map<string, Draft>
   diagnostics: Diagnostic[]
   /** One string per distinct description: the rules of a fleet share about 50 of them. */
   // Shared, not one copy per rule: the copies cost the GC 5 % of the 10,000-workspace fleet.
@@ -152,27 +175,43 @@ function pushNetwork(
   context: Context,
   rule: PlanRule,
   input: NetworkPart & {
-    label: string
+    prefix?: string
+    stem?: string
     destination: Pick<NetworkRule, 'destinationAddresses' | 'destinationFqdns'>
     note?: string
   },
 ): void {
-  context.drafts.push({
-    ruleType: 'network',
-    scenario: scenarioOf(rule),
-    rule: {
-      ruleType: 'NetworkRule',
-      name: firewallName(`${input.label}-${protocolLabel(input.protocols, input.ports)}`),
-      description: describe(context, rule, input.note),
-      ipProtocols: input.protocols,
-      sourceAddresses: context.sourceAddresses,
-      sourceIpGroups: context.sourceIpGroups,
-      destinationAddresses: input.destination.destinationAddresses,
-      destinationFqdns: input.destination.destinationFqdns,
-      destinationIpGroups: [],
-      destinationPorts: input.ports,
-    },
-  })
+  const scenario = scenarioOf(rule)
+  const description = describe(context, rule, input.note)
+  const label = protocolLabel(input.protocols, input.ports)
+  const prefix = input.prefix ?? ''
+  const byFqdn = input.destination.destinationFqdns.length > 0
+  const key = `net\0${scenario}\0${description}\0${label}\0${prefix}\0${input.stem}\0${byFqdn}`
+  let draft = context.merged.get(key)
+  if (draft?.ruleType !== 'network') {
+    draft = {
+      ruleType: 'network',
+      scenario,
+      label,
+      prefix,
+      ...(input.stem !== undefined ? { stem: input.stem } : {}),
+      rule: {
+        ruleType: 'NetworkRule',
+        name: '',
+        description,
+        ipProtocols: input.protocols,
+        sourceAddresses: context.sourceAddresses,
+        sourceIpGroups: context.sourceIpGroups,
+        destinationAddresses: [],
+        destinationFqdns: [],
+        destinationIpGroups: [],
+        destinationPorts: input.ports,
+      },
+    }
+    context.merged.set(key, draft)
+  }
+  draft.rule.destinationAddresses.push(...input.destination.destinationAddresses)
+  draft.rule.destinationFqdns.push(...input.destination.destinationFqdns)
 }
 
 /** Which of HTTP 80 and HTTPS 443 an application rule carries. */
@@ -191,24 +230,35 @@ function webProtocols({ http, https }: WebPorts): ApplicationRuleProtocol[] {
 }
 
 function pushApplication(context: Context, rule: PlanRule, host: string, web: WebPorts): void {
-  context.drafts.push({
-    ruleType: 'application',
-    scenario: scenarioOf(rule),
-    rule: {
-      ruleType: 'ApplicationRule',
-      name: firewallName(`${host}${web.http ? '-http' : ''}${web.https ? '-https' : ''}`),
-      description: describe(context, rule),
-      sourceAddresses: context.sourceAddresses,
-      sourceIpGroups: context.sourceIpGroups,
-      protocols: webProtocols(web),
-      targetFqdns: [host],
-      fqdnTags: [],
-      targetUrls: [],
-      terminateTLS: false,
-      destinationAddresses: [],
-      webCategories: [],
-    },
-  })
+  const scenario = scenarioOf(rule)
+  const description = describe(context, rule)
+  const label = `${web.http ? 'http' : ''}${web.http && web.https ? '-' : ''}${web.https ? 'https' : ''}`
+  const key = `app\0${scenario}\0${description}\0${label}`
+  let draft = context.merged.get(key)
+  if (draft?.ruleType !== 'application') {
+    draft = {
+      ruleType: 'application',
+      scenario,
+      label,
+      prefix: '',
+      rule: {
+        ruleType: 'ApplicationRule',
+        name: '',
+        description,
+        sourceAddresses: context.sourceAddresses,
+        sourceIpGroups: context.sourceIpGroups,
+        protocols: webProtocols(web),
+        targetFqdns: [],
+        fqdnTags: [],
+        targetUrls: [],
+        terminateTLS: false,
+        destinationAddresses: [],
+        webCategories: [],
+      },
+    }
+    context.merged.set(key, draft)
+  }
+  draft.rule.targetFqdns.push(host)
 }
 
 /** TCP and UDP ranges as network-rule parts: one part when both have the same ports. */
@@ -242,7 +292,6 @@ function hostNetworkPart(
   if (!wildcard && context.dnsProxy) {
     for (const part of parts)
       pushNetwork(context, rule, {
-        label: host,
         ...part,
         destination: { destinationAddresses: [], destinationFqdns: [host] },
       })
@@ -285,7 +334,8 @@ function serviceTagFallback(
   const tagText = tags.join(', ')
   for (const part of input.parts)
     pushNetwork(context, rule, {
-      label: input.host,
+      // Named after the host the tags stand in for.
+      stem: input.host,
       ...part,
       destination: { destinationAddresses: [...tags], destinationFqdns: [] },
       note: `service tag ${tagText} for ${input.host}`,
@@ -349,10 +399,8 @@ function addressRule(
     })
     return
   }
-  const label =
-    addresses.length === 1 ? (addresses[0] ?? '') : `addresses-${fingerprint(addresses.join())}`
   pushNetwork(context, rule, {
-    label: apiServer ? `apiserver-${label}` : label,
+    prefix: apiServer ? 'apiserver-' : '',
     protocols: ipProtocolsOf(triaged.protocol),
     ports: formatPortRanges(triaged.ports.length === 0 ? ALL_PORTS : triaged.ports),
     destination: { destinationAddresses: addresses, destinationFqdns: [] },
@@ -378,7 +426,6 @@ function outboundRule(context: Context, triaged: TriagedRule): void {
       return
     case 'serviceTag':
       pushNetwork(context, rule, {
-        label: destination.tag,
         protocols: ipProtocolsOf(triaged.protocol),
         ports: formatPortRanges(triaged.ports.length === 0 ? ALL_PORTS : triaged.ports),
         destination: { destinationAddresses: [destination.tag], destinationFqdns: [] },
@@ -390,6 +437,47 @@ function outboundRule(context: Context, triaged: TriagedRule): void {
       return
     // Pods: `triagePlan` left the rule out (in-cluster traffic never reaches the firewall).
   }
+}
+
+/** The destination list a draft collects: FQDNs of an application rule, else FQDNs or addresses. */
+function destinationsOf(draft: Draft): string[] {
+  if (draft.ruleType === 'application') return draft.rule.targetFqdns
+  const { destinationFqdns, destinationAddresses } = draft.rule
+  return destinationFqdns.length > 0 ? destinationFqdns : destinationAddresses
+}
+
+/** A draft with its destinations replaced by `destinations`, named after them. */
+function withDestinations(draft: Draft, destinations: string[]): Draft {
+  const [first = ''] = destinations
+  const more = destinations.length > 1 ? `-and-${destinations.length - 1}-more` : ''
+  const name = firewallName(`${draft.prefix}${draft.stem ?? `${first}${more}`}-${draft.label}`)
+  if (draft.ruleType === 'application')
+    return { ...draft, rule: { ...draft.rule, name, targetFqdns: destinations } }
+  const byFqdn = draft.rule.destinationFqdns.length > 0
+  return {
+    ...draft,
+    rule: {
+      ...draft.rule,
+      name,
+      destinationFqdns: byFqdn ? destinations : [],
+      destinationAddresses: byFqdn ? [] : destinations,
+    },
+  }
+}
+
+/**
+ * The merged drafts as rules: destinations sorted and without repeats, at most `maxPerRule` per
+ * rule (sorted first, so one more workspace moves few lines), each rule named after its first
+ * destination and how many follow.
+ */
+function splitDestinations(merged: Iterable<Draft>, maxPerRule: number): Draft[] {
+  const drafts: Draft[] = []
+  for (const draft of merged) {
+    const destinations = [...new Set(destinationsOf(draft))].sort(compareOrdinal)
+    for (let from = 0; from < destinations.length; from += maxPerRule)
+      drafts.push(withDestinations(draft, destinations.slice(from, from + maxPerRule)))
+  }
+  return drafts
 }
 
 function byRuleName(a: Draft, b: Draft): number {
@@ -596,14 +684,14 @@ function networkRuleCounts(drafts: readonly Draft[]): { fqdns: number; pairs: nu
 function checkPolicyLimits(
   context: Context,
   groups: readonly RuleCollectionGroup[],
-  maxGroups: number,
+  { drafts, maxGroups }: { drafts: readonly Draft[]; maxGroups: number },
 ): void {
   if (groups.length > maxGroups)
     report(context, {
       code: 'AML_EGRESS_LIMIT_EXCEEDED',
       message: `The policy needs ${groups.length} rule collection groups; Azure allows ${maxGroups} per policy.`,
     })
-  const { fqdns, pairs } = networkRuleCounts(context.drafts)
+  const { fqdns, pairs } = networkRuleCounts(drafts)
   // LIMIT_EXCEEDED is an error for limits Azure enforces; these two are its guidance: warnings.
   if (fqdns > firewallLimits.maxNetworkRuleFqdns)
     report(context, {
@@ -642,7 +730,7 @@ export function buildFirewallPolicy(
     dnsProxy: options.dnsProxy ?? true,
     sourceAddresses: [...(options.sourceAddresses ?? plan.sourceAddresses)],
     sourceIpGroups: [...(options.sourceIpGroups ?? [])],
-    drafts: [],
+    merged: new Map(),
     diagnostics: [...triage.diagnostics],
     descriptions: new Map(),
     descriptionsByRequirements: new Map(),
@@ -656,8 +744,12 @@ export function buildFirewallPolicy(
         'The plan has no source addresses: pass sourceAddresses or sourceIpGroups when deploying.',
     })
   for (const triaged of triage.byDirection.outbound) outboundRule(context, triaged)
+  const drafts = splitDestinations(
+    context.merged.values(),
+    options.maxDestinationsPerRule ?? firewallLimits.maxDestinationsPerRule,
+  )
   const maxBytes = options.maxGroupBytes ?? firewallLimits.maxGroupBytes
-  const chunks = collectionsOf(context, uniqueNames(context.drafts), {
+  const chunks = collectionsOf(context, uniqueNames(drafts), {
     maxRules: options.maxRulesPerCollection ?? firewallLimits.maxRulesPerCollection,
     maxBytes: maxBytes - GROUP_OVERHEAD - COLLECTION_OVERHEAD,
   })
@@ -666,8 +758,11 @@ export function buildFirewallPolicy(
     basePriority: options.basePriority ?? 1000,
     maxBytes,
   })
-  checkPolicyLimits(context, groups, options.maxGroups ?? firewallLimits.maxGroupsPerPolicy)
-  const networkFqdns = context.drafts.some(
+  checkPolicyLimits(context, groups, {
+    drafts,
+    maxGroups: options.maxGroups ?? firewallLimits.maxGroupsPerPolicy,
+  })
+  const networkFqdns = drafts.some(
     (draft) => draft.ruleType === 'network' && draft.rule.destinationFqdns.length > 0,
   )
   return {

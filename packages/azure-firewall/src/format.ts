@@ -1,10 +1,20 @@
-import { defineFormat } from '@aml-egress/core'
+import { defineFormat, type RenderOptionSpec } from '@aml-egress/core'
 import type { AzureFirewallRenderOptions } from './build'
 import { azureFirewallCapabilities, azureFirewallUnsupportedHelp, formatName } from './descriptor'
 import { evaluateAzureFirewall } from './evaluate'
-import type { FirewallPolicyConfig } from './model'
+import { type FirewallPolicyConfig, firewallLimits } from './model'
 import { readAzureFirewall } from './read'
 import { renderAzureFirewall } from './render'
+
+/** The group size budget as a render flag; terraform offers the same one. */
+export const maxGroupBytesOption: RenderOptionSpec<{ maxGroupBytes?: number }> = {
+  key: 'maxGroupBytes',
+  flag: 'max-group-bytes',
+  description:
+    'size budget of a rule collection group (1 MB for policies created before July 2022, 2 MB after)',
+  type: 'integer',
+  default: String(firewallLimits.maxGroupBytes),
+}
 
 /**
  * The `azure-firewall` format: an ARM template of rule collection groups for an existing policy,
@@ -32,6 +42,16 @@ export const azureFirewallFormat = defineFormat<FirewallPolicyConfig, AzureFirew
       type: 'boolean',
       default: 'true',
     },
+    {
+      key: 'files',
+      flag: 'arm-files',
+      description:
+        'deployable files: ARM template(s), plain rule collection group resources, or both',
+      type: 'choice',
+      choices: ['template', 'groups', 'both'],
+      default: 'template',
+    },
+    maxGroupBytesOption,
   ],
   render: (plan, options) => renderAzureFirewall(plan, options),
   read: readAzureFirewall,

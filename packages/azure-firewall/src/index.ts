@@ -17,6 +17,7 @@ export {
   UNKNOWN,
 } from './armExpression'
 export {
+  type AzureFirewallFiles,
   type AzureFirewallRenderOptions,
   buildFirewallPolicy,
   type FirewallPolicyBuild,
@@ -31,7 +32,7 @@ export {
   serviceTagCovers,
   withEvaluationIndex,
 } from './evaluate'
-export { azureFirewallFormat } from './format'
+export { azureFirewallFormat, maxGroupBytesOption } from './format'
 export { lintPolicy } from './lint'
 export {
   type ApplicationProtocolType,

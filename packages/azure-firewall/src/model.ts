@@ -198,6 +198,8 @@ export const firewallLimits = {
   maxNetworkRuleFqdns: 1000,
   /** Self-imposed: keeps a collection readable in the portal and a diff local. */
   maxRulesPerCollection: 1000,
+  /** Self-imposed (Azure documents no per-rule limit): a rule of 1000 hosts is ~50 KB. */
+  maxDestinationsPerRule: 1000,
   /** The ARM schema caps application-rule ports at 64000. */
   maxApplicationPort: 64000,
 } as const

@@ -7,6 +7,7 @@ import {
   rulesAllowingFlow,
 } from '@aml-egress/core'
 import { scenarios } from '@aml-egress/test-matrix'
+import { fleetProfile } from '@aml-egress/test-matrix/bench'
 import { describe, expect, it } from 'vitest'
 import { plan, rule, schemaErrors, toHost } from '../test/helpers'
 import { ruleCollectionGroupBytes } from './arm'
@@ -188,14 +189,63 @@ describe('format: azure-firewall', () => {
 
     it('returns a small diff when one workspace is added', () => {
       // GIVEN a 50-workspace fleet and the same fleet with one more workspace
-      const before = renderAzureFirewall(fleetPlan(50)).files
-      const after = renderAzureFirewall(fleetPlan(51)).files
+      const before = renderAzureFirewall(fleetPlan(50), { files: 'groups' }).files
+      const after = renderAzureFirewall(fleetPlan(51), { files: 'groups' }).files
       // THEN the plain group file changes only by the new workspace's rules (5 rules, ~20 lines each)
       const path = 'azure-firewall/rule-collection-groups/aml-egress.json'
       const a = before.find((f) => f.path === path)?.contents ?? ''
       const b = after.find((f) => f.path === path)?.contents ?? ''
       expect(changedLines(a, b)).toBeGreaterThan(0)
       expect(changedLines(a, b)).toBeLessThan(120)
+    })
+  })
+
+  describe('renderAzureFirewall on a resolved fleet', () => {
+    const resolvedFleet = (size: number) => resolvePlan(parseProfile(fleetProfile(size)))
+
+    it('returns the deployable shape the files option asks for, each group written once', () => {
+      const fleet = resolvedFleet(2)
+      const paths = (files?: 'template' | 'groups' | 'both') =>
+        renderAzureFirewall(fleet, files ? { files } : {}).files.map((f) => f.path)
+      const group = 'azure-firewall/rule-collection-groups/aml-egress.json'
+      expect(paths()).toStrictEqual(['azure-firewall/azuredeploy.json'])
+      expect(paths('groups')).toStrictEqual([group])
+      expect(paths('both')).toStrictEqual(['azure-firewall/azuredeploy.json', group])
+    })
+
+    it('returns a small template diff when one workspace is added to a resolved fleet', () => {
+      // GIVEN 50 and 51 workspaces of the bench fleet: the 51st adds 2 storage accounts and a
+      // registry, whose hosts join the rules of their requirements
+      const template = (size: number) =>
+        renderAzureFirewall(resolvedFleet(size)).files.find((f) =>
+          f.path.endsWith('azuredeploy.json'),
+        )
+      const before = template(50)?.contents ?? ''
+      const after = template(51)?.contents ?? ''
+      // THEN the diff is one line per new host plus one renamed line per rule that grew (the
+      // count in its name) and its old name: well under 60 lines for about 12 hosts
+      const changed = changedLines(before, after)
+      expect(changed).toBeGreaterThan(0)
+      expect(changed).toBeLessThan(60)
+    })
+
+    it('returns the same verdict as the plan for every host of a 20-workspace fleet', async () => {
+      const fleet = resolvedFleet(20)
+      const { files } = renderAzureFirewall(fleet)
+      const { config } = await readAzureFirewall(files)
+      const hosts = fleet.rules.flatMap((r) =>
+        r.direction === 'outbound' &&
+        r.destination.kind === 'fqdn' &&
+        !r.destination.fqdn.startsWith('*')
+          ? [r.destination.fqdn]
+          : [],
+      )
+      expect(hosts.length).toBeGreaterThan(100)
+      const verdicts = new Set(
+        hosts.map((host) => evaluateAzureFirewall(config, toHost(host, 443)).verdict),
+      )
+      expect([...verdicts]).toStrictEqual(['allowed'])
+      expect(evaluateAzureFirewall(config, toHost('example.com', 443)).verdict).toBe('denied')
     })
   })
 

@@ -13,7 +13,11 @@ import {
   ruleCollectionGroupPropertiesToArm,
   ruleCollectionGroupType,
 } from './arm'
-import { type AzureFirewallRenderOptions, buildFirewallPolicy } from './build'
+import {
+  type AzureFirewallFiles,
+  type AzureFirewallRenderOptions,
+  buildFirewallPolicy,
+} from './build'
 import { formatName } from './descriptor'
 import { type FirewallPolicy, firewallLimits, type RuleCollectionGroup } from './model'
 
@@ -219,27 +223,36 @@ function templatePath(index: number): string {
   return `${outputDirectory}/${index === 0 ? 'azuredeploy' : `azuredeploy-${index + 1}`}.json`
 }
 
-/** The files for a policy: ARM template(s) and one plain resource file per group, sorted. */
+/**
+ * The files for a policy, sorted: the ARM template(s) and/or one plain resource file per group
+ * (`files`, default the templates only: each group is deployed one way, not written twice).
+ */
 export function renderFirewallPolicyFiles(
   policy: FirewallPolicy,
-  options: { basePriority: number },
+  options: { basePriority: number; files?: AzureFirewallFiles },
 ): RenderedFile[] {
-  const files: RenderedFile[] = [
-    ...templateParts(policy).map((part, index) => ({
-      path: templatePath(index),
-      contents: jsonFile(armTemplate(policy, options.basePriority, part)),
-    })),
-    ...policy.ruleCollectionGroups.map((group, index) => ({
-      path: `${outputDirectory}/rule-collection-groups/${group.name}.json`,
-      contents: renderRuleCollectionGroup(policy, index),
-    })),
-  ]
-  return files.sort((a, b) => compareOrdinal(a.path, b.path))
+  const shape = options.files ?? 'template'
+  const templates =
+    shape === 'groups'
+      ? []
+      : templateParts(policy).map((part, index) => ({
+          path: templatePath(index),
+          contents: jsonFile(armTemplate(policy, options.basePriority, part)),
+        }))
+  const groups =
+    shape === 'template'
+      ? []
+      : policy.ruleCollectionGroups.map((group, index) => ({
+          path: `${outputDirectory}/rule-collection-groups/${group.name}.json`,
+          contents: renderRuleCollectionGroup(policy, index),
+        }))
+  return [...templates, ...groups].sort((a, b) => compareOrdinal(a.path, b.path))
 }
 
 /**
- * Renders a plan as an ARM template (`azure-firewall/azuredeploy.json`) plus each rule collection
- * group as plain resource JSON (`azure-firewall/rule-collection-groups/<name>.json`). Pure.
+ * Renders a plan as an ARM template (`azure-firewall/azuredeploy.json`, more when the groups
+ * exceed one template's 4 MB) or, with `files`, each rule collection group as plain resource JSON
+ * (`azure-firewall/rule-collection-groups/<name>.json`). Pure.
  * @example const { files, diagnostics } = renderAzureFirewall(plan)
  */
 export function renderAzureFirewall(
@@ -247,7 +260,10 @@ export function renderAzureFirewall(
   options: AzureFirewallRenderOptions = {},
 ): RenderResult {
   const { policy, diagnostics } = buildFirewallPolicy(plan, options)
-  const files = renderFirewallPolicyFiles(policy, { basePriority: options.basePriority ?? 1000 })
+  const files = renderFirewallPolicyFiles(policy, {
+    basePriority: options.basePriority ?? 1000,
+    ...(options.files !== undefined ? { files: options.files } : {}),
+  })
   const templates = files.filter((file) => TEMPLATE_PATH.test(file.path)).length
   if (templates > 1)
     diagnostics.push(

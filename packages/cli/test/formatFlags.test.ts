@@ -17,10 +17,28 @@ async function render(args: readonly string[], files: Record<string, string> = {
 
 describe('cli: render flags from the format descriptors', () => {
   it('writes the --base-priority (integer) as the priority of the first rule collection group', async () => {
-    const { code, files } = await render(['-f', 'azure-firewall', '--base-priority', '700'])
+    const { code, files } = await render([
+      '-f',
+      'azure-firewall',
+      '--base-priority',
+      '700',
+      '--arm-files',
+      'groups',
+    ])
     expect(code).toBe(0)
     const group = files.get('out/azure-firewall/rule-collection-groups/aml-egress.json') ?? ''
     expect(group).toContain('"priority": 700,')
+  })
+
+  it('writes only the ARM template by default, and the plain group files for --arm-files groups', async () => {
+    const template = await render(['-f', 'azure-firewall'])
+    expect([...template.files.keys()].filter((path) => path.startsWith('out/'))).toStrictEqual([
+      'out/azure-firewall/azuredeploy.json',
+    ])
+    const groups = await render(['-f', 'azure-firewall', '--arm-files', 'groups'])
+    expect([...groups.files.keys()].filter((path) => path.startsWith('out/'))).toStrictEqual([
+      'out/azure-firewall/rule-collection-groups/aml-egress.json',
+    ])
   })
 
   it('returns exit 2 naming the flag for a --wildcard-depth that is not an integer, writing nothing', async () => {

@@ -1,3 +1,4 @@
+import { maxGroupBytesOption } from '@aml-egress/azure-firewall'
 import { defineFormat } from '@aml-egress/core'
 import { formatName, terraformCapabilities, terraformUnsupportedHelp } from './capabilities'
 import { evaluateTerraform } from './evaluate'
@@ -30,6 +31,7 @@ export const terraformFormat = defineFormat<TerraformConfig, TerraformRenderOpti
       type: 'boolean',
       default: 'true',
     },
+    maxGroupBytesOption,
   ],
   render: renderTerraform,
   read: readTerraform,

@@ -74,4 +74,9 @@ export type TerraformRenderOptions = {
    * FQDNs. Default true (with a DNS_PROXY_REQUIRED diagnostic); false uses service tags.
    */
   dnsProxy?: boolean
+  /**
+   * Serialised bytes per rule collection group before a split. Default 1,000,000: the 1 MB limit
+   * of policies created before July 2022; newer policies allow 2 MB (2,000,000).
+   */
+  maxGroupBytes?: number
 }

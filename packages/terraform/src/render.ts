@@ -39,6 +39,7 @@ function settingsOf(options: TerraformRenderOptions): Settings {
       groupName: options.ruleCollectionGroupName ?? 'aml-egress',
       basePriority: options.basePriority ?? 500,
       ...(options.dnsProxy !== undefined ? { dnsProxy: options.dnsProxy } : {}),
+      ...(options.maxGroupBytes !== undefined ? { maxGroupBytes: options.maxGroupBytes } : {}),
     },
   }
 }

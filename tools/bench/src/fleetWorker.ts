@@ -1,11 +1,18 @@
 /**
  * One fleet size in a fresh process (so memory and JIT state are its own): generate, parse,
  * resolve and render every format `runs` times; print one JSON line with medians and checks.
- *   npm run build && node --import tsx tools/bench/src/fleetWorker.ts 10000 3 [format]
- * With a format name, only that format is rendered (to see each format's own peak memory).
+ *   npm run build && node --import tsx tools/bench/src/fleetWorker.ts 10000 3 [format|all] [kubernetes]
+ * With a format name, only that format is rendered (to see each format's own peak memory);
+ * `kubernetes` takes the Kubernetes-heavy fleet instead of the light one.
  */
-import { parseProfile, resolvePlan } from '@aml-egress/core'
-import { fleetProfile, type Timing, timed } from '@aml-egress/test-matrix/bench'
+import { parseProfileText, resolvePlan } from '@aml-egress/core'
+import {
+  fleetProfile,
+  kubernetesFleetProfile,
+  type Timing,
+  timed,
+} from '@aml-egress/test-matrix/bench'
+import { stringify } from 'yaml'
 import { formats } from './formats'
 import { median } from './measure'
 import { findRedundantRules } from './minimality'
@@ -28,7 +35,8 @@ export type FleetResult = {
 
 const size = Number(process.argv[2] ?? 1000)
 const runs = Number(process.argv[3] ?? 3)
-const only = process.argv[4]
+const only = process.argv[4] === 'all' ? undefined : process.argv[4]
+const profileOf = process.argv[5] === 'kubernetes' ? kubernetesFleetProfile : fleetProfile
 
 const samples = new Map<string, Timing[]>()
 const record = (stage: string, timing: Timing) => {
@@ -41,8 +49,9 @@ let redundantRules = 0
 
 for (let run = 0; run < runs; run++) {
   // No state survives a run: a fresh input, profile, plan and rendering each time.
-  const input = fleetProfile(size)
-  const profile = timed(() => parseProfile(input))
+  // Parsed from YAML text, as the CLI reads a profile file.
+  const input = stringify(profileOf(size))
+  const profile = timed(() => parseProfileText(input))
   record('parse', profile.timing)
   const plan = timed(() => resolvePlan(profile.result))
   record('resolve', plan.timing)

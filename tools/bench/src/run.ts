@@ -10,7 +10,15 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { type BenchSection, type BenchTarget, bytes, ms } from '@aml-egress/test-matrix/bench'
+import {
+  type BenchSection,
+  type BenchTarget,
+  bytes,
+  fleetProfile,
+  kubernetesFleetProfile,
+  ms,
+} from '@aml-egress/test-matrix/bench'
+import { type CliFleet, measureCliFleet } from './cliFleet'
 import { builtCli, measureCliStartup } from './cliStartup'
 import { compareFleetHashes, fleetHashes } from './fleetHashes'
 import type { FleetResult } from './fleetWorker'
@@ -30,6 +38,9 @@ const fleetSizes = [1, 100, 1000, 10_000]
 const worker = fileURLToPath(new URL('./fleetWorker.ts', import.meta.url))
 const targets: BenchTarget[] = []
 
+/** The light fleet (no Kubernetes, no inference) or the Kubernetes-heavy estate of issue #20. */
+type FleetKind = 'light' | 'kubernetes'
+
 function target(what: string, met: boolean, figure: string): void {
   targets.push({ what, met, figure })
 }
@@ -45,14 +56,16 @@ function runFleet({
   size,
   only,
   oneCore,
+  fleet = 'light',
 }: {
   size: number
   only?: string
   oneCore?: boolean
+  fleet?: FleetKind
 }): FleetResult {
   const runs = only || quick ? 1 : size >= 10_000 ? 3 : 5
   const node = [process.execPath, '--import', 'tsx', worker, String(size), String(runs)]
-  if (only) node.push(only)
+  node.push(only ?? 'all', fleet)
   const [command, ...args] = oneCore && taskset ? [taskset, '-c', '0', ...node] : node
   const result = spawnSync(command as string, args, {
     encoding: 'utf8',
@@ -64,23 +77,10 @@ function runFleet({
   return JSON.parse(last) as FleetResult
 }
 
-function machine(): string {
-  const model = cpus()[0]?.model.trim() ?? 'unknown CPU'
-  return `${cpus().length} cores (${model}), Node ${process.version}, ${process.platform} ${process.arch}`
-}
-
-console.log('# aml-egress benchmark\n')
-console.log(`Machine: ${machine()}.${quick ? ' Quick mode: one run per fleet.' : ''}\n`)
-
-// 1. Fleets.
-console.log('## Fleets: resolve + render every format\n')
-console.log(
-  'Median of 5 runs (3 for 10,000) in one fresh process per size; every format renders the full plan. CPU is user + system time of the process (V8 GC threads included). The first run of a process is also shown: it includes compiling the code, as a single CLI call does.\n',
-)
-const fleets = fleetSizes.map((size) => runFleet({ size }))
-const stageNames = ['parse', 'resolve', ...formats.map((format) => format.name)]
-console.log(
-  table(
+/** The in-process stage table of one fleet kind at every size. */
+function fleetTable(fleets: readonly FleetResult[]): string {
+  const stageNames = ['parse', 'resolve', ...formats.map((format) => format.name)]
+  return table(
     [
       'workspaces',
       'plan rules',
@@ -99,8 +99,65 @@ console.log(
       ms(fleet.firstRun.wallMs),
       `${Math.round(fleet.peakRssMb)} MB`,
     ]),
-  ),
+  )
+}
+
+/** `render --format all` through the built CLI for each size of both fleets. */
+function cliFleetTable(): {
+  table: string
+  rows: { fleet: FleetKind; size: number; cli: CliFleet }[]
+} {
+  const rows = (['light', 'kubernetes'] as const).flatMap((fleet) =>
+    fleetSizes.flatMap((size) => {
+      const profile = fleet === 'light' ? fleetProfile(size) : kubernetesFleetProfile(size)
+      const cli = measureCliFleet({ profile, runs: quick ? 1 : 3 })
+      return cli ? [{ fleet, size, cli }] : []
+    }),
+  )
+  return {
+    rows,
+    table: table(
+      [
+        'fleet',
+        'workspaces',
+        'profile',
+        'wall',
+        'peak RSS',
+        'files',
+        'written',
+        'lines printed',
+        'exit',
+      ],
+      rows.map(({ fleet, size, cli }) => [
+        fleet,
+        size.toLocaleString('en-US'),
+        bytes(cli.profileBytes),
+        ms(cli.wallMs),
+        `${Math.round(cli.peakRssMb)} MB`,
+        String(cli.files),
+        bytes(cli.outputBytes),
+        String(cli.printedLines),
+        String(cli.status),
+      ]),
+    ),
+  }
+}
+
+function machine(): string {
+  const model = cpus()[0]?.model.trim() ?? 'unknown CPU'
+  return `${cpus().length} cores (${model}), Node ${process.version}, ${process.platform} ${process.arch}`
+}
+
+console.log('# aml-egress benchmark\n')
+console.log(`Machine: ${machine()}.${quick ? ' Quick mode: one run per fleet.' : ''}\n`)
+
+// 1. Fleets.
+console.log('## Fleets: resolve + render every format\n')
+console.log(
+  'Median of 5 runs (3 for 10,000) in one fresh process per size; every format renders the full plan. CPU is user + system time of the process (V8 GC threads included). The first run of a process is also shown: it includes compiling the code, as a single CLI call does.\n',
 )
+const fleets = fleetSizes.map((size) => runFleet({ size }))
+console.log(fleetTable(fleets))
 const largest = fleets.at(-1)
 const thousand = fleets.find((fleet) => fleet.size === 1000)
 if (largest && thousand) {
@@ -152,6 +209,58 @@ if (largest && thousand) {
     'zero redundant plan rules (every fleet)',
     fleets.every((fleet) => fleet.redundantRules === 0),
     fleets.map((fleet) => fleet.redundantRules).join(', '),
+  )
+}
+
+// The Kubernetes-heavy estate (issue #20), in process and through the CLI.
+console.log('\n## Kubernetes-heavy fleet: resolve + render every format\n')
+console.log(
+  'Ten regions, two storage accounts and a registry per workspace, one in seven HBI, compute instances, clusters and AKS, training and inference, storage firewall, VS Code and Python packages on, one /16 source (`kubernetesFleetProfile`). Same method as above.\n',
+)
+const kubernetesFleets = fleetSizes.map((size) => runFleet({ size, fleet: 'kubernetes' }))
+console.log(fleetTable(kubernetesFleets))
+target(
+  'zero redundant plan rules (every Kubernetes fleet)',
+  kubernetesFleets.every((fleet) => fleet.redundantRules === 0),
+  kubernetesFleets.map((fleet) => fleet.redundantRules).join(', '),
+)
+const largestKubernetes = kubernetesFleets.at(-1)
+if (largestKubernetes)
+  target(
+    '2 MB profile parsed and validated well under 0.3 s',
+    (largestKubernetes.stages.parse?.wallMs ?? Number.POSITIVE_INFINITY) < 300,
+    `${ms(largestKubernetes.stages.parse?.wallMs ?? Number.NaN)} for 10,000 Kubernetes workspaces`,
+  )
+
+console.log('\n## Fleets through the CLI: `aml-egress render --format all`\n')
+console.log(
+  `\`node packages/cli/dist/bin/aml-egress.js render --profile fleet.yaml --format all --out <tmp>\` in a fresh process: reading and validating the YAML profile, resolving, rendering every format and writing the files. Median of ${quick ? 1 : 3} after one warm-up; peak RSS is the CLI process's own.\n`,
+)
+const cliFleets = cliFleetTable()
+if (cliFleets.rows.length === 0)
+  console.log(`Not built: run \`npm run build\` first (${builtCli}).`)
+else console.log(cliFleets.table)
+const cliFleet = (fleet: FleetKind, size: number) =>
+  cliFleets.rows.find((row) => row.fleet === fleet && row.size === size)?.cli
+const kubernetesLargest = cliFleet('kubernetes', 10_000)
+const kubernetesThousand = cliFleet('kubernetes', 1000)
+if (kubernetesLargest && kubernetesThousand) {
+  target(
+    'Kubernetes-heavy 10,000 workspaces, CLI render --format all ≤ 2.5 s wall',
+    kubernetesLargest.wallMs <= 2500,
+    ms(kubernetesLargest.wallMs),
+  )
+  target(
+    '… and ≤ 512 MB peak',
+    kubernetesLargest.peakRssMb <= 512,
+    `${Math.round(kubernetesLargest.peakRssMb)} MB`,
+  )
+  const growth = kubernetesLargest.wallMs / kubernetesThousand.wallMs
+  target('… growing linearly (10k / 1k ≤ 12)', growth <= 12, `${growth.toFixed(1)}×`)
+  target(
+    '… printing at most a screenful',
+    kubernetesLargest.printedLines <= 50,
+    `${kubernetesLargest.printedLines} lines`,
   )
 }
 

@@ -36,13 +36,25 @@ export function fleetProfile(size: number): ProfileInput {
   }
 }
 
+/** Two more regions for the Kubernetes fleet: ten in all. */
+const MORE_REGIONS = [...REGIONS, 'australiaeast', 'centralindia'] as const
+
 /**
- * The same fleet with Kubernetes (AKS) compute for training and inference: the in-cluster, API
- * server and model-namespace rules that the plain fleet lacks, for the Kubernetes formats.
+ * A platform team's estate (issue #20): `size` workspaces over ten regions, two storage accounts
+ * and one registry each, one in seven HBI, Kubernetes (AKS) next to compute instances and
+ * clusters, training and inference: the in-cluster, API server and model-namespace rules that the
+ * plain fleet lacks. Deterministic.
  */
 export function kubernetesFleetProfile(size: number): ProfileInput {
   return {
     ...fleetProfile(size),
+    workspaces: Array.from({ length: size }, (_, index) => ({
+      id: guid(index + 1),
+      region: MORE_REGIONS[index % MORE_REGIONS.length] ?? 'westeurope',
+      storageAccounts: [`fleetsa${index}`, `fleetdata${index}`],
+      containerRegistries: [`fleetacr${index}`],
+      hbiWorkspace: index % 7 === 0,
+    })),
     compute: ['computeInstance', 'computeCluster', 'kubernetes'],
     workloads: ['training', 'inference'],
     kubernetes: {

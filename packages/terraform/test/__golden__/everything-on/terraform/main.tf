@@ -443,10 +443,13 @@ resource "azurerm_firewall_policy_rule_collection_group" "aml_egress" {
     }
 
     rule {
-      name              = "contosodata.dfs.core.windows.net-https"
-      description       = "aml-egress required: host-aml-07"
-      source_addresses  = var.source_addresses
-      destination_fqdns = ["contosodata.dfs.core.windows.net"]
+      name             = "contosodata.dfs.core.windows.net-and-1-more-https"
+      description      = "aml-egress required: host-aml-07"
+      source_addresses = var.source_addresses
+      destination_fqdns = [
+        "contosodata.dfs.core.windows.net",
+        "contosomlsa.dfs.core.windows.net",
+      ]
       protocols {
         type = "Https"
         port = 443
@@ -454,32 +457,13 @@ resource "azurerm_firewall_policy_rule_collection_group" "aml_egress" {
     }
 
     rule {
-      name              = "contosodata.file.core.windows.net-https"
-      description       = "aml-egress required: host-aml-06, host-compute-11"
-      source_addresses  = var.source_addresses
-      destination_fqdns = ["contosodata.file.core.windows.net"]
-      protocols {
-        type = "Https"
-        port = 443
-      }
-    }
-
-    rule {
-      name              = "contosomlsa.dfs.core.windows.net-https"
-      description       = "aml-egress required: host-aml-07"
-      source_addresses  = var.source_addresses
-      destination_fqdns = ["contosomlsa.dfs.core.windows.net"]
-      protocols {
-        type = "Https"
-        port = 443
-      }
-    }
-
-    rule {
-      name              = "contosomlsa.file.core.windows.net-https"
-      description       = "aml-egress required: host-aml-06, host-compute-11"
-      source_addresses  = var.source_addresses
-      destination_fqdns = ["contosomlsa.file.core.windows.net"]
+      name             = "contosodata.file.core.windows.net-and-1-more-https"
+      description      = "aml-egress required: host-aml-06, host-compute-11"
+      source_addresses = var.source_addresses
+      destination_fqdns = [
+        "contosodata.file.core.windows.net",
+        "contosomlsa.file.core.windows.net",
+      ]
       protocols {
         type = "Https"
         port = 443
@@ -980,20 +964,14 @@ resource "azurerm_firewall_policy_rule_collection_group" "aml_egress" {
     action   = "Allow"
 
     rule {
-      name              = "contosodata.file.core.windows.net-tcp-445"
-      description       = "aml-egress required: host-aml-06, host-compute-11"
-      source_addresses  = var.source_addresses
-      protocols         = ["TCP"]
-      destination_fqdns = ["contosodata.file.core.windows.net"]
-      destination_ports = ["445"]
-    }
-
-    rule {
-      name              = "contosomlsa.file.core.windows.net-tcp-445"
-      description       = "aml-egress required: host-aml-06, host-compute-11"
-      source_addresses  = var.source_addresses
-      protocols         = ["TCP"]
-      destination_fqdns = ["contosomlsa.file.core.windows.net"]
+      name             = "contosodata.file.core.windows.net-and-1-more-tcp-445"
+      description      = "aml-egress required: host-aml-06, host-compute-11"
+      source_addresses = var.source_addresses
+      protocols        = ["TCP"]
+      destination_fqdns = [
+        "contosodata.file.core.windows.net",
+        "contosomlsa.file.core.windows.net",
+      ]
       destination_ports = ["445"]
     }
   }

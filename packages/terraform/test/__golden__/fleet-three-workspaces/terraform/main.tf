@@ -13,10 +13,14 @@ resource "azurerm_firewall_policy_rule_collection_group" "aml_egress" {
     action   = "Allow"
 
     rule {
-      name              = "fleeteus1.dfs.core.windows.net-https"
-      description       = "aml-egress required: host-aml-07"
-      source_addresses  = var.source_addresses
-      destination_fqdns = ["fleeteus1.dfs.core.windows.net"]
+      name             = "fleeteus1.dfs.core.windows.net-and-2-more-https"
+      description      = "aml-egress required: host-aml-07"
+      source_addresses = var.source_addresses
+      destination_fqdns = [
+        "fleeteus1.dfs.core.windows.net",
+        "fleetweu1.dfs.core.windows.net",
+        "fleetweu2.dfs.core.windows.net",
+      ]
       protocols {
         type = "Https"
         port = 443
@@ -24,54 +28,14 @@ resource "azurerm_firewall_policy_rule_collection_group" "aml_egress" {
     }
 
     rule {
-      name              = "fleeteus1.file.core.windows.net-https"
-      description       = "aml-egress required: host-aml-06, host-compute-11"
-      source_addresses  = var.source_addresses
-      destination_fqdns = ["fleeteus1.file.core.windows.net"]
-      protocols {
-        type = "Https"
-        port = 443
-      }
-    }
-
-    rule {
-      name              = "fleetweu1.dfs.core.windows.net-https"
-      description       = "aml-egress required: host-aml-07"
-      source_addresses  = var.source_addresses
-      destination_fqdns = ["fleetweu1.dfs.core.windows.net"]
-      protocols {
-        type = "Https"
-        port = 443
-      }
-    }
-
-    rule {
-      name              = "fleetweu1.file.core.windows.net-https"
-      description       = "aml-egress required: host-aml-06, host-compute-11"
-      source_addresses  = var.source_addresses
-      destination_fqdns = ["fleetweu1.file.core.windows.net"]
-      protocols {
-        type = "Https"
-        port = 443
-      }
-    }
-
-    rule {
-      name              = "fleetweu2.dfs.core.windows.net-https"
-      description       = "aml-egress required: host-aml-07"
-      source_addresses  = var.source_addresses
-      destination_fqdns = ["fleetweu2.dfs.core.windows.net"]
-      protocols {
-        type = "Https"
-        port = 443
-      }
-    }
-
-    rule {
-      name              = "fleetweu2.file.core.windows.net-https"
-      description       = "aml-egress required: host-aml-06, host-compute-11"
-      source_addresses  = var.source_addresses
-      destination_fqdns = ["fleetweu2.file.core.windows.net"]
+      name             = "fleeteus1.file.core.windows.net-and-2-more-https"
+      description      = "aml-egress required: host-aml-06, host-compute-11"
+      source_addresses = var.source_addresses
+      destination_fqdns = [
+        "fleeteus1.file.core.windows.net",
+        "fleetweu1.file.core.windows.net",
+        "fleetweu2.file.core.windows.net",
+      ]
       protocols {
         type = "Https"
         port = 443
@@ -173,10 +137,13 @@ resource "azurerm_firewall_policy_rule_collection_group" "aml_egress" {
     }
 
     rule {
-      name              = "wildcard.eastus.batch.azure.com-https"
-      description       = "aml-egress required: host-compute-06"
-      source_addresses  = var.source_addresses
-      destination_fqdns = ["*.eastus.batch.azure.com"]
+      name             = "wildcard.eastus.batch.azure.com-and-1-more-https"
+      description      = "aml-egress required: host-compute-06"
+      source_addresses = var.source_addresses
+      destination_fqdns = [
+        "*.eastus.batch.azure.com",
+        "*.westeurope.batch.azure.com",
+      ]
       protocols {
         type = "Https"
         port = 443
@@ -184,10 +151,13 @@ resource "azurerm_firewall_policy_rule_collection_group" "aml_egress" {
     }
 
     rule {
-      name              = "wildcard.eastus.service.batch.azure.com-https"
-      description       = "aml-egress required: host-compute-07"
-      source_addresses  = var.source_addresses
-      destination_fqdns = ["*.eastus.service.batch.azure.com"]
+      name             = "wildcard.eastus.service.batch.azure.com-and-1-more-https"
+      description      = "aml-egress required: host-compute-07"
+      source_addresses = var.source_addresses
+      destination_fqdns = [
+        "*.eastus.service.batch.azure.com",
+        "*.westeurope.service.batch.azure.com",
+      ]
       protocols {
         type = "Https"
         port = 443
@@ -221,28 +191,6 @@ resource "azurerm_firewall_policy_rule_collection_group" "aml_egress" {
       description       = "aml-egress required: host-compute-09"
       source_addresses  = var.source_addresses
       destination_fqdns = ["*.table.core.windows.net"]
-      protocols {
-        type = "Https"
-        port = 443
-      }
-    }
-
-    rule {
-      name              = "wildcard.westeurope.batch.azure.com-https"
-      description       = "aml-egress required: host-compute-06"
-      source_addresses  = var.source_addresses
-      destination_fqdns = ["*.westeurope.batch.azure.com"]
-      protocols {
-        type = "Https"
-        port = 443
-      }
-    }
-
-    rule {
-      name              = "wildcard.westeurope.service.batch.azure.com-https"
-      description       = "aml-egress required: host-compute-07"
-      source_addresses  = var.source_addresses
-      destination_fqdns = ["*.westeurope.service.batch.azure.com"]
       protocols {
         type = "Https"
         port = 443
@@ -381,29 +329,15 @@ resource "azurerm_firewall_policy_rule_collection_group" "aml_egress" {
     action   = "Allow"
 
     rule {
-      name              = "fleeteus1.file.core.windows.net-tcp-445"
-      description       = "aml-egress required: host-aml-06, host-compute-11"
-      source_addresses  = var.source_addresses
-      protocols         = ["TCP"]
-      destination_fqdns = ["fleeteus1.file.core.windows.net"]
-      destination_ports = ["445"]
-    }
-
-    rule {
-      name              = "fleetweu1.file.core.windows.net-tcp-445"
-      description       = "aml-egress required: host-aml-06, host-compute-11"
-      source_addresses  = var.source_addresses
-      protocols         = ["TCP"]
-      destination_fqdns = ["fleetweu1.file.core.windows.net"]
-      destination_ports = ["445"]
-    }
-
-    rule {
-      name              = "fleetweu2.file.core.windows.net-tcp-445"
-      description       = "aml-egress required: host-aml-06, host-compute-11"
-      source_addresses  = var.source_addresses
-      protocols         = ["TCP"]
-      destination_fqdns = ["fleetweu2.file.core.windows.net"]
+      name             = "fleeteus1.file.core.windows.net-and-2-more-tcp-445"
+      description      = "aml-egress required: host-aml-06, host-compute-11"
+      source_addresses = var.source_addresses
+      protocols        = ["TCP"]
+      destination_fqdns = [
+        "fleeteus1.file.core.windows.net",
+        "fleetweu1.file.core.windows.net",
+        "fleetweu2.file.core.windows.net",
+      ]
       destination_ports = ["445"]
     }
   }
@@ -414,20 +348,14 @@ resource "azurerm_firewall_policy_rule_collection_group" "aml_egress" {
     action   = "Allow"
 
     rule {
-      name              = "eastus.tundra.azureml.ms-udp-5831"
-      description       = "aml-egress required: host-compute-04"
-      source_addresses  = var.source_addresses
-      protocols         = ["UDP"]
-      destination_fqdns = ["eastus.tundra.azureml.ms"]
-      destination_ports = ["5831"]
-    }
-
-    rule {
-      name              = "westeurope.tundra.azureml.ms-udp-5831"
-      description       = "aml-egress required: host-compute-04"
-      source_addresses  = var.source_addresses
-      protocols         = ["UDP"]
-      destination_fqdns = ["westeurope.tundra.azureml.ms"]
+      name             = "eastus.tundra.azureml.ms-and-1-more-udp-5831"
+      description      = "aml-egress required: host-compute-04"
+      source_addresses = var.source_addresses
+      protocols        = ["UDP"]
+      destination_fqdns = [
+        "eastus.tundra.azureml.ms",
+        "westeurope.tundra.azureml.ms",
+      ]
       destination_ports = ["5831"]
     }
 

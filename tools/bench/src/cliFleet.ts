@@ -1,0 +1,91 @@
+/**
+ * A fleet through the built CLI, end to end: `aml-egress render --profile fleet.yaml --format all`
+ * in a fresh process, profile parsing and file writes included. Wall time is the median of
+ * `runs`; peak RSS is the process's own maximum, reported by a preloaded module at exit.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { ProfileInput } from '@aml-egress/core'
+import { stringify } from 'yaml'
+import { builtCli } from './cliStartup'
+import { median } from './measure'
+
+const reporter = fileURLToPath(new URL('./peakRssReporter.mjs', import.meta.url))
+const PEAK_RSS = /^aml-egress-bench peak-rss-kb (\d+)$/m
+
+/** What `measureCliFleet` returns. */
+export type CliFleet = {
+  /** Size of the profile file written, bytes. */
+  profileBytes: number
+  wallMs: number
+  peakRssMb: number
+  /** Files and bytes the render wrote. */
+  files: number
+  outputBytes: number
+  /** Lines the CLI printed (stdout and stderr). */
+  printedLines: number
+  status: number | null
+}
+
+function treeSize(directory: string): { files: number; bytes: number } {
+  let files = 0
+  let bytes = 0
+  for (const entry of readdirSync(directory, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue
+    files++
+    bytes += statSync(join(entry.parentPath, entry.name)).size
+  }
+  return { files, bytes }
+}
+
+function renderOnce(profile: string, out: string) {
+  rmSync(out, { recursive: true, force: true })
+  const started = performance.now()
+  const args = ['--import', reporter, builtCli, 'render', '--profile', profile]
+  const result = spawnSync(process.execPath, [...args, '--format', 'all', '--out', out], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  })
+  const wallMs = performance.now() - started
+  const peakKb = Number(PEAK_RSS.exec(result.stderr)?.[1] ?? Number.NaN)
+  const printed = `${result.stdout}${result.stderr.replace(PEAK_RSS, '')}`.trim()
+  return {
+    wallMs,
+    peakRssMb: peakKb / 1024,
+    printedLines: printed === '' ? 0 : printed.split('\n').length,
+    status: result.status,
+  }
+}
+
+/** Renders `profile` with the built CLI `runs` times (after one warm-up); undefined when not built. */
+export function measureCliFleet(input: {
+  profile: ProfileInput
+  runs: number
+}): CliFleet | undefined {
+  if (!existsSync(builtCli)) return undefined
+  const directory = mkdtempSync(join(tmpdir(), 'aml-egress-fleet-'))
+  try {
+    const profile = join(directory, 'fleet.yaml')
+    const text = stringify(input.profile)
+    writeFileSync(profile, text)
+    const out = join(directory, 'out')
+    renderOnce(profile, out)
+    const runs = Array.from({ length: input.runs }, () => renderOnce(profile, out))
+    const last = runs.at(-1)
+    const written = treeSize(out)
+    return {
+      profileBytes: Buffer.byteLength(text),
+      wallMs: median(runs.map((run) => run.wallMs)),
+      peakRssMb: Math.max(...runs.map((run) => run.peakRssMb)),
+      files: written.files,
+      outputBytes: written.bytes,
+      printedLines: last?.printedLines ?? 0,
+      status: last?.status ?? null,
+    }
+  } finally {
+    rmSync(directory, { recursive: true, force: true })
+  }
+}
