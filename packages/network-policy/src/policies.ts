@@ -229,9 +229,40 @@ function dnsProxyRule(plan: Plan): CiliumEgressRule {
   }
 }
 
+/**
+ * The policy's egress items: host entries of one kind, ports and requirements become one item
+ * listing every name (in plan order), so a fleet's thousands of hosts are a list, not thousands
+ * of items. Each item stays where its first host was.
+ */
+function egressItems(
+  entries: readonly CiliumEntry[],
+): { rule: CiliumEgressRule; comment: string }[] {
+  const items: { rule: CiliumEgressRule; comment: string; hosts: number }[] = []
+  const byKey = new Map<string, (typeof items)[number]>()
+  for (const entry of entries) {
+    const merged = entry.byName && byKey.get(entry.byName.key)
+    if (merged) {
+      merged.rule.toFQDNs?.push(...(entry.rule.toFQDNs ?? []))
+      merged.hosts++
+      const { kind, requirementIds } = entry.byName as NonNullable<CiliumEntry['byName']>
+      merged.comment = oneLine(`${kind} to ${merged.hosts} hosts [${requirementIds.join(', ')}]`)
+      continue
+    }
+    const item = {
+      rule: entry.byName ? { ...entry.rule, toFQDNs: [...(entry.rule.toFQDNs ?? [])] } : entry.rule,
+      comment: entry.comment,
+      hosts: 1,
+    }
+    if (entry.byName) byKey.set(entry.byName.key, item)
+    items.push(item)
+  }
+  return items
+}
+
 function ciliumPolicy(context: Context, group: Group<CiliumEntry>): Rendered {
-  const rules = group.entries.map((entry) => entry.rule)
-  const items = group.entries.map((entry) => entry.comment)
+  const merged = egressItems(group.entries)
+  const rules = merged.map((item) => item.rule)
+  const items = merged.map((item) => item.comment)
   if (group.entries.some((entry) => entry.needsDns)) {
     rules.unshift(dnsProxyRule(context.plan))
     items.unshift(

@@ -275,10 +275,12 @@ describe('format: network-policy', () => {
 
 describe('format: cilium', () => {
   it('returns toFQDNs with matchName for a host and one pattern per label depth for a wildcard', () => {
+    // (Another requirement: hosts of one requirement and ports share one item, tested below.)
     const exact = planRule({
       ...toBlob,
       id: 'exact',
       destination: { kind: 'fqdn', fqdn: 'ml.azure.com' },
+      requirementIds: ['other-requirement'],
     })
     const result = renderCilium(planOf([exact, toBlob]))
     const [policy] = docs(result.files).filter((d) => d.kind === 'CiliumNetworkPolicy')
@@ -311,6 +313,33 @@ describe('format: cilium', () => {
     expect(result.diagnostics.map((d) => [d.code, d.ruleId])).toStrictEqual([
       ['AML_EGRESS_LOSSY_TRANSLATION', 'to-blob'],
     ])
+  })
+
+  it('returns one egress item listing the hosts of one requirement on the same ports', () => {
+    // GIVEN two storage accounts of one requirement on 443, and a host of another requirement
+    const account = (name: string) =>
+      planRule({
+        ...toBlob,
+        id: name,
+        destination: { kind: 'fqdn', fqdn: `${name}.blob.core.windows.net` },
+      })
+    const other = planRule({
+      ...toBlob,
+      id: 'kv',
+      destination: { kind: 'fqdn', fqdn: 'kv.vault.azure.net' },
+      requirementIds: ['other-requirement'],
+    })
+    const result = renderCilium(planOf([account('sa1'), other, account('sa2')]))
+    const [policy] = docs(result.files).filter((d) => d.kind === 'CiliumNetworkPolicy')
+    const egress = policy?.spec.egress as Record<string, unknown>[]
+    // THEN after the DNS item: one item names both accounts (where the first was), one the vault;
+    // a merged item would give the vault's requirement ports it does not have if ports differed
+    expect(egress.slice(1).map((rule) => rule.toFQDNs)).toStrictEqual([
+      [{ matchName: 'sa1.blob.core.windows.net' }, { matchName: 'sa2.blob.core.windows.net' }],
+      [{ matchName: 'kv.vault.azure.net' }],
+    ])
+    const text = result.files.find((f) => f.path.includes('cilium'))?.contents ?? ''
+    expect(text).toContain('# outbound/tcp to 2 hosts [')
   })
 
   it('returns the kube-apiserver entity when the API server address is unknown', () => {

@@ -89,6 +89,11 @@ export type CiliumEntry = PodSource & {
   needsDns: boolean
   /** Another entry of the same policy holds the same objects (see `repeatsNamespace`). */
   sharesObjects: boolean
+  /**
+   * Host entries that may share one egress item: those with equal keys (direction, protocol,
+   * ports, requirements) list their names together. Absent for every other entry.
+   */
+  byName?: { key: string; kind: string; requirementIds: readonly string[] }
 }
 
 /** One render: the plan, the flavour, and what the rules became so far. */
@@ -252,7 +257,7 @@ function addEgress(
 function addCilium(
   context: Context,
   triaged: TriagedRule,
-  { rule, needsDns }: { rule: CiliumEgressRule; needsDns: boolean },
+  { rule, needsDns, byName }: Pick<CiliumEntry, 'rule' | 'needsDns' | 'byName'>,
 ): void {
   const sources = sourcesOf(context, triaged.rule.source) ?? []
   const comment = ruleComment(triaged.rule)
@@ -266,6 +271,7 @@ function addCilium(
       comment,
       needsDns,
       sharesObjects,
+      ...(byName ? { byName } : {}),
     })
 }
 
@@ -358,9 +364,16 @@ function renderFqdnSelectors(context: Context, triaged: TriagedRule, fqdn: strin
       index,
     })
   }
+  const toPorts = ciliumPorts(triaged)
+  const kind = `${rule.direction}/${rule.protocol.toLowerCase()}`
   addCilium(context, triaged, {
-    rule: { toFQDNs: selectors, toPorts: ciliumPorts(triaged) },
+    rule: { toFQDNs: selectors, toPorts },
     needsDns: true,
+    byName: {
+      key: `${kind}\0${JSON.stringify(toPorts)}\0${rule.requirementIds.join()}`,
+      kind,
+      requirementIds: rule.requirementIds,
+    },
   })
 }
 

@@ -1,7 +1,7 @@
 /**
  * A fleet through the built CLI, end to end: `aml-egress render --profile fleet.yaml --format all`
  * in a fresh process, profile parsing and file writes included. Wall time is the median of
- * `runs`; peak RSS is the process's own maximum, reported by a preloaded module at exit.
+ * `runs`; CPU time and peak RSS are the process's own, reported by a preloaded module at exit.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -14,13 +14,15 @@ import { builtCli } from './cliStartup'
 import { median } from './measure'
 
 const reporter = fileURLToPath(new URL('./peakRssReporter.mjs', import.meta.url))
-const PEAK_RSS = /^aml-egress-bench peak-rss-kb (\d+)$/m
+const USAGE = /^aml-egress-bench peak-rss-kb (\d+) cpu-ms (\d+)$/m
 
 /** What `measureCliFleet` returns. */
 export type CliFleet = {
   /** Size of the profile file written, bytes. */
   profileBytes: number
   wallMs: number
+  /** CPU time (user + system) of the CLI process, GC threads included. */
+  cpuMs: number
   peakRssMb: number
   /** Files and bytes the render wrote. */
   files: number
@@ -50,11 +52,12 @@ function renderOnce(profile: string, out: string) {
     maxBuffer: 256 * 1024 * 1024,
   })
   const wallMs = performance.now() - started
-  const peakKb = Number(PEAK_RSS.exec(result.stderr)?.[1] ?? Number.NaN)
-  const printed = `${result.stdout}${result.stderr.replace(PEAK_RSS, '')}`.trim()
+  const usage = USAGE.exec(result.stderr)
+  const printed = `${result.stdout}${result.stderr.replace(USAGE, '')}`.trim()
   return {
     wallMs,
-    peakRssMb: peakKb / 1024,
+    cpuMs: Number(usage?.[2] ?? Number.NaN),
+    peakRssMb: Number(usage?.[1] ?? Number.NaN) / 1024,
     printedLines: printed === '' ? 0 : printed.split('\n').length,
     status: result.status,
   }
@@ -79,6 +82,7 @@ export function measureCliFleet(input: {
     return {
       profileBytes: Buffer.byteLength(text),
       wallMs: median(runs.map((run) => run.wallMs)),
+      cpuMs: median(runs.map((run) => run.cpuMs)),
       peakRssMb: Math.max(...runs.map((run) => run.peakRssMb)),
       files: written.files,
       outputBytes: written.bytes,

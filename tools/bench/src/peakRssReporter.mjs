@@ -1,5 +1,7 @@
 // Preloaded into a benchmarked CLI process (`node --import`): at exit, the process's own peak
-// resident set on stderr, for the bench to read.
+// resident set and CPU time on stderr, for the bench to read.
 process.on('exit', () => {
-  process.stderr.write(`\naml-egress-bench peak-rss-kb ${process.resourceUsage().maxRSS}\n`)
+  const usage = process.resourceUsage()
+  const cpuMs = Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000)
+  process.stderr.write(`\naml-egress-bench peak-rss-kb ${usage.maxRSS} cpu-ms ${cpuMs}\n`)
 })

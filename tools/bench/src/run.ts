@@ -133,6 +133,7 @@ function cliFleetTable(): {
         size.toLocaleString('en-US'),
         bytes(cli.profileBytes),
         ms(cli.wallMs),
+        ms(cli.cpuMs),
         `${Math.round(cli.peakRssMb)} MB`,
         String(cli.files),
         bytes(cli.outputBytes),
