@@ -10,11 +10,17 @@ import { workspaceYaml } from './writeYaml'
 /** The directory of the rendered files. */
 export const OUTPUT_DIRECTORY = 'aml-managed-network'
 
+/** Where the rules come from, for file headers: one line, whatever the plan says. */
+function sourceText(plan: Plan): string {
+  const text = `aml-egress, catalog ${plan.catalog.version}, docs of ${plan.catalog.docDate}`
+  return text.replace(/[^ -~]/g, ' ')
+}
+
 function workspaceFiles(
   options: ManagedNetworkRenderOptions,
-  workspace: string,
-  rules: readonly OutboundRule[],
+  input: { workspace: string; source: string; rules: readonly OutboundRule[] },
 ): RenderedFile[] {
+  const { workspace, source, rules } = input
   const output = options.output ?? 'all'
   const isolationMode = options.isolationMode ?? 'allow_only_approved_outbound'
   const directory = `${OUTPUT_DIRECTORY}/${workspace}`
@@ -22,23 +28,24 @@ function workspaceFiles(
   if (output === 'all' || output === 'arm')
     files.push({
       path: `${directory}/outbound-rules.json`,
-      contents: armTemplate({ workspace, rules }),
+      contents: armTemplate({ workspace, source, rules }),
     })
   if (output === 'all' || output === 'cli')
     files.push({
       path: `${directory}/outbound-rules.sh`,
-      contents: outboundRuleScript({ workspace, isolationMode, rules }),
+      contents: outboundRuleScript({ workspace, source, isolationMode, rules }),
     })
   if (output === 'all' || output === 'terraform')
     files.push({
       path: `${directory}/outbound-rules.tf`,
-      contents: outboundRulesTerraform({ workspace, rules }),
+      contents: outboundRulesTerraform({ workspace, source, rules }),
     })
   if (output === 'all' || output === 'yaml')
     files.push({
       path: `${directory}/workspace.yaml`,
       contents: workspaceYaml({
         workspace,
+        source,
         isolationMode,
         firewallSku: options.firewallSku,
         rules,
@@ -61,11 +68,15 @@ export function renderManagedNetwork(
 ): RenderResult {
   const build = buildManagedNetwork(plan, options)
   const files: RenderedFile[] = []
-  for (const workspace of build.workspaces)
-    files.push(...workspaceFiles(options, workspace, build.rulesByWorkspace.get(workspace) ?? []))
+  const source = sourceText(plan)
+  for (const workspace of build.workspaces) {
+    const rules = build.rulesByWorkspace.get(workspace) ?? []
+    files.push(...workspaceFiles(options, { workspace, source, rules }))
+  }
   files.push({
     path: MANIFEST_PATH,
     contents: managedByAmlJson({
+      catalog: plan.catalog,
       isolationMode: build.isolationMode,
       sourceAddresses: plan.sourceAddresses,
       workspaces: build.workspaces,

@@ -63,12 +63,17 @@ function ruleResource(rule: OutboundRule, previous: OutboundRule | undefined): J
  * One workspace's ARM template.
  * @example armTemplate({ workspace, rules }) // JSON text
  */
-export function armTemplate(input: { workspace: string; rules: readonly OutboundRule[] }): string {
+export function armTemplate(input: {
+  workspace: string
+  /** `aml-egress, catalog <version>, docs of <date>`. */
+  source: string
+  rules: readonly OutboundRule[]
+}): string {
   const template: Json = {
     $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
     contentVersion: '1.0.0.0',
     metadata: {
-      description: `User-defined outbound rules of the managed virtual network of Azure ML workspace ${input.workspace} (aml-egress). Azure ML creates its required rules itself.`,
+      description: `User-defined outbound rules of the managed virtual network of Azure ML workspace ${input.workspace} (${input.source}). Azure ML creates its required rules itself.`,
     },
     parameters: {
       workspaceName: {

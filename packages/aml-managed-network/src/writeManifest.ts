@@ -28,6 +28,7 @@ function ruleLine(rule: AmlManagedRule): string {
  * @example managedByAmlJson({ isolationMode, sourceAddresses, workspaces, rules })
  */
 export function managedByAmlJson(input: {
+  catalog: { version: string; docDate: string }
   isolationMode: IsolationMode
   sourceAddresses: readonly string[]
   workspaces: readonly string[]
@@ -35,6 +36,7 @@ export function managedByAmlJson(input: {
 }): string {
   const head = {
     kind: MANIFEST_KIND,
+    catalog: { version: input.catalog.version, docDate: input.catalog.docDate },
     description:
       'Rules Azure Machine Learning applies itself in these workspaces managed virtual networks (its required configuration). Listed by aml-egress for `aml-egress check`; not an input of az, ARM or Terraform.',
     isolationMode: input.isolationMode,

@@ -48,12 +48,14 @@ function ruleArguments(rule: OutboundRule): string[] {
  */
 export function outboundRuleScript(input: {
   workspace: string
+  /** `aml-egress, catalog <version>, docs of <date>`. */
+  source: string
   isolationMode: YamlIsolationMode
   rules: readonly OutboundRule[]
 }): string {
   const lines = [
     '#!/bin/sh',
-    `# Azure ML managed virtual network of workspace ${input.workspace}: user-defined outbound rules (aml-egress).`,
+    `# Azure ML managed virtual network of workspace ${input.workspace}: user-defined outbound rules (${input.source}).`,
     '# `az ml workspace outbound-rule set` creates or updates a rule by name: running this again is safe.',
     '# Usage: WORKSPACE_NAME=<workspace name> RESOURCE_GROUP=<group> sh outbound-rules.sh',
     'set -eu',

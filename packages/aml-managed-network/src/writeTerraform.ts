@@ -58,10 +58,12 @@ function ruleBlock(rule: OutboundRule): string[] {
  */
 export function outboundRulesTerraform(input: {
   workspace: string
+  /** `aml-egress, catalog <version>, docs of <date>`. */
+  source: string
   rules: readonly OutboundRule[]
 }): string {
   const lines = [
-    `# Azure ML managed virtual network of workspace ${input.workspace}: user-defined outbound rules (aml-egress).`,
+    `# Azure ML managed virtual network of workspace ${input.workspace}: user-defined outbound rules (${input.source}).`,
     '# Azure ML creates its required rules itself; ../managed-by-aml.json lists them.',
     'variable "workspace_id" {',
     '  type        = string',

@@ -46,12 +46,14 @@ function ruleLines(rule: OutboundRule): string[] {
  */
 export function workspaceYaml(input: {
   workspace: string
+  /** `aml-egress, catalog <version>, docs of <date>`: where the rules come from. */
+  source: string
   isolationMode: YamlIsolationMode
   firewallSku?: 'standard' | 'basic'
   rules: readonly OutboundRule[]
 }): string {
   const lines = [
-    `# Azure ML managed virtual network of workspace ${input.workspace}: user-defined outbound rules (aml-egress).`,
+    `# Azure ML managed virtual network of workspace ${input.workspace}: user-defined outbound rules (${input.source}).`,
     '# Apply: az ml workspace update --file workspace.yaml --name <workspace name> --resource-group <group>',
     '# Azure ML creates its required rules itself; ../managed-by-aml.json lists them, they are not repeated here.',
     'managed_network:',

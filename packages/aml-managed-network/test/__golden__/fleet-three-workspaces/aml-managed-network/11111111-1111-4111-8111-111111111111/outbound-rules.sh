@@ -1,5 +1,5 @@
 #!/bin/sh
-# Azure ML managed virtual network of workspace 11111111-1111-4111-8111-111111111111: user-defined outbound rules (aml-egress).
+# Azure ML managed virtual network of workspace 11111111-1111-4111-8111-111111111111: user-defined outbound rules (aml-egress, catalog 2026.3.0, docs of 2026-06-11).
 # `az ml workspace outbound-rule set` creates or updates a rule by name: running this again is safe.
 # Usage: WORKSPACE_NAME=<workspace name> RESOURCE_GROUP=<group> sh outbound-rules.sh
 set -eu

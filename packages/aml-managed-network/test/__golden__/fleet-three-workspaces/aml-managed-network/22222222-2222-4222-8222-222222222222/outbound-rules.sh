@@ -1,5 +1,5 @@
 #!/bin/sh
-# Azure ML managed virtual network of workspace 22222222-2222-4222-8222-222222222222: user-defined outbound rules (aml-egress).
+# Azure ML managed virtual network of workspace 22222222-2222-4222-8222-222222222222: user-defined outbound rules (aml-egress, catalog 2026.3.0, docs of 2026-06-11).
 # `az ml workspace outbound-rule set` creates or updates a rule by name: running this again is safe.
 # Usage: WORKSPACE_NAME=<workspace name> RESOURCE_GROUP=<group> sh outbound-rules.sh
 set -eu

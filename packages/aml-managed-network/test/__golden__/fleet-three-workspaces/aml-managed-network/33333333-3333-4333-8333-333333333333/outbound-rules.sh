@@ -1,5 +1,5 @@
 #!/bin/sh
-# Azure ML managed virtual network of workspace 33333333-3333-4333-8333-333333333333: user-defined outbound rules (aml-egress).
+# Azure ML managed virtual network of workspace 33333333-3333-4333-8333-333333333333: user-defined outbound rules (aml-egress, catalog 2026.3.0, docs of 2026-06-11).
 # `az ml workspace outbound-rule set` creates or updates a rule by name: running this again is safe.
 # Usage: WORKSPACE_NAME=<workspace name> RESOURCE_GROUP=<group> sh outbound-rules.sh
 set -eu
