@@ -238,12 +238,15 @@ export function evaluateManagedNetwork(config: ManagedNetworkConfig, flow: Flow)
     }
   if (flow.source.kind !== 'address')
     return { verdict: 'unknown', reason: 'the flow does not come from managed compute.' }
-  const verdicts = members(config).map((member) => memberVerdict(member, flow))
-  if (verdicts.length === 0)
-    return { verdict: 'unknown', reason: 'no managed network configuration was read.' }
+  let first: Verdict | undefined
+  let unknown: Verdict | undefined
+  for (const member of members(config)) {
+    const verdict = memberVerdict(member, flow)
+    if (verdict.verdict === 'allowed') return verdict
+    if (verdict.verdict === 'unknown') unknown ??= verdict
+    first ??= verdict
+  }
   return (
-    verdicts.find((v) => v.verdict === 'allowed') ??
-    verdicts.find((v) => v.verdict === 'unknown') ??
-    verdicts[0] ?? { verdict: 'unknown', reason: 'no managed network configuration was read.' }
+    unknown ?? first ?? { verdict: 'unknown', reason: 'no managed network configuration was read.' }
   )
 }

@@ -95,29 +95,27 @@ export const diagnosticCodes = {
     severity: 'info',
     title: 'The managed network allows this without a user-defined rule',
     cause:
-      'In an Azure ML managed virtual network, Azure ML applies its own required configuration (service tags such as AzureMachineLearning and BatchNodeManagement.<region>, private endpoints to the workspace and its default storage account, key vault and registry), and `allow_internet_outbound` allows all internet egress. A user-defined rule would repeat it.',
-    fix: 'Nothing to add. `managed-by-aml.json` lists these rules so that `check` can answer for them; `az ml workspace outbound-rule list` shows the ones Azure ML created.',
+      'In an Azure ML managed virtual network, Azure ML applies its own required rules (service tags, private endpoints to the workspace resources); `allow_internet_outbound` allows all internet egress.',
+    fix: 'Nothing to add: `managed-by-aml.json` lists these rules for `check`.',
   },
   AML_EGRESS_NOT_IN_MANAGED_NETWORK: {
     severity: 'warning',
     title: 'A managed virtual network cannot carry this requirement',
-    cause:
-      'Kubernetes compute (AKS, Arc) and attached VMs are not supported in an Azure ML managed virtual network, so their requirements stay with the network they run in.',
-    fix: 'Allow it in your own firewall or proxy (azure-firewall, terraform or squid format) and, for in-cluster flows, with network policies (network-policy or cilium format).',
+    cause: 'Kubernetes compute and attached VMs are not supported in an Azure ML managed network.',
+    fix: 'Allow it in your own firewall (azure-firewall, terraform, squid) and in-cluster flows with network-policy or cilium.',
   },
   AML_EGRESS_PRIVATE_ENDPOINT_REQUIRED: {
     severity: 'warning',
     title: 'Azure Storage needs a private endpoint rule in a managed network',
     cause:
-      'With `allow_only_approved_outbound`, an FQDN rule cannot reach Azure Storage accounts; only a private endpoint rule can. Azure ML creates the one to the workspace default storage account itself.',
-    fix: 'Add a private endpoint outbound rule to the storage account (pass its resource ID in the `privateEndpoints` render option, `--private-endpoints FILE`), or allow it outside the managed network.',
+      'In `allow_only_approved_outbound` mode an FQDN rule cannot reach Azure Storage; Azure ML creates the private endpoint to the default storage account only.',
+    fix: 'List the account in the `privateEndpoints` render option (`--private-endpoints FILE`) for a private endpoint rule.',
   },
   AML_EGRESS_HTTP_PORTS_WIDENED: {
     severity: 'warning',
     title: 'The target opens both HTTP 80 and HTTPS 443 of a host',
-    cause:
-      'An Azure ML managed-network FQDN rule has no port: it carries ports 80 and 443 of the host, so the rendering also allows the HTTP port the plan does not list.',
-    fix: 'Accept the wider rule, or allow the host in your own firewall, where application rules choose the protocol and port.',
+    cause: 'A managed-network FQDN rule has no port: it opens 80 and 443 where the plan lists one.',
+    fix: 'Accept it, or allow the host in your own firewall, whose rules choose the port.',
   },
   AML_EGRESS_READ_SYNTAX: {
     severity: 'error',
