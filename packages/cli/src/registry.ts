@@ -17,6 +17,8 @@ export type FormatRegistry = Readonly<Record<string, () => Promise<RegisteredFor
  * one-format render load no other format package. A new format is one line here.
  */
 export const formatRegistry: FormatRegistry = {
+  'aml-managed-network': () =>
+    import('@aml-egress/aml-managed-network').then((m) => m.amlManagedNetworkFormat),
   'azure-firewall': () => import('@aml-egress/azure-firewall').then((m) => m.azureFirewallFormat),
   cilium: () => import('@aml-egress/network-policy').then((m) => m.ciliumFormat),
   'network-policy': () => import('@aml-egress/network-policy').then((m) => m.networkPolicyFormat),

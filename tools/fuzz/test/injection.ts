@@ -35,7 +35,7 @@ const kubernetesYaml =
  * Syntax a profile value could only have reached the output by injection, by format: a squid
  * `http_access allow` line that is not ours (`http_access allow all`), a Terraform template
  * sequence (`${`, `%{`; the renderer writes none), a YAML document with keys beyond a Kubernetes
- * object's. A format without an entry is fuzzed without this check.
+ * object's; for aml-managed-network, a script or YAML line it does not write. A format without an entry is fuzzed without this check.
  */
 export const injectionChecks: Readonly<Record<string, InjectionCheck>> = {
   squid: (files) =>
@@ -52,5 +52,25 @@ export const injectionChecks: Readonly<Record<string, InjectionCheck>> = {
       .filter((file) => /\$\{|%\{/.test(file.contents))
       .map((file) => `terraform: ${file.path}: a template sequence (\${ or %{) reached the HCL`),
   'network-policy': kubernetesYaml('network-policy'),
+  'aml-managed-network': (files) => [
+    ...files
+      .filter((file) => file.path.endsWith('.tf') && /\$\{|%\{/.test(file.contents))
+      .map((file) => `aml-managed-network: ${file.path}: a template sequence reached the HCL`),
+    ...foreignLines({
+      format: 'aml-managed-network',
+      files: files.filter((file) => file.path.endsWith('.sh')),
+      what: 'a script line the renderer does not write',
+      foreign: (line) =>
+        !/^(#|$|set -eu$|: "\$\{[A-Z_]+:\?|az ml workspace (update|outbound-rule set) | {2}--rule ')/.test(
+          line,
+        ),
+    }),
+    ...foreignLines({
+      format: 'aml-managed-network',
+      files: files.filter((file) => file.path.endsWith('.yaml')),
+      what: 'unexpected top-level YAML line',
+      foreign: (line) => /^[^\s#]/.test(line) && line !== 'managed_network:',
+    }),
+  ],
   cilium: kubernetesYaml('cilium'),
 }

@@ -10,6 +10,7 @@ import {
   type PlanRule,
   type RenderResult,
   type RuleEndpoint,
+  ruleAllowsFlow,
   rulesAllowingFlow,
   type TriageFormat,
   triagePlan,
@@ -26,6 +27,8 @@ import { createPlanRule } from './plans'
 const NOT_RENDERED = new Set<Diagnostic['code']>([
   'AML_EGRESS_UNSUPPORTED_FEATURE',
   'AML_EGRESS_UNRESOLVED_ADDRESS',
+  'AML_EGRESS_NOT_IN_MANAGED_NETWORK',
+  'AML_EGRESS_PRIVATE_ENDPOINT_REQUIRED',
 ])
 
 /** The same diagnostic: what `triagePlan` wrote, found among what the renderer returned. */
@@ -59,6 +62,28 @@ export function unexpressedFlows(
       )
     )
   }
+}
+
+const HTTP_PORTS = [
+  { from: 80, to: 80 },
+  { from: 443, to: 443 },
+]
+
+/**
+ * Which must-deny flows the rendering may allow because the target opens both HTTP ports of a
+ * host (an AML managed-network FQDN rule has no port): a flow the plan would allow if the rule the
+ * renderer reported as HTTP_PORTS_WIDENED listed 80 and 443. Nothing else is excused.
+ */
+export function widenedFlows(plan: Plan, result: RenderResult): (flow: Flow) => boolean {
+  const widened = new Set(
+    result.diagnostics
+      .filter((d) => d.code === 'AML_EGRESS_HTTP_PORTS_WIDENED' && d.ruleId)
+      .map((d) => d.ruleId),
+  )
+  const rules = plan.rules
+    .filter((rule) => widened.has(rule.id))
+    .map((rule) => ({ ...rule, ports: HTTP_PORTS }))
+  return (flow) => rules.some((rule) => ruleAllowsFlow(rule, flow))
 }
 
 /** The far end of a flow as a rule endpoint: what a rule allowing only this flow would name. */

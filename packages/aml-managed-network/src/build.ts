@@ -1,0 +1,366 @@
+/**
+ * Plan → the user-defined outbound rules of each workspace, the rules Azure ML applies itself, and
+ * diagnostics for the rest. Core's triage first (directions, addresses, URL paths); then each
+ * rule's provider (classify.ts) and the managed network's own limits: FQDN rules carry TCP 80 and
+ * 443 only and cannot reach Azure Storage in approved-only mode; service tag rules carry any
+ * protocol and port; private endpoint rules reach one sub-resource.
+ */
+import {
+  compareOrdinal,
+  createDiagnostic,
+  type Diagnostic,
+  type DiagnosticCode,
+  formatPortRanges,
+  isValidHostPattern,
+  mergePortRanges,
+  type Plan,
+  type PlanRule,
+  type PortRange,
+  type Protocol,
+  portInRanges,
+  type TriagedRule,
+  triagePlan,
+} from '@aml-egress/core'
+import { providerOf, storageHost } from './classify'
+import { FORMAT_NAME, managedNetworkDescriptor } from './descriptor'
+import type {
+  AmlManagedRule,
+  IsolationMode,
+  ManagedNetworkRenderOptions,
+  OutboundRule,
+} from './model'
+import { ruleName } from './names'
+import { parsePortRanges, portRangesText } from './portRanges'
+import { privateEndpointTargets } from './privateEndpoints'
+
+/** A user-defined rule without its name, and the workspaces it is for (empty: every one). */
+type RuleEntry = { rule: DistributiveOmit<OutboundRule, 'name'>; workspaces: readonly string[] }
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+
+/** What `buildManagedNetwork` returns: per workspace, its rules sorted by name. */
+export type ManagedNetworkBuild = {
+  isolationMode: IsolationMode
+  /** Workspace ids in order; `['all-workspaces']` when no rule names a workspace. */
+  workspaces: string[]
+  rulesByWorkspace: Map<string, OutboundRule[]>
+  amlManaged: AmlManagedRule[]
+  diagnostics: Diagnostic[]
+}
+
+type Context = {
+  approvedOnly: boolean
+  privateEndpoints: ReadonlyMap<string, string>
+  entries: RuleEntry[]
+  amlManaged: AmlManagedRule[]
+  diagnostics: Diagnostic[]
+}
+
+const HTTP: readonly PortRange[] = [
+  { from: 80, to: 80 },
+  { from: 443, to: 443 },
+]
+const OTHER_FIRST = 1
+/** Service tag names: `AzureMachineLearning`, `Storage.WestEurope`, `AzureFrontDoor.FirstParty`. */
+const SERVICE_TAG = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)*$/
+/** Workspace ids become directory names: GUIDs, in practice. */
+const WORKSPACE_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/
+const OTHER_LAST = 65535
+
+function report(
+  context: Context,
+  triaged: TriagedRule,
+  input: { code: DiagnosticCode; message: string; help?: string },
+): void {
+  const { rule, index } = triaged
+  context.diagnostics.push(createDiagnostic({ ...input, format: FORMAT_NAME, rule, index }))
+}
+
+function describeTraffic(protocol: Protocol, ports: readonly PortRange[]): string {
+  return `${protocol} ${formatPortRanges(ports).join(',')}`
+}
+
+/** The TCP ports of a host rule other than 80 and 443 (empty list in: every port). */
+function nonHttpRanges(ports: readonly PortRange[]): PortRange[] {
+  const rest: PortRange[] = []
+  for (const range of ports.length === 0 ? [{ from: OTHER_FIRST, to: OTHER_LAST }] : ports) {
+    let from = range.from
+    for (const port of [80, 443]) {
+      if (port < from || port > range.to) continue
+      if (from < port) rest.push({ from, to: port - 1 })
+      from = port + 1
+    }
+    if (from <= range.to) rest.push({ from, to: range.to })
+  }
+  return rest
+}
+
+function listManagedByAml(context: Context, triaged: TriagedRule, why: string): void {
+  const { rule } = triaged
+  const { destination } = rule
+  if (destination.kind === 'fqdn' || destination.kind === 'serviceTag')
+    context.amlManaged.push({
+      destination:
+        destination.kind === 'fqdn' ? { fqdn: destination.fqdn } : { serviceTag: destination.tag },
+      protocol: triaged.protocol,
+      ports: triaged.ports,
+      workspaces: rule.workspaces,
+      requirementIds: rule.requirementIds,
+    })
+  report(context, triaged, { code: 'AML_EGRESS_MANAGED_BY_AML', message: why })
+}
+
+function destinationText(rule: PlanRule): string {
+  const { destination } = rule
+  if (destination.kind === 'fqdn') return destination.fqdn
+  return destination.kind === 'serviceTag' ? `service tag ${destination.tag}` : destination.kind
+}
+
+function serviceTagEntry(
+  context: Context,
+  rule: PlanRule,
+  input: { tag: string; protocol: Protocol; ports: readonly PortRange[] },
+): void {
+  context.entries.push({
+    rule: {
+      type: 'ServiceTag',
+      category: 'UserDefined',
+      serviceTag: input.tag,
+      protocol: input.protocol === 'ANY' ? '*' : input.protocol,
+      portRanges: portRangesText(input.ports),
+    },
+    workspaces: rule.workspaces,
+  })
+}
+
+/** The part of a host rule an FQDN rule cannot carry: other TCP ports and UDP. */
+function hostRemainder(
+  context: Context,
+  triaged: TriagedRule,
+  parts: { protocol: Protocol; ports: readonly PortRange[] }[],
+): void {
+  const { rule } = triaged
+  const fallbacks = rule.serviceTagFallbacks
+  for (const part of parts) {
+    const traffic = describeTraffic(part.protocol, part.ports)
+    if (fallbacks.length === 0) {
+      report(context, triaged, {
+        code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
+        message: `a managed-network FQDN rule carries only TCP 80 and 443: ${traffic} to ${destinationText(rule)} is left out (no documented service tag for it)`,
+        help: managedNetworkDescriptor.unsupportedHelp?.nonHttpPorts,
+      })
+      continue
+    }
+    for (const tag of fallbacks) serviceTagEntry(context, rule, { tag, ...part })
+    report(context, triaged, {
+      code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
+      message: `${destinationText(rule)} on ${traffic} is rendered as service tag rule ${fallbacks.join(', ')} (an FQDN rule carries only TCP 80 and 443); the tag covers more than the host.`,
+    })
+  }
+}
+
+function hostRule(context: Context, triaged: TriagedRule, fqdn: string): void {
+  const { rule, protocol, ports } = triaged
+  const tcp = protocol !== 'UDP'
+  const web = tcp && HTTP.some((http) => portInRanges(http.from, ports))
+  if (web) {
+    context.entries.push({
+      rule: { type: 'FQDN', category: 'UserDefined', destination: fqdn },
+      workspaces: rule.workspaces,
+    })
+    const missing = HTTP.filter((http) => !portInRanges(http.from, ports))
+    if (missing.length > 0)
+      report(context, triaged, {
+        code: 'AML_EGRESS_HTTP_PORTS_WIDENED',
+        message: `the FQDN rule for ${fqdn} also opens TCP ${formatPortRanges(missing).join(',')}; the plan lists only ${describeTraffic(protocol, ports)}`,
+      })
+  }
+  const parts: { protocol: Protocol; ports: readonly PortRange[] }[] = []
+  const rest = tcp ? nonHttpRanges(ports) : []
+  if (rest.length > 0) parts.push({ protocol: 'TCP', ports: rest })
+  if (protocol !== 'TCP') parts.push({ protocol: 'UDP', ports })
+  hostRemainder(context, triaged, parts)
+}
+
+function privateEndpointEntry(context: Context, triaged: TriagedRule, resourceId: string): void {
+  const storage = storageHost(destinationText(triaged.rule))
+  if (!storage) return
+  context.entries.push({
+    rule: {
+      type: 'PrivateEndpoint',
+      category: 'UserDefined',
+      serviceResourceId: resourceId,
+      subresourceTarget: storage.subresource,
+      sparkEnabled: false,
+    },
+    workspaces: triaged.rule.workspaces,
+  })
+}
+
+function storageRule(context: Context, triaged: TriagedRule, fqdn: string): void {
+  if (!context.approvedOnly) {
+    listManagedByAml(context, triaged, `${fqdn}: allow_internet_outbound allows it`)
+    return
+  }
+  report(context, triaged, {
+    code: 'AML_EGRESS_PRIVATE_ENDPOINT_REQUIRED',
+    message: `${fqdn} is Azure Storage: in allow_only_approved_outbound mode an FQDN rule cannot reach it; it needs a private endpoint rule${fqdn.startsWith('*.') ? ' to each account' : ' (pass the account resource ID in privateEndpoints)'}`,
+  })
+}
+
+function userRule(context: Context, triaged: TriagedRule): void {
+  const { rule } = triaged
+  const { destination } = rule
+  if (!context.approvedOnly) {
+    listManagedByAml(
+      context,
+      triaged,
+      `${destinationText(rule)}: allow_internet_outbound allows all internet egress (only private endpoint rules can be added)`,
+    )
+    return
+  }
+  const valid =
+    destination.kind === 'serviceTag'
+      ? SERVICE_TAG.test(destination.tag)
+      : destination.kind === 'fqdn' && isValidHostPattern(destination.fqdn)
+  if (!valid)
+    report(context, triaged, {
+      code: 'AML_EGRESS_INVALID_INPUT',
+      message: `${destinationText(rule)} is not a host name, \`*.\` pattern or service tag name; it was left out`,
+    })
+  else if (destination.kind === 'serviceTag')
+    serviceTagEntry(context, rule, { tag: destination.tag, ...triaged })
+  else if (destination.kind === 'fqdn')
+    if (storageHost(destination.fqdn)) storageRule(context, triaged, destination.fqdn)
+    else hostRule(context, triaged, destination.fqdn)
+}
+
+function buildRule(context: Context, triaged: TriagedRule): void {
+  const { rule } = triaged
+  const provider = providerOf(rule)
+  if (provider === 'unsupported') {
+    report(context, triaged, {
+      code: 'AML_EGRESS_NOT_IN_MANAGED_NETWORK',
+      message: `${destinationText(rule)} (${describeTraffic(triaged.protocol, triaged.ports)}) is a Kubernetes compute requirement; Kubernetes compute is not supported in a managed virtual network`,
+    })
+    return
+  }
+  const storage = rule.destination.kind === 'fqdn' ? storageHost(rule.destination.fqdn) : undefined
+  const resourceId = storage?.account ? context.privateEndpoints.get(storage.account) : undefined
+  if (resourceId) privateEndpointEntry(context, triaged, resourceId)
+  else if (provider === 'aml')
+    listManagedByAml(
+      context,
+      triaged,
+      storage?.account
+        ? `${destinationText(rule)}: Azure ML creates the private endpoint to the workspace's default storage account; if ${storage.account} is another account, list it in privateEndpoints`
+        : `${destinationText(rule)} (${describeTraffic(triaged.protocol, triaged.ports)}): Azure ML applies its required configuration itself`,
+    )
+  else userRule(context, triaged)
+}
+
+function entryKey(entry: RuleEntry): string {
+  const { rule } = entry
+  switch (rule.type) {
+    case 'FQDN':
+      return `fqdn\u0000${rule.destination}`
+    case 'ServiceTag':
+      return `tag\u0000${rule.serviceTag}\u0000${rule.protocol}`
+    case 'PrivateEndpoint':
+      return `pe\u0000${rule.serviceResourceId.toLowerCase()}\u0000${rule.subresourceTarget}`
+  }
+}
+
+function nameOf(rule: RuleEntry['rule']): string {
+  switch (rule.type) {
+    case 'FQDN':
+      return ruleName('fqdn', rule.destination)
+    case 'ServiceTag':
+      return ruleName('tag', `${rule.serviceTag}-${rule.protocol === '*' ? 'any' : rule.protocol}`)
+    case 'PrivateEndpoint':
+      return ruleName(
+        'pe',
+        `${rule.serviceResourceId.split('/').at(-1) ?? ''}-${rule.subresourceTarget}`,
+      )
+  }
+}
+
+/** Each workspace's entries: those for every workspace, then its own. */
+function entriesByWorkspace(
+  entries: readonly RuleEntry[],
+  workspaces: readonly string[],
+): Map<string, RuleEntry[]> {
+  const shared = entries.filter((entry) => entry.workspaces.length === 0)
+  const byWorkspace = new Map<string, RuleEntry[]>(workspaces.map((id) => [id, [...shared]]))
+  for (const entry of entries) for (const id of entry.workspaces) byWorkspace.get(id)?.push(entry)
+  return byWorkspace
+}
+
+/** One workspace's rules: its entries merged by destination (service tag ports joined). */
+function workspaceRules(entries: readonly RuleEntry[]): OutboundRule[] {
+  const byKey = new Map<string, RuleEntry['rule']>()
+  for (const entry of entries) {
+    const key = entryKey(entry)
+    const known = byKey.get(key)
+    if (known?.type === 'ServiceTag' && entry.rule.type === 'ServiceTag') {
+      const ports = mergePortRanges([
+        ...(parsePortRanges(known.portRanges) ?? []),
+        ...(parsePortRanges(entry.rule.portRanges) ?? []),
+      ])
+      byKey.set(key, { ...known, portRanges: portRangesText(ports) })
+    } else if (!known) byKey.set(key, entry.rule)
+  }
+  return [...byKey.values()]
+    .map((rule) => ({ ...rule, name: nameOf(rule) }) as OutboundRule)
+    .sort((a, b) => compareOrdinal(a.name, b.name))
+}
+
+/** The key of the one directory written when no rule names a workspace. */
+export const ALL_WORKSPACES = 'all-workspaces'
+
+/** The workspace ids the plan's rules name, sorted; an id unfit for a directory is an error. */
+function workspaceIds(plan: Plan, diagnostics: Diagnostic[]): string[] {
+  const ids = [...new Set(plan.rules.flatMap((rule) => rule.workspaces))].sort(compareOrdinal)
+  for (const id of ids.filter((id) => !WORKSPACE_ID.test(id)))
+    diagnostics.push(
+      createDiagnostic({
+        code: 'AML_EGRESS_INVALID_INPUT',
+        message: `workspace id ${JSON.stringify(id)} is not a workspace GUID; its rules were left out`,
+        format: FORMAT_NAME,
+      }),
+    )
+  return ids.filter((id) => WORKSPACE_ID.test(id))
+}
+
+/**
+ * The managed network's part of a plan: user-defined rules per workspace, the rules Azure ML
+ * applies itself, and a diagnostic for every rule or part of a rule left out.
+ * @example buildManagedNetwork(plan).rulesByWorkspace.get(workspaceId)
+ */
+export function buildManagedNetwork(
+  plan: Plan,
+  options: ManagedNetworkRenderOptions = {},
+): ManagedNetworkBuild {
+  const targets = privateEndpointTargets(options.privateEndpoints)
+  const triage = triagePlan(plan, managedNetworkDescriptor)
+  const approvedOnly = options.isolationMode !== 'allow_internet_outbound'
+  const context: Context = {
+    approvedOnly,
+    privateEndpoints: targets.byAccount,
+    entries: [],
+    amlManaged: [],
+    diagnostics: [...targets.diagnostics, ...triage.diagnostics],
+  }
+  for (const triaged of triage.byDirection.outbound) buildRule(context, triaged)
+  const ids = workspaceIds(plan, context.diagnostics)
+  const workspaces = ids.length > 0 ? ids : [ALL_WORKSPACES]
+  const rulesByWorkspace = new Map<string, OutboundRule[]>()
+  for (const [id, entries] of entriesByWorkspace(context.entries, workspaces))
+    rulesByWorkspace.set(id, workspaceRules(entries))
+  return {
+    isolationMode: approvedOnly ? 'AllowOnlyApprovedOutbound' : 'AllowInternetOutbound',
+    workspaces,
+    rulesByWorkspace,
+    amlManaged: context.amlManaged,
+    diagnostics: context.diagnostics,
+  }
+}
