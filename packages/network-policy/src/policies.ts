@@ -237,26 +237,33 @@ function dnsProxyRule(plan: Plan): CiliumEgressRule {
 function egressItems(
   entries: readonly CiliumEntry[],
 ): { rule: CiliumEgressRule; comment: string }[] {
-  const items: { rule: CiliumEgressRule; comment: string; hosts: number }[] = []
+  const items: {
+    rule: CiliumEgressRule
+    comment: string
+    byName?: CiliumEntry['byName']
+    hosts: number
+  }[] = []
   const byKey = new Map<string, (typeof items)[number]>()
   for (const entry of entries) {
     const merged = entry.byName && byKey.get(entry.byName.key)
     if (merged) {
       merged.rule.toFQDNs?.push(...(entry.rule.toFQDNs ?? []))
       merged.hosts++
-      const { kind, requirementIds } = entry.byName as NonNullable<CiliumEntry['byName']>
-      merged.comment = oneLine(`${kind} to ${merged.hosts} hosts [${requirementIds.join(', ')}]`)
       continue
     }
-    const item = {
-      rule: entry.byName ? { ...entry.rule, toFQDNs: [...(entry.rule.toFQDNs ?? [])] } : entry.rule,
-      comment: entry.comment,
-      hosts: 1,
-    }
-    if (entry.byName) byKey.set(entry.byName.key, item)
+    const { byName } = entry
+    const rule = byName ? { ...entry.rule, toFQDNs: [...(entry.rule.toFQDNs ?? [])] } : entry.rule
+    const item = { rule, comment: entry.comment, hosts: 1, ...(byName ? { byName } : {}) }
+    if (byName) byKey.set(byName.key, item)
     items.push(item)
   }
-  return items
+  return items.map(({ rule, comment, byName, hosts }) => ({
+    rule,
+    comment:
+      byName && hosts > 1
+        ? oneLine(`${byName.kind} to ${hosts} hosts [${byName.requirementIds.join(', ')}]`)
+        : comment,
+  }))
 }
 
 function ciliumPolicy(context: Context, group: Group<CiliumEntry>): Rendered {
