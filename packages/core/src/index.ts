@@ -57,6 +57,7 @@ export {
 } from './flows'
 export {
   type Capability,
+  capabilityNames,
   type DecidedBy,
   defineFormat,
   type EgressFormat,
