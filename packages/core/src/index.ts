@@ -121,6 +121,13 @@ export {
 export { resolvePlan } from './resolve'
 export { didYouMean } from './suggest'
 export {
+  type DiagnosticSummary,
+  formatDiagnosticSummaries,
+  type SummariseOptions,
+  type SummaryFormat,
+  summariseDiagnostics,
+} from './summary'
+export {
   capabilitiesNeeded,
   missingCapabilities,
   type Triage,
