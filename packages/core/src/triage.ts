@@ -85,7 +85,10 @@ export type Triage = {
   rules: TriagedRule[]
   /** The same rules by direction, each in plan order. */
   byDirection: Record<RuleDirection, TriagedRule[]>
-  /** One standard diagnostic (out of scope, not egress, TLS inspection) for each rule, or part of a rule, left out. */
+  /**
+   * One standard diagnostic for each rule, or part of a rule, left out (out of scope, not egress),
+   * or whose URL path is not filtered (TLS inspection required).
+   */
   diagnostics: Diagnostic[]
 }
 
@@ -167,7 +170,7 @@ const capabilityWords: Record<Capability, string> = {
 type Sink = {
   format: TriageFormat
   diagnostics: Diagnostic[]
-  /** One `needs` array per distinct list: a fleet's tens of thousands of diagnostics share a few. */
+  /** One `needs` array per distinct list: a fleet's thousands of diagnostics share a few. */
   needs: Map<string, Capability[]>
 }
 
@@ -299,8 +302,8 @@ function triageRule(sink: Sink, rule: PlanRule, index: number): TriagedRule | un
 /**
  * Walks a plan against a format's capabilities: the rules (or parts of rules) the format can
  * express, for its renderer, and one standard diagnostic, with one severity policy, for each rule
- * or part it cannot (not egress, unsupported destination, protocol or ports, URL path). Renderers
- * add only what is truly theirs: syntax, limits, fallbacks of their own.
+ * or part it cannot (out of its scope: direction, far end, protocol or ports; not egress) and each
+ * URL path it cannot filter. Renderers add only what is truly theirs: syntax, limits, fallbacks.
  * @example const { rules, diagnostics } = triagePlan(plan, squidFormat)
  */
 export function triagePlan(plan: Plan, format: TriageFormat): Triage {
