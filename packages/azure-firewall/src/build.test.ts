@@ -177,13 +177,14 @@ describe('format: azure-firewall', () => {
       const { policy, diagnostics } = buildFirewallPolicy(input)
       expect(rules(policy)).toStrictEqual([])
       expect(codes(diagnostics)).toStrictEqual(['AML_EGRESS_NOT_EGRESS inbound'])
-      // A warning in every format (issue #16), pointing where the rule can go instead.
+      // The same severity in every format (issue #16): info, as an egress firewall is not meant to
+      // carry inbound rules (issue #20), pointing where the rule can go instead.
       expect(diagnostics.map((d) => [d.severity, d.help])).toStrictEqual([
-        ['warning', 'Allow it in the subnet NSG (render with the terraform format).'],
+        ['info', 'Allow it in the subnet NSG (render with the terraform format).'],
       ])
     })
 
-    it('returns an unsupported-feature diagnostic when a rule is in-cluster', () => {
+    it('returns an out-of-scope info diagnostic when a rule is in-cluster', () => {
       const input = plan([
         rule({
           id: 'pods',
@@ -194,9 +195,10 @@ describe('format: azure-firewall', () => {
       ])
       const { policy, diagnostics } = buildFirewallPolicy(input)
       expect(rules(policy)).toStrictEqual([])
-      expect(codes(diagnostics)).toStrictEqual(['AML_EGRESS_UNSUPPORTED_FEATURE pods'])
+      // In-cluster traffic never passes a firewall: not the firewall's to carry (issue #20)
+      expect(codes(diagnostics)).toStrictEqual(['AML_EGRESS_OUT_OF_SCOPE pods'])
       expect(diagnostics.map((d) => [d.severity, d.help])).toStrictEqual([
-        ['warning', 'Render it with the network-policy format.'],
+        ['info', 'Render it with the network-policy format.'],
       ])
     })
 

@@ -131,7 +131,9 @@ describe('format: azure-firewall', () => {
         diagnostics
           .filter(
             (d) =>
-              d.code === 'AML_EGRESS_UNSUPPORTED_FEATURE' || d.code === 'AML_EGRESS_NOT_EGRESS',
+              d.code === 'AML_EGRESS_UNSUPPORTED_FEATURE' ||
+              d.code === 'AML_EGRESS_OUT_OF_SCOPE' ||
+              d.code === 'AML_EGRESS_NOT_EGRESS',
           )
           .map((d) => d.ruleId),
       )

@@ -13,8 +13,9 @@ export type RegisteredFormat = EgressFormat<unknown, RenderOptionValues>
 export type FormatRegistry = Readonly<Record<string, () => Promise<RegisteredFormat>>>
 
 /**
- * Every format the CLI ships, one line each, loaded lazily: `--version`, `list`, `explain` and a
- * one-format render load no other format package. A new format is one line here.
+ * Every format the CLI ships, one line each, loaded lazily: `--version`, `list` and `explain` load
+ * no format package, and a one-format render loads the others only when it left rules out of its
+ * scope, to name the formats that carry them. A new format is one line here.
  */
 export const formatRegistry: FormatRegistry = {
   'aml-managed-network': () =>

@@ -1,5 +1,6 @@
 import type { ReadonlyDeep } from 'type-fest'
 import * as z from 'zod'
+import { capabilityNames } from './format'
 import { compareOrdinal } from './order'
 
 /**
@@ -13,7 +14,7 @@ export const diagnosticCodes = {
     severity: 'warning',
     title: 'The format cannot express this rule',
     cause:
-      'The target has no way to say this destination, protocol, port or direction, or that part of a rule (e.g. a service tag or SMB 445 in a Squid proxy, the UDP half of protocol ANY in a proxy, an FQDN in a plain NetworkPolicy). The part it can say is rendered.',
+      "The target could carry this rule but cannot say it here, for a reason of its own: e.g. a host on a port that Azure Firewall matches neither by application rule nor by network-rule FQDN, with no documented service tag; a service-tags file without the rule's tag; a firewall rule whose source is pods. (What a target is not meant to carry at all is `AML_EGRESS_OUT_OF_SCOPE`.)",
     fix: 'Render this rule with a format that can express it (the diagnostic names one), or allow it outside this target.',
   },
   AML_EGRESS_LOSSY_TRANSLATION: {
@@ -43,12 +44,19 @@ export const diagnosticCodes = {
       'The docs name a URL path, which is inside the encrypted request. Without inspection only the host can be allowed.',
     fix: 'The host was allowed. To filter on the path, enable TLS inspection (Azure Firewall Premium, Squid ssl-bump).',
   },
+  AML_EGRESS_OUT_OF_SCOPE: {
+    severity: 'info',
+    title: 'The rule belongs to another kind of target',
+    cause:
+      "The target never carries this traffic or cannot name its far end, by what it is: in-cluster flows in a proxy or firewall, host names in a plain NetworkPolicy, service tags, UDP or ports other than 80/443 in an HTTP proxy. The format's capabilities say what it carries; the part of the rule it can say is rendered.",
+    fix: 'Render these rules with a format that carries them (the summary names those whose capabilities do), or allow them outside this target.',
+  },
   AML_EGRESS_NOT_EGRESS: {
-    severity: 'warning',
+    severity: 'info',
     title: 'This requirement is not egress',
     cause:
       'Inbound traffic to compute (e.g. TCP 44224 from AzureMachineLearning to public-IP compute) is not filtered by an egress firewall or proxy.',
-    fix: 'Allow it in the subnet NSG (the Terraform format renders it) and add a user-defined route with next hop Internet.',
+    fix: 'Allow it in the subnet NSG (a format that carries inbound rules renders it) and add a user-defined route with next hop Internet.',
   },
   AML_EGRESS_UNRESOLVED_ADDRESS: {
     severity: 'warning',
@@ -162,6 +170,13 @@ export const DiagnosticSchema = z.object({
   ruleId: z.string().optional(),
   /** Catalog requirements concerned. */
   requirementIds: z.array(z.string()).optional(),
+  /**
+   * For a rule (or part of one) left out as out of this format's scope: the capability the format
+   * lacks, e.g. `inCluster`. Summaries group by it (`summariseDiagnostics`).
+   */
+  lacks: z.enum(capabilityNames).optional(),
+  /** Every capability the part left out needs: a format with all of them carries it. */
+  needs: z.array(z.enum(capabilityNames)).optional(),
   /** Where in a read file. */
   location: z.object({ file: z.string(), line: z.number().int().optional() }).optional(),
   help: z.string().optional(),
@@ -189,18 +204,19 @@ export function createDiagnostic(input: DiagnosticInput): Diagnostic {
   const { rule } = input
   // One literal for the diagnostic a format gives a plan rule: fleets make tens of thousands, and
   // adding the fields one by one cost about a tenth of a render (network-policy, 10,000 workspaces).
-  if (rule && input.index !== undefined && input.format !== undefined && !input.location)
-    return {
-      code: input.code,
-      severity: input.severity ?? documented.severity,
-      message: input.message,
-      format: input.format,
-      ruleId: rule.id,
-      // Shared with the plan rule, which is read-only.
-      requirementIds: rule.requirementIds as string[],
-      path: ['rules', input.index],
-      help: input.help ?? documented.fix,
-    }
+  if (rule && input.index !== undefined && input.format !== undefined && !input.location) {
+    const { code, message, format, lacks } = input
+    const severity = input.severity ?? documented.severity
+    const ruleId = rule.id
+    // Shared with the plan rule, which is read-only.
+    const requirementIds = rule.requirementIds as string[]
+    const path = ['rules', input.index]
+    const help = input.help ?? documented.fix
+    if (lacks === undefined)
+      return { code, severity, message, format, ruleId, requirementIds, path, help }
+    const needs = input.needs ?? [lacks]
+    return { code, severity, message, format, ruleId, requirementIds, lacks, needs, path, help }
+  }
   const diagnostic: Diagnostic = {
     code: input.code,
     severity: input.severity ?? documented.severity,
@@ -213,6 +229,8 @@ export function createDiagnostic(input: DiagnosticInput): Diagnostic {
   const requirementIds =
     (input.rule?.requirementIds as string[] | undefined) ?? input.requirementIds
   if (requirementIds !== undefined) diagnostic.requirementIds = requirementIds
+  if (input.lacks !== undefined) diagnostic.lacks = input.lacks
+  if (input.needs !== undefined) diagnostic.needs = input.needs
   const path = input.index === undefined ? input.path : ['rules', input.index]
   if (path !== undefined) diagnostic.path = path
   if (input.location !== undefined) diagnostic.location = input.location

@@ -72,6 +72,19 @@ export type FormatCapabilities = {
 /** One feature a format may lack, e.g. `udp`. */
 export type Capability = keyof FormatCapabilities
 
+/** Every capability, in the order triage asks about them: direction, far end, protocol, ports. */
+export const capabilityNames = [
+  'inCluster',
+  'inbound',
+  'exactFqdn',
+  'wildcardFqdn',
+  'serviceTag',
+  'cidr',
+  'udp',
+  'nonHttpPorts',
+  'urlPath',
+] as const satisfies readonly Capability[]
+
 /**
  * A render option the CLI offers as a flag. The CLI builds its help and parsing from these, so a
  * format's options reach the command line without CLI code of their own.

@@ -57,6 +57,7 @@ export {
 } from './flows'
 export {
   type Capability,
+  capabilityNames,
   type DecidedBy,
   defineFormat,
   type EgressFormat,
@@ -119,6 +120,13 @@ export {
 } from './profile'
 export { resolvePlan } from './resolve'
 export { didYouMean } from './suggest'
+export {
+  type DiagnosticSummary,
+  formatDiagnosticSummaries,
+  type SummariseOptions,
+  type SummaryFormat,
+  summariseDiagnostics,
+} from './summary'
 export {
   capabilitiesNeeded,
   missingCapabilities,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { FormatCapabilities } from './format'
+import { capabilityNames, type FormatCapabilities } from './format'
 import type { Plan, PlanRule, RuleEndpoint } from './plan'
 import { capabilitiesNeeded, missingCapabilities, triagePlan } from './triage'
 
@@ -100,6 +100,12 @@ const anyPort = rule({
   ports: [],
 })
 
+describe('capabilityNames', () => {
+  it('lists every capability of FormatCapabilities once (the type requires each key of `none`)', () => {
+    expect([...capabilityNames].sort()).toStrictEqual(Object.keys(none).sort())
+  })
+})
+
 describe('capabilitiesNeeded', () => {
   it('asks for the destination kind, UDP and non-HTTP ports of a rule', () => {
     expect(capabilitiesNeeded(storage)).toStrictEqual(['exactFqdn', 'nonHttpPorts'])
@@ -140,12 +146,16 @@ describe('triagePlan', () => {
   it('keeps the HTTPS part of a host rule for a proxy and reports the SMB port left out', () => {
     const result = triage([storage], proxy)
     expect(result.rules.map((r) => r.ports)).toStrictEqual([[{ from: 443, to: 443 }]])
+    // Info, not a warning (issue 20): SMB is not a proxy's to carry; the part left out, TCP 445 to
+    // a host, needs host names and other ports, whichever format carries it.
     expect(result.diagnostics).toMatchObject([
       {
-        code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
-        severity: 'warning',
+        code: 'AML_EGRESS_OUT_OF_SCOPE',
+        severity: 'info',
         ruleId: storage.id,
         requirementIds: ['req-1'],
+        lacks: 'nonHttpPorts',
+        needs: ['exactFqdn', 'nonHttpPorts'],
         path: ['rules', 0],
         format: 'test',
       },
@@ -154,16 +164,43 @@ describe('triagePlan', () => {
     expect(result.diagnostics[0]?.message).toContain('Storage.WestEurope')
   })
 
-  it('leaves out what a proxy cannot carry at all, each with one diagnostic', () => {
+  it('leaves out what a proxy cannot carry at all, each with one info diagnostic', () => {
     const result = triage([tundra, batch, inbound, podToPod], proxy)
     expect(result.rules).toStrictEqual([])
-    expect(result.diagnostics.map((d) => [d.ruleId, d.code, d.severity])).toStrictEqual([
-      [tundra.id, 'AML_EGRESS_UNSUPPORTED_FEATURE', 'warning'],
-      [batch.id, 'AML_EGRESS_UNSUPPORTED_FEATURE', 'warning'],
-      [inbound.id, 'AML_EGRESS_NOT_EGRESS', 'warning'],
-      [podToPod.id, 'AML_EGRESS_UNSUPPORTED_FEATURE', 'warning'],
+    // A proxy is not meant to carry UDP, service tags, inbound or in-cluster traffic: nothing for
+    // the user to fix in it (issue 20), so info; each names the first capability it lacks, in
+    // triage's order (direction, far end, protocol), and everything the rule needs.
+    expect(
+      result.diagnostics.map((d) => [d.ruleId, d.code, d.severity, d.lacks, d.needs]),
+    ).toStrictEqual([
+      [
+        tundra.id,
+        'AML_EGRESS_OUT_OF_SCOPE',
+        'info',
+        'udp',
+        ['wildcardFqdn', 'udp', 'nonHttpPorts'],
+      ],
+      [batch.id, 'AML_EGRESS_OUT_OF_SCOPE', 'info', 'serviceTag', ['serviceTag', 'udp']],
+      [
+        inbound.id,
+        'AML_EGRESS_NOT_EGRESS',
+        'info',
+        'inbound',
+        ['inbound', 'serviceTag', 'nonHttpPorts'],
+      ],
+      [podToPod.id, 'AML_EGRESS_OUT_OF_SCOPE', 'info', 'inCluster', ['inCluster']],
     ])
     expect(result.diagnostics[0]?.help).toBe('elsewhere')
+  })
+
+  it('says what the part of a rule left out needs, not the whole rule', () => {
+    // GIVEN protocol ANY on every port to a wildcard host, for a proxy (TCP 80 and 443 only)
+    const result = triage([anyPort], proxy)
+    // THEN the UDP half needs UDP on any port; the TCP rest needs other ports, not UDP
+    expect(result.diagnostics.map((d) => [d.lacks, d.needs])).toStrictEqual([
+      ['udp', ['wildcardFqdn', 'udp', 'nonHttpPorts']],
+      ['nonHttpPorts', ['wildcardFqdn', 'nonHttpPorts']],
+    ])
   })
 
   it('renders the TCP half of protocol ANY on 80 and 443 when the format has neither UDP nor other ports', () => {
@@ -198,7 +235,7 @@ describe('triagePlan', () => {
       [storage.id, true],
     ])
     expect(result.diagnostics.map((d) => [d.ruleId, d.code])).toStrictEqual([
-      [anyPort.id, 'AML_EGRESS_UNSUPPORTED_FEATURE'],
+      [anyPort.id, 'AML_EGRESS_OUT_OF_SCOPE'],
     ])
   })
 })

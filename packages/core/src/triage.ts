@@ -85,7 +85,10 @@ export type Triage = {
   rules: TriagedRule[]
   /** The same rules by direction, each in plan order. */
   byDirection: Record<RuleDirection, TriagedRule[]>
-  /** One standard diagnostic for each rule, or part of a rule, left out. */
+  /**
+   * One standard diagnostic for each rule, or part of a rule, left out (out of scope, not egress),
+   * or whose URL path is not filtered (TLS inspection required).
+   */
   diagnostics: Diagnostic[]
 }
 
@@ -164,22 +167,48 @@ const capabilityWords: Record<Capability, string> = {
   urlPath: 'URL paths',
 }
 
-type Sink = { format: TriageFormat; diagnostics: Diagnostic[] }
+type Sink = {
+  format: TriageFormat
+  diagnostics: Diagnostic[]
+  /** One `needs` array per distinct list: a fleet's thousands of diagnostics share a few. */
+  needs: Map<string, Capability[]>
+}
 
+function sharedNeeds(sink: Sink, needs: Capability[]): Capability[] {
+  const key = needs.join(' ')
+  const shared = sink.needs.get(key)
+  if (shared) return shared
+  sink.needs.set(key, needs)
+  return needs
+}
+
+/**
+ * A rule, or the part of it in `part`, is out of the format's scope: one `info` diagnostic that
+ * records what the format lacks and what the part needs, so a summary can name the formats that
+ * carry it. Never a warning: what a target is not meant to carry is not the user's to fix in it.
+ */
 function leftOut(
   sink: Sink,
-  input: { rule: PlanRule; index: number; missing: Capability; message: string },
+  input: {
+    rule: PlanRule
+    index: number
+    missing: Capability
+    message: string
+    part?: Partial<Pick<PlanRule, 'protocol' | 'ports'>>
+  },
 ): void {
   const { format } = sink
+  const { rule, missing } = input
   sink.diagnostics.push(
     createDiagnostic({
-      code:
-        input.missing === 'inbound' ? 'AML_EGRESS_NOT_EGRESS' : 'AML_EGRESS_UNSUPPORTED_FEATURE',
+      code: missing === 'inbound' ? 'AML_EGRESS_NOT_EGRESS' : 'AML_EGRESS_OUT_OF_SCOPE',
       message: input.message,
       format: format.name,
-      rule: input.rule,
+      rule,
       index: input.index,
-      help: format.unsupportedHelp?.[input.missing],
+      lacks: missing,
+      needs: sharedNeeds(sink, capabilitiesNeeded(input.part ? { ...rule, ...input.part } : rule)),
+      help: format.unsupportedHelp?.[missing],
     }),
   )
 }
@@ -231,14 +260,20 @@ function triageTraffic(
   let protocol = rule.protocol
   if (protocol === 'ANY' && !capabilities.udp) {
     const message = `${name} cannot carry UDP: the UDP half of protocol ANY to ${target()} is left out; only TCP is rendered`
-    leftOut(sink, { rule, index, missing: 'udp', message })
+    leftOut(sink, { rule, index, missing: 'udp', message, part: { protocol: 'UDP' } })
     protocol = 'TCP'
   }
   if (capabilities.nonHttpPorts) return { protocol, ports: rule.ports }
   const rest = nonHttpRanges(rule.ports)
   if (rest.length > 0) {
     const message = `${name} carries only HTTP 80 and HTTPS 443: TCP ${formatPortRanges(rest).join(',')} to ${target()} is left out${fallbackNote(rule)}`
-    leftOut(sink, { rule, index, missing: 'nonHttpPorts', message })
+    leftOut(sink, {
+      rule,
+      index,
+      missing: 'nonHttpPorts',
+      message,
+      part: { protocol, ports: rest },
+    })
   }
   const http = httpRanges(rule.ports)
   return http.length > 0 ? { protocol, ports: rest.length > 0 ? http : rule.ports } : undefined
@@ -267,12 +302,12 @@ function triageRule(sink: Sink, rule: PlanRule, index: number): TriagedRule | un
 /**
  * Walks a plan against a format's capabilities: the rules (or parts of rules) the format can
  * express, for its renderer, and one standard diagnostic, with one severity policy, for each rule
- * or part it cannot (not egress, unsupported destination, protocol or ports, URL path). Renderers
- * add only what is truly theirs: syntax, limits, fallbacks of their own.
+ * or part it cannot (out of its scope: direction, far end, protocol or ports; not egress) and each
+ * URL path it cannot filter. Renderers add only what is truly theirs: syntax, limits, fallbacks.
  * @example const { rules, diagnostics } = triagePlan(plan, squidFormat)
  */
 export function triagePlan(plan: Plan, format: TriageFormat): Triage {
-  const sink: Sink = { format, diagnostics: [] }
+  const sink: Sink = { format, diagnostics: [], needs: new Map() }
   const byDirection: Triage['byDirection'] = { outbound: [], inbound: [], inCluster: [] }
   const rules: TriagedRule[] = []
   plan.rules.forEach((rule, index) => {

@@ -84,6 +84,8 @@ describe('format: squid', () => {
     })
 
     it('returns a coded diagnostic naming each rule and requirement a proxy cannot carry', () => {
+      // Non-HTTP ports, SMB, UDP, a service tag and in-cluster traffic are not an HTTP proxy's to
+      // carry: out of scope (issue 20), not "unsupported"; inbound stays not-egress.
       const result = renderSquid(fixturePlan())
       const summary = result.diagnostics.map((d) => ({
         code: d.code,
@@ -92,17 +94,17 @@ describe('format: squid', () => {
       }))
       expect(summary).toStrictEqual([
         {
-          code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
+          code: 'AML_EGRESS_OUT_OF_SCOPE',
           ruleId: 'outbound/tcp/*.instances.azureml.ms',
           requirementIds: ['req-wild-instances.azureml.ms'],
         },
         {
-          code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
+          code: 'AML_EGRESS_OUT_OF_SCOPE',
           ruleId: 'outbound/tcp/contoso.file.core.windows.net',
           requirementIds: ['req-contoso.file.core.windows.net'],
         },
         {
-          code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
+          code: 'AML_EGRESS_OUT_OF_SCOPE',
           ruleId: 'outbound/udp/westeurope.tundra.azureml.ms',
           requirementIds: ['req-westeurope.tundra.azureml.ms'],
         },
@@ -113,7 +115,7 @@ describe('format: squid', () => {
           requirementIds: ['req-github.com'],
         },
         {
-          code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
+          code: 'AML_EGRESS_OUT_OF_SCOPE',
           ruleId: 'outbound/tcp/tag:AzureMachineLearning',
           requirementIds: ['req-outbound/tcp/tag:AzureMachineLearning'],
         },
@@ -123,7 +125,7 @@ describe('format: squid', () => {
           requirementIds: ['req-inbound/tcp/tag:AzureMachineLearning'],
         },
         {
-          code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
+          code: 'AML_EGRESS_OUT_OF_SCOPE',
           ruleId: 'inCluster/tcp/pods:azureml->apiserver',
           requirementIds: ['req-inCluster/tcp/pods:azureml->apiserver'],
         },
@@ -131,16 +133,18 @@ describe('format: squid', () => {
       expect(result.diagnostics.filter((d) => d.severity === 'error')).toStrictEqual([])
     })
 
-    it('returns the severities of the one policy every format follows (issue 16)', () => {
+    it('returns the severities of the one policy every format follows (issues 16, 20)', () => {
       // GIVEN the fixture plan: an inbound rule, a URL path, and rules a proxy cannot carry
       const severities = new Map(
         renderSquid(fixturePlan()).diagnostics.map((d) => [d.code, d.severity]),
       )
-      // THEN inbound is a warning (it was info here), a URL path is info (it was a warning here)
+      // THEN all are info: nothing the user must fix in the proxy. What a proxy is not meant to
+      // carry belongs to another target, inbound is not egress, and the host of a URL path is
+      // allowed (the path needs TLS inspection).
       expect(Object.fromEntries(severities)).toStrictEqual({
-        AML_EGRESS_UNSUPPORTED_FEATURE: 'warning',
+        AML_EGRESS_OUT_OF_SCOPE: 'info',
         AML_EGRESS_TLS_INSPECTION_REQUIRED: 'info',
-        AML_EGRESS_NOT_EGRESS: 'warning',
+        AML_EGRESS_NOT_EGRESS: 'info',
       })
     })
 
@@ -158,10 +162,7 @@ describe('format: squid', () => {
       const { config } = await readSquid(result.files)
       const diagnosed = new Set(
         result.diagnostics
-          .filter(
-            (d) =>
-              d.code === 'AML_EGRESS_UNSUPPORTED_FEATURE' || d.code === 'AML_EGRESS_NOT_EGRESS',
-          )
+          .filter((d) => d.code === 'AML_EGRESS_OUT_OF_SCOPE' || d.code === 'AML_EGRESS_NOT_EGRESS')
           .map((d) => d.ruleId),
       )
       // THEN each plan flow is allowed, or every rule allowing it has a diagnostic

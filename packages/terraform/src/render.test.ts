@@ -171,9 +171,10 @@ describe('format: terraform — render', () => {
     const about = (ruleId: string) =>
       diagnostics.filter((d) => d.ruleId === ruleId).map((d) => [d.code, d.severity, d.help])
     // THEN core's triage reports each once, as terraform's, with this format's help for in-cluster
-    // traffic (the firewall builder's own in-cluster and path diagnostics are not repeated)
+    // traffic (the firewall builder's own in-cluster and path diagnostics are not repeated); an
+    // in-cluster flow never passes a firewall or NSG, so it is out of scope, an info (issue 20)
     expect(about('in-cluster')).toStrictEqual([
-      ['AML_EGRESS_UNSUPPORTED_FEATURE', 'warning', terraformFormat.unsupportedHelp?.inCluster],
+      ['AML_EGRESS_OUT_OF_SCOPE', 'info', terraformFormat.unsupportedHelp?.inCluster],
     ])
     expect(about('path').map(([code, severity]) => [code, severity])).toStrictEqual([
       ['AML_EGRESS_TLS_INSPECTION_REQUIRED', 'info'],

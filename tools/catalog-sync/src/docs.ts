@@ -93,7 +93,9 @@ export function renderDiagnosticsDocs(): string {
     '',
     'Renderers, readers and the resolver report problems as data: a code, a severity, a message and, where it applies, the plan rule and requirements concerned. `aml-egress explain CODE` prints the same text.',
     '',
-    'Every format reports a code with the severity given here: `warning` when part of what the plan needs is missing from the output and must be allowed elsewhere, `info` when the output is complete but says it another way, `error` when input is invalid or a target limit cannot be met. The rules a format cannot express at all are triaged once, in core (`triagePlan`), so the same rule gets the same code and severity in every format. Only `AML_EGRESS_LIMIT_EXCEEDED` is also a `warning`, for a limit Azure recommends rather than enforces.',
+    'Every format reports a code with the severity given here: `warning` when the user must act (enable a DNS proxy, add an address to the profile, accept a wider rule than asked, allow what the format cannot say), `info` when there is nothing to fix in this target: the output says the rule another way, or the rule is one the target is not meant to carry (in-cluster flows in a proxy or firewall, host names in a plain NetworkPolicy, inbound rules in an egress filter: `AML_EGRESS_OUT_OF_SCOPE`, `AML_EGRESS_NOT_EGRESS`), `error` when input is invalid or a target limit cannot be met. What a format leaves out for lack of a capability is triaged once, in core (`triagePlan`), so the same rule gets the same code and severity in every format. Only `AML_EGRESS_LIMIT_EXCEEDED` is also a `warning`, for a limit Azure recommends rather than enforces.',
+    '',
+    'A render gives one diagnostic per rule (the full record, `RenderResult.diagnostics`); `summariseDiagnostics` makes one per kind of finding, with a count, the requirements and a few example rules, and names the formats whose capabilities carry what another leaves out ("12 in-cluster rules belong to cilium, network-policy"). The CLI prints the summary; `--verbose` prints every diagnostic.',
     '',
   ]
   for (const [code, doc] of Object.entries(diagnosticCodes))

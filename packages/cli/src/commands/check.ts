@@ -7,12 +7,14 @@ import {
   describeFlow,
   type Flow,
   findRequirement,
+  formatDiagnosticSummaries,
   formatDiagnostics,
   missingCapabilities,
   type Plan,
   type Profile,
   planFlows,
   type RenderedFile,
+  summariseDiagnostics,
   type Verdict,
 } from '@aml-egress/core'
 import { createPaint } from '../color'
@@ -198,6 +200,8 @@ export function formatCheckReport(input: {
   report: CheckReport
   io: Pick<Io, 'isTTY' | 'env'>
   quiet?: boolean
+  /** Every reader diagnostic and finding, not one line per kind. */
+  verbose?: boolean
 }): string {
   const { report } = input
   const paint = createPaint(input.io)
@@ -240,10 +244,16 @@ export function formatCheckReport(input: {
       )
     lines.push('')
   }
+  // Every diagnostic with verbose; else one line per kind of finding (core's summary), so that the
+  // reader's note on each of a fleet's thousands of rules is one line.
+  const listed = (diagnostics: readonly Diagnostic[]) =>
+    input.verbose
+      ? formatDiagnostics(diagnostics)
+      : formatDiagnosticSummaries(summariseDiagnostics(diagnostics))
   if (report.findings.length > 0)
-    lines.push(paint.bold('over-broad rules'), formatDiagnostics(report.findings), '')
+    lines.push(paint.bold('over-broad rules'), listed(report.findings), '')
   if (report.diagnostics.length > 0)
-    lines.push(paint.bold('reader diagnostics'), formatDiagnostics(report.diagnostics), '')
+    lines.push(paint.bold('reader diagnostics'), listed(report.diagnostics), '')
   lines.push(summaryLine(report))
   return `${lines.join('\n')}\n`
 }
@@ -286,6 +296,8 @@ export type CheckCommandOptions = {
   quiet?: boolean | undefined
   /** Also exit 1 on unknown flows and over-broad rules. */
   strict?: boolean | undefined
+  /** Every reader diagnostic and finding in the table output, not one line per kind. */
+  verbose?: boolean | undefined
 }
 
 /** The files to read: each file as given, and the format's files directly inside each directory. */
@@ -359,7 +371,10 @@ export async function runCheck(
   const output = options.output ?? 'table'
   if (output === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`)
   else if (output === 'markdown') io.stdout(formatCheckMarkdown(report))
-  else io.stdout(formatCheckReport({ report, io, quiet: options.quiet === true }))
+  else {
+    const { quiet, verbose } = options
+    io.stdout(formatCheckReport({ report, io, quiet: quiet === true, verbose: verbose === true }))
+  }
   const failed =
     report.summary.blocked > 0 ||
     (options.strict === true && (report.summary.unknown > 0 || report.findings.length > 0))
@@ -395,6 +410,10 @@ export const checkCommand = defineCliCommand({
     json: { type: 'boolean', description: 'Same as --output json' },
     quiet: { type: 'boolean', alias: 'q', description: 'Show only flows that are not allowed' },
     strict: { type: 'boolean', description: 'Also exit 1 on unknown flows and over-broad rules' },
+    verbose: {
+      type: 'boolean',
+      description: 'Print every reader diagnostic (default: one line per kind of finding)',
+    },
   },
   examples: checkExamples,
   moreHelp: async ({ formats, io }) =>
@@ -413,6 +432,7 @@ export const checkCommand = defineCliCommand({
               : undefined,
         quiet: args.quiet === true,
         strict: args.strict === true,
+        verbose: args.verbose === true,
       },
       { io, formats },
     ),

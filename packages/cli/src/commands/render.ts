@@ -1,11 +1,13 @@
 import { join } from 'node:path'
 import {
   type Diagnostic,
+  formatDiagnosticSummaries,
   formatDiagnostics,
   type Plan,
   type RenderedFile,
   type RenderResult,
-  sortDiagnostics,
+  type SummaryFormat,
+  summariseDiagnostics,
   triagePlan,
 } from '@aml-egress/core'
 import { type ArgsDef, parseArgs } from 'citty'
@@ -42,7 +44,7 @@ export type RenderCommandOptions = {
   mode?: 'include' | 'standalone' | undefined
   json?: boolean
   quiet?: boolean
-  /** Every diagnostic in the summary, not three per code. */
+  /** Every diagnostic in the summary, not one line per kind of finding. */
   verbose?: boolean
 }
 
@@ -133,28 +135,25 @@ function countsByDirection(plan: Plan): string {
   return `${plan.rules.length} rules (${count('outbound')} outbound, ${count('inbound')} inbound, ${count('inCluster')} in-cluster)`
 }
 
-const SHOWN_PER_CODE = 3
-
 /**
- * Diagnostics for the summary: every one with `verbose`; else errors and warnings, at most three
- * per code (with a count of the rest), and infos only counted.
+ * A format's diagnostics for the text summary: with `verbose` every one; else one line (and its
+ * example rules and fix) per kind of finding, core's `summariseDiagnostics`, so that ten thousand
+ * workspaces print what one does.
  */
-function diagnosticsSummary(diagnostics: readonly Diagnostic[], verbose: boolean): string[] {
-  const shown: Diagnostic[] = []
-  const hidden = new Map<string, number>()
-  for (const diagnostic of sortDiagnostics(diagnostics)) {
-    const key = `${diagnostic.severity} ${diagnostic.code}`
-    const sameCode = shown.filter(
-      (d) => d.code === diagnostic.code && d.severity === diagnostic.severity,
-    )
-    if (verbose || (diagnostic.severity !== 'info' && sameCode.length < SHOWN_PER_CODE))
-      shown.push(diagnostic)
-    else hidden.set(key, (hidden.get(key) ?? 0) + 1)
-  }
-  const lines = [`  ${diagnostics.length} diagnostics:`]
-  if (shown.length > 0) lines.push(indent(formatDiagnostics(shown), '    '))
-  for (const [key, count] of hidden) lines.push(`    … ${count} more ${key} (--verbose shows them)`)
-  return lines
+function diagnosticsText(input: {
+  diagnostics: readonly Diagnostic[]
+  verbose: boolean
+  scopeFormats: readonly SummaryFormat[]
+}): string[] {
+  const { diagnostics, verbose } = input
+  if (verbose)
+    return [`  ${diagnostics.length} diagnostics:`, indent(formatDiagnostics(diagnostics), '    ')]
+  const summaries = summariseDiagnostics(diagnostics, { formats: input.scopeFormats })
+  const grouped = summaries.length < diagnostics.length ? ' (--verbose lists every one)' : ''
+  return [
+    `  ${diagnostics.length} diagnostics${grouped}:`,
+    indent(formatDiagnosticSummaries(summaries), '    '),
+  ]
 }
 
 function indent(text: string, prefix = '  '): string {
@@ -162,6 +161,19 @@ function indent(text: string, prefix = '  '): string {
     .split('\n')
     .map((line) => (line === '' ? line : `${prefix}${line}`))
     .join('\n')
+}
+
+/**
+ * Every shipped format's name and capabilities, for naming where rules out of a format's scope
+ * belong; loaded only when a rendering left some out of scope.
+ */
+async function formatsForScope(
+  outcomes: readonly FormatOutcome[],
+  registry: FormatRegistry,
+): Promise<SummaryFormat[]> {
+  if (!outcomes.some((outcome) => outcome.diagnostics.some((d) => d.lacks !== undefined))) return []
+  const formats = await loadFormats(registry)
+  return formats.map(({ name, capabilities }) => ({ name, capabilities }))
 }
 
 /**
@@ -274,11 +286,16 @@ function printDrift(input: {
   return diffs.length === 0 ? 0 : 1
 }
 
-/** The `--json` summary of a render. */
+/**
+ * The `--json` summary of a render. Each format's `diagnostics` are summarised (core's
+ * `DiagnosticSummary`: one per kind of finding, with `count` and `examples`); `--verbose` adds
+ * every one as `allDiagnostics`.
+ */
 function jsonSummary(input: {
   options: RenderCommandOptions
   plan: Plan
   outcomes: readonly FormatOutcome[]
+  scopeFormats: readonly SummaryFormat[]
 }): string {
   const { options, plan } = input
   const count = (direction: string) =>
@@ -298,7 +315,8 @@ function jsonSummary(input: {
       title: outcome.title,
       rulesExpressed: outcome.rulesExpressed,
       files: outcome.files.map((file) => ({ path: file.path, status: file.status })),
-      diagnostics: outcome.diagnostics,
+      diagnostics: summariseDiagnostics(outcome.diagnostics, { formats: input.scopeFormats }),
+      ...(options.verbose ? { allDiagnostics: outcome.diagnostics } : {}),
     })),
     advisories: plan.advisories,
   }
@@ -310,6 +328,7 @@ function textSummary(input: {
   options: RenderCommandOptions
   plan: Plan
   outcomes: readonly FormatOutcome[]
+  scopeFormats: readonly SummaryFormat[]
   io: Io
 }): string {
   const { options, plan } = input
@@ -330,7 +349,13 @@ function textSummary(input: {
     if (outcome.files.length === 0)
       lines.push(`  ${paint.dim('no files: nothing in the plan applies to this format')}`)
     if (outcome.diagnostics.length > 0)
-      lines.push(...diagnosticsSummary(outcome.diagnostics, options.verbose === true))
+      lines.push(
+        ...diagnosticsText({
+          diagnostics: outcome.diagnostics,
+          verbose: options.verbose === true,
+          scopeFormats: input.scopeFormats,
+        }),
+      )
   }
   if (plan.advisories.length > 0)
     lines.push(
@@ -369,9 +394,11 @@ export async function runRender(
   for (const file of files)
     if (file.status !== 'unchanged') await io.writeFile(join(options.out, file.path), file.contents)
   const errors = outcomes.flatMap((o) => o.diagnostics.filter((d) => d.severity === 'error'))
-  if (options.json) io.stdout(jsonSummary({ options, plan, outcomes }))
-  else if (!options.quiet) io.stdout(textSummary({ options, plan, outcomes, io }))
-  else if (errors.length > 0) io.stderr(`${formatDiagnostics(errors)}\n`)
+  if (options.json || !options.quiet) {
+    const scopeFormats = await formatsForScope(outcomes, context.formats)
+    if (options.json) io.stdout(jsonSummary({ options, plan, outcomes, scopeFormats }))
+    else io.stdout(textSummary({ options, plan, outcomes, scopeFormats, io }))
+  } else if (errors.length > 0) io.stderr(`${formatDiagnostics(errors)}\n`)
   return errors.length > 0 ? 1 : 0
 }
 
@@ -397,7 +424,10 @@ const renderArgs = {
   },
   json: { type: 'boolean', description: 'Machine-readable summary on stdout' },
   quiet: { type: 'boolean', alias: 'q', description: 'Print only errors and drift' },
-  verbose: { type: 'boolean', description: 'Print every diagnostic (default: three per code)' },
+  verbose: {
+    type: 'boolean',
+    description: 'Print every diagnostic (default: one line per kind of finding, with a count)',
+  },
 } as const satisfies ArgsDef
 
 /**
