@@ -1,15 +1,64 @@
-import { type Plan, type Profile, parseProfileText, resolvePlan } from '@aml-egress/core'
+import {
+  type Plan,
+  type Profile,
+  parseProfileText,
+  resolvePlan,
+  type ServiceTagNames,
+  serviceTagNamesFromFile,
+} from '@aml-egress/core'
 import { UsageError } from './errors'
 import type { Io } from './io'
 
 /**
- * Reads, validates and resolves a profile (YAML or JSON). A missing file is a `UsageError`; an
- * invalid one throws core's `ProfileError` (code `AML_EGRESS_INVALID_INPUT`), which the CLI prints
- * with the field path of every issue.
+ * The names of a service-tags file the user downloaded (`--service-tags`), for the profile's cloud.
+ * Every problem is a `UsageError` naming the flag: nothing is written.
+ */
+async function readServiceTagNames(input: {
+  path: string
+  profile: Profile
+  io: Pick<Io, 'readFile'>
+}): Promise<ServiceTagNames> {
+  const { path, profile } = input
+  const text = await input.io.readFile(path)
+  if (text === undefined)
+    throw new UsageError(`--service-tags: cannot read '${path}': no such file`)
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    throw new UsageError(
+      `--service-tags: '${path}' is not JSON (${error instanceof Error ? error.message : String(error)})`,
+      'pass the path of the JSON file as downloaded from Microsoft',
+    )
+  }
+  let names: ServiceTagNames
+  try {
+    names = serviceTagNamesFromFile(json, path)
+  } catch (error) {
+    throw new UsageError(
+      `--service-tags: ${error instanceof Error ? error.message : String(error)}`,
+      'pass the "Azure IP Ranges and Service Tags" JSON of your cloud, as downloaded from Microsoft',
+    )
+  }
+  if (names.cloud !== profile.cloud)
+    throw new UsageError(
+      `--service-tags: '${path}' is the ${names.cloud} cloud's file, but the profile's cloud is '${profile.cloud}'`,
+      `pass the service-tags file of the ${profile.cloud} cloud`,
+    )
+  return names
+}
+
+/**
+ * Reads, validates and resolves a profile (YAML or JSON), against the published tag names of a
+ * service-tags file when one is given (else the snapshot bundled in core). A missing file is a
+ * `UsageError`; an invalid one throws core's `ProfileError` (code `AML_EGRESS_INVALID_INPUT`),
+ * which the CLI prints with the field path of every issue.
  */
 export async function loadProfile(input: {
   path: string
   io: Pick<Io, 'readFile'>
+  /** `--service-tags FILE`: a newer published file to check the plan's tags against. */
+  serviceTags?: string | undefined
 }): Promise<{ profile: Profile; plan: Plan }> {
   const text = await input.io.readFile(input.path)
   if (text === undefined)
@@ -18,5 +67,9 @@ export async function loadProfile(input: {
       'pass the path of your profile with --profile, or create one with `aml-egress init`',
     )
   const profile = parseProfileText(text, input.path)
-  return { profile, plan: resolvePlan(profile) }
+  const serviceTags =
+    input.serviceTags === undefined
+      ? undefined
+      : await readServiceTagNames({ path: input.serviceTags, profile, io: input.io })
+  return { profile, plan: resolvePlan(profile, serviceTags ? { serviceTags } : {}) }
 }

@@ -5,6 +5,17 @@ import { runCli } from '../src/main'
 import { formatRegistry, loadFormats } from '../src/registry'
 import { clusterProfileText, createMemoryIo, fakeRegistry, fixturePath } from './helpers'
 
+/** The published tag names of each cloud (the test matrix's copy of the reference). */
+const publishedNames = JSON.parse(
+  readFileSync(
+    new URL(
+      '../../../tools/test-matrix/fixtures/service-tags/service-tag-names.json',
+      import.meta.url,
+    ),
+    'utf8',
+  ),
+) as { clouds: Record<string, { tags: [string, string, string][] }> }
+
 const contoso = readFileSync(fixturePath('profiles/contoso.yaml'), 'utf8')
 const contosoTags = readFileSync(fixturePath('profiles/contoso-tags.yaml'), 'utf8')
 
@@ -79,10 +90,17 @@ describe('cli: render flags from the format descriptors', () => {
   })
 
   it('renders a service tag as the ipBlocks of the --service-tags file (jsonFile)', async () => {
-    // GIVEN a tags file whose Storage.WestEurope has one made-up range
+    // GIVEN a public tags file with every published name, whose Storage.WestEurope has one made-up range
     const tags = {
       changeNumber: 1,
-      values: [{ name: 'Storage.WestEurope', properties: { addressPrefixes: ['192.0.2.0/24'] } }],
+      cloud: 'Public',
+      values: (publishedNames.clouds.public?.tags ?? []).map(([name, region]) => ({
+        name,
+        properties: {
+          region,
+          addressPrefixes: name === 'Storage.WestEurope' ? ['192.0.2.0/24'] : [],
+        },
+      })),
     }
     const { code, files } = await render(['-f', 'network-policy', '--service-tags', 'tags.json'], {
       'p.yaml': contosoTags,
@@ -104,6 +122,41 @@ describe('cli: render flags from the format descriptors', () => {
     expect(broken.code).toBe(2)
     expect(broken.stderr()).toContain("--service-tags: 'tags.json' is not JSON")
     expect(broken.writes).toStrictEqual([])
+  })
+
+  it('checks the plan against a --service-tags file for any format, and says which file it used', async () => {
+    const government = readFileSync(
+      new URL(
+        '../../../tools/test-matrix/fixtures/service-tags/ServiceTags_AzureGovernment_20260720.json',
+        import.meta.url,
+      ),
+      'utf8',
+    )
+    const profile = contoso.replace(/westeurope/g, 'usgovvirginia').replace(/^cloud: .*$/m, '')
+    const memory = createMemoryIo({
+      files: {
+        'gov.yaml': `cloud: usgov\n${profile}`,
+        'ServiceTags_AzureGovernment_20260720.json': government,
+      },
+    })
+    const args = ['render', '-p', 'gov.yaml', '-o', 'out', '-f', 'squid']
+    const code = await runCli(
+      [...args, '--service-tags', 'ServiceTags_AzureGovernment_20260720.json'],
+      memory.io,
+    )
+    expect(code).toBe(0)
+    expect(memory.stdout()).toContain(
+      'service tags checked against ServiceTags_AzureGovernment_20260720.json (2026-07-20, change 402)',
+    )
+    // The public profile with the Government file: bad input, nothing written.
+    const mismatch = await render(['-f', 'squid', '--service-tags', 'gov.json'], {
+      'gov.json': government,
+    })
+    expect(mismatch.code).toBe(2)
+    expect(mismatch.stderr()).toContain(
+      "'gov.json' is the usgov cloud's file, but the profile's cloud is 'public'",
+    )
+    expect(mismatch.writes).toStrictEqual([])
   })
 
   it('returns exit 2 naming the formats that take a flag the chosen ones do not', async () => {

@@ -65,6 +65,27 @@ export const diagnosticCodes = {
       'The requirement names an address only you know (the Kubernetes API server IP, custom DNS servers).',
     fix: 'Add it to the profile (the message names the field) and render again.',
   },
+  AML_EGRESS_UNPUBLISHED_SERVICE_TAG: {
+    severity: 'error',
+    title: 'A service tag the cloud does not publish',
+    cause:
+      "The docs name a tag that the cloud's published service-tags file does not have (e.g. a regional tag for a region too new for the snapshot). A rule naming it fails to deploy, so the plan leaves it out.",
+    fix: 'Download the newest "Azure IP Ranges and Service Tags" file of your cloud and render with --service-tags FILE; if the tag is still missing, allow the hosts of the requirement instead (destinationStyle: hosts).',
+  },
+  AML_EGRESS_SERVICE_TAG_SUBSTITUTED: {
+    severity: 'info',
+    title: 'A service tag the cloud lacks was replaced by its documented hosts',
+    cause:
+      'The docs name this tag for every cloud, but the cloud does not publish it (AzureFrontDoor.FirstParty exists only in the public cloud); the hosts the docs give for the same need are allowed instead (decision D25).',
+    fix: 'Nothing to do: the hosts are the documented alternative.',
+  },
+  AML_EGRESS_NOT_DOCUMENTED: {
+    severity: 'warning',
+    title: 'The docs give no host for this cloud or region',
+    cause:
+      'A requirement applies to the profile, but its docs list a host only for another cloud or region (e.g. the Azure ML Kubernetes table in US Government, the Arc Cluster Connect host outside US Gov Virginia). The plan leaves it out rather than guess a name.',
+    fix: "Find the host for your cloud or region (the workspace's outbound dependencies: `aml-egress compare`) and allow it yourself, or check whether the compute works without it.",
+  },
   AML_EGRESS_ADVISORY: {
     severity: 'info',
     title: 'A requirement that is not a firewall rule',

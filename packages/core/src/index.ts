@@ -118,7 +118,19 @@ export {
   type Workload,
   type Workspace,
 } from './profile'
-export { resolvePlan } from './resolve'
+export { type ResolveOptions, resolvePlan } from './resolve'
+export {
+  isServiceTagsFile,
+  type ServiceTagsFile,
+  serviceTagNamesFromFile,
+  serviceTagsFileCloud,
+} from './serviceTags/file'
+export { describeServiceTagSource } from './serviceTags/publish'
+export {
+  bundledServiceTagNames,
+  type ServiceTagNames,
+  type ServiceTagSource,
+} from './serviceTags/snapshot'
 export { didYouMean } from './suggest'
 export {
   type DiagnosticSummary,

@@ -99,8 +99,20 @@ export const PlanSchema = z.object({
   destinationStyle: z.enum(['hosts', 'serviceTags']),
   sourceAddresses: z.array(z.string()),
   rules: z.array(PlanRuleSchema),
-  /** Things the docs require that are not firewall rules: private endpoints, routes, policies. */
+  /**
+   * Things the docs require that are not firewall rules (private endpoints, routes, policies), and
+   * what the resolver left out (a service tag the cloud does not publish, a host not documented).
+   */
   advisories: z.array(DiagnosticSchema),
+  /** The published service-tags file whose names the plan's tags were checked against. */
+  serviceTags: z
+    .object({
+      file: z.string(),
+      date: z.string().optional(),
+      changeNumber: z.number().optional(),
+      bundled: z.boolean(),
+    })
+    .optional(),
 })
 /** The normalised rules a profile needs; what every format renders. */
 export type Plan = ReadonlyDeep<z.infer<typeof PlanSchema>>

@@ -144,6 +144,19 @@ export const KubernetesSchema = z
       .default([]),
     /** AKS nodes without konnectivity (created before March 2021): UDP 1194, TCP 9000, NTP (D17). */
     legacyNodeEgress: z.boolean().default(false),
+    /** AKS GPU node pools: the NVIDIA driver hosts of the AKS egress article. */
+    gpuNodePools: z.boolean().default(false),
+    /** Arc features whose hosts the Arc network requirements scope to them (D28); all off by default. */
+    arc: z
+      .strictObject({
+        /** Cluster Connect or custom locations: Service Bus relay, notifications, OBO on 8084. */
+        clusterConnect: z.boolean().default(false),
+        /** Azure RBAC on the connected cluster: Microsoft Graph. */
+        azureRbac: z.boolean().default(false),
+        /** The cluster is being onboarded (connected) through this firewall: kubectl downloads. */
+        onboarding: z.boolean().default(false),
+      })
+      .prefault({}),
     /** Pod labels of the Azure ML components; override when your installation differs. */
     labels: z
       .strictObject({

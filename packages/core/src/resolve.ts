@@ -1,15 +1,16 @@
 import type * as z from 'zod'
-import { catalog } from './catalog/catalog'
+import { catalog, findRequirement } from './catalog/catalog'
 import { conditions } from './catalog/conditions'
 import type { CatalogComputeKind, ClusterRole, Requirement } from './catalog/schema'
 import { serviceTagForHost } from './catalog/serviceTagEquivalents'
 import { canonicalCidr, cidrContains } from './cidr'
-import { regionalTag } from './clouds'
 import { createDiagnostic, type Diagnostic, sortDiagnostics } from './diagnostics'
 import { compareOrdinal, sortInPlace } from './order'
 import type { Level, Plan, PlanRuleSchema, RuleEndpointSchema } from './plan'
 import { mergePortRanges, type PortRange, type Protocol } from './ports'
 import type { ComputeKind, Profile, Workspace } from './profile'
+import { canNameTag, publishServiceTags, unpublishedRegionalTag } from './serviceTags/publish'
+import { bundledServiceTagNames, type ServiceTagNames } from './serviceTags/snapshot'
 
 const CATALOG_KIND: Record<ComputeKind, CatalogComputeKind> = {
   computeInstance: 'computeInstance',
@@ -106,7 +107,8 @@ function scopeOf(requirement: Requirement): 'estate' | 'region' | 'workspace' {
       return 'workspace'
     if (
       destination.pattern.includes('{region}') ||
-      serviceTagForHost(destination.pattern)?.regional
+      serviceTagForHost(destination.pattern)?.regional ||
+      requirement.applicability.regions
     )
       return 'region'
     return 'estate'
@@ -272,6 +274,8 @@ type ExpandInput = {
   subnets: RuleEndpoint
   /** This requirement's fallback tags per region: shared by its drafts, which never change them. */
   fallbacksByRegion: Map<string, string[]>
+  /** The cloud's published tag names: regional tags are looked up, never spelled. */
+  tagNames: ServiceTagNames
   /** Where drafts and diagnostics go: a fleet makes hundreds of thousands, so no arrays per call. */
   drafts: Draft[]
   diagnostics: Diagnostic[]
@@ -302,13 +306,20 @@ type DestinationOf<K extends Requirement['destination']['kind']> = Extract<
 >
 
 /** The documented service-tag equivalents of a host, once per region. */
+/** A family's published tag for a region, or a name that says it has none. */
+function regionalTagOf(names: ServiceTagNames, family: string, region: string): string {
+  return names.regional(family, region) ?? unpublishedRegionalTag(family, region)
+}
+
 function fallbacksFor(input: ExpandInput): string[] {
   const { equivalent, workspace } = input
   let fallbacks = input.fallbacksByRegion.get(workspace.region)
   if (!fallbacks) {
     fallbacks = equivalent
       ? [
-          equivalent.regional ? regionalTag(equivalent.tag, workspace.region) : equivalent.tag,
+          equivalent.regional
+            ? regionalTagOf(input.tagNames, equivalent.tag, workspace.region)
+            : equivalent.tag,
           ...equivalent.alsoCovers,
         ]
       : noFallbacks
@@ -341,7 +352,7 @@ function expandHost(input: ExpandInput, destination: DestinationOf<'fqdn'>): voi
 function expandServiceTag(input: ExpandInput, destination: DestinationOf<'serviceTag'>): void {
   const { requirement, subnets } = input
   const tag = destination.regional
-    ? regionalTag(destination.tag, input.workspace.region)
+    ? regionalTagOf(input.tagNames, destination.tag, input.workspace.region)
     : destination.tag
   const inboundFrom = requirement.direction === 'inbound' ? requirement.source : undefined
   input.drafts.push(
@@ -537,9 +548,14 @@ function covered(coverage: Coverage, key: string, draft: Draft): boolean {
 
 /**
  * D21: keep one documented form of each need. `hosts` drops a tag rule when its hosts provide every
- * port of it; `serviceTags` drops a host rule when a chosen tag rule provides every port of it.
+ * port of it; `serviceTags` drops a host rule when a chosen tag rule the cloud can name (`usable`,
+ * by lower-case name) provides every port of it.
  */
-function chooseForm(drafts: readonly Draft[], style: Plan['destinationStyle']): Draft[] {
+function chooseForm(
+  drafts: readonly Draft[],
+  style: Plan['destinationStyle'],
+  usable: (key: string) => boolean,
+): Draft[] {
   const isTag = (draft: Draft) =>
     draft.direction === 'outbound' && draft.destination.kind === 'serviceTag'
   const isHost = (draft: Draft) => draft.destination.kind === 'fqdn'
@@ -562,7 +578,7 @@ function chooseForm(drafts: readonly Draft[], style: Plan['destinationStyle']): 
         !(isTag(draft) && tagOf(draft).every((tag) => covered(hostCoverage, tagKey(tag), draft))),
     )
   }
-  const tagCoverage = coverageBy(drafts.filter(isTag), tagOf, () => true, tagKey)
+  const tagCoverage = coverageBy(drafts.filter(isTag), tagOf, usable, tagKey)
   return drafts.filter(
     (draft) =>
       !(
@@ -936,13 +952,97 @@ function sourceList(addresses: readonly string[]): string[] {
   )
 }
 
+/** Options of `resolvePlan`. */
+export type ResolveOptions = {
+  /**
+   * The published tag names to resolve against (`serviceTagNamesFromFile` of a newer file the user
+   * downloaded); default: the snapshot bundled for the profile's cloud.
+   */
+  serviceTags?: ServiceTagNames
+}
+
+function serviceTagNamesFor(profile: Profile, options: ResolveOptions): ServiceTagNames {
+  const names = options.serviceTags ?? bundledServiceTagNames(profile.cloud)
+  if (names.cloud !== profile.cloud)
+    throw new Error(
+      `the service-tags file ${names.source.file} is for the ${names.cloud} cloud, but the profile's cloud is '${profile.cloud}': pass the file of the ${profile.cloud} cloud`,
+    )
+  return names
+}
+
+/**
+ * D29: a host the docs give for some regions only (`usgovvirginia.obo.arc.azure.us`): outside
+ * them, a diagnostic instead of a host made from the region name.
+ */
+function outsideDocumentedRegions(
+  requirement: Requirement,
+  workspace: Workspace,
+  diagnostics: Diagnostic[],
+): boolean {
+  const regions = requirement.applicability.regions
+  if (!regions || regions.includes(workspace.region)) return false
+  diagnostics.push(
+    createDiagnostic({
+      code: 'AML_EGRESS_NOT_DOCUMENTED',
+      message: `${requirement.id} (${requirement.docValue}) left out for ${workspace.region}: the docs give this host for ${regions.join(', ')} only, and none for ${workspace.region} (D29).`,
+      requirementIds: [requirement.id],
+    }),
+  )
+  return true
+}
+
+/** The Azure ML Kubernetes tables, written for the public cloud (D26). */
+const AML_KUBERNETES_TABLES: ReadonlySet<string> = new Set([
+  'kubernetes-compute',
+  'kubernetes-inference-router',
+])
+
+/**
+ * D26: public-only Kubernetes records that would apply in a sovereign cloud but have no host
+ * documented there (not carried with the cloud's suffixes): named in a warning, never dropped in
+ * silence. A Kubernetes table with no record at all for the cloud counts too (21Vianet has no AKS
+ * cluster-extension table).
+ */
+function undocumentedInCloud(
+  profile: Profile,
+  kinds: ReadonlySet<CatalogComputeKind>,
+): Diagnostic[] {
+  const { cloud } = profile
+  const first = profile.workspaces[0]
+  if (cloud === 'public' || !kinds.has('kubernetesCompute') || !first) return []
+  const scenariosInCloud = new Set(
+    catalog.requirements
+      .filter((r) => r.applicability.clouds.includes(cloud))
+      .map((r) => r.scenario),
+  )
+  const asPublic: Profile = { ...profile, cloud: 'public' }
+  const missing = catalog.requirements.filter(
+    (r) =>
+      r.applicability.computeKinds.every((kind) => kind === 'kubernetesCompute') &&
+      (AML_KUBERNETES_TABLES.has(r.scenario) || !scenariosInCloud.has(r.scenario)) &&
+      !r.applicability.clouds.includes(cloud) &&
+      !findRequirement(`${r.id}@${cloud}`) &&
+      appliesToEstate(r, asPublic, kinds) &&
+      conditions[r.applicability.condition].holds(profile, first),
+  )
+  if (missing.length === 0) return []
+  return [
+    createDiagnostic({
+      code: 'AML_EGRESS_NOT_DOCUMENTED',
+      message: `The Kubernetes tables these rows come from are written for the public cloud, and the docs give no ${cloud} host for them; left out (D26): ${missing.map((r) => `${r.docValue} (${r.id})`).join(', ')}.`,
+      requirementIds: missing.map((r) => r.id),
+    }),
+  ]
+}
+
 /**
  * Resolves a profile into a plan: selects the catalog records that apply, fills placeholders per
  * workspace, keeps one documented form per need (D21), merges ports, folds hosts covered by
  * wildcards, deduplicates across the fleet and sorts. Pure and deterministic.
  * @example const plan = resolvePlan(parseProfile(input))
  */
-export function resolvePlan(profile: Profile): Plan {
+export function resolvePlan(profile: Profile, options: ResolveOptions = {}): Plan {
+  const tagNames = serviceTagNamesFor(profile, options)
   const drafts: Draft[] = []
   const advisories: Diagnostic[] = []
   const kinds = new Set(profile.compute.map((kind) => CATALOG_KIND[kind]))
@@ -973,7 +1073,8 @@ export function resolvePlan(profile: Profile): Plan {
     // A rule names its workspaces when its destination is theirs: their hosts, their region.
     const namesWorkspaces = scope === 'workspace' || namesRegion(requirement)
     const fallbacksByRegion = new Map<string, string[]>()
-    for (const { workspace, index, ids } of groups)
+    for (const { workspace, index, ids } of groups) {
+      if (outsideDocumentedRegions(requirement, workspace, advisories)) continue
       expand({
         requirement,
         equivalent,
@@ -983,12 +1084,26 @@ export function resolvePlan(profile: Profile): Plan {
         workspaceIds: namesWorkspaces ? ids : [],
         subnets,
         fallbacksByRegion,
+        tagNames,
         drafts,
         diagnostics: advisories,
       })
+    }
   }
+  advisories.push(...undocumentedInCloud(profile, kinds))
+  const chosen = publishServiceTags({
+    drafts: chooseForm(drafts, profile.destinationStyle, (key) => canNameTag(tagNames, key)),
+    names: tagNames,
+    withHost: (draft, fqdn) =>
+      createDraft(draft, {
+        ...draft,
+        destination: { kind: 'fqdn', fqdn },
+        serviceTagFallbacks: [],
+      }),
+    diagnostics: advisories,
+  })
   const shared = createSharedLists()
-  const groups = groupDrafts(chooseForm(drafts, profile.destinationStyle), shared)
+  const groups = groupDrafts(chosen, shared)
   const rules = sortRules(writeRules(subsume(groups, shared), shared))
   const uniqueAdvisories = new Map(advisories.map((d) => [`${d.code}|${d.message}`, d]))
   return {
@@ -998,5 +1113,6 @@ export function resolvePlan(profile: Profile): Plan {
     sourceAddresses,
     rules,
     advisories: sortDiagnostics([...uniqueAdvisories.values()]),
+    serviceTags: tagNames.source,
   }
 }

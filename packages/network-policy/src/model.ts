@@ -105,17 +105,8 @@ export type CiliumNetworkPolicy = {
   }
 }
 
-/** The weekly Azure `ServiceTags_Public.json` (download id 56519), the fields we use. */
-export type ServiceTagsFile = {
-  changeNumber?: number
-  cloud?: string
-  values: {
-    /** e.g. `Storage.WestEurope`. */
-    name: string
-    id?: string
-    properties: { addressPrefixes: string[]; region?: string; changeNumber?: number }
-  }[]
-}
+/** The weekly Azure `ServiceTags_Public.json` (download id 56519): core's type, one for every reader. */
+export type { ServiceTagsFile } from '@aml-egress/core'
 
 /** Three-valued result: configs we did not write can hold what we cannot decide. */
 export type Tri = 'yes' | 'no' | 'unknown'

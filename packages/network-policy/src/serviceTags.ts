@@ -1,22 +1,7 @@
-import { canonicalCidr, compareCidrs, isIpv4Cidr } from '@aml-egress/core'
-import type { ServiceTagsFile } from './model'
+import { canonicalCidr, compareCidrs, isIpv4Cidr, type ServiceTagsFile } from '@aml-egress/core'
 
-/** True for a value with the shape of Azure's `ServiceTags_Public.json`. */
-export function isServiceTagsFile(value: unknown): value is ServiceTagsFile {
-  if (typeof value !== 'object' || value === null) return false
-  const values = (value as { values?: unknown }).values
-  return (
-    Array.isArray(values) &&
-    values.every((entry: unknown) => {
-      if (typeof entry !== 'object' || entry === null) return false
-      const { name, properties } = entry as { name?: unknown; properties?: unknown }
-      if (typeof name !== 'string' || typeof properties !== 'object' || properties === null)
-        return false
-      const prefixes = (properties as { addressPrefixes?: unknown }).addressPrefixes
-      return Array.isArray(prefixes) && prefixes.every((prefix) => typeof prefix === 'string')
-    })
-  )
-}
+/** The one reader of Azure's service-tags file shape is core's (the resolver reads it too). */
+export { isServiceTagsFile } from '@aml-egress/core'
 
 /** One tag's prefixes: IPv4 (canonical, sorted, deduplicated) and how many IPv6 were left out. */
 export type TagPrefixes = { ipv4: string[]; ipv6Omitted: number }

@@ -7,6 +7,7 @@ import { diffCatalog, formatCatalogDiff } from './diffCatalog'
 import { renderCatalogDocs, renderDiagnosticsDocs } from './docs'
 import { importReference } from './importReference'
 import { ReferenceDocumentSchema } from './reference'
+import { ServiceTagNamesDocumentSchema, serviceTagNamesSource } from './serviceTagNames'
 
 const generated = (name: string) =>
   fileURLToPath(new URL(`../../../packages/core/src/catalog/${name}`, import.meta.url))
@@ -18,9 +19,23 @@ const docsPath = (name: string) => fileURLToPath(new URL(`../../../docs/${name}`
  * `catalog-sync import <aml-requirements.json>`: regenerates the core catalog data files.
  * `catalog-sync diff <aml-requirements.json>`: lists what an import would change (exit 1 if anything).
  * `catalog-sync docs`: regenerates docs/catalog.md and docs/diagnostics.md.
+ * `catalog-sync service-tags <service-tag-names.json>`: regenerates core's bundled tag names.
  */
 function main(argv: readonly string[]): number {
   const [command, referencePath] = argv
+  if (command === 'service-tags' && referencePath) {
+    const document = ServiceTagNamesDocumentSchema.parse(
+      JSON.parse(readFileSync(referencePath, 'utf8')),
+    )
+    writeFileSync(
+      fileURLToPath(
+        new URL('../../../packages/core/src/serviceTags/names.generated.ts', import.meta.url),
+      ),
+      serviceTagNamesSource(document),
+    )
+    process.stdout.write('wrote packages/core/src/serviceTags/names.generated.ts\n')
+    return 0
+  }
   if (command === 'docs') {
     writeFileSync(docsPath('catalog.md'), renderCatalogDocs(catalog))
     writeFileSync(docsPath('diagnostics.md'), renderDiagnosticsDocs())
@@ -39,7 +54,7 @@ function main(argv: readonly string[]): number {
   }
   if (command !== 'import' || !referencePath) {
     process.stderr.write(
-      'usage: catalog-sync import|diff <path to aml-requirements.json> | catalog-sync docs\n',
+      'usage: catalog-sync import|diff <path to aml-requirements.json> | catalog-sync docs | catalog-sync service-tags <path to service-tag-names.json>\n',
     )
     return 2
   }

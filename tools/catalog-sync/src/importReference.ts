@@ -2,6 +2,7 @@ import {
   type ClusterRole,
   type Condition,
   ConditionSchema,
+  cloudSuffixes,
   type PortRange,
   type Protocol,
   type Provenance,
@@ -13,6 +14,7 @@ import {
 import { RequirementDetailsSchema } from '@aml-egress/core/catalog-details'
 import type { CatalogRecord } from './catalogFiles'
 import type { ReferenceDocument, ReferenceRecord } from './reference'
+import { supplementRecords } from './supplement'
 
 /** A requirement with its prose, validated as one record before it is split into two files. */
 const CatalogRecordSchema = RequirementSchema.extend(RequirementDetailsSchema.shape)
@@ -107,27 +109,52 @@ function parseTag(value: string): { tag: string; regional: boolean; decisions: s
   }
 }
 
+/**
+ * The AKS network rules written as alternatives (`*:1194 or AzureCloud.<Region>:1194 or …`), the
+ * same row numbers in each cloud's table: the tag (D17), NTP, custom DNS and API server (D18).
+ * Azure Global exempts tunnel and NTP rows for current clusters (D17); the US Government and
+ * 21Vianet tables do not (D27).
+ */
+function aksNetworkRule(record: ReferenceRecord): Draft | undefined {
+  const row = /^aks-core-(?:(usgov|china)-)?(\d\d)$/.exec(record.id)
+  if (!row) return undefined
+  const global = row[1] === undefined
+  const tunnel = global
+    ? { condition: 'aksLegacyTunnel' as const, decisions: ['D17'] }
+    : { decisions: ['D17', 'D27'] }
+  switch (row[2]) {
+    case '01':
+    case '02':
+    case '15':
+      return { destination: { kind: 'serviceTag', tag: 'AzureCloud', regional: true }, ...tunnel }
+    case '03':
+      return { destination: { kind: 'fqdn', pattern: 'ntp.ubuntu.com' }, ...tunnel }
+    case '04':
+      return { destination: { kind: 'address', role: 'customDns' }, decisions: ['D18'] }
+    case '05':
+      return { destination: { kind: 'address', role: 'apiServer' }, decisions: ['D18'] }
+    default:
+      return global ? undefined : { ...hostDraft(record), decisions: ['D27'] }
+  }
+}
+
+/** A host record's destination: the path split off (D13), placeholders canonical. */
+function hostDraft(record: ReferenceRecord): Draft {
+  const raw = record.host ?? record.value.replace(/^https?:\/\//, '')
+  const slash = raw.indexOf('/')
+  // One table writes a wildcard as a leading dot (`.data.mcr.microsoft.com`, D27).
+  const pattern = canonicalPlaceholders(slash >= 0 ? raw.slice(0, slash) : raw).replace(/^\./, '*.')
+  const urlPath = record.urlPath ?? (slash >= 0 ? raw.slice(slash) : undefined)
+  return {
+    destination: urlPath ? { kind: 'fqdn', pattern, urlPath } : { kind: 'fqdn', pattern },
+    decisions: urlPath ? ['D13'] : [],
+  }
+}
+
 /** The record-specific shape: destination, and the decisions that fix its gaps. */
 function draft(record: ReferenceRecord): Draft {
-  switch (record.id) {
-    case 'aks-core-01':
-    case 'aks-core-02':
-      return {
-        destination: { kind: 'serviceTag', tag: 'AzureCloud', regional: true },
-        condition: 'aksLegacyTunnel',
-        decisions: ['D17'],
-      }
-    case 'aks-core-03':
-      return {
-        destination: { kind: 'fqdn', pattern: 'ntp.ubuntu.com' },
-        condition: 'aksLegacyTunnel',
-        decisions: ['D17'],
-      }
-    case 'aks-core-04':
-      return { destination: { kind: 'address', role: 'customDns' }, decisions: ['D18'] }
-    case 'aks-core-05':
-      return { destination: { kind: 'address', role: 'apiServer' }, decisions: ['D18'] }
-  }
+  const aks = aksNetworkRule(record)
+  if (aks) return aks
   if (record.routing) {
     return {
       destination: {
@@ -139,16 +166,8 @@ function draft(record: ReferenceRecord): Draft {
     }
   }
   switch (record.kind) {
-    case 'fqdn': {
-      const raw = record.host ?? record.value.replace(/^https?:\/\//, '')
-      const slash = raw.indexOf('/')
-      const pattern = canonicalPlaceholders(slash >= 0 ? raw.slice(0, slash) : raw)
-      const urlPath = record.urlPath ?? (slash >= 0 ? raw.slice(slash) : undefined)
-      return {
-        destination: urlPath ? { kind: 'fqdn', pattern, urlPath } : { kind: 'fqdn', pattern },
-        decisions: urlPath ? ['D13'] : [],
-      }
-    }
+    case 'fqdn':
+      return hostDraft(record)
     case 'serviceTag': {
       if (record.direction === 'inbound') {
         const parsed = parseTag(record.inbound?.source ?? record.value)
@@ -234,6 +253,63 @@ const COMPUTE_CONDITION_OVERRIDES: Record<string, Condition> = {
   'inf-out-01': 'aksInferenceRestrictedOutbound',
 }
 
+/** D28: Arc rows the Arc network requirements scope to a feature, by the feature's condition. */
+const ARC_FEATURE_ROWS: Partial<Record<Condition, readonly string[]>> = {
+  arcClusterConnect: [
+    ...['arc-11', 'arc-12', 'arc-13', 'arc-14', 'arc-17'],
+    ...['arc-27', 'arc-28', 'arc-29', 'arc-30', 'arc-32'],
+    ...['arc-41', 'arc-42', 'arc-43', 'arc-44', 'arc-47'],
+  ],
+  arcAzureRbac: ['arc-15', 'arc-31', 'arc-45'],
+  arcOnboarding: ['arc-08'],
+}
+
+function arcFeature(id: string): Condition | undefined {
+  const entry = Object.entries(ARC_FEATURE_ROWS).find(([, ids]) => ids.includes(id))
+  return entry ? ConditionSchema.parse(entry[0]) : undefined
+}
+
+/** D29: hosts the docs give for named regions only (no `<region>` form), by record. */
+const DOCUMENTED_REGIONS: Record<string, readonly string[]> = {
+  'arc-32': ['usgovvirginia'],
+}
+
+/** D26: rows of the Azure ML Kubernetes table that name no cloud apply in every cloud. */
+const CLOUD_NEUTRAL_ROWS = ['k8s-out-10', 'k8s-out-11', 'k8s-out-12', 'k8s-out-13']
+/** D26: storage rows, carried with the storage suffix the firewall article gives each cloud. */
+const STORAGE_ROWS = ['k8s-out-02', 'k8s-out-03', 'k8s-out-06']
+
+/** Decisions a record's id or destination calls for, beyond those of its shape. */
+function extraDecisions(id: string, destination: RequirementDestination): string[] {
+  const extra: string[] = []
+  if (arcFeature(id)) extra.push('D28')
+  if (DOCUMENTED_REGIONS[id]) extra.push('D29')
+  if (CLOUD_NEUTRAL_ROWS.includes(id) || STORAGE_ROWS.includes(id)) extra.push('D26')
+  if (
+    destination.kind === 'serviceTag' &&
+    ['AzureFrontDoor.FirstParty', 'AzureFrontDoor.FrontEnd'].includes(destination.tag)
+  )
+    extra.push('D25')
+  return extra
+}
+
+/** D26: a storage row of the Kubernetes table for a sovereign cloud (`k8s-out-02@usgov`). */
+function sovereignStorageCopies(record: CatalogRecord): CatalogRecord[] {
+  if (!STORAGE_ROWS.includes(record.id) || record.destination.kind !== 'fqdn') return []
+  const { pattern } = record.destination
+  return (['usgov', 'china'] as const).map((cloud) =>
+    CatalogRecordSchema.parse({
+      ...record,
+      id: `${record.id}@${cloud}`,
+      destination: {
+        kind: 'fqdn',
+        pattern: pattern.replace(cloudSuffixes.public.storage, cloudSuffixes[cloud].storage),
+      },
+      applicability: { ...record.applicability, clouds: [cloud] },
+    }),
+  )
+}
+
 function applicationProtocols(
   destination: RequirementDestination,
   protocol: Protocol,
@@ -295,10 +371,12 @@ export function importRecord(record: ReferenceRecord): CatalogRecord[] {
   const condition =
     shape.condition ??
     COMPUTE_CONDITION_OVERRIDES[record.id] ??
+    arcFeature(record.id) ??
     ConditionSchema.parse(record.condition)
   const destination = shape.destination
+  const regions = DOCUMENTED_REGIONS[record.id]
   const cloudList =
-    record.cloud === 'all'
+    record.cloud === 'all' || CLOUD_NEUTRAL_ROWS.includes(record.id)
       ? (['public', 'usgov', 'china'] as const).filter(
           (cloud) => !(record.notNeededIn ?? []).includes(cloud),
         )
@@ -322,6 +400,7 @@ export function importRecord(record: ReferenceRecord): CatalogRecord[] {
       inference: record.appliesTo.inference,
       clouds: [...cloudList],
       condition,
+      ...(regions ? { regions: [...regions] } : {}),
     },
     level: record.requirement,
     status: record.status,
@@ -329,17 +408,33 @@ export function importRecord(record: ReferenceRecord): CatalogRecord[] {
     risks: risks(destination),
     provenance: provenance(record.source),
     alsoListedIn: (record.alsoListedIn ?? []).map(provenance),
-    decisions: [...new Set([...shape.decisions, ...resolved.decisions])].sort(),
+    decisions: [
+      ...new Set([
+        ...shape.decisions,
+        ...resolved.decisions,
+        ...extraDecisions(record.id, destination),
+      ]),
+    ].sort(),
     ...(record.note ? { note: record.note } : {}),
   }
   return [CatalogRecordSchema.parse(requirement)]
 }
 
-/** Every record of the reference, in its order; throws on a record it cannot map. */
-export function importReference(document: ReferenceDocument): CatalogRecord[] {
-  return document.records.flatMap((record) => {
+/**
+ * Every record of the reference, in its order, then the supplementary records transcribed from the
+ * same pages (`supplement.ts`); sovereign copies follow their record (D26). Throws on a record it
+ * cannot map.
+ */
+export function importReference(
+  document: ReferenceDocument,
+  supplement: readonly ReferenceRecord[] = supplementRecords,
+): CatalogRecord[] {
+  return [...document.records, ...supplement].flatMap((record) => {
     try {
-      return importRecord(record)
+      return importRecord(record).flatMap((imported) => [
+        imported,
+        ...sovereignStorageCopies(imported),
+      ])
     } catch (error) {
       throw new Error(`${record.id}: ${(error as Error).message}`)
     }

@@ -1,6 +1,6 @@
 import { defineScenario, SUBNET, toHost } from '../src/scenario'
 
-/** Arc network requirements (public cloud) plus the Azure ML Kubernetes table. */
+/** Arc network requirements (public cloud), every Arc feature on, plus the Azure ML Kubernetes table. */
 export const kubernetesArc = defineScenario({
   id: 'kubernetes-arc',
   title: 'Arc-connected Kubernetes, training and inference',
@@ -14,7 +14,12 @@ export const kubernetesArc = defineScenario({
       },
     ],
     compute: ['kubernetes'],
-    kubernetes: { connection: 'arc', apiServerAddresses: ['10.20.0.4/32'] },
+    kubernetes: {
+      connection: 'arc',
+      apiServerAddresses: ['10.20.0.4/32'],
+      // The hosts the Arc page scopes to these features (D28) are asserted below.
+      arc: { clusterConnect: true, azureRbac: true, onboarding: true },
+    },
     sourceAddresses: [SUBNET],
   },
   mustAllow: [
@@ -28,7 +33,8 @@ export const kubernetesArc = defineScenario({
     toHost('sts.windows.net', 443, 'Arc: token service'),
     toHost('contoso-relay.servicebus.windows.net', 443, 'Arc: *.servicebus.windows.net websockets'),
     toHost('eastus.obo.arc.azure.com', 8084, 'Arc: Cluster Connect on 8084'),
-    toHost('dl.k8s.io', 443, 'Arc: agent downloads'),
+    toHost('dl.k8s.io', 443, 'Arc: kubectl downloads during onboarding'),
+    toHost('graph.microsoft.com', 443, 'Arc: Azure RBAC'),
     toHost('eastus.kusto.windows.net', 443, 'Azure ML: Kusto'),
   ],
   mustDeny: [

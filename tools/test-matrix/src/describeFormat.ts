@@ -10,6 +10,7 @@ import {
 } from '@aml-egress/core'
 import { describe, expect, it } from 'vitest'
 import { governsFlow, unexpressedFlows, widenedFlows } from './expressible'
+import { profileVariant, tagCheckRegions, unpublishedTagsIn } from './publishedTags'
 import type { Scenario } from './scenario'
 import { scenarios } from './scenarios'
 
@@ -69,6 +70,19 @@ export function describeFormat<Config, RenderOptions>(
           for (const file of files)
             await expect(file.contents).toMatchFileSnapshot(join(directory, file.path))
           expect(filesBelow(directory)).toStrictEqual(files.map((file) => file.path).sort())
+        })
+
+        it('names only published service tags, in every cloud, region and destination style', () => {
+          const unpublished = tagCheckRegions.flatMap(({ cloud, region }) =>
+            (['hosts', 'serviceTags'] as const).flatMap((destinationStyle) => {
+              const variant = profileVariant(scenario, { cloud, region, destinationStyle })
+              const { files } = render(resolvePlan(parseProfile(variant)))
+              return unpublishedTagsIn(files, cloud).map(
+                (tag) => `${cloud} ${region} ${destinationStyle}: ${tag}`,
+              )
+            }),
+          )
+          expect(unpublished).toStrictEqual([])
         })
 
         it('raises no error diagnostics', () => {

@@ -7,6 +7,14 @@ export {
   type PlanRuleFields,
 } from './plans'
 export {
+  profileVariant,
+  publishedNamesDocument,
+  publishedServiceTags,
+  publishedServiceTagsFile,
+  tagCheckRegions,
+  unpublishedTagsIn,
+} from './publishedTags'
+export {
   COMPUTE_ADDRESS,
   defineScenario,
   FOREIGN_ADDRESS,

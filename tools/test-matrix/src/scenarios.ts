@@ -9,6 +9,9 @@ import { publicIpCompute } from '../scenarios/public-ip-compute'
 import { pythonPackages } from '../scenarios/python-packages'
 import { storageFirewall } from '../scenarios/storage-firewall'
 import { usgov } from '../scenarios/usgov'
+import { usgovAks } from '../scenarios/usgov-aks'
+import { usgovArc } from '../scenarios/usgov-arc'
+import { usgovArcFeatures } from '../scenarios/usgov-arc-features'
 import { vscode } from '../scenarios/vscode'
 import type { Scenario } from './scenario'
 
@@ -25,5 +28,8 @@ export const scenarios: readonly Scenario[] = [
   pythonPackages,
   storageFirewall,
   usgov,
+  usgovAks,
+  usgovArc,
+  usgovArcFeatures,
   vscode,
 ]

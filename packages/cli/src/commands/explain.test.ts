@@ -29,6 +29,40 @@ describe('cli: explain', () => {
     ).toBe(false)
   })
 
+  it('returns the dotted tags the catalog names, and says which clouds publish them (regression: #17)', () => {
+    const firstParty = explainQuery({ query: 'AzureFrontDoor.FirstParty' })
+    expect(firstParty).toMatchObject({
+      kind: 'serviceTag',
+      tag: 'AzureFrontDoor.FirstParty',
+      publishedIn: ['public'],
+    })
+    const ids =
+      firstParty?.kind === 'serviceTag' ? firstParty.requirements.map((m) => m.requirement.id) : []
+    expect(ids).toEqual(expect.arrayContaining(['basic-out-09', 'rec-out-02', 'mvnet-req-06']))
+    expect(explainQuery({ query: 'azurefrontdoor.frontend' })).toMatchObject({
+      tag: 'AzureFrontDoor.Frontend',
+      publishedIn: ['public', 'usgov', 'china'],
+    })
+  })
+
+  it('returns the regional tags a rendering names in their published short forms', () => {
+    for (const [query, tag] of [
+      ['AzureCloud.centralfrance', 'AzureCloud.centralfrance'],
+      ['AzureCloud.germanywc', 'AzureCloud.germanywc'],
+      ['AzureCloud.norwayeast', 'AzureCloud.norwaye'],
+      ['AzureCloud.usgovarizona', 'AzureCloud.usgovarizona'],
+      ['BatchNodeManagement.ChinaNorth3', 'BatchNodeManagement.ChinaNorth3'],
+    ] as const) {
+      const explanation = explainQuery({ query })
+      expect(explanation, query).toMatchObject({ kind: 'serviceTag', tag })
+      const ids =
+        explanation?.kind === 'serviceTag'
+          ? explanation.requirements.map((m) => m.requirement.id)
+          : []
+      expect(ids.length, query).toBeGreaterThan(0)
+    }
+  })
+
   it('returns the requirements using a service tag, for its regional form too', () => {
     const explanation = explainQuery({ query: 'storage.westeurope' })
     expect(explanation).toMatchObject({ kind: 'serviceTag', tag: 'Storage.WestEurope' })

@@ -1,7 +1,11 @@
 import {
+  bundledServiceTagNames,
+  type Cloud,
   catalog,
+  clouds,
   compareOrdinal,
   conditions,
+  describeServiceTagSource,
   diagnosticCodes,
   findRequirement,
   formatPortRanges,
@@ -53,7 +57,14 @@ export type Explanation =
       condition: string
       decisions: Decision[]
     }
-  | { kind: 'serviceTag'; tag: string; requirements: RequirementMatch[] }
+  | {
+      kind: 'serviceTag'
+      /** As the query named it, in its published spelling where a cloud publishes it. */
+      tag: string
+      /** The clouds whose bundled service-tag names have it (AzureFrontDoor.FirstParty: public only). */
+      publishedIn: Cloud[]
+      requirements: RequirementMatch[]
+    }
   | {
       kind: 'host'
       host: string
@@ -127,20 +138,50 @@ const knownTags = (): string[] => {
   return [...tags].sort()
 }
 
-/** `Storage.WestEurope` / `storage.westeurope` / `Storage` → the catalog tag it is a form of. */
-function parseTag(query: string): { tag: string; region?: string } | undefined {
-  const [base, ...rest] = query.split('.')
-  const tag = knownTags().find((known) => known.toLowerCase() === (base ?? '').toLowerCase())
-  if (!tag) return undefined
-  if (rest.length === 0) return { tag }
-  const regionPart = rest.join('.').toLowerCase()
-  const region = regions.find(
-    (r) => r.tagSuffix.toLowerCase() === regionPart || r.name === regionPart,
-  )
-  return region ? { tag, region: region.tagSuffix } : undefined
+/** A query as a tag: the catalog tag it is a form of, and how to show it. */
+type ParsedTag = { tag: string; regional: boolean; shown: string }
+
+/** The published spelling of a tag in the first cloud that has it (`AzureCloud.centralfrance`). */
+function publishedSpelling(name: string): string | undefined {
+  for (const cloud of clouds) {
+    const published = bundledServiceTagNames(cloud).published(name)
+    if (published) return published
+  }
+  return undefined
 }
 
-function explainTag(tag: string, region: string | undefined): Explanation {
+/**
+ * `AzureFrontDoor.FirstParty`, `Storage`, `Storage.WestEurope`, `AzureCloud.centralfrance` or
+ * `storage.westeurope` → the catalog tag it is a form of. A dotted catalog tag is one tag; a
+ * regional form is a published regional tag of any cloud, or the tag with an ARM region name.
+ */
+function parseTag(query: string): ParsedTag | undefined {
+  const known = knownTags()
+  const byName = (name: string) => known.find((tag) => tag.toLowerCase() === name.toLowerCase())
+  const whole = byName(query)
+  if (whole) return { tag: whole, regional: false, shown: publishedSpelling(whole) ?? whole }
+  const dot = query.indexOf('.')
+  const tag = dot > 0 ? byName(query.slice(0, dot)) : undefined
+  if (!tag) return undefined
+  const suffix = query.slice(dot + 1).toLowerCase()
+  const regional = clouds.some((cloud) =>
+    regions.some(
+      (region) =>
+        region.cloud === cloud &&
+        bundledServiceTagNames(cloud).regional(tag, region.name)?.toLowerCase() ===
+          query.toLowerCase(),
+    ),
+  )
+  const region = regions.find((r) => r.name === suffix)
+  if (regional) return { tag, regional, shown: publishedSpelling(query) ?? query }
+  if (!region) return undefined
+  const shown = bundledServiceTagNames(region.cloud).regional(tag, region.name)
+  return { tag, regional: true, shown: shown ?? query }
+}
+
+function explainTag(parsed: ParsedTag): Explanation {
+  const { tag } = parsed
+  const region = parsed.regional ? parsed.shown : undefined
   const matches: RequirementMatch[] = []
   for (const requirement of catalog.requirements) {
     const destination = requirement.destination
@@ -169,7 +210,8 @@ function explainTag(tag: string, region: string | undefined): Explanation {
   }
   return {
     kind: 'serviceTag',
-    tag: region ? `${tag}.${region}` : tag,
+    tag: parsed.shown,
+    publishedIn: clouds.filter((cloud) => bundledServiceTagNames(cloud).published(parsed.shown)),
     requirements: sortMatches(matches),
   }
 }
@@ -221,7 +263,7 @@ export function explainQuery(input: {
       decisions: decisions.filter((d) => requirement.decisions.includes(d.id)),
     }
   const tag = parseTag(query)
-  if (tag) return explainTag(tag.tag, tag.region)
+  if (tag) return explainTag(tag)
   const host = query.toLowerCase().replace(/\.$/, '')
   if (host.includes('.') && isValidHostName(host)) {
     const values = profileValues(input.profile)
@@ -368,6 +410,15 @@ function renderExplanation(explanation: Explanation, io: Io): string {
     case 'serviceTag':
       return [
         `${paint.bold(explanation.tag)}: service tag used by ${explanation.requirements.length} catalog requirements`,
+        field(
+          'published in',
+          explanation.publishedIn
+            .map(
+              (cloud) =>
+                `${cloud} (${describeServiceTagSource(bundledServiceTagNames(cloud).source)})`,
+            )
+            .join('; ') || 'no cloud: a rendering never names it',
+        ),
         ...explanation.requirements.map(
           (m) =>
             `  ${requirementLine(m.requirement)}\n      ${paint.dim(m.via)} — ${describeProvenance(m.requirement.provenance)}`,

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import {
   type Diagnostic,
+  describeServiceTagSource,
   formatDiagnosticSummaries,
   formatDiagnostics,
   type Plan,
@@ -40,6 +41,11 @@ export type RenderCommandOptions = {
    * `{ 'base-priority': '700', 'dns-proxy': false }`. A flag no chosen format takes is an error.
    */
   flags?: FormatFlags | undefined
+  /**
+   * A newer published service-tags JSON: the plan's tags are checked against its names, and the
+   * formats that take `--service-tags` (ipBlocks) read it too.
+   */
+  serviceTags?: string | undefined
   /** @deprecated Use `flags: { mode }`; kept for one release. */
   mode?: 'include' | 'standalone' | undefined
   json?: boolean
@@ -129,6 +135,9 @@ export function outputPaths(input: {
   )
 }
 
+/** The flag of `render` (and of the formats that turn tags into ipBlocks) for a service-tags file. */
+const SERVICE_TAGS_FLAG = 'service-tags'
+
 function countsByDirection(plan: Plan): string {
   const count = (direction: string) =>
     plan.rules.filter((rule) => rule.direction === direction).length
@@ -184,14 +193,21 @@ async function renderWithFormats(input: {
   plan: Plan
   names: readonly string[]
   flags: FormatFlags
+  serviceTags: string | undefined
   io: Io
   registry: FormatRegistry
 }): Promise<Rendered[]> {
   const { plan, flags, io } = input
   const formats = await loadFormats(input.registry, input.names)
   await assertFlagsApply({ flags, chosen: formats, registry: input.registry })
+  // `--service-tags` is the command's (the plan is checked against it) and a format option too.
+  const withTags = (format: RegisteredFormat): FormatFlags =>
+    input.serviceTags !== undefined &&
+    format.renderOptions.some((spec) => spec.flag === SERVICE_TAGS_FLAG)
+      ? { ...flags, [SERVICE_TAGS_FLAG]: input.serviceTags }
+      : flags
   const options = await Promise.all(
-    formats.map((format) => renderOptionsFor({ format, flags, io })),
+    formats.map((format) => renderOptionsFor({ format, flags: withTags(format), io })),
   )
   return formats.map((format, index) => ({
     format,
@@ -335,6 +351,11 @@ function textSummary(input: {
   const paint = createPaint(input.io)
   const lines: string[] = [
     `${paint.bold('plan')}: ${countsByDirection(plan)} from catalog ${plan.catalog.version} (docs ${plan.catalog.docDate})`,
+    ...(plan.serviceTags
+      ? [
+          `service tags checked against ${describeServiceTagSource(plan.serviceTags)}${plan.serviceTags.bundled ? ', bundled (newer: --service-tags FILE)' : ''}`,
+        ]
+      : []),
   ]
   for (const outcome of input.outcomes) {
     lines.push(
@@ -357,11 +378,15 @@ function textSummary(input: {
         }),
       )
   }
-  if (plan.advisories.length > 0)
+  const advisories = plan.advisories.filter((d) => d.code === 'AML_EGRESS_ADVISORY')
+  const leftOut = plan.advisories.filter((d) => d.code !== 'AML_EGRESS_ADVISORY')
+  if (leftOut.length > 0)
+    lines.push('', `${paint.bold('plan')} diagnostics:`, indent(formatDiagnostics(leftOut)))
+  if (advisories.length > 0)
     lines.push(
       '',
       `${paint.bold('advisories')} (not firewall rules; set these up as well):`,
-      indent(formatDiagnostics(plan.advisories)),
+      indent(formatDiagnostics(advisories)),
     )
   const files = input.outcomes.flatMap((outcome) => outcome.files)
   const written = files.filter((file) => file.status !== 'unchanged').length
@@ -384,8 +409,19 @@ export async function runRender(
   const { io } = context
   const names = selectFormats({ format: options.format, registry: context.formats })
   const flags = { ...(options.mode ? { mode: options.mode } : {}), ...options.flags }
-  const { plan } = await loadProfile({ path: options.profile, io })
-  const rendered = await renderWithFormats({ plan, names, flags, io, registry: context.formats })
+  const { plan } = await loadProfile({
+    path: options.profile,
+    io,
+    serviceTags: options.serviceTags,
+  })
+  const rendered = await renderWithFormats({
+    plan,
+    names,
+    flags,
+    serviceTags: options.serviceTags,
+    io,
+    registry: context.formats,
+  })
   const outcomes = await compareWithDisk({ rendered, out: options.out, io })
   const files = outcomes.flatMap((outcome) => outcome.files)
   assertNoCollisions(files)
@@ -393,7 +429,9 @@ export async function runRender(
 
   for (const file of files)
     if (file.status !== 'unchanged') await io.writeFile(join(options.out, file.path), file.contents)
-  const errors = outcomes.flatMap((o) => o.diagnostics.filter((d) => d.severity === 'error'))
+  const errors = [...plan.advisories, ...outcomes.flatMap((o) => o.diagnostics)].filter(
+    (d) => d.severity === 'error',
+  )
   if (options.json || !options.quiet) {
     const scopeFormats = await formatsForScope(outcomes, context.formats)
     if (options.json) io.stdout(jsonSummary({ options, plan, outcomes, scopeFormats }))
@@ -421,6 +459,12 @@ const renderArgs = {
   check: {
     type: 'boolean',
     description: 'Write nothing; print a diff and exit 1 when the files on disk differ',
+  },
+  'service-tags': {
+    type: 'string',
+    description:
+      'A newer "Azure IP Ranges and Service Tags" JSON of your cloud: the plan names only its tags (formats that take it render ipBlocks from it)',
+    valueHint: 'file',
   },
   json: { type: 'boolean', description: 'Machine-readable summary on stdout' },
   quiet: { type: 'boolean', alias: 'q', description: 'Print only errors and drift' },
@@ -470,6 +514,7 @@ export const renderCommand = defineCliCommand({
         format: args.format,
         out: args.out,
         check: args.check === true,
+        serviceTags: args['service-tags'],
         flags: more,
         json: args.json === true,
         quiet: args.quiet === true,

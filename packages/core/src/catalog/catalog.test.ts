@@ -14,11 +14,33 @@ const sourceIds = (status: string) =>
 
 describe('catalog', () => {
   it('holds all 268 current records of the reference, 3 conflicting and 9 historical', () => {
+    const transcribed = (id: string) =>
+      /^aks-(core-(usgov|china)|gpu)-/.test(id) || id.includes('@')
+    const fromReference = (status: string) =>
+      [...sourceIds(status)].filter((id) => id !== undefined && !transcribed(id)).length
     expect([
-      sourceIds('current').size,
-      sourceIds('conflicting').size,
-      sourceIds('historical').size,
+      fromReference('current'),
+      fromReference('conflicting'),
+      fromReference('historical'),
     ]).toStrictEqual([268, 3, 9])
+  })
+
+  it('adds the AKS rows the reference leaves out (12 US Government, 14 21Vianet, 3 GPU) and 6 sovereign storage rows (D26)', () => {
+    const ids = catalog.requirements.map((r) => r.id)
+    const count = (pattern: RegExp) => ids.filter((id) => pattern.test(id)).length
+    expect([
+      count(/^aks-core-usgov-/),
+      count(/^aks-core-china-/),
+      count(/^aks-gpu-/),
+      count(/@(usgov|china)$/),
+    ]).toStrictEqual([12, 14, 3, 6])
+    for (const id of ids.filter((id) => /^aks-(core-(usgov|china)|gpu)-/.test(id)))
+      expect(findRequirement(id)?.provenance, id).toMatchObject({
+        repo: 'MicrosoftDocs/azure-aks-docs',
+        path: 'articles/aks/outbound-rules-control-egress.md',
+        commit: '126786f03e562aca0dde65db199893cb8f04a5a1',
+        docDate: '2023-06-13',
+      })
   })
 
   it('holds records that RequirementSchema accepts unchanged (the data is JSON text, unchecked by tsc)', () => {

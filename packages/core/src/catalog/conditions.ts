@@ -10,6 +10,8 @@ type ConditionRule = {
 
 const never = () => false
 const usesKubernetes = (profile: Profile) => profile.compute.includes('kubernetes')
+const usesArc = (profile: Profile) =>
+  usesKubernetes(profile) && profile.kubernetes.connection === 'arc'
 
 /**
  * How each documented condition maps to the profile. Conditions that only a managed VNet or an
@@ -17,9 +19,23 @@ const usesKubernetes = (profile: Profile) => profile.compute.includes('kubernete
  */
 export const conditions: Record<Condition, ConditionRule> = {
   always: { title: 'always', holds: () => true },
-  arcConnectedKubernetes: {
-    title: 'Kubernetes connected through Azure Arc',
-    holds: (p) => usesKubernetes(p) && p.kubernetes.connection === 'arc',
+  arcConnectedKubernetes: { title: 'Kubernetes connected through Azure Arc', holds: usesArc },
+  arcClusterConnect: {
+    title: 'Arc Cluster Connect or custom locations (kubernetes.arc.clusterConnect)',
+    holds: (p) => usesArc(p) && p.kubernetes.arc.clusterConnect,
+  },
+  arcAzureRbac: {
+    title: 'Arc with Azure RBAC (kubernetes.arc.azureRbac)',
+    holds: (p) => usesArc(p) && p.kubernetes.arc.azureRbac,
+  },
+  arcOnboarding: {
+    title: 'Arc onboarding (kubernetes.arc.onboarding)',
+    holds: (p) => usesArc(p) && p.kubernetes.arc.onboarding,
+  },
+  aksGpuNodePools: {
+    title: 'AKS GPU node pools (kubernetes.gpuNodePools)',
+    holds: (p) =>
+      usesKubernetes(p) && p.kubernetes.connection === 'aks' && p.kubernetes.gpuNodePools,
   },
   kubernetesCompute: { title: 'Kubernetes compute', holds: usesKubernetes },
   aksWithoutArc: {

@@ -200,10 +200,10 @@ export const decisions = [
     question:
       'Service tags are spelled `Storage.region`, `Storage.<region>` and `BatchNodeManagement.uswest` in the docs.',
     decision:
-      "Regional tags use the region spelling of Azure's published service-tag files (`Storage.WestEurope`); the profile takes ARM region names (`westeurope`).",
+      "Regional tags are looked up, per family, in the cloud's published service-tag names (the snapshot bundled in core, or the file given with `--service-tags`): `Storage.FranceCentral` but `AzureCloud.centralfrance`. The profile takes ARM region names (`francecentral`). A region the names lack gets no tag: an `AML_EGRESS_UNPUBLISHED_SERVICE_TAG` error, never a spelled-out name.",
     rationale:
-      'Azure Firewall and NSGs accept the published names; readers compare case-insensitively.',
-    records: ['basic-out-06', 'basic-out-04'],
+      'Azure Firewall and NSGs accept only published names. The families spell regions differently (`AzureCloud` is lowercase and shortens ten regions: `centralfrance`, `germanywc`, `norwaye`, …), and files a few weeks old miss new regions.',
+    records: ['basic-out-06', 'basic-out-04', 'aks-core-01'],
   },
   {
     id: 'D21',
@@ -239,6 +239,64 @@ export const decisions = [
       'With inference workloads, model namespaces get the same kube-dns rule (UDP and TCP 53).',
     rationale: 'Egress isolation without DNS breaks every name lookup in the model pods.',
     records: ['k8s-in-03', 'k8s-in-07'],
+  },
+  {
+    id: 'D25',
+    question:
+      'The docs name `AzureFrontDoor.FirstParty` (and `AzureFrontDoor.FrontEnd`) for every cloud. The US Government and China service-tag files have no `AzureFrontDoor.FirstParty`, and every file spells the other `AzureFrontDoor.Frontend`.',
+    decision:
+      'Every tag a plan names is looked up in the published names of its cloud and written as published (`AzureFrontDoor.Frontend`). Where the cloud lacks `AzureFrontDoor.FirstParty`, its documented hosts `mcr.microsoft.com` and `*.data.mcr.microsoft.com` (TCP 443) stand for it, with an `AML_EGRESS_SERVICE_TAG_SUBSTITUTED` info. Any other tag a cloud lacks is left out with an `AML_EGRESS_UNPUBLISHED_SERVICE_TAG` error.',
+    rationale:
+      'A firewall rule or NSG naming a tag its cloud does not have fails to deploy. The exfiltration page gives the MCR hosts as the alternative to the two tags ("MicrosoftContainerRegistry and AzureFrontDoor.FirstParty, or the FQDNs").',
+    records: ['basic-out-09', 'rec-out-02', 'mvnet-req-06', 'basic-out-07'],
+  },
+  {
+    id: 'D26',
+    question:
+      'NOTE: the Azure ML Kubernetes outbound table and the azureml-fe page are written for the public cloud (`*.kusto.windows.net`, `*.table.core.windows.net`, `<workspace>.workspace.<region>.api.azureml.ms`, …). What does a US Government or 21Vianet Kubernetes plan get?',
+    decision:
+      'Rows that name no cloud (`pypi.org`, `archive.ubuntu.com`, `security.ubuntu.com`, `ppa.launchpad.net`) apply in every cloud. Storage rows are carried with the storage suffix the firewall article gives the cloud (`*.table.core.usgovcloudapi.net`, `<account>.blob.core.chinacloudapi.cn`: records `k8s-out-02@usgov` …). The other rows (Kusto, registries, workspace and experiment hosts, the azureml-fe hosts) have no documented host there: the plan names each one left out in an `AML_EGRESS_NOT_DOCUMENTED` warning, as it does for a Kubernetes table the cloud has no version of (21Vianet AKS cluster extensions).',
+    rationale:
+      "Guessing sovereign host names would write rules for hosts that may not exist; dropping the rows silently leaves a cluster that cannot reach what it needs without a word. The storage suffixes are the firewall article's own.",
+    records: [
+      'k8s-out-01',
+      'k8s-out-02',
+      'k8s-out-06',
+      'k8s-out-07',
+      'k8s-out-10',
+      'k8s-out-13',
+      'k8s-fe-01',
+    ],
+  },
+  {
+    id: 'D27',
+    question:
+      'The reference compilation reproduces only the Azure Global rows of the AKS egress article. Its US Government and 21Vianet tables list the tunnel ports (1194, 9000, and 22 in 21Vianet) and NTP without the "not required with konnectivity-agent / after March 2021" notes of the Global table, and write one wildcard as `.data.mcr.microsoft.com`.',
+    decision:
+      'The US Government and 21Vianet rows are transcribed from the same article and commit (records `aks-core-usgov-*`, `aks-core-china-*`) and apply to every AKS profile of their cloud, tunnel and NTP rows included, as written there; `.data.mcr.microsoft.com` is `*.data.mcr.microsoft.com`, as in the other tables.',
+    rationale:
+      'Without them a sovereign AKS plan has no API-server hosts and the nodes cannot join. The exemptions are documented for Azure Global only, so they are not assumed elsewhere; `kubernetes.legacyNodeEgress` keeps its meaning for the public cloud (D17).',
+    records: ['aks-core-usgov-01', 'aks-core-usgov-06', 'aks-core-china-08', 'aks-core-china-15'],
+  },
+  {
+    id: 'D28',
+    question:
+      'The Arc network requirements scope some hosts to features: Service Bus, guest notification and `sts.windows.net` "for Cluster Connect and Custom Location based scenarios", `<region>.obo.arc.azure.*:8084` "when Cluster Connect is configured", Microsoft Graph "when Azure RBAC is configured", `dl.k8s.io` "during Azure Arc onboarding". Which does an Azure ML Arc cluster need?',
+    decision:
+      'Each feature is a profile option, off by default: `kubernetes.arc.clusterConnect` (Cluster Connect or custom locations), `kubernetes.arc.azureRbac`, `kubernetes.arc.onboarding`. The other Arc hosts apply to every Arc profile.',
+    rationale:
+      'The Azure ML extension needs none of these features. The multi-tenant `*.servicebus.*` wildcard and port 8084 would be open for every cluster otherwise.',
+    records: ['arc-08', 'arc-11', 'arc-14', 'arc-15', 'arc-17', 'arc-30', 'arc-31', 'arc-47'],
+  },
+  {
+    id: 'D29',
+    question:
+      'The US Government Arc page gives the Cluster Connect host as `usgovvirginia.obo.arc.azure.us:8084`, without a `<region>` form.',
+    decision:
+      'The host is allowed for workspaces in `usgovvirginia`. Elsewhere in US Government the plan has no Cluster Connect host and an `AML_EGRESS_NOT_DOCUMENTED` warning names it.',
+    rationale:
+      'The public and 21Vianet pages write `<region>.obo.arc.azure.*`; the Government page names one region. A host spelled for another region would be made up.',
+    records: ['arc-32'],
   },
 ] as const satisfies readonly Decision[]
 

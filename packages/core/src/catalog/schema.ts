@@ -75,6 +75,10 @@ export type CatalogComputeKind = z.infer<typeof CatalogComputeKindSchema>
 export const ConditionSchema = z.enum([
   'always',
   'arcConnectedKubernetes',
+  'arcClusterConnect',
+  'arcAzureRbac',
+  'arcOnboarding',
+  'aksGpuNodePools',
   'kubernetesCompute',
   'aksWithoutArc',
   'aksCluster',
@@ -147,6 +151,8 @@ export const RequirementSchema = z.object({
     inference: z.boolean(),
     clouds: z.array(z.enum(clouds)),
     condition: ConditionSchema,
+    /** ARM regions the docs give this host for, when they name some and not `<region>` (D29). */
+    regions: z.array(z.string()).optional(),
   }),
   level: LevelSchema,
   status: z.enum(['current', 'conflicting', 'historical']),

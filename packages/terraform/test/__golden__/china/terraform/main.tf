@@ -310,30 +310,13 @@ resource "azurerm_network_security_rule" "aml_out_azureactivedirectory_tcp" {
   description                = "Azure ML outbound TCP 80,443 10.10.0.0/24 to AzureActiveDirectory"
 }
 
-# Plan rules: outbound/tcp/*.data.mcr.microsoft.com, outbound/tcp/mcr.microsoft.com
-# Requirements: host-docker-01, host-docker-02
-resource "azurerm_network_security_rule" "aml_out_azurefrontdoor_firstparty_tcp" {
-  name                        = "aml-out-AzureFrontDoor.FirstParty-tcp"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = var.network_security_group_name
-  priority                    = var.nsg_base_priority + 10
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  source_address_prefix       = "10.10.0.0/24"
-  destination_port_range      = "443"
-  destination_address_prefix  = "AzureFrontDoor.FirstParty"
-  description                 = "Azure ML outbound TCP 443 10.10.0.0/24 to AzureFrontDoor.FirstParty"
-}
-
 # Plan rules: outbound/tcp/*.azureml.cn, outbound/tcp/*.instances.azureml.ms, outbound/tcp/*.ml.azure.cn, outbound/tcp/*.notebooks.chinacloudapi.cn
 # Requirements: host-aml-23, host-aml-24, host-aml-26, host-compute-26
 resource "azurerm_network_security_rule" "aml_out_azuremachinelearning_tcp" {
   name                        = "aml-out-AzureMachineLearning-tcp"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
-  priority                    = var.nsg_base_priority + 20
+  priority                    = var.nsg_base_priority + 10
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -354,7 +337,7 @@ resource "azurerm_network_security_rule" "aml_out_azuremachinelearning_udp" {
   name                        = "aml-out-AzureMachineLearning-udp"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
-  priority                    = var.nsg_base_priority + 30
+  priority                    = var.nsg_base_priority + 20
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Udp"
@@ -371,7 +354,7 @@ resource "azurerm_network_security_rule" "aml_out_azuremonitor_tcp" {
   name                        = "aml-out-AzureMonitor-tcp"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
-  priority                    = var.nsg_base_priority + 40
+  priority                    = var.nsg_base_priority + 30
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -388,7 +371,7 @@ resource "azurerm_network_security_rule" "aml_out_azureresourcemanager_tcp" {
   name                        = "aml-out-AzureResourceManager-tcp"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
-  priority                    = var.nsg_base_priority + 50
+  priority                    = var.nsg_base_priority + 40
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -405,7 +388,7 @@ resource "azurerm_network_security_rule" "aml_out_batchnodemanagement_chinaeast2
   name                        = "aml-out-BatchNodeManagement.ChinaEast2-any"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
-  priority                    = var.nsg_base_priority + 60
+  priority                    = var.nsg_base_priority + 50
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "*"
@@ -422,7 +405,7 @@ resource "azurerm_network_security_rule" "aml_out_microsoftcontainerregistry_tcp
   name                        = "aml-out-MicrosoftContainerRegistry-tcp"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
-  priority                    = var.nsg_base_priority + 70
+  priority                    = var.nsg_base_priority + 60
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -439,7 +422,7 @@ resource "azurerm_network_security_rule" "aml_out_storage_chinaeast2_tcp" {
   name                        = "aml-out-Storage.ChinaEast2-tcp"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
-  priority                    = var.nsg_base_priority + 80
+  priority                    = var.nsg_base_priority + 70
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -459,7 +442,7 @@ resource "azurerm_network_security_rule" "aml_out_virtualnetwork_tcp" {
   name                        = "aml-out-VirtualNetwork-tcp"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
-  priority                    = var.nsg_base_priority + 90
+  priority                    = var.nsg_base_priority + 80
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"

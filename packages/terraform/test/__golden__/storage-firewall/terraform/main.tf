@@ -79,11 +79,11 @@ resource "azurerm_firewall_policy_rule_collection_group" "aml_egress" {
     }
 
     rule {
-      name                  = "AzureFrontDoor.FrontEnd-tcp-443"
+      name                  = "AzureFrontDoor.Frontend-tcp-443"
       description           = "aml-egress required: basic-out-07"
       source_addresses      = var.source_addresses
       protocols             = ["TCP"]
-      destination_addresses = ["AzureFrontDoor.FrontEnd"]
+      destination_addresses = ["AzureFrontDoor.Frontend"]
       destination_ports     = ["443"]
     }
 
@@ -208,10 +208,10 @@ resource "azurerm_network_security_rule" "aml_out_azurefrontdoor_firstparty_tcp"
   description                 = "Azure ML outbound TCP 443 10.10.0.0/24 to AzureFrontDoor.FirstParty"
 }
 
-# Plan rules: outbound/tcp/tag:AzureFrontDoor.FrontEnd
+# Plan rules: outbound/tcp/tag:AzureFrontDoor.Frontend
 # Requirements: basic-out-07
 resource "azurerm_network_security_rule" "aml_out_azurefrontdoor_frontend_tcp" {
-  name                        = "aml-out-AzureFrontDoor.FrontEnd-tcp"
+  name                        = "aml-out-AzureFrontDoor.Frontend-tcp"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = var.nsg_base_priority + 20
@@ -221,8 +221,8 @@ resource "azurerm_network_security_rule" "aml_out_azurefrontdoor_frontend_tcp" {
   source_port_range           = "*"
   source_address_prefix       = "10.10.0.0/24"
   destination_port_range      = "443"
-  destination_address_prefix  = "AzureFrontDoor.FrontEnd"
-  description                 = "Azure ML outbound TCP 443 10.10.0.0/24 to AzureFrontDoor.FrontEnd"
+  destination_address_prefix  = "AzureFrontDoor.Frontend"
+  description                 = "Azure ML outbound TCP 443 10.10.0.0/24 to AzureFrontDoor.Frontend"
 }
 
 # Plan rules: outbound/tcp/tag:AzureMachineLearning

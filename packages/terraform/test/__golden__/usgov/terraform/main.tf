@@ -250,11 +250,11 @@ resource "azurerm_firewall_policy_rule_collection_group" "aml_egress" {
     action   = "Allow"
 
     rule {
-      name                  = "AzureFrontDoor.FrontEnd-tcp-443"
+      name                  = "AzureFrontDoor.Frontend-tcp-443"
       description           = "aml-egress required: basic-out-07"
       source_addresses      = var.source_addresses
       protocols             = ["TCP"]
-      destination_addresses = ["AzureFrontDoor.FrontEnd"]
+      destination_addresses = ["AzureFrontDoor.Frontend"]
       destination_ports     = ["443"]
     }
 
@@ -352,10 +352,10 @@ resource "azurerm_network_security_rule" "aml_out_azureactivedirectory_tcp" {
   description                = "Azure ML outbound TCP 80,443 10.10.0.0/24 to AzureActiveDirectory"
 }
 
-# Plan rules: outbound/tcp/*.data.mcr.microsoft.com, outbound/tcp/mcr.microsoft.com
-# Requirements: host-docker-01, host-docker-02
-resource "azurerm_network_security_rule" "aml_out_azurefrontdoor_firstparty_tcp" {
-  name                        = "aml-out-AzureFrontDoor.FirstParty-tcp"
+# Plan rules: outbound/tcp/tag:AzureFrontDoor.Frontend
+# Requirements: basic-out-07
+resource "azurerm_network_security_rule" "aml_out_azurefrontdoor_frontend_tcp" {
+  name                        = "aml-out-AzureFrontDoor.Frontend-tcp"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = var.nsg_base_priority + 10
@@ -365,25 +365,8 @@ resource "azurerm_network_security_rule" "aml_out_azurefrontdoor_firstparty_tcp"
   source_port_range           = "*"
   source_address_prefix       = "10.10.0.0/24"
   destination_port_range      = "443"
-  destination_address_prefix  = "AzureFrontDoor.FirstParty"
-  description                 = "Azure ML outbound TCP 443 10.10.0.0/24 to AzureFrontDoor.FirstParty"
-}
-
-# Plan rules: outbound/tcp/tag:AzureFrontDoor.FrontEnd
-# Requirements: basic-out-07
-resource "azurerm_network_security_rule" "aml_out_azurefrontdoor_frontend_tcp" {
-  name                        = "aml-out-AzureFrontDoor.FrontEnd-tcp"
-  resource_group_name         = var.resource_group_name
-  network_security_group_name = var.network_security_group_name
-  priority                    = var.nsg_base_priority + 20
-  direction                   = "Outbound"
-  access                      = "Allow"
-  protocol                    = "Tcp"
-  source_port_range           = "*"
-  source_address_prefix       = "10.10.0.0/24"
-  destination_port_range      = "443"
-  destination_address_prefix  = "AzureFrontDoor.FrontEnd"
-  description                 = "Azure ML outbound TCP 443 10.10.0.0/24 to AzureFrontDoor.FrontEnd"
+  destination_address_prefix  = "AzureFrontDoor.Frontend"
+  description                 = "Azure ML outbound TCP 443 10.10.0.0/24 to AzureFrontDoor.Frontend"
 }
 
 # Plan rules: outbound/tcp/*.instances.azureml.ms, outbound/tcp/*.instances.azureml.us, outbound/tcp/*.ml.azure.us, outbound/tcp/*.modelmanagement.azureml.us, outbound/tcp/*.notebooks.usgovcloudapi.net, outbound/tcp/ml.azure.us
@@ -392,7 +375,7 @@ resource "azurerm_network_security_rule" "aml_out_azuremachinelearning_tcp" {
   name                        = "aml-out-AzureMachineLearning-tcp"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
-  priority                    = var.nsg_base_priority + 30
+  priority                    = var.nsg_base_priority + 20
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -413,7 +396,7 @@ resource "azurerm_network_security_rule" "aml_out_azuremachinelearning_udp" {
   name                        = "aml-out-AzureMachineLearning-udp"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
-  priority                    = var.nsg_base_priority + 40
+  priority                    = var.nsg_base_priority + 30
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Udp"
@@ -430,7 +413,7 @@ resource "azurerm_network_security_rule" "aml_out_azuremonitor_tcp" {
   name                        = "aml-out-AzureMonitor-tcp"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
-  priority                    = var.nsg_base_priority + 50
+  priority                    = var.nsg_base_priority + 40
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -447,7 +430,7 @@ resource "azurerm_network_security_rule" "aml_out_azureresourcemanager_tcp" {
   name                        = "aml-out-AzureResourceManager-tcp"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
-  priority                    = var.nsg_base_priority + 60
+  priority                    = var.nsg_base_priority + 50
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -464,7 +447,7 @@ resource "azurerm_network_security_rule" "aml_out_batchnodemanagement_usgovvirgi
   name                        = "aml-out-BatchNodeManagement.USGovVirginia-any"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
-  priority                    = var.nsg_base_priority + 70
+  priority                    = var.nsg_base_priority + 60
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "*"
@@ -481,7 +464,7 @@ resource "azurerm_network_security_rule" "aml_out_microsoftcontainerregistry_tcp
   name                        = "aml-out-MicrosoftContainerRegistry-tcp"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
-  priority                    = var.nsg_base_priority + 80
+  priority                    = var.nsg_base_priority + 70
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -498,7 +481,7 @@ resource "azurerm_network_security_rule" "aml_out_storage_usgovvirginia_tcp" {
   name                        = "aml-out-Storage.USGovVirginia-tcp"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
-  priority                    = var.nsg_base_priority + 90
+  priority                    = var.nsg_base_priority + 80
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"
@@ -518,7 +501,7 @@ resource "azurerm_network_security_rule" "aml_out_virtualnetwork_tcp" {
   name                        = "aml-out-VirtualNetwork-tcp"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
-  priority                    = var.nsg_base_priority + 100
+  priority                    = var.nsg_base_priority + 90
   direction                   = "Outbound"
   access                      = "Allow"
   protocol                    = "Tcp"

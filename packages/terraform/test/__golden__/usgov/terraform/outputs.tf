@@ -10,7 +10,6 @@ output "rule_collection_group_ids" {
 output "nsg_rule_ids" {
   value = {
     aml_out_azureactivedirectory_tcp              = azurerm_network_security_rule.aml_out_azureactivedirectory_tcp.id
-    aml_out_azurefrontdoor_firstparty_tcp         = azurerm_network_security_rule.aml_out_azurefrontdoor_firstparty_tcp.id
     aml_out_azurefrontdoor_frontend_tcp           = azurerm_network_security_rule.aml_out_azurefrontdoor_frontend_tcp.id
     aml_out_azuremachinelearning_tcp              = azurerm_network_security_rule.aml_out_azuremachinelearning_tcp.id
     aml_out_azuremachinelearning_udp              = azurerm_network_security_rule.aml_out_azuremachinelearning_udp.id

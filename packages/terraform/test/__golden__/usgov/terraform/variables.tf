@@ -27,11 +27,11 @@ variable "base_priority" {
 variable "nsg_base_priority" {
   type        = number
   default     = 1000
-  description = "Priority of the first NSG rule; the others follow in steps (up to +100). NSG priorities are 100-4096."
+  description = "Priority of the first NSG rule; the others follow in steps (up to +90). NSG priorities are 100-4096."
 
   validation {
-    condition     = var.nsg_base_priority >= 100 && var.nsg_base_priority + 100 <= 4096
-    error_message = "nsg_base_priority must be between 100 and 3996."
+    condition     = var.nsg_base_priority >= 100 && var.nsg_base_priority + 90 <= 4096
+    error_message = "nsg_base_priority must be between 100 and 4006."
   }
 }
 
