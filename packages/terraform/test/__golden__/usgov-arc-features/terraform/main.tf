@@ -90,10 +90,13 @@ resource "azurerm_firewall_policy_rule_collection_group" "aml_egress" {
     }
 
     rule {
-      name              = "usgovarizona.dp.kubernetesconfiguration.azure.us-https"
-      description       = "aml-egress required: arc-20"
-      source_addresses  = var.source_addresses
-      destination_fqdns = ["usgovarizona.dp.kubernetesconfiguration.azure.us"]
+      name             = "usgovarizona.dp.kubernetesconfiguration.azure.us-and-1-more-https"
+      description      = "aml-egress required: arc-20"
+      source_addresses = var.source_addresses
+      destination_fqdns = [
+        "usgovarizona.dp.kubernetesconfiguration.azure.us",
+        "usgovvirginia.dp.kubernetesconfiguration.azure.us",
+      ]
       protocols {
         type = "Https"
         port = 443
@@ -101,32 +104,13 @@ resource "azurerm_firewall_policy_rule_collection_group" "aml_egress" {
     }
 
     rule {
-      name              = "usgovarizona.login.microsoftonline.us-https"
-      description       = "aml-egress required: arc-22"
-      source_addresses  = var.source_addresses
-      destination_fqdns = ["usgovarizona.login.microsoftonline.us"]
-      protocols {
-        type = "Https"
-        port = 443
-      }
-    }
-
-    rule {
-      name              = "usgovvirginia.dp.kubernetesconfiguration.azure.us-https"
-      description       = "aml-egress required: arc-20"
-      source_addresses  = var.source_addresses
-      destination_fqdns = ["usgovvirginia.dp.kubernetesconfiguration.azure.us"]
-      protocols {
-        type = "Https"
-        port = 443
-      }
-    }
-
-    rule {
-      name              = "usgovvirginia.login.microsoftonline.us-https"
-      description       = "aml-egress required: arc-22"
-      source_addresses  = var.source_addresses
-      destination_fqdns = ["usgovvirginia.login.microsoftonline.us"]
+      name             = "usgovarizona.login.microsoftonline.us-and-1-more-https"
+      description      = "aml-egress required: arc-22"
+      source_addresses = var.source_addresses
+      destination_fqdns = [
+        "usgovarizona.login.microsoftonline.us",
+        "usgovvirginia.login.microsoftonline.us",
+      ]
       protocols {
         type = "Https"
         port = 443
@@ -227,21 +211,15 @@ resource "azurerm_firewall_policy_rule_collection_group" "aml_egress" {
     action   = "Allow"
 
     rule {
-      name                  = "AzureContainerRegistry.USGovArizona-tcp-443"
-      description           = "aml-egress conditional: inf-out-01"
-      source_addresses      = var.source_addresses
-      protocols             = ["TCP"]
-      destination_addresses = ["AzureContainerRegistry.USGovArizona"]
-      destination_ports     = ["443"]
-    }
-
-    rule {
-      name                  = "AzureContainerRegistry.USGovVirginia-tcp-443"
-      description           = "aml-egress conditional: inf-out-01"
-      source_addresses      = var.source_addresses
-      protocols             = ["TCP"]
-      destination_addresses = ["AzureContainerRegistry.USGovVirginia"]
-      destination_ports     = ["443"]
+      name             = "AzureContainerRegistry.USGovArizona-and-1-more-tcp-443"
+      description      = "aml-egress conditional: inf-out-01"
+      source_addresses = var.source_addresses
+      protocols        = ["TCP"]
+      destination_addresses = [
+        "AzureContainerRegistry.USGovArizona",
+        "AzureContainerRegistry.USGovVirginia",
+      ]
+      destination_ports = ["443"]
     }
   }
 }
