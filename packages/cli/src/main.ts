@@ -2,7 +2,7 @@ import { catalog } from '@aml-egress/core'
 import packageJson from '../package.json' with { type: 'json' }
 import { createPaint } from './color'
 import { type CliCommand, commandHelp } from './command'
-import { isProfileError, isUsageError } from './errors'
+import { describeSystemError, isProfileError, isSystemError, isUsageError } from './errors'
 import { rootExamples } from './examples'
 import type { Io } from './io'
 import { type FormatRegistry, formatRegistry } from './registry'
@@ -138,6 +138,11 @@ export async function runCli(
             '',
           )}  fix: correct the fields named above; \`aml-egress schema > aml-egress.schema.json\` lets your editor check them as you type\n`,
       )
+      return 2
+    }
+    if (isSystemError(error)) {
+      const { message, fix } = describeSystemError(error)
+      printError(io, message, fix)
       return 2
     }
     printError(

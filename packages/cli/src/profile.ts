@@ -1,5 +1,5 @@
 import { type Plan, type Profile, parseProfileText, resolvePlan } from '@aml-egress/core'
-import { UsageError } from './errors'
+import { isSystemError, UsageError } from './errors'
 import type { Io } from './io'
 
 /**
@@ -11,7 +11,14 @@ export async function loadProfile(input: {
   path: string
   io: Pick<Io, 'readFile'>
 }): Promise<{ profile: Profile; plan: Plan }> {
-  const text = await input.io.readFile(input.path)
+  const text = await input.io.readFile(input.path).catch((error: unknown) => {
+    if (isSystemError(error) && error.code === 'EISDIR')
+      throw new UsageError(
+        `cannot read the profile '${input.path}': it is a directory`,
+        'pass the profile file itself with --profile, e.g. --profile aml-egress.yaml',
+      )
+    throw error
+  })
   if (text === undefined)
     throw new UsageError(
       `cannot read the profile '${input.path}': no such file`,
