@@ -1,6 +1,7 @@
 import type { ReadonlyDeep } from 'type-fest'
 import * as z from 'zod'
 import { compareOrdinal } from './order'
+import { escapeControlCharacters } from './text'
 
 /**
  * Every diagnostic code, with the documentation a user sees (`aml-egress explain CODE`, the docs
@@ -90,6 +91,13 @@ export const diagnosticCodes = {
     title: 'A target limit cannot be met',
     cause: 'The plan needs more than the target allows even after splitting.',
     fix: 'Reduce the estate per config (e.g. one file per region) or use IP groups.',
+  },
+  AML_EGRESS_UNRESTRICTED_SOURCE: {
+    severity: 'warning',
+    title: 'A source address stands for every client',
+    cause:
+      'sourceAddresses holds 0.0.0.0/0: every rule allows any client, not just the compute subnets, so anything that can reach the firewall or proxy gets the same egress. Each target spells it as its own "any" (Squid `all`, Azure Firewall and Terraform `*`).',
+    fix: 'List the compute subnets in sourceAddresses instead (e.g. [10.10.0.0/24]), unless an open source is what you mean.',
   },
   AML_EGRESS_READ_SYNTAX: {
     severity: 'error',
@@ -222,7 +230,10 @@ export function formatDiagnostics(diagnostics: readonly ReadonlyDeep<Diagnostic>
       const format = d.format ? ` [${d.format}]` : ''
       const rule = d.ruleId ? ` (${d.ruleId})` : ''
       const help = d.help ? `\n    fix: ${d.help}` : ''
-      return `${d.severity} ${d.code}${format}${where}${rule}: ${d.message}${help}`
+      // Messages and locations quote input files: a control character is shown, never obeyed.
+      return escapeControlCharacters(
+        `${d.severity} ${d.code}${format}${where}${rule}: ${d.message}${help}`,
+      )
     })
     .join('\n')
 }

@@ -15,6 +15,7 @@ export { serviceTagForHost } from './catalog/serviceTagEquivalents'
 export {
   canonicalCidr,
   cidrContains,
+  cidrProblem,
   cidrRange,
   compareCidrs,
   isIpv4Address,
@@ -117,8 +118,10 @@ export {
   type Workload,
   type Workspace,
 } from './profile'
+export { profileLimits } from './profileLimits'
 export { resolvePlan } from './resolve'
 export { didYouMean } from './suggest'
+export { escapeControlCharacters, excerpt } from './text'
 export {
   capabilitiesNeeded,
   missingCapabilities,
