@@ -18,6 +18,7 @@ export {
 } from './armExpression'
 export {
   type AzureFirewallRenderOptions,
+  azureAddresses,
   buildFirewallPolicy,
   type FirewallPolicyBuild,
 } from './build'

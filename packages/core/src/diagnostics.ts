@@ -96,7 +96,7 @@ export const diagnosticCodes = {
     severity: 'warning',
     title: 'A source address stands for every client',
     cause:
-      'sourceAddresses holds 0.0.0.0/0: every rule allows any client, not just the compute subnets, so anything that can reach the firewall or proxy gets the same egress. Each target spells it as its own "any" (Squid `all`, Azure Firewall and Terraform `*`).',
+      'sourceAddresses holds 0.0.0.0/0: every rule allows any client, not just the compute subnets, so anything that can reach the firewall or proxy gets the same egress. Each target spells it as its own "every IPv4 address" (Azure Firewall and Terraform `*`, Squid `0.0.0.0/1 128.0.0.0/1`).',
     fix: 'List the compute subnets in sourceAddresses instead (e.g. [10.10.0.0/24]), unless an open source is what you mean.',
   },
   AML_EGRESS_READ_SYNTAX: {
