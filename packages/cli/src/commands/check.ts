@@ -26,6 +26,7 @@ import { loadProfile } from '../profile'
 import { type FormatRegistry, formatNames, loadFormats, type RegisteredFormat } from '../registry'
 import { suggest } from '../suggest'
 import { formatTable, markdownCell, markdownTable } from '../table'
+import { terminalText } from '../terminal'
 
 /** What `check` says about one required flow. */
 export type FlowStatus = 'allowed' | 'blocked' | 'unknown' | 'not-expressible'
@@ -358,8 +359,8 @@ export async function runCheck(
   }
   const output = options.output ?? 'table'
   if (output === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`)
-  else if (output === 'markdown') io.stdout(formatCheckMarkdown(report))
-  else io.stdout(formatCheckReport({ report, io, quiet: options.quiet === true }))
+  else if (output === 'markdown') io.stdout(terminalText(formatCheckMarkdown(report)))
+  else io.stdout(terminalText(formatCheckReport({ report, io, quiet: options.quiet === true })))
   const failed =
     report.summary.blocked > 0 ||
     (options.strict === true && (report.summary.unknown > 0 || report.findings.length > 0))

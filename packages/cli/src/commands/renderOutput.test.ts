@@ -2,13 +2,15 @@ import { existsSync, lstatSync, readdirSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { createDiagnostic, type EgressFormat, type Plan } from '@aml-egress/core'
+import { createDiagnostic, type Plan } from '@aml-egress/core'
+import { squidFormat } from '@aml-egress/squid'
+import { terraformFormat } from '@aml-egress/terraform'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { clusterProfileText, createMemoryIo, fakeFormat, fixturePath } from '../../test/helpers'
 import { nodeIo } from '../io'
 import { runCli } from '../main'
 import { MANIFEST_NAME } from '../manifest'
-import { formatRegistry } from '../registry'
+import type { FormatRegistry } from '../registry'
 import { runRender } from './render'
 
 const SECRET = 'root:x:0:0:the secret a link points at\n'
@@ -29,7 +31,7 @@ function tree(directory: string): string[] {
 }
 
 /** A format writing one file per workspace (`fake/ws-N.txt`): a fleet that shrinks leaves files. */
-const perWorkspaceFormat: EgressFormat<string[]> = {
+const perWorkspaceFormat: typeof fakeFormat = {
   ...fakeFormat,
   name: 'perws',
   renderOptions: [],
@@ -46,7 +48,7 @@ const perWorkspaceFormat: EgressFormat<string[]> = {
 }
 
 /** A format whose output breaks a target limit (as a 500,000-account fleet does). */
-const overLimitFormat: EgressFormat<string[]> = {
+const overLimitFormat: typeof fakeFormat = {
   ...fakeFormat,
   name: 'overlimit',
   renderOptions: [],
@@ -63,7 +65,7 @@ const overLimitFormat: EgressFormat<string[]> = {
 }
 
 /** Two files, the second with a name no file system takes: staging fails half-way. */
-const failingFormat: EgressFormat<string[]> = {
+const failingFormat: typeof fakeFormat = {
   ...fakeFormat,
   name: 'failing',
   renderOptions: [],
@@ -76,12 +78,12 @@ const failingFormat: EgressFormat<string[]> = {
   }),
 }
 
-const testRegistry = {
+const testRegistry: FormatRegistry = {
   perws: async () => perWorkspaceFormat,
   overlimit: async () => overLimitFormat,
   failing: async () => failingFormat,
-  squid: formatRegistry.squid,
-  terraform: formatRegistry.terraform,
+  squid: async () => squidFormat,
+  terraform: async () => terraformFormat,
 }
 
 function profileWith(workspaces: number): string {
