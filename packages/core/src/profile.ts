@@ -196,24 +196,38 @@ export const KubernetesSchema = z
 /** Kubernetes settings of a profile, with their defaults filled in. */
 export type KubernetesSettings = z.infer<typeof KubernetesSchema>
 
-/** The estate-wide bounds: storage accounts and registries over every workspace. */
-function checkEstateTotals(
-  profile: { workspaces: readonly Workspace[] },
-  context: z.RefinementCtx,
-): void {
+/**
+ * The estate-wide bounds broken by a list of workspaces (validated or not): storage accounts and
+ * registries over every workspace, each as an issue message.
+ */
+function estateTotalProblems(workspaces: readonly unknown[]): string[] {
   const totals = [
     ['storageAccounts', profileLimits.storageAccounts, 'storage accounts'],
     ['containerRegistries', profileLimits.containerRegistries, 'container registries'],
   ] as const
-  for (const [field, limit, what] of totals) {
-    const total = profile.workspaces.reduce((sum, workspace) => sum + workspace[field].length, 0)
-    if (total > limit)
-      context.addIssue({
-        code: 'custom',
-        path: ['workspaces'],
-        message: `${total.toLocaleString('en-US')} ${what} across the workspaces; at most ${limit.toLocaleString('en-US')} per profile: split the estate into several profiles (e.g. one per region)`,
-      })
-  }
+  return totals.flatMap(([field, limit, what]) => {
+    let total = 0
+    for (const workspace of workspaces) {
+      const list =
+        typeof workspace === 'object' && workspace !== null
+          ? Reflect.get(workspace, field)
+          : undefined
+      if (Array.isArray(list)) total += list.length
+    }
+    return total > limit
+      ? [
+          `${total.toLocaleString('en-US')} ${what} across the workspaces; at most ${limit.toLocaleString('en-US')} per profile: split the estate into several profiles (e.g. one per region)`,
+        ]
+      : []
+  })
+}
+
+function checkEstateTotals(
+  profile: { workspaces: readonly Workspace[] },
+  context: z.RefinementCtx,
+): void {
+  for (const message of estateTotalProblems(profile.workspaces))
+    context.addIssue({ code: 'custom', path: ['workspaces'], message })
 }
 
 /** A user's estate: the input of `resolvePlan`. Field names are the public contract. */
@@ -386,6 +400,15 @@ function toIssues(error: z.ZodError): ProfileIssue[] {
  * @example const profile = parseProfile({ workspaces: [...], compute: ['computeCluster'], sourceAddresses: ['10.0.0.0/24'] })
  */
 export function parseProfile(input: unknown, source?: string): Profile {
+  // Far past an estate bound, refuse before validating every name of it (seconds for 500,000).
+  const workspaces =
+    typeof input === 'object' && input !== null ? Reflect.get(input, 'workspaces') : undefined
+  const problems = Array.isArray(workspaces) ? estateTotalProblems(workspaces) : []
+  if (problems.length > 0)
+    throw new ProfileError(
+      problems.map((message) => ({ path: 'workspaces', message })),
+      source,
+    )
   const result = ProfileSchema.safeParse(input, { reportInput: true })
   if (!result.success) throw new ProfileError(toIssues(result.error), source)
   return result.data
