@@ -84,8 +84,17 @@ type Node =
   | { kind: 'property'; target: Node; name: string }
   | { kind: 'index'; target: Node; index: Node }
 
+/**
+ * Deepest function nesting an expression may have, and deepest JSON a value may have, before the
+ * reader answers unknown: real templates stay far below; a hostile one (5,000 levels) must not
+ * exhaust the stack.
+ */
+const MAX_NESTING = 64
+const MAX_JSON_NESTING = 128
+
 function parse(tokens: Token[]): Node | undefined {
   let position = 0
+  let nesting = 0
   const peek = (): Token | undefined => tokens[position]
   const isPunct = (text: string): boolean => {
     const token = peek()
@@ -93,7 +102,13 @@ function parse(tokens: Token[]): Node | undefined {
   }
   const expression = (): Node | undefined => {
     const token = peek()
-    if (!token) return undefined
+    if (!token || nesting >= MAX_NESTING) return undefined
+    nesting++
+    const node = term(token)
+    nesting--
+    return node
+  }
+  const term = (token: Token): Node | undefined => {
     position++
     let node: Node
     if (token.kind === 'string') node = { kind: 'literal', value: token.text }
@@ -117,7 +132,8 @@ function parse(tokens: Token[]): Node | undefined {
       position++
       node = { kind: 'call', name: token.text.toLowerCase(), args }
     } else return undefined
-    for (;;) {
+    // A chain of `.name` and `[index]` nests as deeply as calls do when evaluated.
+    for (let steps = nesting; steps < MAX_NESTING; steps++) {
       if (isPunct('.')) {
         position++
         const name = peek()
@@ -132,6 +148,7 @@ function parse(tokens: Token[]): Node | undefined {
         node = { kind: 'index', target: node, index }
       } else return node
     }
+    return undefined
   }
   const node = expression()
   return node && position === tokens.length ? node : undefined
@@ -336,8 +353,9 @@ function resolveValue(
   resolution: Resolution,
   depth: number,
   expressions: boolean,
+  nesting = 0,
 ): ArmValue {
-  if (depth > MAX_DEPTH) return UNKNOWN
+  if (depth > MAX_DEPTH || nesting > MAX_JSON_NESTING) return UNKNOWN
   if (typeof value === 'string') {
     if (!expressions) return value
     if (value.startsWith('[[')) return value.slice(1)
@@ -347,11 +365,11 @@ function resolveValue(
   }
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value
   if (Array.isArray(value))
-    return value.map((item) => resolveValue(item, resolution, depth, expressions))
+    return value.map((item) => resolveValue(item, resolution, depth, expressions, nesting + 1))
   if (isRecord(value)) {
     const result: Record<string, ArmValue> = {}
     for (const [key, item] of Object.entries(value))
-      result[key] = resolveValue(item, resolution, depth, expressions)
+      result[key] = resolveValue(item, resolution, depth, expressions, nesting + 1)
     return result
   }
   return UNKNOWN

@@ -108,6 +108,15 @@ type Context = {
 }
 
 const ALL_PORTS: readonly PortRange[] = [{ from: 1, to: 65535 }]
+
+/**
+ * Addresses as Azure spells them: every IPv4 address (a profile's `0.0.0.0/0`) is `*`, the "any"
+ * of firewall-policy rules and NSG prefixes alike.
+ * @example azureAddresses(['0.0.0.0/0']) // ['*']
+ */
+export function azureAddresses(addresses: readonly string[]): string[] {
+  return addresses.map((address) => (address === '0.0.0.0/0' ? '*' : address))
+}
 const DESCRIPTION_MAX = 1000
 
 /** Adds a diagnostic of this format. */
@@ -728,7 +737,7 @@ export function buildFirewallPolicy(
 ): FirewallPolicyBuild {
   const context: Context = {
     dnsProxy: options.dnsProxy ?? true,
-    sourceAddresses: [...(options.sourceAddresses ?? plan.sourceAddresses)],
+    sourceAddresses: azureAddresses(options.sourceAddresses ?? plan.sourceAddresses),
     sourceIpGroups: [...(options.sourceIpGroups ?? [])],
     merged: new Map(),
     diagnostics: [...triage.diagnostics],

@@ -19,6 +19,7 @@ export {
 export {
   type AzureFirewallFiles,
   type AzureFirewallRenderOptions,
+  azureAddresses,
   buildFirewallPolicy,
   type FirewallPolicyBuild,
 } from './build'

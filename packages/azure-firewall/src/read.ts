@@ -460,7 +460,12 @@ type Walk = {
   source: Source
   fromTemplate: boolean
   parent?: { type: string; name?: string }
+  /** How many parents it has: child resources deeper than `MAX_CHILD_LEVELS` are not read. */
+  level?: number
 }
+
+/** Real templates nest a rule collection group one level under its policy; 5,000 is an attack. */
+const MAX_CHILD_LEVELS = 16
 
 /** The lower-case resource type; a child's short type is prefixed with its parent's. */
 function resourceType(walk: Walk): string {
@@ -564,9 +569,23 @@ function walkResource(reader: Reader, input: Omit<Walk, 'raw'> & { raw: unknown 
   if (readConditionalResource(reader, walk, type)) return
   if (!readResource(reader, walk, { type, ...(name ? { name } : {}) })) return
   const children = get(walk.raw, 'resources')
-  if (Array.isArray(children))
-    for (const child of children)
-      walkResource(reader, { ...walk, raw: child, parent: { type, ...(name ? { name } : {}) } })
+  if (!Array.isArray(children)) return
+  const level = (walk.level ?? 0) + 1
+  if (level > MAX_CHILD_LEVELS) {
+    report(reader, {
+      code: 'AML_EGRESS_READ_UNSUPPORTED',
+      message: `Child resources nested more than ${MAX_CHILD_LEVELS} levels deep are not read; rules they deploy are not evaluated.`,
+      location: location(walk.source.file),
+    })
+    return
+  }
+  for (const child of children)
+    walkResource(reader, {
+      ...walk,
+      raw: child,
+      parent: { type, ...(name ? { name } : {}) },
+      level,
+    })
 }
 
 function isParametersFile(json: unknown): json is ArmRecord {

@@ -15,7 +15,7 @@ export { type ListCommandOptions, runList } from './commands/list'
 export { type ProbeCommandOptions, type ProbeNetwork, runProbe } from './commands/probe'
 export { type RenderCommandOptions, runRender } from './commands/render'
 export { type FormatFlags, renderOptionsFor } from './formatOptions'
-export { type Io, nodeIo } from './io'
+export { type EntryKind, type FileBatch, type FileChange, type Io, nodeIo } from './io'
 export { cliVersion, runCli, versionLine } from './main'
 export {
   type FormatRegistry,

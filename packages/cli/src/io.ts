@@ -1,17 +1,37 @@
-import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import {
+  applyFileBatch,
+  type EntryKind,
+  entryKind,
+  type FileBatch,
+  readFileNoFollow,
+  writeFileAtomic,
+} from './safeWrite'
+
+export type { EntryKind, FileBatch, FileChange } from './safeWrite'
 
 /**
  * Everything a command touches outside itself. Commands take it as a parameter so tests run them
  * in memory; `nodeIo()` is the real one the bin uses.
  */
 export type Io = {
-  /** The file's text, or `undefined` when it does not exist. Other errors throw. */
-  readFile(path: string): Promise<string | undefined>
+  /**
+   * The file's text, or `undefined` when it does not exist. Other errors throw. With `noFollow`,
+   * a symbolic link at the path is not read through (render's output files).
+   */
+  readFile(path: string, options?: { noFollow?: boolean }): Promise<string | undefined>
+  /** What is at a path, a symbolic link reported as such, never followed. */
+  entryKind(path: string): Promise<EntryKind>
   /** The files directly in a directory (joined to its path, sorted); `undefined` if not a directory. */
   listDirectory(path: string): Promise<string[] | undefined>
   /** Writes atomically (temp file + rename), creating parent directories. */
   writeFile(path: string, contents: string): Promise<void>
+  /**
+   * Writes and removes files under a root all together or not at all, never through a symbolic
+   * link: what `render` does once it has checked every path.
+   */
+  applyFileBatch(batch: FileBatch): Promise<void>
   /** Writes to standard output. */
   stdout(text: string): void
   /** Writes to standard error. */
@@ -32,29 +52,11 @@ function isMissing(error: unknown): boolean {
   )
 }
 
-let temporaryCounter = 0
-
-/**
- * Writes `contents` to `path` through a temporary file in the same directory and a rename, so a
- * reader never sees half a file and an interrupted run leaves the old file in place.
- */
-export async function writeFileAtomic(path: string, contents: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
-  temporaryCounter += 1
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${temporaryCounter}.tmp`)
-  try {
-    await writeFile(temporary, contents, 'utf8')
-    await rename(temporary, path)
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined)
-    throw error
-  }
-}
-
 /** The process's real I/O. */
 export function nodeIo(): Io {
   return {
-    async readFile(path) {
+    async readFile(path, options) {
+      if (options?.noFollow) return readFileNoFollow(path)
       try {
         return await readFile(path, 'utf8')
       } catch (error) {
@@ -74,7 +76,9 @@ export function nodeIo(): Io {
         throw error
       }
     },
+    entryKind,
     writeFile: writeFileAtomic,
+    applyFileBatch,
     stdout: (text) => {
       process.stdout.write(text)
     },

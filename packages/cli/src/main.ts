@@ -2,11 +2,12 @@ import { catalog } from '@aml-egress/core'
 import packageJson from '../package.json' with { type: 'json' }
 import { createPaint } from './color'
 import { type CliCommand, commandHelp } from './command'
-import { isProfileError, isUsageError } from './errors'
+import { describeSystemError, isProfileError, isSystemError, isUsageError } from './errors'
 import { rootExamples } from './examples'
 import type { Io } from './io'
 import { type FormatRegistry, formatRegistry } from './registry'
 import { suggest } from './suggest'
+import { terminalText } from './terminal'
 
 /** The CLI's own version (from package.json). */
 export const cliVersion: string = packageJson.version
@@ -79,7 +80,7 @@ function rootHelp(io: Pick<Io, 'isTTY' | 'env'>): string {
 
 function printError(io: Io, message: string, fix?: string): void {
   const paint = createPaint({ ...io, isTTY: io.isTTY })
-  io.stderr(`${paint.red('error')} ${message}\n${fix ? `  fix: ${fix}\n` : ''}`)
+  io.stderr(terminalText(`${paint.red('error')} ${message}\n${fix ? `  fix: ${fix}\n` : ''}`))
 }
 
 /**
@@ -132,12 +133,19 @@ export async function runCli(
       const paint = createPaint(io)
       const [headline] = error.message.split('\n')
       io.stderr(
-        `${paint.red('error')} AML_EGRESS_INVALID_INPUT: ${headline?.replace(/:$/, '')}\n${error.issues
-          .map((issue) => `  ✖ ${paint.bold(issue.path)}: ${issue.message}\n`)
-          .join(
-            '',
-          )}  fix: correct the fields named above; \`aml-egress schema > aml-egress.schema.json\` lets your editor check them as you type\n`,
+        terminalText(
+          `${paint.red('error')} AML_EGRESS_INVALID_INPUT: ${headline?.replace(/:$/, '')}\n${error.issues
+            .map((issue) => `  ✖ ${paint.bold(issue.path)}: ${issue.message}\n`)
+            .join(
+              '',
+            )}  fix: correct the fields named above; \`aml-egress schema > aml-egress.schema.json\` lets your editor check them as you type\n`,
+        ),
       )
+      return 2
+    }
+    if (isSystemError(error)) {
+      const { message, fix } = describeSystemError(error)
+      printError(io, message, fix)
       return 2
     }
     printError(

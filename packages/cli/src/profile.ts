@@ -6,7 +6,7 @@ import {
   type ServiceTagNames,
   serviceTagNamesFromFile,
 } from '@aml-egress/core'
-import { UsageError } from './errors'
+import { isSystemError, UsageError } from './errors'
 import type { Io } from './io'
 
 /**
@@ -60,7 +60,14 @@ export async function loadProfile(input: {
   /** `--service-tags FILE`: a newer published file to check the plan's tags against. */
   serviceTags?: string | undefined
 }): Promise<{ profile: Profile; plan: Plan }> {
-  const text = await input.io.readFile(input.path)
+  const text = await input.io.readFile(input.path).catch((error: unknown) => {
+    if (isSystemError(error) && error.code === 'EISDIR')
+      throw new UsageError(
+        `cannot read the profile '${input.path}': it is a directory`,
+        'pass the profile file itself with --profile, e.g. --profile aml-egress.yaml',
+      )
+    throw error
+  })
   if (text === undefined)
     throw new UsageError(
       `cannot read the profile '${input.path}': no such file`,

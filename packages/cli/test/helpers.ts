@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import type { EgressFormat, Plan, Verdict } from '@aml-egress/core'
-import type { Io } from '../src/io'
+import type { EntryKind, Io } from '../src/io'
 import type { FormatRegistry } from '../src/registry'
 
 /** An in-memory `Io`: files in a map, output collected. */
@@ -10,14 +10,27 @@ export function createMemoryIo(
     isTTY?: boolean
     stderrIsTTY?: boolean
     env?: Record<string, string>
+    /** Paths that are symbolic links (their targets are not modelled: render must not look). */
+    symlinks?: readonly string[]
   } = {},
 ) {
   const files = new Map(Object.entries(options.files ?? {}))
+  const symlinks = new Set(options.symlinks ?? [])
   const writes: string[] = []
+  const removed: string[] = []
+  const kindOf = (path: string): EntryKind => {
+    if (symlinks.has(path)) return 'symlink'
+    if (files.has(path)) return 'file'
+    const prefix = `${path.replace(/\/$/, '')}/`
+    return [...files.keys(), ...symlinks].some((file) => file.startsWith(prefix))
+      ? 'directory'
+      : 'missing'
+  }
   let stdout = ''
   let stderr = ''
   const io: Io = {
     readFile: async (path) => files.get(path),
+    entryKind: async (path) => kindOf(path),
     listDirectory: async (path) => {
       const prefix = `${path.replace(/\/$/, '')}/`
       const inside = [...files.keys()].filter(
@@ -29,6 +42,16 @@ export function createMemoryIo(
       writes.push(path)
       files.set(path, contents)
     },
+    applyFileBatch: async (batch) => {
+      for (const change of batch.writes) {
+        writes.push(`${batch.root}/${change.path}`)
+        files.set(`${batch.root}/${change.path}`, change.contents)
+      }
+      for (const removal of batch.removals) {
+        removed.push(`${batch.root}/${removal.path}`)
+        files.delete(`${batch.root}/${removal.path}`)
+      }
+    },
     stdout: (text) => {
       stdout += text
     },
@@ -39,7 +62,7 @@ export function createMemoryIo(
     stderrIsTTY: options.stderrIsTTY ?? false,
     env: options.env ?? {},
   }
-  return { io, files, writes, stdout: () => stdout, stderr: () => stderr }
+  return { io, files, writes, removed, stdout: () => stdout, stderr: () => stderr }
 }
 
 /** A small valid profile: one workspace with one storage account, compute clusters. */

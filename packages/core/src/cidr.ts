@@ -55,8 +55,26 @@ export function sampleAddress(cidr: string): string {
   return toAddress(last - first >= 2 ? first + 1 : first)
 }
 
-/** Canonical form `a.b.c.d/n` with host bits cleared; a bare address becomes `/32`. */
+/**
+ * Canonical form `a.b.c.d/n` with host bits cleared and the prefix length without leading zeros
+ * (`/08` is `/8`); a bare address becomes `/32`.
+ */
 export function canonicalCidr(cidr: string): string {
-  const bits = cidr.includes('/') ? cidr.split('/')[1] : '32'
+  const bits = cidr.includes('/') ? Number(cidr.split('/')[1]) : 32
   return `${toAddress(cidrRange(cidr).first)}/${bits}`
+}
+
+/**
+ * What is wrong with a CIDR a user wrote, or undefined when nothing is. Host bits set
+ * (`10.0.0.5/24`) are an error, not silently cleared: Azure's network API refuses such a subnet
+ * prefix too (InvalidCIDRNotation), and clearing them could widen a single address to a block.
+ * A prefix length with leading zeros (`/08`) is no error; `canonicalCidr` drops the zeros.
+ * @example cidrProblem('10.0.0.5/24') // 'host bits are set: …'
+ */
+export function cidrProblem(text: string): string | undefined {
+  if (!text.includes('/')) return undefined
+  const canonical = canonicalCidr(text)
+  const [address = ''] = text.split('/')
+  if (canonical.split('/')[0] === address) return undefined
+  return `host bits are set: ${address}/${canonical.split('/')[1]} is inside the block ${canonical}; write ${canonical} for the block, or ${address}/32 for the one address`
 }

@@ -2,6 +2,7 @@ import type { ReadonlyDeep } from 'type-fest'
 import * as z from 'zod'
 import { capabilityNames } from './format'
 import { compareOrdinal } from './order'
+import { escapeControlCharacters } from './text'
 
 /**
  * Every diagnostic code, with the documentation a user sees (`aml-egress explain CODE`, the docs
@@ -146,6 +147,13 @@ export const diagnosticCodes = {
     cause: 'A managed-network FQDN rule has no port: it opens 80 and 443 where the plan lists one.',
     fix: 'Accept it, or allow the host in your own firewall, whose rules choose the port.',
   },
+  AML_EGRESS_UNRESTRICTED_SOURCE: {
+    severity: 'warning',
+    title: 'A source address stands for every client',
+    cause:
+      'sourceAddresses holds 0.0.0.0/0: every rule allows any client, not just the compute subnets, so anything that can reach the firewall or proxy gets the same egress. Each target spells it as its own "every IPv4 address" (Azure Firewall and Terraform `*`, Squid `0.0.0.0/1 128.0.0.0/1`).',
+    fix: 'List the compute subnets in sourceAddresses instead (e.g. [10.10.0.0/24]), unless an open source is what you mean.',
+  },
   AML_EGRESS_READ_SYNTAX: {
     severity: 'error',
     title: 'The config could not be parsed',
@@ -287,7 +295,10 @@ export function formatDiagnostics(diagnostics: readonly ReadonlyDeep<Diagnostic>
       const format = d.format ? ` [${d.format}]` : ''
       const rule = d.ruleId ? ` (${d.ruleId})` : ''
       const help = d.help ? `\n    fix: ${d.help}` : ''
-      return `${d.severity} ${d.code}${format}${where}${rule}: ${d.message}${help}`
+      // Messages and locations quote input files: a control character is shown, never obeyed.
+      return escapeControlCharacters(
+        `${d.severity} ${d.code}${format}${where}${rule}: ${d.message}${help}`,
+      )
     })
     .join('\n')
 }

@@ -15,6 +15,7 @@ export { serviceTagForHost } from './catalog/serviceTagEquivalents'
 export {
   canonicalCidr,
   cidrContains,
+  cidrProblem,
   cidrRange,
   compareCidrs,
   isIpv4Address,
@@ -118,6 +119,7 @@ export {
   type Workload,
   type Workspace,
 } from './profile'
+export { profileLimits } from './profileLimits'
 export { type ResolveOptions, resolvePlan } from './resolve'
 export {
   isServiceTagsFile,
@@ -132,6 +134,7 @@ export {
   type ServiceTagSource,
 } from './serviceTags/snapshot'
 export { didYouMean } from './suggest'
+export { escapeControlCharacters, excerpt } from './text'
 export {
   type DiagnosticSummary,
   formatDiagnosticSummaries,

@@ -1,8 +1,10 @@
 import { load, YAMLException } from 'js-yaml'
 import * as z from 'zod'
-import { isIpv4Cidr } from './cidr'
+import { canonicalCidr, cidrProblem, isIpv4Cidr } from './cidr'
 import { type Cloud, clouds, findRegion, regions } from './clouds'
+import { exceedsExpandedValues, profileLimits } from './profileLimits'
 import { didYouMean } from './suggest'
+import { excerpt } from './text'
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const STORAGE_ACCOUNT = /^[a-z0-9]{3,24}$/
@@ -12,6 +14,28 @@ const LABEL_KEY =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
+
+/**
+ * An IPv4 address or CIDR as a profile takes it: `/08` read as `/8` (a bare address stays bare),
+ * host bits set refused (see `cidrProblem`).
+ */
+function ipv4Schema(message: string) {
+  return z
+    .string()
+    .superRefine((text, context) => {
+      if (!isIpv4Cidr(text)) context.addIssue({ code: 'custom', message })
+      else {
+        const problem = cidrProblem(text)
+        if (problem) context.addIssue({ code: 'custom', message: problem })
+      }
+    })
+    .transform((text) => (text.includes('/') ? canonicalCidr(text) : text))
+}
+
+/** A list with at most `limit` items, the bound named in the message. */
+function boundedList<T extends z.ZodType>(item: T, limit: number, what: string) {
+  return z.array(item).max(limit, `at most ${limit.toLocaleString('en-US')} ${what}`)
+}
 
 const RegionNameSchema = z
   .string()
@@ -28,9 +52,16 @@ const RegionNameSchema = z
 
 const LabelsSchema = z
   .record(
-    z.string().regex(LABEL_KEY, 'label keys are [prefix/]name of letters, digits, -, _ and .'),
+    z
+      .string()
+      .max(317, 'label keys are at most a 253-character prefix, a slash and a 63-character name')
+      .regex(LABEL_KEY, 'label keys are [prefix/]name of letters, digits, -, _ and .'),
     z.string().regex(LABEL_VALUE, 'label values are up to 63 letters, digits, -, _ and .'),
   )
+  .refine((labels) => Object.keys(labels).length <= profileLimits.labelsPerSelector, {
+    error: `at most ${profileLimits.labelsPerSelector} labels in one selector`,
+    abort: true,
+  })
   .describe('Kubernetes labels that select the pods')
 
 /** One Azure Machine Learning workspace of the estate. */
@@ -50,22 +81,22 @@ export const WorkspaceSchema = z.strictObject({
   /** Azure region of the workspace, ARM spelling (`westeurope`). */
   region: RegionNameSchema,
   /** Storage accounts the workspace uses (its default one first). */
-  storageAccounts: z
-    .array(
-      z
-        .string()
-        .regex(STORAGE_ACCOUNT, 'storage account names are 3–24 lowercase letters and digits'),
-    )
-    .default([]),
+  storageAccounts: boundedList(
+    z
+      .string()
+      .regex(STORAGE_ACCOUNT, 'storage account names are 3–24 lowercase letters and digits'),
+    profileLimits.storageAccountsPerWorkspace,
+    'storage accounts per workspace',
+  ).default([]),
   /** Container registries (names without `.azurecr.io`). */
-  containerRegistries: z
-    .array(
-      z
-        .string()
-        .regex(CONTAINER_REGISTRY, 'registry names are 5–50 letters and digits')
-        .transform((name) => name.toLowerCase()),
-    )
-    .default([]),
+  containerRegistries: boundedList(
+    z
+      .string()
+      .regex(CONTAINER_REGISTRY, 'registry names are 5–50 letters and digits')
+      .transform((name) => name.toLowerCase()),
+    profileLimits.containerRegistriesPerWorkspace,
+    'container registries per workspace',
+  ).default([]),
   /** `hbi_workspace` (high business impact) is on: the Batch key vault must be reachable. */
   hbiWorkspace: z.boolean().default(false),
 })
@@ -129,19 +160,25 @@ export const KubernetesSchema = z
     /** Namespace of the Azure ML extension. */
     namespace: z.string().regex(NAMESPACE, 'namespace names are DNS labels').default('azureml'),
     /** Namespaces where models are deployed (real-time inference). */
-    modelNamespaces: z
-      .array(z.string().regex(NAMESPACE, 'namespace names are DNS labels'))
-      .default(['default']),
+    modelNamespaces: boundedList(
+      z.string().regex(NAMESPACE, 'namespace names are DNS labels'),
+      profileLimits.modelNamespaces,
+      'model namespaces',
+    ).default(['default']),
     /** AKS cluster DNS prefix, for `<cluster>.hcp.<region>.azmk8s.io`; unset → `*.hcp.<region>.azmk8s.io`. */
     clusterDnsPrefix: z.string().regex(DNS_LABEL, 'a DNS label').optional(),
     /** API server addresses (CIDRs) for in-cluster and node egress rules. */
-    apiServerAddresses: z
-      .array(z.string().refine(isIpv4Cidr, 'must be an IPv4 address or CIDR, e.g. 10.0.0.1/32'))
-      .default([]),
+    apiServerAddresses: boundedList(
+      ipv4Schema('must be an IPv4 address or CIDR, e.g. 10.0.0.1/32'),
+      profileLimits.apiServerAddresses,
+      'API server addresses',
+    ).default([]),
     /** Custom DNS servers the nodes use (UDP 53). */
-    customDnsServers: z
-      .array(z.string().refine(isIpv4Cidr, 'must be an IPv4 address or CIDR, e.g. 10.0.0.4'))
-      .default([]),
+    customDnsServers: boundedList(
+      ipv4Schema('must be an IPv4 address or CIDR, e.g. 10.0.0.4'),
+      profileLimits.customDnsServers,
+      'custom DNS servers',
+    ).default([]),
     /** AKS nodes without konnectivity (created before March 2021): UDP 1194, TCP 9000, NTP (D17). */
     legacyNodeEgress: z.boolean().default(false),
     /** AKS GPU node pools: the NVIDIA driver hosts of the AKS egress article. */
@@ -172,13 +209,50 @@ export const KubernetesSchema = z
 /** Kubernetes settings of a profile, with their defaults filled in. */
 export type KubernetesSettings = z.infer<typeof KubernetesSchema>
 
+/**
+ * The estate-wide bounds broken by a list of workspaces (validated or not): storage accounts and
+ * registries over every workspace, each as an issue message.
+ */
+function estateTotalProblems(workspaces: readonly unknown[]): string[] {
+  const totals = [
+    ['storageAccounts', profileLimits.storageAccounts, 'storage accounts'],
+    ['containerRegistries', profileLimits.containerRegistries, 'container registries'],
+  ] as const
+  return totals.flatMap(([field, limit, what]) => {
+    let total = 0
+    for (const workspace of workspaces) {
+      const list =
+        typeof workspace === 'object' && workspace !== null
+          ? Reflect.get(workspace, field)
+          : undefined
+      if (Array.isArray(list)) total += list.length
+    }
+    return total > limit
+      ? [
+          `${total.toLocaleString('en-US')} ${what} across the workspaces; at most ${limit.toLocaleString('en-US')} per profile: split the estate into several profiles (e.g. one per region)`,
+        ]
+      : []
+  })
+}
+
+function checkEstateTotals(
+  profile: { workspaces: readonly Workspace[] },
+  context: z.RefinementCtx,
+): void {
+  for (const message of estateTotalProblems(profile.workspaces))
+    context.addIssue({ code: 'custom', path: ['workspaces'], message })
+}
+
 /** A user's estate: the input of `resolvePlan`. Field names are the public contract. */
 export const ProfileSchema = z
   .strictObject({
     /** JSON Schema reference for editors. */
-    $schema: z.string().optional(),
+    $schema: z.string().max(profileLimits.schemaReferenceLength).optional(),
     cloud: z.enum(clouds).default('public'),
-    workspaces: z.array(WorkspaceSchema).min(1, 'list at least one workspace'),
+    workspaces: boundedList(WorkspaceSchema, profileLimits.workspaces, 'workspaces').min(
+      1,
+      'list at least one workspace',
+    ),
     compute: z
       .array(ComputeKindSchema)
       .min(1, 'list the compute kinds you use, e.g. [computeInstance, computeCluster]'),
@@ -187,12 +261,18 @@ export const ProfileSchema = z
     /** Where both forms are documented: exact hosts (default, narrower) or service tags. */
     destinationStyle: z.enum(['hosts', 'serviceTags']).default('hosts'),
     kubernetes: KubernetesSchema,
-    /** The compute subnets: the source of every egress rule. */
-    sourceAddresses: z
-      .array(z.string().refine(isIpv4Cidr, 'must be an IPv4 CIDR, e.g. 10.10.0.0/24'))
-      .min(1, 'list the compute subnet CIDRs, e.g. [10.10.0.0/24]'),
+    /**
+     * The compute subnets: the source of every egress rule. `0.0.0.0/0` is accepted (with a
+     * warning in the plan) and rendered as each target spells "any source".
+     */
+    sourceAddresses: boundedList(
+      ipv4Schema('must be an IPv4 CIDR, e.g. 10.10.0.0/24'),
+      profileLimits.sourceAddresses,
+      'source addresses',
+    ).min(1, 'list the compute subnet CIDRs, e.g. [10.10.0.0/24]'),
   })
   .superRefine((profile, context) => {
+    checkEstateTotals(profile, context)
     profile.workspaces.forEach((workspace, index) => {
       const region = findRegion(workspace.region)
       if (region && region.cloud !== profile.cloud)
@@ -256,7 +336,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return path
     .map((key, index) => {
       if (typeof key === 'number') return `[${key}]`
-      const name = String(key)
+      const name = String(key).length > 64 ? `${String(key).slice(0, 64)}…` : String(key)
       if (!/^[$A-Za-z_][\w$]*$/.test(name)) return `[${JSON.stringify(name)}]`
       return `${index === 0 ? '' : '.'}${name}`
     })
@@ -305,7 +385,10 @@ function toIssues(error: z.ZodError): ProfileIssue[] {
       })
     }
     if (issue.code === 'invalid_value' && 'values' in issue) {
-      const suggestion = didYouMean(String(issue.input), issue.values.map(String))
+      // Only a short scalar is worth a suggestion; a list (an alias bomb) is never made text.
+      const input = typeof issue.input === 'string' ? issue.input : undefined
+      const suggestion =
+        input === undefined ? undefined : didYouMean(input, issue.values.map(String))
       return [
         {
           path: formatPath(issue.path),
@@ -330,6 +413,15 @@ function toIssues(error: z.ZodError): ProfileIssue[] {
  * @example const profile = parseProfile({ workspaces: [...], compute: ['computeCluster'], sourceAddresses: ['10.0.0.0/24'] })
  */
 export function parseProfile(input: unknown, source?: string): Profile {
+  // Far past an estate bound, refuse before validating every name of it (seconds for 500,000).
+  const workspaces =
+    typeof input === 'object' && input !== null ? Reflect.get(input, 'workspaces') : undefined
+  const problems = Array.isArray(workspaces) ? estateTotalProblems(workspaces) : []
+  if (problems.length > 0)
+    throw new ProfileError(
+      problems.map((message) => ({ path: 'workspaces', message })),
+      source,
+    )
   const result = ProfileSchema.safeParse(input, { reportInput: true })
   if (!result.success) throw new ProfileError(toIssues(result.error), source)
   return result.data
@@ -338,10 +430,22 @@ export function parseProfile(input: unknown, source?: string): Profile {
 /**
  * Parses YAML or JSON text (JSON is YAML) and validates it. js-yaml, not the `yaml` package: for a
  * fleet-sized profile (10,000 workspaces, 2 MB) it is over ten times faster. Same YAML 1.2 core
- * schema; duplicate keys are errors; at most 100 aliases, as `yaml` allows.
- * @throws ProfileError for syntax errors (with line and column) and invalid fields.
+ * schema; duplicate keys are errors; at most 100 aliases, as `yaml` allows. Aliases are allowed
+ * (a shared list of storage accounts is fine), but the profile they expand to is bounded
+ * (`profileLimits.expandedValues`), as is the text: an alias bomb is refused in milliseconds.
+ * @throws ProfileError for syntax errors (with line and column), size bounds and invalid fields.
  */
 export function parseProfileText(text: string, source = 'profile'): Profile {
+  if (text.length > profileLimits.textLength)
+    throw new ProfileError(
+      [
+        {
+          path: '(root)',
+          message: `the profile is ${(text.length / 1024 / 1024).toFixed(1)} MB; at most ${profileLimits.textLength / 1024 / 1024} MB: split the estate into several profiles`,
+        },
+      ],
+      source,
+    )
   let value: unknown
   try {
     value = load(text, { filename: source, maxAliases: 100 })
@@ -353,12 +457,22 @@ export function parseProfileText(text: string, source = 'profile'): Profile {
           path: error.mark
             ? `line ${error.mark.line + 1}, column ${error.mark.column + 1}`
             : '(syntax)',
-          message: error.reason,
+          message: excerpt(error.reason, 200),
         },
       ],
       source,
     )
   }
+  if (exceedsExpandedValues(value, profileLimits.expandedValues))
+    throw new ProfileError(
+      [
+        {
+          path: '(root)',
+          message: `the profile expands to more than ${profileLimits.expandedValues.toLocaleString('en-US')} values (YAML aliases are counted at each use); write the values out, or split the estate`,
+        },
+      ],
+      source,
+    )
   return parseProfile(value, source)
 }
 

@@ -940,6 +940,9 @@ function sortRules(rules: readonly PlanRule[]): PlanRule[] {
   return keyed.map(({ rule }) => rule)
 }
 
+/** The IPv4 block of every address: an unrestricted source. */
+const ANY_IPV4 = '0.0.0.0/0'
+
 /**
  * The compute subnets, canonical and once each, in the profile's order (`10.0.0.1` and
  * `10.0.0.1/32` are one source), without a block another one contains: the same sources, and
@@ -1048,6 +1051,14 @@ export function resolvePlan(profile: Profile, options: ResolveOptions = {}): Pla
   const kinds = new Set(profile.compute.map((kind) => CATALOG_KIND[kind]))
   const sourceAddresses = sourceList(profile.sourceAddresses)
   const subnets: RuleEndpoint = { kind: 'addresses', addresses: sourceAddresses }
+  if (sourceAddresses.includes(ANY_IPV4))
+    advisories.push(
+      createDiagnostic({
+        code: 'AML_EGRESS_UNRESTRICTED_SOURCE',
+        message: `sourceAddresses holds ${ANY_IPV4}: every rule allows any client, not only the compute subnets${sourceAddresses.length === 1 && profile.sourceAddresses.length > 1 ? ' (the other blocks it contains were dropped)' : ''}`,
+        path: ['sourceAddresses'],
+      }),
+    )
   const everyWorkspace = groupWorkspaces(profile.workspaces, () => '')
   const byRegion = groupWorkspaces(profile.workspaces, (workspace) => workspace.region)
   const byWorkspace = groupWorkspaces(profile.workspaces, (workspace) => workspace.id)

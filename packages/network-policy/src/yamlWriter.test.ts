@@ -11,13 +11,16 @@ import {
   writePolicyYaml,
 } from './yamlWriter'
 
-/** What the library writes for the same input: the reference the writer must equal. */
+/**
+ * What the library writes for the same input with its yaml-1.1 schema (which quotes what a YAML
+ * 1.1 reader would misread): the reference the writer must equal.
+ */
 function libraryYaml(input: {
   document: object
   comment: string
   itemComments: readonly (string | undefined)[]
 }): string {
-  const doc = new Document(input.document)
+  const doc = new Document(input.document, { schema: 'yaml-1.1' })
   doc.commentBefore = ` ${input.comment}`
   const spec = doc.get('spec', true)
   if (isMap(spec)) {

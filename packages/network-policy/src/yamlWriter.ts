@@ -24,12 +24,30 @@ const PLAIN = /^[A-Za-z0-9][A-Za-z0-9._/:,-]*$/
 // Strings the YAML 1.2 core schema would read as something else: the library quotes them.
 const CORE_NOT_STRING =
   /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F]+|0o[0-7]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|[Tt]rue|TRUE|[Ff]alse|FALSE|~|[Nn]ull|NULL)$/
+// Strings a YAML 1.1 reader (kubectl's decoder, PyYAML) reads as something else: booleans
+// (`yes`, `on`, `NO`, `y`), binary, octal, hex and underscored numbers, sexagesimals, dates. The
+// library's yaml-1.1 schema double-quotes them, and so does the printer.
+const YAML_1_1_NOT_STRING = new RegExp(
+  [
+    '^(?:[Yy]|[Yy]es|YES|[Nn]|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF)$',
+    '^[-+]?0b[0-1_]+$',
+    '^[-+]?0x[0-9a-fA-F_]+$',
+    '^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?$',
+    '^[-+]?\\.[0-9_]*(?:[eE][-+]?[0-9]+)?$',
+    '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}',
+  ].join('|'),
+)
 // `*` starts an alias, so the library double-quotes these (host patterns, port numbers as text).
 const QUOTED = /^(?:\*[A-Za-z0-9.*-]*|[0-9]+)$/
 
+/** Plain characters, but read as another type by a YAML 1.2 or 1.1 reader. */
+function readsAsOtherType(text: string): boolean {
+  return CORE_NOT_STRING.test(text) || YAML_1_1_NOT_STRING.test(text)
+}
+
 /** A string the library writes as it is: a plain scalar or key. */
 function isPlain(text: string): boolean {
-  return PLAIN.test(text) && !text.endsWith(':') && !CORE_NOT_STRING.test(text)
+  return PLAIN.test(text) && !text.endsWith(':') && !readsAsOtherType(text)
 }
 
 /** The text of a scalar, or `undefined` when only the library knows how it is written. */
@@ -37,7 +55,11 @@ function scalar(value: Value): string | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : undefined
   if (typeof value !== 'string') return undefined
   if (QUOTED.test(value)) return `"${value}"`
-  return isPlain(value) ? value : undefined
+  if (isPlain(value)) return value
+  // Plain characters need no escape inside double quotes: the library's own quoting.
+  return PLAIN.test(value) && !value.endsWith(':') && YAML_1_1_NOT_STRING.test(value)
+    ? `"${value}"`
+    : undefined
 }
 
 function isMap(value: Value): value is ValueMap {
@@ -162,9 +184,13 @@ export function printPolicyYaml(input: PolicyYamlInput, out: string[]): boolean 
   return false
 }
 
-/** The document as the `yaml` library writes it, with the same comments. */
+/**
+ * The document as the `yaml` library writes it, with the same comments. The yaml-1.1 schema
+ * quotes every string a YAML 1.1 reader would not read back as the same string; what it writes
+ * is read the same by YAML 1.2 readers too.
+ */
 export function libraryPolicyYaml(input: PolicyYamlInput): string {
-  const document = new Document(input.document)
+  const document = new Document(input.document, { schema: 'yaml-1.1' })
   document.commentBefore = ` ${input.comment}`
   const spec = document.get('spec', true)
   const list = isYamlMap(spec) ? (spec.get('egress', true) ?? spec.get('ingress', true)) : undefined

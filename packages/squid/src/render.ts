@@ -53,10 +53,19 @@ export function commentText(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '?').replace(/\\+$/, '')
 }
 
+/**
+ * Every IPv4 client, as Squid takes it: its two halves. Squid refuses `0.0.0.0/0` (an ERROR; it
+ * reads it as `all`, which takes IPv6 clients too, and drops the ACL's other ranges), and `all`
+ * would allow more than the plan's IPv4 sources.
+ */
+const EVERY_IPV4_CLIENT = '0.0.0.0/1 128.0.0.0/1'
+
 /** A source list as a src ACL lists it (canonical, sorted, once each); undefined unless IPv4. */
 function srcValues(addresses: readonly string[]): string | undefined {
   if (addresses.length === 0 || !addresses.every(isIpv4Cidr)) return undefined
-  return [...new Set(addresses.map(canonicalCidr))].sort(compareCidrs).join(' ')
+  const canonical = [...new Set(addresses.map(canonicalCidr))]
+  if (canonical.includes('0.0.0.0/0')) return EVERY_IPV4_CLIENT
+  return canonical.sort(compareCidrs).join(' ')
 }
 
 /** The diagnostic fields that name a rule. */

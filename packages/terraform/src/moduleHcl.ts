@@ -2,7 +2,7 @@
  * The module's files apart from the rule collection groups, as HCL items: the NSG rule resources
  * of `main.tf`, and `variables.tf`, `outputs.tf`, `versions.tf`.
  */
-import type { RuleCollectionGroup } from '@aml-egress/azure-firewall'
+import { azureAddresses, type RuleCollectionGroup } from '@aml-egress/azure-firewall'
 import type { Plan } from '@aml-egress/core'
 import { localName, RCG } from './firewallHcl'
 import { type HclItem, type HclValue, hclReference } from './hcl'
@@ -153,7 +153,9 @@ function firewallVariables(plan: Plan, input: { basePriority: number; groups: nu
     ),
     variable('source_addresses', [
       attribute('type', hclReference('list(string)')),
-      ...(plan.sourceAddresses.length > 0 ? [attribute('default', plan.sourceAddresses)] : []),
+      ...(plan.sourceAddresses.length > 0
+        ? [attribute('default', azureAddresses(plan.sourceAddresses))]
+        : []),
       attribute(
         'description',
         'CIDRs of the Azure Machine Learning compute subnets: the sources of the firewall rules. NSG rules hold the subnets of the profile; render again to change them there.',

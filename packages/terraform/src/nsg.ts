@@ -4,6 +4,8 @@
  * are written for service-tag rules and for host rules through their `serviceTagFallback`. NSGs
  * have no FQDNs, so a host rule without a fallback gets no NSG rule: the firewall carries it.
  */
+
+import { azureAddresses } from '@aml-egress/azure-firewall'
 import {
   compareOrdinal,
   createDiagnostic,
@@ -66,7 +68,9 @@ function prefixLists(rule: PlanRule, side: 'source' | 'destination'): string[][]
     case 'serviceTag':
       return [[endpoint.tag]]
     case 'addresses':
-      return endpoint.addresses.length > 0 ? [[...endpoint.addresses].sort(compareOrdinal)] : []
+      return endpoint.addresses.length > 0
+        ? [azureAddresses(endpoint.addresses).sort(compareOrdinal)]
+        : []
     case 'fqdn':
       return side === 'destination' ? rule.serviceTagFallbacks.map((tag) => [tag]) : []
     default:

@@ -5,6 +5,7 @@
  */
 import {
   type AzureFirewallRenderOptions,
+  azureAddresses,
   buildFirewallPolicy,
   type RuleCollectionGroup,
 } from '@aml-egress/azure-firewall'
@@ -78,7 +79,7 @@ function applicationRuleChecks(groups: readonly RuleCollectionGroup[]): Diagnost
 
 /** A test for the plan's compute subnets, in any order: the rules write them as a variable. */
 function isPlanSources(plan: Plan): (values: readonly string[]) => boolean {
-  const sources = [...plan.sourceAddresses].sort(compareOrdinal)
+  const sources = azureAddresses(plan.sourceAddresses).sort(compareOrdinal)
   return (values) => {
     if (sources.length === 0 || values.length !== sources.length) return false
     const sorted = [...values].sort(compareOrdinal)

@@ -28,6 +28,7 @@ import { loadProfile } from '../profile'
 import { type FormatRegistry, formatNames, loadFormats, type RegisteredFormat } from '../registry'
 import { suggest } from '../suggest'
 import { formatTable, markdownCell, markdownTable } from '../table'
+import { terminalText } from '../terminal'
 
 /** What `check` says about one required flow. */
 export type FlowStatus = 'allowed' | 'blocked' | 'unknown' | 'not-expressible'
@@ -370,10 +371,11 @@ export async function runCheck(
   }
   const output = options.output ?? 'table'
   if (output === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`)
-  else if (output === 'markdown') io.stdout(formatCheckMarkdown(report))
+  else if (output === 'markdown') io.stdout(terminalText(formatCheckMarkdown(report)))
   else {
     const { quiet, verbose } = options
-    io.stdout(formatCheckReport({ report, io, quiet: quiet === true, verbose: verbose === true }))
+    const text = formatCheckReport({ report, io, quiet: quiet === true, verbose: verbose === true })
+    io.stdout(terminalText(text))
   }
   const failed =
     report.summary.blocked > 0 ||

@@ -13,6 +13,7 @@ import { UsageError } from '../errors'
 import type { Io } from '../io'
 import { loadProfile } from '../profile'
 import { formatTable } from '../table'
+import { terminalText } from '../terminal'
 
 /** Options of `aml-egress compare`. */
 export type CompareCommandOptions = {
@@ -203,7 +204,7 @@ export async function runCompare(
     comparison: compareDependencies(plan, document),
   })
   if (options.json === true) io.stdout(`${JSON.stringify(report, null, 2)}\n`)
-  else io.stdout(formatCompareReport({ report, io, quiet: options.quiet === true }))
+  else io.stdout(terminalText(formatCompareReport({ report, io, quiet: options.quiet === true })))
   return report.missingFromPlan.length > 0 ? 1 : 0
 }
 

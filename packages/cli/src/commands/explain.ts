@@ -7,6 +7,7 @@ import {
   conditions,
   describeServiceTagSource,
   diagnosticCodes,
+  excerpt,
   findRequirement,
   formatPortRanges,
   hostMatchesPattern,
@@ -455,7 +456,7 @@ export async function runExplain(
         `${JSON.stringify({ kind: 'unknown', query: options.query, suggestion: suggestion ?? null }, null, 2)}\n`,
       )
     io.stderr(
-      `nothing in the catalog matches '${options.query}'${suggestion ? `; did you mean '${suggestion}'?` : ''}\n  explain takes a host name, a service tag, a requirement id (basic-out-06), a decision (D05) or a diagnostic code\n`,
+      `nothing in the catalog matches '${excerpt(options.query)}'${suggestion ? `; did you mean '${suggestion}'?` : ''}\n  explain takes a host name, a service tag, a requirement id (basic-out-06), a decision (D05) or a diagnostic code\n`,
     )
     return 1
   }

@@ -172,6 +172,11 @@ export async function runInit(options: InitCommandOptions, context: { io: Io }):
     io.stdout(text)
     return 0
   }
+  if ((await io.entryKind(out)) === 'directory')
+    throw new UsageError(
+      `--out '${out}' is a directory; init writes one profile file`,
+      `name the file, e.g. --out ${out.replace(/\/+$/, '')}/aml-egress.yaml`,
+    )
   if (!options.force && (await io.readFile(out)) !== undefined)
     throw new UsageError(
       `${out} exists; not overwriting it`,

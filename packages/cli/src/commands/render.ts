@@ -25,6 +25,17 @@ import {
   renderOptionsFor,
 } from '../formatOptions'
 import type { Io } from '../io'
+import {
+  contentHash,
+  isSafeRelativePath,
+  MANIFEST_NAME,
+  type Manifest,
+  manifestText,
+  parseManifest,
+  type StaleFile,
+  staleFiles,
+} from '../manifest'
+import { assertNothingBlocked, blockedPaths } from '../outputTree'
 import { loadProfile } from '../profile'
 import { type FormatRegistry, formatNames, loadFormats, type RegisteredFormat } from '../registry'
 import { suggest } from '../suggest'
@@ -57,14 +68,24 @@ export type RenderCommandOptions = {
 /** What happened (or would happen) to one output file. */
 export type FileStatus = 'created' | 'updated' | 'unchanged'
 
-type PlannedFile = {
+/** A rendered file with its place under `--out`, before the disk is read. */
+type PlacedFile = {
   format: string
   /** Path relative to `--out`, POSIX. */
   path: string
   contents: string
+}
+
+type PlannedFile = PlacedFile & {
   before: string | undefined
   status: FileStatus
 }
+
+/**
+ * A file an earlier render wrote and this one no longer produces: removed when unchanged since
+ * (`before` is its text), left in place when edited since.
+ */
+type PlannedStale = StaleFile & { before: string; edited: boolean }
 
 /** One format's rendering, before anything is compared with the disk. */
 type Rendered = {
@@ -74,12 +95,20 @@ type Rendered = {
   rulesExpressed: number
 }
 
-type FormatOutcome = {
+type FormatOutcome<File = PlannedFile> = {
   name: string
   title: string
-  files: PlannedFile[]
+  files: File[]
   diagnostics: Diagnostic[]
   rulesExpressed: number
+}
+
+/** Everything a render changes under `--out`, checked and read before anything is written. */
+type OutputPlan = {
+  outcomes: FormatOutcome[]
+  files: PlannedFile[]
+  stale: PlannedStale[]
+  manifest: { text: string; before: string | undefined }
 }
 
 /** Resolves `--format` to registry names: `all`, one name, or a comma-separated list. */
@@ -104,13 +133,7 @@ export function selectFormats(input: { format: string; registry: FormatRegistry 
 }
 
 function assertSafePath(format: string, path: string): void {
-  if (
-    path === '' ||
-    path.startsWith('/') ||
-    /^[a-zA-Z]:/.test(path) ||
-    path.includes('\\') ||
-    path.split('/').some((part) => part === '..' || part === '.' || part === '')
-  )
+  if (!isSafeRelativePath(path) || path === MANIFEST_NAME)
     throw new Error(`format '${format}' produced an unsafe path '${path}'`)
 }
 
@@ -217,33 +240,153 @@ async function renderWithFormats(input: {
   }))
 }
 
-/** Each rendered file with its path under `--out` and what is on disk there now. */
-async function compareWithDisk(input: {
-  rendered: readonly Rendered[]
+/** Each rendered file with its path under `--out` (nothing read yet). */
+function placeFiles(rendered: readonly Rendered[]): FormatOutcome<PlacedFile>[] {
+  const nested = rendered.length > 1
+  return rendered.map(({ format, result, rulesExpressed }) => {
+    const paths = outputPaths({ format: format.name, files: result.files, nested })
+    const files = result.files.map((file, index): PlacedFile => {
+      assertSafePath(format.name, file.path)
+      return { format: format.name, path: paths[index] ?? file.path, contents: file.contents }
+    })
+    const { name, title } = format
+    return { name, title, files, diagnostics: result.diagnostics, rulesExpressed }
+  })
+}
+
+/** The manifest in `--out`, or an empty one when there is none yet. */
+async function readManifest(out: string, io: Io): Promise<Manifest> {
+  const path = join(out, MANIFEST_NAME)
+  const text = await io.readFile(path, { noFollow: true })
+  return text === undefined ? { formats: {} } : parseManifest(text, path)
+}
+
+/** The stale files of the manifest that are still regular files where render left them. */
+async function readStale(input: {
+  candidates: readonly StaleFile[]
   out: string
   io: Io
-}): Promise<FormatOutcome[]> {
-  const nested = input.rendered.length > 1
-  return Promise.all(
-    input.rendered.map(async ({ format, result, rulesExpressed }) => {
-      const paths = outputPaths({ format: format.name, files: result.files, nested })
-      const files = await Promise.all(
-        result.files.map(async (file, index): Promise<PlannedFile> => {
-          assertSafePath(format.name, file.path)
-          const path = paths[index] ?? file.path
-          const before = await input.io.readFile(join(input.out, path))
+}): Promise<PlannedStale[]> {
+  const { out, io } = input
+  const moved = await blockedPaths({ out, files: input.candidates.map((c) => c.path), io })
+  const stale: PlannedStale[] = []
+  for (const candidate of input.candidates) {
+    const path = join(out, candidate.path)
+    // Replaced by a link, a directory or nothing: not render's file any more; left alone.
+    if (moved.some((blocked) => blocked.forFile === path)) continue
+    if ((await io.entryKind(path)) !== 'file') continue
+    const before = await io.readFile(path, { noFollow: true })
+    if (before === undefined) continue
+    stale.push({ ...candidate, before, edited: contentHash(before) !== candidate.hash })
+  }
+  return stale
+}
+
+/** The manifest after this render: the chosen formats' entries replaced, the others kept. */
+function nextManifest(input: {
+  manifest: Manifest
+  names: readonly string[]
+  files: readonly PlacedFile[]
+  stale: readonly PlannedStale[]
+}): Manifest {
+  const formats: Record<string, Record<string, string>> = { ...input.manifest.formats }
+  for (const name of input.names) formats[name] = {}
+  for (const file of input.files) {
+    const entries = formats[file.format] ?? {}
+    entries[file.path] = contentHash(file.contents)
+    formats[file.format] = entries
+  }
+  // An edited stale file stays listed: the next render still reports it.
+  for (const file of input.stale.filter((entry) => entry.edited)) {
+    const entries = formats[file.format] ?? {}
+    entries[file.path] = file.hash
+    formats[file.format] = entries
+  }
+  return { formats }
+}
+
+/**
+ * Checks every path the render touches under `--out` (refusing, exit 2, when a link, a file or a
+ * directory is in the way), then reads what is there: each output file, the manifest and the
+ * stale files it lists. Links are never followed, so no link target is ever read or printed.
+ */
+async function planOutput(input: {
+  placed: readonly FormatOutcome<PlacedFile>[]
+  names: readonly string[]
+  out: string
+  io: Io
+}): Promise<OutputPlan> {
+  const { out, io } = input
+  const placedFiles = input.placed.flatMap((outcome) => outcome.files)
+  const paths = [...placedFiles.map((file) => file.path), MANIFEST_NAME]
+  assertNothingBlocked({ out, blocked: await blockedPaths({ out, files: paths, io }) })
+  const manifest = await readManifest(out, io)
+  const candidates = staleFiles({
+    manifest,
+    formats: input.names,
+    produced: new Set(placedFiles.map((file) => file.path)),
+  })
+  const stale = await readStale({ candidates, out, io })
+  const outcomes = await Promise.all(
+    input.placed.map(async (outcome) => ({
+      ...outcome,
+      files: await Promise.all(
+        outcome.files.map(async (file): Promise<PlannedFile> => {
+          const before = await io.readFile(join(out, file.path), { noFollow: true })
           const status =
             before === undefined ? 'created' : before === file.contents ? 'unchanged' : 'updated'
-          return { format: format.name, path, contents: file.contents, before, status }
+          return { ...file, before, status }
         }),
-      )
-      const { name, title } = format
-      return { name, title, files, diagnostics: result.diagnostics, rulesExpressed }
-    }),
+      ),
+    })),
+  )
+  const next = nextManifest({ manifest, names: input.names, files: placedFiles, stale })
+  return {
+    outcomes,
+    files: outcomes.flatMap((outcome) => outcome.files),
+    stale,
+    manifest: {
+      text: manifestText(next),
+      before: await io.readFile(join(out, MANIFEST_NAME), { noFollow: true }),
+    },
+  }
+}
+
+/** Writes the changed files, removes the unedited stale ones and updates the manifest: one batch. */
+async function writeOutput(input: { plan: OutputPlan; out: string; io: Io }): Promise<void> {
+  const { plan } = input
+  const writes = plan.files
+    .filter((file) => file.status !== 'unchanged')
+    .map(({ path, contents, before }) => ({ path, contents, before }))
+  const removals = plan.stale
+    .filter((file) => !file.edited)
+    .map(({ path, before }) => ({ path, before }))
+  if (writes.length === 0 && removals.length === 0 && plan.manifest.before === plan.manifest.text)
+    return
+  if (plan.manifest.before !== plan.manifest.text)
+    writes.push({ path: MANIFEST_NAME, contents: plan.manifest.text, before: plan.manifest.before })
+  await input.io.applyFileBatch({ root: input.out, writes, removals })
+}
+
+/**
+ * A render that already knows it breaks a limit the target enforces (AML_EGRESS_LIMIT_EXCEEDED as
+ * an error) writes nothing: exit 2, as for any input the target cannot take.
+ */
+function assertWithinLimits(rendered: readonly Rendered[], io: Io): void {
+  const exceeded = rendered.flatMap(({ result }) =>
+    result.diagnostics.filter(
+      (d) => d.code === 'AML_EGRESS_LIMIT_EXCEEDED' && d.severity === 'error',
+    ),
+  )
+  if (exceeded.length === 0) return
+  io.stderr(`${formatDiagnostics(exceeded)}\n`)
+  throw new UsageError(
+    `the output would exceed ${exceeded.length === 1 ? 'a limit' : `${exceeded.length} limits`} of the target; nothing was written`,
+    'split the estate into several profiles (e.g. one per region), or follow the fix above',
   )
 }
 
-function assertNoCollisions(files: readonly PlannedFile[]): void {
+function assertNoCollisions(files: readonly PlacedFile[]): void {
   const seen = new Map<string, string>()
   for (const file of files) {
     const other = seen.get(file.path)
@@ -269,13 +412,17 @@ function colorDiff(diff: string, io: Io): string {
     .join('\n')
 }
 
-/** `--check`: the diff of every file that would change; exit 1 when there is one. */
-function printDrift(input: {
-  options: RenderCommandOptions
-  files: readonly PlannedFile[]
-  io: Io
-}): number {
-  const { options, files, io } = input
+/** A stale file as `--check` and the summaries show it. */
+function staleLine(file: PlannedStale, out: string): string {
+  return file.edited
+    ? `stale     ${join(out, file.path)} (an earlier render wrote it and the profile no longer produces it; edited since, so render leaves it: delete it by hand)`
+    : `stale     ${join(out, file.path)} (an earlier render wrote it and the profile no longer produces it; render removes it)`
+}
+
+/** `--check`: the diff of every file that would change, and the stale files; exit 1 on either. */
+function printDrift(input: { options: RenderCommandOptions; output: OutputPlan; io: Io }): number {
+  const { options, io } = input
+  const { files, stale } = input.output
   const diffs = files
     .filter((file) => file.status !== 'unchanged')
     .map((file) => ({
@@ -287,19 +434,28 @@ function printDrift(input: {
         after: file.contents,
       }),
     }))
+  const drift = diffs.length + stale.length
   if (options.json) {
-    const report = { check: true, upToDate: diffs.length === 0, out: options.out, changed: diffs }
+    const report = {
+      check: true,
+      upToDate: drift === 0,
+      out: options.out,
+      changed: diffs,
+      stale: stale.map(({ path, format, edited }) => ({ path, format, edited })),
+    }
     io.stdout(`${JSON.stringify(report, null, 2)}\n`)
   } else {
     for (const { diff } of diffs) io.stdout(colorDiff(diff, io))
-    if (!options.quiet || diffs.length > 0)
+    for (const file of stale) io.stdout(`${staleLine(file, options.out)}\n`)
+    const staleNote = stale.length === 0 ? '' : ` and ${stale.length} stale`
+    if (!options.quiet || drift > 0)
       io.stderr(
-        diffs.length === 0
+        drift === 0
           ? `${options.out}: up to date (${files.length} files)\n`
-          : `${options.out}: ${diffs.length} of ${files.length} files differ from the profile; run the same command without --check to update them\n`,
+          : `${options.out}: ${diffs.length} of ${files.length} files differ from the profile${staleNote}; run the same command without --check to update them\n`,
       )
   }
-  return diffs.length === 0 ? 0 : 1
+  return drift === 0 ? 0 : 1
 }
 
 /**
@@ -312,6 +468,7 @@ function jsonSummary(input: {
   plan: Plan
   outcomes: readonly FormatOutcome[]
   scopeFormats: readonly SummaryFormat[]
+  stale: readonly PlannedStale[]
 }): string {
   const { options, plan } = input
   const count = (direction: string) =>
@@ -334,6 +491,11 @@ function jsonSummary(input: {
       diagnostics: summariseDiagnostics(outcome.diagnostics, { formats: input.scopeFormats }),
       ...(options.verbose ? { allDiagnostics: outcome.diagnostics } : {}),
     })),
+    stale: input.stale.map(({ path, format, edited }) => ({
+      path,
+      format,
+      action: edited ? 'left' : 'removed',
+    })),
     advisories: plan.advisories,
   }
   return `${JSON.stringify(summary, null, 2)}\n`
@@ -345,6 +507,7 @@ function textSummary(input: {
   plan: Plan
   outcomes: readonly FormatOutcome[]
   scopeFormats: readonly SummaryFormat[]
+  stale: readonly PlannedStale[]
   io: Io
 }): string {
   const { options, plan } = input
@@ -367,6 +530,12 @@ function textSummary(input: {
         file.status === 'unchanged' ? paint.dim('unchanged') : paint.green(file.status.padEnd(9))
       lines.push(`  ${status} ${join(options.out, file.path)}`)
     }
+    for (const file of input.stale.filter((entry) => entry.format === outcome.name))
+      lines.push(
+        file.edited
+          ? `  ${paint.yellow(staleLine(file, options.out))}`
+          : `  ${paint.green('removed  ')} ${join(options.out, file.path)} (no longer produced)`,
+      )
     if (outcome.files.length === 0)
       lines.push(`  ${paint.dim('no files: nothing in the plan applies to this format')}`)
     if (outcome.diagnostics.length > 0)
@@ -390,17 +559,20 @@ function textSummary(input: {
     )
   const files = input.outcomes.flatMap((outcome) => outcome.files)
   const written = files.filter((file) => file.status !== 'unchanged').length
+  const removed = input.stale.filter((file) => !file.edited).length
   lines.push(
     '',
-    `${written} file${written === 1 ? '' : 's'} written, ${files.length - written} unchanged, under ${options.out}`,
+    `${written} file${written === 1 ? '' : 's'} written, ${files.length - written} unchanged${removed > 0 ? `, ${removed} removed` : ''}, under ${options.out}`,
   )
   return `${lines.join('\n')}\n`
 }
 
 /**
  * `aml-egress render`: resolve the profile, render with the chosen formats, then either write the
- * files (atomically, only those that changed) or, with `check`, print a diff and exit 1 on drift.
- * Everything is rendered and validated before the first write, so exit 2 writes nothing.
+ * files or, with `check`, print a diff (and the stale files) and exit 1 on drift. Every path under
+ * `--out` is checked and every file rendered before the first write, and the write is one batch
+ * (all files or none), so exit 2 writes nothing. Files an earlier render wrote that this one no
+ * longer produces are removed (see the manifest); files render did not write are never touched.
  */
 export async function runRender(
   options: RenderCommandOptions,
@@ -422,22 +594,27 @@ export async function runRender(
     io,
     registry: context.formats,
   })
-  const outcomes = await compareWithDisk({ rendered, out: options.out, io })
-  const files = outcomes.flatMap((outcome) => outcome.files)
-  assertNoCollisions(files)
-  if (options.check) return printDrift({ options, files, io })
+  assertWithinLimits(rendered, io)
+  const placed = placeFiles(rendered)
+  assertNoCollisions(placed.flatMap((outcome) => outcome.files))
+  const output = await planOutput({ placed, names, out: options.out, io })
+  if (options.check) return printDrift({ options, output, io })
 
-  for (const file of files)
-    if (file.status !== 'unchanged') await io.writeFile(join(options.out, file.path), file.contents)
+  await writeOutput({ plan: output, out: options.out, io })
+  const { outcomes, stale } = output
   const errors = [...plan.advisories, ...outcomes.flatMap((o) => o.diagnostics)].filter(
     (d) => d.severity === 'error',
   )
+  const leftInPlace = stale.filter((file) => file.edited)
   if (options.json || !options.quiet) {
     const scopeFormats = await formatsForScope(outcomes, context.formats)
-    if (options.json) io.stdout(jsonSummary({ options, plan, outcomes, scopeFormats }))
-    else io.stdout(textSummary({ options, plan, outcomes, scopeFormats, io }))
-  } else if (errors.length > 0) io.stderr(`${formatDiagnostics(errors)}\n`)
-  return errors.length > 0 ? 1 : 0
+    if (options.json) io.stdout(jsonSummary({ options, plan, outcomes, stale, scopeFormats }))
+    else io.stdout(textSummary({ options, plan, outcomes, stale, scopeFormats, io }))
+  } else {
+    if (errors.length > 0) io.stderr(`${formatDiagnostics(errors)}\n`)
+    for (const file of leftInPlace) io.stderr(`${staleLine(file, options.out)}\n`)
+  }
+  return errors.length > 0 || leftInPlace.length > 0 ? 1 : 0
 }
 
 const renderArgs = {
