@@ -60,6 +60,7 @@ export {
   type DecidedBy,
   defineFormat,
   type EgressFormat,
+  type FileReference,
   type FormatCapabilities,
   type ReadResult,
   type RenderedFile,

@@ -5,6 +5,7 @@ import {
   type DecidedBy,
   type Diagnostic,
   describeFlow,
+  type FileReference,
   type Flow,
   findRequirement,
   formatDiagnostics,
@@ -23,6 +24,7 @@ import { formatsHelp } from '../formatOptions'
 import type { Io } from '../io'
 import { overBroadProbes } from '../probes'
 import { loadProfile } from '../profile'
+import { readReferencedFiles } from '../references'
 import { type FormatRegistry, formatNames, loadFormats, type RegisteredFormat } from '../registry'
 import { suggest } from '../suggest'
 import { formatTable, markdownCell, markdownTable } from '../table'
@@ -58,6 +60,11 @@ export type CheckReport = {
   findings: Diagnostic[]
   /** What the reader could not parse or interpret. */
   diagnostics: Diagnostic[]
+  /**
+   * Files the config loads by name (a Squid include, an ACL values file) that were neither given
+   * nor found on disk: flows they may decide are unknown.
+   */
+  notRead?: FileReference[]
 }
 
 type Evaluate = (flow: Flow) => Verdict
@@ -193,6 +200,21 @@ function summaryLine(report: CheckReport): string {
   return `${report.flows.length} required flows: ${s.allowed} allowed, ${s.blocked} BLOCKED, ${s.unknown} unknown, ${s['not-expressible']} not expressible in ${report.format}; ${report.findings.length} over-broad rule findings`
 }
 
+/** The files named by the config that could not be read, and what to do about it. */
+function notReadLines(report: CheckReport, paint: ReturnType<typeof createPaint>): string[] {
+  const notRead = report.notRead ?? []
+  return [
+    paint.bold('files not read'),
+    ...notRead.map((reference) => {
+      const where = reference.location
+        ? ` (named at ${reference.location.file}${reference.location.line ? `:${reference.location.line}` : ''})`
+        : ''
+      return `  ${reference.path}${where}: not among the given files and not on this disk`
+    }),
+    `  flows these files may decide are unknown: pass copies of them to check along with ${report.files[0] ?? 'the config'}`,
+  ]
+}
+
 /** The report as text tables grouped by scenario (colour when the terminal allows). */
 export function formatCheckReport(input: {
   report: CheckReport
@@ -244,6 +266,7 @@ export function formatCheckReport(input: {
     lines.push(paint.bold('over-broad rules'), formatDiagnostics(report.findings), '')
   if (report.diagnostics.length > 0)
     lines.push(paint.bold('reader diagnostics'), formatDiagnostics(report.diagnostics), '')
+  if (report.notRead && report.notRead.length > 0) lines.push(...notReadLines(report, paint), '')
   lines.push(summaryLine(report))
   return `${lines.join('\n')}\n`
 }
@@ -339,13 +362,14 @@ export async function runCheck(
     )
   const { plan, profile } = await loadProfile({ path: options.profile, io })
   const format = await load()
-  const files: RenderedFile[] = []
+  const given: RenderedFile[] = []
   for (const path of await configPaths({ io, paths: options.files, format })) {
     const contents = await io.readFile(path)
     if (contents === undefined) throw new UsageError(`cannot read '${path}': no such file`)
-    files.push({ path, contents })
+    given.push({ path, contents })
   }
-  const report = await checkConfig({ plan, profile, format, files })
+  const { files, missing } = await readReferencedFiles({ io, format, files: given })
+  const report = { ...(await checkConfig({ plan, profile, format, files })), notRead: missing }
   const syntaxErrors = report.diagnostics.filter(
     (d) => d.code === 'AML_EGRESS_READ_SYNTAX' && d.severity === 'error',
   )

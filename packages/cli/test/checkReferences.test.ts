@@ -1,0 +1,109 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { type CheckReport, runCheck } from '../src/commands/check'
+import { nodeIo } from '../src/io'
+import { readReferencedFiles } from '../src/references'
+import { formatRegistry } from '../src/registry'
+import { createMemoryIo, fixturePath } from './helpers'
+
+const profile = fixturePath('profiles/contoso.yaml')
+const stock = (file: string) => readFileSync(fixturePath(`squid/debian-stock/${file}`), 'utf8')
+
+/** `check -f squid` in memory with the given files on the "disk"; the first file is passed. */
+async function checkSquid(disk: Record<string, string>, output: 'json' | 'table' = 'json') {
+  const { io, stdout } = createMemoryIo({
+    files: { [profile]: readFileSync(profile, 'utf8'), ...disk },
+  })
+  const main = Object.keys(disk)[0] ?? ''
+  const code = await runCheck(
+    { profile, format: 'squid', files: [main], output },
+    { io, formats: formatRegistry },
+  )
+  return { code, stdout: stdout() }
+}
+
+describe('cli: check reads the files a config names (issue #18)', () => {
+  it("returns exit 1 and every proxied flow BLOCKED for Debian's stock squid.conf passed alone", async () => {
+    // GIVEN Debian's stock config (`include /etc/squid/conf.d/*.conf`, then `allow localhost`,
+    // `deny all`) and its conf.d on disk; only the main file is named
+    const { code, stdout } = await checkSquid({
+      '/etc/squid/squid.conf': stock('squid.conf'),
+      '/etc/squid/conf.d/debian.conf': stock('conf.d/debian.conf'),
+    })
+    // THEN conf.d is read, nothing is unknown, and the subnet's flows hit `deny all`
+    const report = JSON.parse(stdout) as CheckReport
+    expect(report.files).toStrictEqual(['/etc/squid/squid.conf', '/etc/squid/conf.d/debian.conf'])
+    expect(code).toBe(1)
+    expect(report.summary.unknown).toBe(0)
+    expect(report.summary.allowed).toBe(0)
+    expect(report.notRead).toStrictEqual([])
+  })
+
+  it.skipIf(!existsSync('/etc/squid/squid.conf'))(
+    'returns exit 1 and no unknown flow for this machine’s /etc/squid/squid.conf',
+    async () => {
+      let out = ''
+      const io = {
+        ...nodeIo(),
+        stdout: (text: string) => {
+          out += text
+        },
+      }
+      const code = await runCheck(
+        { profile, format: 'squid', files: ['/etc/squid/squid.conf'], output: 'json' },
+        { io, formats: formatRegistry },
+      )
+      const report = JSON.parse(out) as CheckReport
+      expect({ code, unknown: report.summary.unknown }).toStrictEqual({ code: 1, unknown: 0 })
+    },
+  )
+
+  it('names the include that is neither given nor on disk, and says to pass it', async () => {
+    // GIVEN the stock config whose conf.d is not on this disk
+    const { code, stdout } = await checkSquid(
+      { '/etc/squid/squid.conf': stock('squid.conf') },
+      'table',
+    )
+    // THEN flows are unknown (exit 0), and the report says plainly which file was not read
+    expect(code).toBe(0)
+    expect(stdout).toContain(
+      'files not read\n  /etc/squid/conf.d/*.conf (named at /etc/squid/squid.conf:25): not among the given files and not on this disk\n',
+    )
+  })
+
+  it('returns the files a glob names in sorted order, skipping hidden ones and directories', async () => {
+    const { io } = createMemoryIo({
+      files: {
+        '/p/conf.d/b.conf': 'http_access allow all\n',
+        '/p/conf.d/a.conf': '',
+        '/p/conf.d/.hidden.conf': '',
+        '/p/conf.d/notes.txt': '',
+      },
+    })
+    const squid = await formatRegistry.squid!()
+    const { files, missing } = await readReferencedFiles({
+      io,
+      format: squid,
+      files: [{ path: '/p/squid.conf', contents: 'include /p/conf.d/*.conf\n' }],
+    })
+    expect(files.map((file) => file.path)).toStrictEqual([
+      '/p/squid.conf',
+      '/p/conf.d/a.conf',
+      '/p/conf.d/b.conf',
+    ])
+    expect(missing).toStrictEqual([])
+  })
+
+  it('stops at an include loop on disk and leaves the verdict to the reader (exit 2)', async () => {
+    const { io } = createMemoryIo({
+      files: {
+        [profile]: readFileSync(profile, 'utf8'),
+        '/p/a.conf': 'include /p/b.conf\n',
+        '/p/b.conf': 'include /p/a.conf\n',
+      },
+    })
+    await expect(
+      runCheck({ profile, format: 'squid', files: ['/p/a.conf'] }, { io, formats: formatRegistry }),
+    ).rejects.toThrow('squid could not parse a file; nothing was checked')
+  })
+})
