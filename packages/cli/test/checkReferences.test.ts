@@ -106,4 +106,52 @@ describe('cli: check reads the files a config names (issue #18)', () => {
       runCheck({ profile, format: 'squid', files: ['/p/a.conf'] }, { io, formats: formatRegistry }),
     ).rejects.toThrow('squid could not parse a file; nothing was checked')
   })
+
+  it('returns the tfvars value, not the default, for a directory and for its main.tf (terraform)', async () => {
+    // GIVEN a rule to the AzureMachineLearning tag (*.azureml.ms is in it) over var.subnets,
+    // whose default is another subnet,, and terraform.tfvars
+    // setting the profile's subnet, as `terraform apply` in that directory would use it
+    const main = `variable "subnets" {
+  default = ["192.168.0.0/24"]
+}
+resource "azurerm_firewall_policy_rule_collection_group" "g" {
+  name               = "g"
+  firewall_policy_id = "x"
+  priority           = 100
+  network_rule_collection {
+    name     = "n"
+    priority = 100
+    action   = "Allow"
+    rule {
+      name                  = "r"
+      protocols             = ["TCP"]
+      source_addresses      = var.subnets
+      destination_addresses = ["AzureMachineLearning"]
+      destination_ports     = ["443"]
+    }
+  }
+}
+`
+    for (const given of ['/infra', '/infra/main.tf']) {
+      const { io, stdout } = createMemoryIo({
+        files: {
+          [profile]: readFileSync(profile, 'utf8'),
+          '/infra/main.tf': main,
+          '/infra/terraform.tfvars': 'subnets = ["10.20.0.0/24"]\n',
+          '/infra/prod.tfvars': 'subnets = ["172.16.0.0/24"]\n',
+        },
+      })
+      await runCheck(
+        { profile, format: 'terraform', files: [given], output: 'json' },
+        { io, formats: formatRegistry },
+      )
+      const report = JSON.parse(stdout()) as CheckReport
+      // THEN terraform.tfvars is read (prod.tfvars is a -var-file, never loaded by itself)
+      expect(report.files).toStrictEqual(['/infra/main.tf', '/infra/terraform.tfvars'])
+      const flow = report.flows.find(
+        (f) => f.description === 'tcp/443 10.20.0.1 → aml-egress-sample.azureml.ms',
+      )
+      expect(flow?.status).toBe('allowed')
+    }
+  })
 })

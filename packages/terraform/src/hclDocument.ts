@@ -262,7 +262,7 @@ export async function readHclDocument(files: readonly RenderedFile[]): Promise<H
   tfvars.sort((a, b) => tfvarsRank(a.file.path) - tfvarsRank(b.file.path))
   for (const { json } of tfvars)
     for (const [name, value] of Object.entries(json)) variables.set(name, value)
-  const scope: Scope = { variables, locals }
+  const scope: Scope = { variables, locals, unseenVariables: new Set() }
   const resources: ResourceBody[] = []
   const modules: HclDocument['modules'] = []
   for (const { file, json } of configs) {
