@@ -160,13 +160,36 @@ export async function checkConfig(input: {
     'not-expressible': 0,
   }
   for (const flow of flows) summary[flow.status]++
+  const probed = overBroadFindings({ plan, profile: input.profile, format, evaluate })
   return {
     format: format.name,
     files: input.files.map((file) => file.path),
     summary,
     flows,
-    findings: overBroadFindings({ plan, profile: input.profile, format, evaluate }),
-    diagnostics: read.diagnostics,
+    ...withReaderFindings(probed, read.diagnostics),
+  }
+}
+
+function locationKey(diagnostic: Diagnostic): string {
+  return `${diagnostic.location?.file ?? ''}:${diagnostic.location?.line ?? ''}`
+}
+
+/**
+ * Over-broad rules a reader found itself (a global service tag, `*`) join the probes' findings,
+ * one per rule, and leave the reader diagnostics: each is printed once.
+ */
+function withReaderFindings(
+  probed: readonly Diagnostic[],
+  diagnostics: readonly Diagnostic[],
+): Pick<CheckReport, 'findings' | 'diagnostics'> {
+  const isOverBroad = (d: Diagnostic) => d.code === 'AML_EGRESS_OVER_BROAD_RULE'
+  const seen = new Set(probed.filter((d) => d.location).map(locationKey))
+  const fromReader = diagnostics.filter(
+    (d) => isOverBroad(d) && !(d.location && seen.has(locationKey(d))),
+  )
+  return {
+    findings: [...probed, ...fromReader],
+    diagnostics: diagnostics.filter((d) => !isOverBroad(d)),
   }
 }
 

@@ -22,7 +22,7 @@ async function checkSquid(disk: Record<string, string>, output: 'json' | 'table'
   return { code, stdout: stdout() }
 }
 
-describe('cli: check reads the files a config names (issue #18)', () => {
+describe('cli: check on real-world configs (issue #18)', () => {
   it("returns exit 1 and every proxied flow BLOCKED for Debian's stock squid.conf passed alone", async () => {
     // GIVEN Debian's stock config (`include /etc/squid/conf.d/*.conf`, then `allow localhost`,
     // `deny all`) and its conf.d on disk; only the main file is named
@@ -153,5 +153,23 @@ resource "azurerm_firewall_policy_rule_collection_group" "g" {
       )
       expect(flow?.status).toBe('allowed')
     }
+  })
+
+  it('prints each over-broad rule once: the reader’s own findings are not repeated as diagnostics', async () => {
+    // GIVEN a policy with `*pytorch.org` and a `*` catch-all, which the reader's lint and the
+    // over-broad probes both find
+    const fixture = fixturePath('azure-firewall/portal-missing-445-wildcards.json')
+    const { io, stdout } = createMemoryIo({
+      files: { [profile]: readFileSync(profile, 'utf8'), [fixture]: readFileSync(fixture, 'utf8') },
+    })
+    await runCheck(
+      { profile, format: 'azure-firewall', files: [fixture] },
+      { io, formats: formatRegistry },
+    )
+    // THEN each rule is one finding, in the over-broad section only
+    const text = stdout()
+    expect(text.match(/AML_EGRESS_OVER_BROAD_RULE/g)?.length).toBe(2)
+    expect(text).toContain('; 2 over-broad rule findings\n')
+    expect(text).not.toContain('reader diagnostics')
   })
 })
