@@ -1,6 +1,6 @@
-import type { ReadonlyDeep } from 'type-fest'
 import * as z from 'zod'
 import { compareOrdinal } from './order'
+import type { ReadonlyDeep } from './readonly'
 
 /**
  * Every diagnostic code, with the documentation a user sees (`aml-egress explain CODE`, the docs
