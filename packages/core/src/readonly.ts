@@ -6,5 +6,8 @@
 export type ReadonlyDeep<T> = T extends (...args: never[]) => unknown
   ? T
   : T extends object
-    ? { readonly [K in keyof T]: ReadonlyDeep<T[K]> }
+    ? ReadonlyObjectDeep<T>
     : T
+
+/** The object case of `ReadonlyDeep`, named so that type printers keep the alias of its users. */
+type ReadonlyObjectDeep<T extends object> = { readonly [K in keyof T]: ReadonlyDeep<T[K]> }
