@@ -7,6 +7,7 @@ import {
   type FlowEndpoint,
   isIpv4Address,
   isIpv4Cidr,
+  regions,
   type Verdict,
 } from '@aml-egress/core'
 import type {
@@ -21,6 +22,7 @@ import type {
   RuleCollection,
   RuleCollectionGroup,
 } from './model'
+import { serviceTagFamilies } from './serviceTagFamilies'
 
 /** `yes`/`no`, or `maybe` with the reason the answer depends on something unknown. */
 type Match = { kind: 'yes' } | { kind: 'no' } | { kind: 'maybe'; reason: string }
@@ -69,16 +71,25 @@ function isAddressEntry(entry: string): boolean {
   return isIpv4Cidr(entry) || rangeContains(entry, '0.0.0.0') !== undefined
 }
 
+const regionSuffixes: ReadonlySet<string> = new Set(
+  regions.flatMap((region) => [region.name, region.tagSuffix.toLowerCase()]),
+)
+
 /**
- * A service tag has at most one dot (`Storage.WestEurope`); more dots is a host name typed by
- * mistake, unless the entry is an IP address, CIDR or range (found by fuzzing: `10.0.0.4/32` in a
- * rendered network rule was reported as a host name).
+ * A service tag has at most one dot (`Storage.WestEurope`, `AzureFrontDoor.Backend`); more dots
+ * is a host name typed by mistake, and so is one dot when neither part is a tag's (`pypi.org`:
+ * `pypi` is no published tag and `org` no region). An IP address, CIDR or range is never a host
+ * name (found by fuzzing: `10.0.0.4/32` in a rendered network rule was reported as one).
  */
 export function looksLikeHostName(entry: string): boolean {
   const value = entry.trim()
   // `*` alone is "any address", not a host pattern.
   if (value === '*' || isAddressEntry(value)) return false
-  return value.startsWith('*') || (value.match(/\./g)?.length ?? 0) >= 2
+  if (value.startsWith('*')) return true
+  const parts = value.toLowerCase().split('.')
+  if (parts.length !== 2) return parts.length > 2
+  const [family = '', qualifier = ''] = parts
+  return !serviceTagFamilies.has(family) && !regionSuffixes.has(qualifier)
 }
 
 /**
@@ -258,11 +269,15 @@ function applicationProtocolMatches(rule: ApplicationRule, flow: Flow): Match {
   return any(
     rule.protocols.map((protocol) => {
       if (protocol.port !== flow.port) return NO
-      if (protocol.protocolType.toLowerCase() === 'mssql') return YES
+      const type = protocol.protocolType.toLowerCase()
+      // A flow on 443 is TLS and on 80 plain HTTP. Azure matches TLS by SNI only under `Https`
+      // and reads a Host header only under `Http`: the other type fails the parse and is dropped.
+      if (flow.port === 443) return type === 'https' ? YES : NO
+      if (flow.port === 80) return type === 'http' ? YES : NO
+      if (type === 'mssql') return YES
       const known = nonHttpPorts[flow.port]
       // The firewall parses the stream as HTTP or TLS; SMB on 445 fails that parse and is dropped.
       if (known) return NO
-      if (flow.port === 80 || flow.port === 443) return YES
       return maybe(`whether the traffic on port ${flow.port} is ${protocol.protocolType}`)
     }),
   )

@@ -95,6 +95,15 @@ function applicationRuleFindings(rule: ApplicationRule, context: RuleContext): F
         message: `${where}: an application rule on port ${protocol.port} inspects the traffic as ${protocol.protocolType}; it cannot pass non-HTTP traffic such as SMB. Use a network rule.`,
         ...location,
       })
+  for (const protocol of rule.protocols) {
+    const expected = protocol.port === 443 ? 'Https' : protocol.port === 80 ? 'Http' : undefined
+    if (allow && expected && protocol.protocolType !== expected)
+      findings.push({
+        code: 'AML_EGRESS_READ_UNSUPPORTED',
+        message: `${where}: ${protocol.protocolType}:${protocol.port} matches no ${expected === 'Https' ? 'HTTPS' : 'HTTP'} traffic; Azure Firewall matches TLS by SNI only with Https and reads the Host header only with Http. Write ${expected}:${protocol.port}.`,
+        ...location,
+      })
+  }
   for (const fqdn of rule.targetFqdns)
     if (allow && (fqdn === '*' || (fqdn.startsWith('*') && !fqdn.startsWith('*.'))))
       findings.push({

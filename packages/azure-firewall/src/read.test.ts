@@ -200,13 +200,38 @@ describe('format: azure-firewall', () => {
       ])
     })
 
-    it('returns a diagnostic when a file holds no firewall resource', async () => {
-      const { config, diagnostics } = await readAzureFirewall([
+    it('returns a warning when one of the files holds no firewall resource', async () => {
+      // GIVEN a VNet resource file next to a rule collection group
+      const group = {
+        type: 'Microsoft.Network/firewallPolicies/ruleCollectionGroups',
+        name: 'pol/empty',
+        properties: { priority: 100, ruleCollections: [] },
+      }
+      const { diagnostics } = await readAzureFirewall([
+        jsonFile('group.json', group),
         jsonFile('vnet.json', { type: 'Microsoft.Network/virtualNetworks', name: 'vnet' }),
       ])
-      expect(config.ruleCollectionGroups).toStrictEqual([])
-      expect(diagnostics.map((d) => d.code)).toStrictEqual(['AML_EGRESS_READ_UNSUPPORTED'])
+      // THEN the VNet file is named, and nothing refuses the read
+      expect(diagnostics.map((d) => [d.code, d.severity, d.location?.file])).toStrictEqual([
+        ['AML_EGRESS_READ_UNSUPPORTED', 'warning', 'vnet.json'],
+      ])
     })
+
+    // Regression (issue #18): `{"foo": 1}` was read as an empty policy, "38 BLOCKED", exit 0.
+    for (const [name, json] of [
+      ['an object with no resource', { foo: 1 }],
+      ['a VNet resource', { type: 'Microsoft.Network/virtualNetworks', name: 'vnet' }],
+      ['a template without firewall resources', { $schema: 'x', resources: [] }],
+      ['an array of numbers', [1, 2]],
+    ] as const)
+      it(`returns a syntax error when the only file is ${name}`, async () => {
+        const { config, diagnostics } = await readAzureFirewall([jsonFile('other.json', json)])
+        expect(config.ruleCollectionGroups).toStrictEqual([])
+        const errors = diagnostics.filter((d) => d.severity === 'error')
+        expect(errors.map((d) => [d.code, d.location?.file])).toStrictEqual([
+          ['AML_EGRESS_READ_SYNTAX', 'other.json'],
+        ])
+      })
 
     it('returns unknown, not a crash, when a protocol is spelled like an object property', async () => {
       // GIVEN a hand-written allow-all rule whose protocol is not TCP/UDP/ICMP/Any

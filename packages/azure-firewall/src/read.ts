@@ -727,6 +727,22 @@ function policyOf(reader: Reader, groups: RuleCollectionGroup[]): FirewallPolicy
   return policy
 }
 
+/**
+ * Files that parse as JSON but hold nothing the firewall reads (`{"foo": 1}`) are no config of
+ * this format: evaluating them as an empty policy would report every flow blocked.
+ */
+function refuseNoPolicy(reader: Reader, parsed: readonly ParsedFile[]): void {
+  const found = reader.groups.length + reader.policies.length + reader.ipGroups.length
+  const configs = parsed.filter(({ json }) => !isParametersFile(json))
+  if (found > 0 || parsed.length === 0) return
+  const paths = (configs.length > 0 ? configs : parsed).map(({ file }) => file.path)
+  report(reader, {
+    code: 'AML_EGRESS_READ_SYNTAX',
+    message: `${paths.join(', ')}: no firewall policy, rule collection group or Azure Firewall resource (an ARM template, resource JSON or \`az network firewall policy\` output); is this an Azure Firewall config?`,
+    location: location(paths[0] ?? ''),
+  })
+}
+
 function readFiles(files: readonly RenderedFile[]): ReadResult<FirewallPolicyConfig> {
   const reader: Reader = {
     diagnostics: [],
@@ -744,6 +760,7 @@ function readFiles(files: readonly RenderedFile[]): ReadResult<FirewallPolicyCon
       readTemplate(reader, { template: json, resources: json.resources, source, values })
     else readResourceFile(reader, { json, source })
   }
+  refuseNoPolicy(reader, parsed)
   const policy = policyOf(reader, distinctGroups(reader))
   reader.diagnostics.push(...lintPolicy(policy))
   return { config: withEvaluationIndex(policy), diagnostics: sortDiagnostics(reader.diagnostics) }

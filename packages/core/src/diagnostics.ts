@@ -1,7 +1,7 @@
-import type { ReadonlyDeep } from 'type-fest'
 import * as z from 'zod'
 import { capabilityNames } from './format'
 import { compareOrdinal } from './order'
+import type { ReadonlyDeep } from './readonly'
 import { escapeControlCharacters } from './text'
 
 /**

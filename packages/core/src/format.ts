@@ -47,6 +47,23 @@ export type Verdict =
       reason: string
     }
 
+/**
+ * A file that a config loads by name: a Squid `include` or ACL values file, Terraform's
+ * auto-loaded `terraform.tfvars`. A reader is pure; a caller with a disk (the CLI's `check`) reads
+ * these too and reads again.
+ */
+export type FileReference = {
+  /**
+   * POSIX path as the caller names files: absolute, or relative like the given paths. `*` and `?`
+   * may appear in the last segment (a glob, matched in sorted order).
+   */
+  path: string
+  /** The target fails without it (a Squid include); false when it is loaded only if present. */
+  required: boolean
+  /** Where the config names it. */
+  location?: { file: string; line?: number }
+}
+
 /** Model features a format can express. Anything else gets an unsupported-feature diagnostic. */
 export type FormatCapabilities = {
   /** Exact host names. */
@@ -137,6 +154,11 @@ export type EgressFormat<Config, RenderOptions = undefined> = {
   read(files: readonly RenderedFile[]): Promise<ReadResult<Config>>
   /** Evaluates one flow with the target engine's real semantics. */
   evaluate(config: Config, flow: Flow): Verdict
+  /**
+   * The files the given files load by name and that are not among them yet (includes, value
+   * lists, auto-loaded variable files). Pure; absent when a format's configs load nothing.
+   */
+  references?(files: readonly RenderedFile[]): FileReference[]
 }
 
 /**

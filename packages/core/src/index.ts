@@ -62,6 +62,7 @@ export {
   type DecidedBy,
   defineFormat,
   type EgressFormat,
+  type FileReference,
   type FormatCapabilities,
   type ReadResult,
   type RenderedFile,

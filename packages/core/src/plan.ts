@@ -1,7 +1,7 @@
-import type { ReadonlyDeep } from 'type-fest'
 import * as z from 'zod'
 import { DiagnosticSchema } from './diagnostics'
 import { FlowProtocolSchema, PortRangeSchema, ProtocolSchema } from './ports'
+import type { ReadonlyDeep } from './readonly'
 
 /** Kubernetes labels, `key: value`. */
 export const LabelsSchema = z.record(z.string(), z.string())

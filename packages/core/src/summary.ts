@@ -1,4 +1,4 @@
-import type { ReadonlyDeep } from 'type-fest'
+import type { ReadonlyDeep } from './readonly'
 import {
   type Diagnostic,
   type DiagnosticCode,

@@ -33,6 +33,7 @@ export {
   probePlan,
 } from './probe'
 export {
+  PROXY_NO_ANSWER,
   type ProxyAddress,
   type ProxyResponse,
   parseProxyUrl,

@@ -35,6 +35,11 @@ export type NotProbed = {
   direction: RuleDirection
   /** The flow's protocol (`ANY` rules are probed as TCP). */
   protocol: 'TCP' | 'UDP'
+  /**
+   * The source in one line (`10.0.0.0/24`, `pods in models`): rules that differ only in their
+   * source (kube-dns from two namespaces) are told apart by it.
+   */
+  source: string
   /** The destination in one line (`*.tundra.westeurope.api.azureml.ms`, `tag Storage.WestEurope`). */
   destination: string
   /** The ports of the rule's flows (edges of a range). */
@@ -46,7 +51,10 @@ export type NotProbed = {
 /** A failed step: the error code Node (or the proxy) gave, and its message. */
 export type StepFailure = {
   status: 'failed'
-  /** `ENOTFOUND`, `ECONNREFUSED`, `ETIMEDOUT`, `DEPTH_ZERO_SELF_SIGNED_CERT`, Squid's `ERR_ACCESS_DENIED`, … */
+  /**
+   * `ENOTFOUND`, `ECONNREFUSED`, `ETIMEDOUT`, `DEPTH_ZERO_SELF_SIGNED_CERT`, Squid's
+   * `ERR_ACCESS_DENIED`, `PROXY_NO_ANSWER` (connected to the proxy, no answer in time), …
+   */
   code: string
   message: string
   /** Time the step took, in whole milliseconds. */
@@ -88,16 +96,21 @@ export type TlsStep =
   | { status: 'skipped' }
 
 /**
- * The outcome of one flow. Failures: `dns-failed`, `blocked` (no TCP connection), `blocked-by-proxy`
- * (the proxy refused it, e.g. 403), `proxy-error` (proxy unreachable, needs auth, or could not reach
- * the host), `tls-failed`. `inconclusive`: a sample name (`aml-egress-sample.…`) does not exist, which
- * says nothing about the wildcard rule.
+ * The outcome of one flow. Failures: `dns-failed` (locally, or the proxy's ERR_DNS_FAIL),
+ * `blocked` (no TCP connection), `blocked-by-proxy` (the proxy's policy refused it: 403),
+ * `proxy-upstream-failed` (the proxy's policy allowed it but the proxy could not reach the host: a
+ * 5xx), `proxy-no-answer` (the proxy took the connection but did not answer within the timeout),
+ * `proxy-error` (no TCP connection to the proxy, it wants credentials, or its answer is not HTTP),
+ * `tls-failed`. `inconclusive`: a sample name (`aml-egress-sample.…`) does not exist, which says
+ * nothing about the wildcard rule.
  */
 export type ProbeStatus =
   | 'reachable'
   | 'dns-failed'
   | 'blocked'
   | 'blocked-by-proxy'
+  | 'proxy-upstream-failed'
+  | 'proxy-no-answer'
   | 'proxy-error'
   | 'tls-failed'
   | 'inconclusive'

@@ -369,7 +369,7 @@ describe('probe: probePlan through a proxy (loopback)', () => {
       ['aml-egress-sample.azureml.ms:443', 'inconclusive', 'failed', 'skipped', 'skipped', 'proxy'],
       [
         'management.azure.com:443',
-        'proxy-error',
+        'proxy-upstream-failed',
         'skipped',
         'ERR_CONNECT_FAIL',
         'skipped',
@@ -387,7 +387,7 @@ describe('probe: probePlan through a proxy (loopback)', () => {
       'the proxy refused ml.azure.com:443 (403 ERR_ACCESS_DENIED): add ml.azure.com to its allowlist (`aml-egress render --format squid`)',
     )
     expect(hint('management.azure.com')).toBe(
-      "the proxy let it through but could not reach management.azure.com:443 (503 ERR_CONNECT_FAIL): the proxy's own egress is blocked",
+      "the proxy allows management.azure.com:443 but could not reach it (503 ERR_CONNECT_FAIL): not its allowlist, but the destination or the proxy's own DNS or egress",
     )
   })
 
@@ -411,7 +411,10 @@ describe('probe: probePlan through a proxy (loopback)', () => {
       connect: loopbackConnect({ [closed]: closed }),
     })
     expect(down.results.map((r) => [r.status, r.hint])).toStrictEqual([
-      ['proxy-error', `cannot reach the proxy http://127.0.0.1:${closed} (ECONNREFUSED)`],
+      [
+        'proxy-error',
+        `cannot reach the proxy http://127.0.0.1:${closed} (ECONNREFUSED): no TCP connection to it; check its address, port and the route to it`,
+      ],
     ])
   })
 })

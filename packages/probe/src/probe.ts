@@ -23,7 +23,7 @@ import {
   nodeResolve,
   withTimeout,
 } from './net'
-import { type ProxyAddress, parseProxyUrl, proxyRequest } from './proxy'
+import { PROXY_NO_ANSWER, type ProxyAddress, parseProxyUrl, proxyRequest } from './proxy'
 import { probeTargets } from './targets'
 
 /** Defaults of `probePlan`: 8 flows at once, 5 s per step, one connection per flow. */
@@ -227,13 +227,15 @@ async function proxyAttempt(
       connect: context.connect,
     })
   } catch (error) {
+    const code = errorCode(error)
     const connect: ConnectStep = {
       status: 'failed',
-      code: errorCode(error),
+      code,
       message: `proxy ${proxy.display}: ${errorMessage(error)}`,
       ms: elapsed(context, started),
     }
-    return finish({ started, context, route, dns, connect, status: 'proxy-error' })
+    const status = code === PROXY_NO_ANSWER ? 'proxy-no-answer' : 'proxy-error'
+    return finish({ started, context, route, dns, connect, status })
   }
   try {
     return await proxyAnswer({ target, context, proxy, method, started, answer })
@@ -286,7 +288,12 @@ async function proxyAnswer(input: {
     return finish({ started, context, route, dns: proxyDns, status: unresolved })
   }
   const refused = status === 403 || proxyError?.startsWith('ERR_ACCESS_DENIED') === true
-  const outcome = refused ? 'blocked-by-proxy' : 'proxy-error'
+  // A 5xx comes after the proxy's policy let the request through: upstream is the problem.
+  const outcome = refused
+    ? 'blocked-by-proxy'
+    : status >= 500
+      ? 'proxy-upstream-failed'
+      : 'proxy-error'
   return finish({ started, context, route, dns, connect: failure, status: outcome })
 }
 
@@ -333,12 +340,16 @@ function statusHint(input: HintInput): string | undefined {
       return blockedHint(result)
     case 'blocked-by-proxy':
       return `the proxy refused ${host}:${port}${proxied}: add ${pattern} to its allowlist (\`aml-egress render --format squid\`)`
+    case 'proxy-upstream-failed':
+      return `the proxy allows ${host}:${port} but could not reach it${proxied}: not its allowlist, but the destination or the proxy's own DNS or egress`
+    case 'proxy-no-answer':
+      return `the proxy ${proxy ?? ''} took the connection but did not answer for ${host}:${port} in time: it is still resolving or connecting upstream (a slow or broken DNS server behind it?); probe again with a longer --timeout to see its answer`
     case 'proxy-error':
       if (connect.status === 'failed' && connect.proxyStatus === undefined)
-        return `cannot reach the proxy ${proxy ?? ''} (${connect.code})`
+        return `cannot reach the proxy ${proxy ?? ''} (${connect.code}): no TCP connection to it; check its address, port and the route to it`
       if (connect.status === 'failed' && connect.proxyStatus === 407)
         return 'the proxy wants credentials: pass --proxy http://user:password@host:port'
-      return `the proxy let it through but could not reach ${host}:${port}${proxied}: the proxy's own egress is blocked`
+      return `the proxy answered ${host}:${port}${proxied}, which is neither a tunnel nor a refusal`
     case 'tls-failed':
       if (tls.status === 'failed' && tls.certificate)
         return `the certificate of ${host} did not verify (${tls.code}): TLS inspection by a firewall or proxy whose CA this machine does not trust; exempt Azure ML hosts from inspection or trust that CA`
@@ -375,6 +386,8 @@ const FAILED: ReadonlySet<ProbeStatus> = new Set([
   'dns-failed',
   'blocked',
   'blocked-by-proxy',
+  'proxy-upstream-failed',
+  'proxy-no-answer',
   'proxy-error',
   'tls-failed',
 ])

@@ -102,7 +102,7 @@ describe('probe: proxyRequest', () => {
     ).rejects.toMatchObject({ code: 'EINVAL' })
   })
 
-  it('throws ETIMEDOUT within the timeout when the proxy accepts but never answers', async () => {
+  it('throws PROXY_NO_ANSWER, not a connect error, when the proxy accepts but never answers', async () => {
     // A TCP server that accepts and never writes: a proxy that stays silent.
     const silent = await startTcpServer()
     servers.push(silent)
@@ -115,7 +115,7 @@ describe('probe: proxyRequest', () => {
         port: 443,
         timeoutMs: 300,
       }),
-    ).rejects.toMatchObject({ code: 'ETIMEDOUT' })
+    ).rejects.toMatchObject({ code: 'PROXY_NO_ANSWER' })
     expect(Date.now() - started).toBeLessThan(2000)
   })
 })

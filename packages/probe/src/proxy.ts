@@ -56,8 +56,18 @@ export type ProxyResponse = {
 
 const MAX_HEAD_BYTES = 16 * 1024
 
+/**
+ * The code of a request the proxy accepted the connection for but did not answer in time (it may
+ * still be resolving or connecting upstream); a failed connect keeps Node's code.
+ */
+export const PROXY_NO_ANSWER = 'PROXY_NO_ANSWER'
+
 /** Reads one HTTP response head from the socket, bounded in size and time. */
-function readResponseHead(input: { socket: Socket; timeoutMs: number }): Promise<ProxyResponse> {
+function readResponseHead(input: {
+  socket: Socket
+  timeoutMs: number
+  request: string
+}): Promise<ProxyResponse> {
   const { socket } = input
   return new Promise((resolve, reject) => {
     let buffered = Buffer.alloc(0)
@@ -102,7 +112,13 @@ function readResponseHead(input: { socket: Socket; timeoutMs: number }): Promise
     const onEnd = () =>
       done(codedError('ECONNRESET', 'the proxy closed the connection without an answer'))
     const timer = setTimeout(
-      () => done(codedError('ETIMEDOUT', `no answer from the proxy within ${input.timeoutMs} ms`)),
+      () =>
+        done(
+          codedError(
+            PROXY_NO_ANSWER,
+            `the proxy took the connection but did not answer ${input.request} within ${input.timeoutMs} ms`,
+          ),
+        ),
       input.timeoutMs,
     )
     socket.on('data', onData)
@@ -120,7 +136,8 @@ function authority(host: string, port: number): string {
  * One request to the proxy over one new connection: `CONNECT host:port` (HTTPS and other TCP), or
  * `HEAD http://host/` for plain HTTP on port 80, which HTTP proxies do not tunnel. Returns the
  * proxy's answer and the socket (after a CONNECT 200 it is the tunnel; the caller closes it).
- * Rejects only when the proxy itself cannot be reached or does not answer HTTP.
+ * Rejects when the proxy cannot be reached (Node's code), does not answer in time
+ * (`PROXY_NO_ANSWER`) or does not answer HTTP.
  * @example const { response, socket } = await proxyRequest({ proxy, method: 'CONNECT', host: 'pypi.org', port: 443, timeoutMs: 5000 })
  */
 export async function proxyRequest(input: {
@@ -152,7 +169,8 @@ export async function proxyRequest(input: {
   if (input.proxy.authorization) lines.push(`Proxy-Authorization: ${input.proxy.authorization}`)
   lines.push('User-Agent: aml-egress-probe', '', '')
   try {
-    const head = readResponseHead({ socket, timeoutMs: input.timeoutMs })
+    const request = `${input.method} ${target}`
+    const head = readResponseHead({ socket, timeoutMs: input.timeoutMs, request })
     socket.write(lines.join('\r\n'))
     return { response: await head, socket }
   } catch (error) {

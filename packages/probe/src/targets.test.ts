@@ -133,4 +133,28 @@ describe('probe: targets', () => {
       'contosomlstore.blob.core.windows.net:443',
     )
   })
+
+  it('returns not-probed rows told apart by their source when only the source differs (kube-dns)', () => {
+    // GIVEN DNS to kube-dns from two namespaces: two rules, same requirement, destination and ports
+    const dns = (namespace: string) =>
+      planRule({
+        id: `inCluster/udp/pods:${namespace}{}->pods:kube-system{k8s-app=kube-dns}`,
+        direction: 'inCluster',
+        source: { kind: 'pods', namespaces: [namespace], podLabels: {} },
+        destination: {
+          kind: 'pods',
+          namespaces: ['kube-system'],
+          podLabels: { 'k8s-app': 'kube-dns' },
+        },
+        protocol: 'UDP',
+        ports: [{ from: 53, to: 53 }],
+        requirementIds: ['k8s-in-03'],
+      })
+    const { notProbed } = probeTargets(handPlan([dns('azureml'), dns('models')]))
+    // THEN each row says where it comes from, so no two rows read the same
+    expect(notProbed.map((n) => [n.source, n.destination, n.protocol, n.ports])).toStrictEqual([
+      ['pods in azureml', 'pods in kube-system', 'UDP', [53]],
+      ['pods in models', 'pods in kube-system', 'UDP', [53]],
+    ])
+  })
 })

@@ -11,7 +11,8 @@ import type { NotProbed, ProbeTarget } from './model'
 /** The HTTPS port: a TLS handshake with SNI follows the connect. */
 export const HTTPS_PORT = 443
 
-function destinationText(endpoint: RuleEndpoint): string {
+/** One side of a rule in one line: `pypi.org`, `tag Storage.WestEurope`, `pods in azureml`. */
+function endpointText(endpoint: RuleEndpoint): string {
   switch (endpoint.kind) {
     case 'fqdn':
       return endpoint.fqdn
@@ -92,7 +93,8 @@ export function probeTargets(plan: Plan): { targets: ProbeTarget[]; notProbed: N
           level: rule.level,
           direction: rule.direction,
           protocol: flow.protocol,
-          destination: destinationText(rule.destination),
+          source: endpointText(rule.source),
+          destination: endpointText(rule.destination),
           ports: [flow.port],
           reason: reason ?? 'not a host name: the probe only contacts the hosts of the plan',
         })

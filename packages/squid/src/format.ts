@@ -2,7 +2,7 @@ import { defineFormat } from '@aml-egress/core'
 import { squidDescriptor } from './descriptor'
 import { evaluateSquid } from './evaluate'
 import type { SquidConfig, SquidRenderOptions } from './model'
-import { readSquid } from './read'
+import { readSquid, squidReferences } from './read'
 import { renderSquid } from './render'
 
 /**
@@ -34,4 +34,5 @@ export const squidFormat = defineFormat<SquidConfig, SquidRenderOptions>({
   render: renderSquid,
   read: readSquid,
   evaluate: evaluateSquid,
+  references: squidReferences,
 })

@@ -20,5 +20,12 @@ export type {
   SquidOpaqueAccess,
   SquidRenderOptions,
 } from './model'
-export { MODELLED_ACL_TYPES, readSquid, readSquidSync, resolveReference } from './read'
+export {
+  MODELLED_ACL_TYPES,
+  readSquid,
+  readSquidSync,
+  resolveReference,
+  squidReferences,
+  valuesFileLine,
+} from './read'
 export { ACL_PREFIX, commentText, INCLUDE_PATH, renderSquid, STANDALONE_PATH } from './render'

@@ -124,13 +124,16 @@ describe('format: squid', () => {
       expect(evaluateSquid(config, connect('ml.azure.com')).verdict).toBe('allowed')
     })
 
-    it('returns one pass over files that include each other, without looping', async () => {
+    it('returns a syntax error, as squid fails, when files include each other', async () => {
+      // GIVEN a.conf → b.conf → a.conf (squid: "includes are nested too deeply (>16)", exit 1)
       const files = [
         { path: 'a.conf', contents: 'include b.conf\nhttp_access allow all\n' },
         { path: 'b.conf', contents: 'include a.conf\n' },
       ]
-      const { config } = await readSquid(files)
-      expect(config.httpAccess.map((l) => l.kind)).toStrictEqual(['opaque', 'rule'])
+      const { diagnostics } = await readSquid(files)
+      expect(diagnostics.map((d) => [d.code, d.location?.file, d.location?.line])).toStrictEqual([
+        ['AML_EGRESS_READ_SYNTAX', 'b.conf', 1],
+      ])
     })
   })
 })

@@ -2,6 +2,7 @@ import {
   compareOrdinal,
   createDiagnostic,
   type Diagnostic,
+  type FileReference,
   type ReadResult,
   type RenderedFile,
 } from '@aml-egress/core'
@@ -203,6 +204,36 @@ export function resolveReference(input: {
   return [...matched].sort((a, b) => compareOrdinal(a.path, b.path))
 }
 
+/** Squid's whitespace between words (w_space): space, tab, CR, LF. */
+const SQUID_SPACE = /[ \t\r\n]/
+const IP_TYPES = new Set(['src', 'dst'])
+
+/**
+ * One line of an ACL values file as Squid reads it (`ConfigParser::strtokFile`): leading
+ * whitespace skipped; the value runs to the end of the last word before a word that starts with
+ * `#`, spaces inside kept, so `a.com b.com` is one value. Undefined for blank and comment lines.
+ */
+export function valuesFileLine(text: string): string | undefined {
+  const skip = (from: number, space: boolean): number => {
+    let at = from
+    while (at < text.length && SQUID_SPACE.test(text.charAt(at)) === space) at++
+    return at
+  }
+  const start = skip(0, true)
+  if (start === text.length || text.charAt(start) === '#') return undefined
+  let end = skip(start, false)
+  for (let next = skip(end, true); next < text.length && text.charAt(next) !== '#'; ) {
+    end = skip(next, false)
+    next = skip(end, true)
+  }
+  return text.slice(start, end)
+}
+
+/** Does the path or glob `reference` name `path` itself (not only by trailing segments)? */
+function namesExactly(reference: string, path: string): boolean {
+  return /[*?[]/.test(reference) ? globToRegExp(reference).test(path) : reference === path
+}
+
 function unquote(token: string): string | undefined {
   // Almost every token is a plain value: no pattern to try.
   if (!token.startsWith('"') && !token.startsWith('parameters(')) return undefined
@@ -313,9 +344,22 @@ class Reader {
 
   private include(args: string[], location: SquidLocation, stack: readonly string[]) {
     if (args.length === 0) return this.syntax('include without a path', location)
-    if (stack.length >= MAX_INCLUDE_DEPTH)
-      return this.syntax(`include nesting deeper than ${MAX_INCLUDE_DEPTH}`, location)
+    // Squid reads the main file at depth 0 and refuses depth 17 (verified with squid -k parse).
+    if (stack.length > MAX_INCLUDE_DEPTH)
+      return this.syntax(
+        `can't include ${args.join(' ')}: includes are nested too deeply (>${MAX_INCLUDE_DEPTH})`,
+        location,
+      )
     for (const reference of args) {
+      const looping = stack.find((path) => namesExactly(reference, path))
+      if (looping !== undefined) {
+        // Squid follows the loop until its depth limit, then refuses to start.
+        this.syntax(
+          `include ${reference}: ${looping} includes itself (${[...stack, looping].join(' → ')}); Squid stops: includes are nested too deeply (>${MAX_INCLUDE_DEPTH})`,
+          location,
+        )
+        continue
+      }
       const found = resolveReference({ reference, files: this.files, exclude: new Set(stack) })
       if (found.length === 0) {
         this.unsupported(
@@ -444,9 +488,12 @@ class Reader {
       return []
     }
     const values: SquidAclValue[] = []
-    source.contents.split(/\r?\n/).forEach((text, index) => {
-      const value = text.trim().split(/\s+/)[0] ?? ''
-      if (value === '' || value.startsWith('#')) return
+    source.contents.split('\n').forEach((text, index) => {
+      const line = valuesFileLine(text)
+      if (line === undefined) return
+      // Squid's address parser reads the first address of the line and ignores the rest
+      // (verified live: `10.0.0.0/8 127.0.0.1/32` does not match 127.0.0.1).
+      const value = IP_TYPES.has(acl.type) ? (line.split(WHITESPACE)[0] ?? line) : line
       values.push({ value, ignoreCase, location: { file: source.path, line: index + 1 } })
     })
     return values
@@ -487,7 +534,8 @@ class Reader {
     const text = ['http_access', ...args].join(' ')
     if (action !== 'allow' && action !== 'deny')
       return this.syntax(`http_access needs allow or deny: ${text}`, location)
-    if (names.length === 0) return this.syntax(`http_access without an ACL: ${text}`, location)
+    // Squid 5 accepts the line and skips it ("Access line contains no ACL's, skipping").
+    if (names.length === 0) return this.note(`${text} names no ACL; Squid skips the line`, location)
     let unknownReason: string | undefined
     const acls = names.map((raw) => {
       const negated = raw.startsWith('!')
@@ -540,6 +588,47 @@ function collectReferences(
       }
   }
   return referenced
+}
+
+/** A relative reference is read from the directory of the file naming it (Squid: its cwd). */
+function fromFile(reference: string, file: string): string {
+  const dir = dirname(file)
+  return reference.startsWith('/') || dir === '' ? reference : `${dir}/${reference}`
+}
+
+/**
+ * The includes and ACL values files the given files name that match none of them, with where
+ * they are named: what a caller with a disk should read and pass too. Relative paths are taken
+ * from the directory of the file naming them (Squid takes them from its working directory, which
+ * a reader cannot know).
+ * @example squidReferences([{ path: '/etc/squid/squid.conf', contents }]) // [{ path: '/etc/squid/conf.d/*.conf', … }]
+ */
+export function squidReferences(files: readonly RenderedFile[]): FileReference[] {
+  const found: FileReference[] = []
+  const seen = new Set<string>()
+  for (const file of files)
+    for (const { text, location } of directives(file)) {
+      const isInclude = text.startsWith('include')
+      if (!isInclude && !(text.startsWith('acl') && text.includes('"'))) continue
+      const tokens = tokenize(text)
+      const named = isInclude
+        ? tokens[0] === 'include'
+          ? tokens.slice(1)
+          : []
+        : tokens[0] === 'acl'
+          ? tokens.slice(3).flatMap((token) => unquote(token) ?? [])
+          : []
+      for (const reference of named) {
+        const exclude = isInclude ? new Set([file.path]) : undefined
+        if (resolveReference({ reference, files, ...(exclude ? { exclude } : {}) }).length > 0)
+          continue
+        const path = fromFile(reference, file.path)
+        if (seen.has(path)) continue
+        seen.add(path)
+        found.push({ path, required: true, location })
+      }
+    }
+  return found
 }
 
 /**

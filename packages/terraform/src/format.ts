@@ -4,6 +4,7 @@ import { formatName, terraformCapabilities, terraformUnsupportedHelp } from './c
 import { evaluateTerraform } from './evaluate'
 import type { TerraformConfig, TerraformRenderOptions } from './model'
 import { readTerraform } from './read'
+import { terraformReferences } from './references'
 import { renderTerraform } from './render'
 
 /**
@@ -15,7 +16,7 @@ export const terraformFormat = defineFormat<TerraformConfig, TerraformRenderOpti
   title: 'Terraform (azurerm)',
   capabilities: terraformCapabilities,
   unsupportedHelp: terraformUnsupportedHelp,
-  fileExtensions: ['.tf'],
+  fileExtensions: ['.tf', '.tf.json'],
   renderOptions: [
     {
       key: 'basePriority',
@@ -36,4 +37,5 @@ export const terraformFormat = defineFormat<TerraformConfig, TerraformRenderOpti
   render: renderTerraform,
   read: readTerraform,
   evaluate: evaluateTerraform,
+  references: terraformReferences,
 })

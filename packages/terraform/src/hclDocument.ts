@@ -83,22 +83,42 @@ function literalToTemplate(value: JsonValue): JsonValue {
   return value
 }
 
+/**
+ * HashiCorp's parser, imported on first read: importing it starts the WebAssembly parser, which
+ * keeps a process that only renders alive for another ~250 ms (CLI start-up, issue #8). A failed
+ * import is a broken install, never the user's syntax: it throws.
+ */
+async function hclParser(): Promise<typeof import('@cdktf/hcl2json').parse> {
+  try {
+    return (await import('@cdktf/hcl2json')).parse
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new Error(
+      `the HCL parser @cdktf/hcl2json could not be loaded (${reason}); reinstall @aml-egress/terraform, which depends on it`,
+      { cause: error },
+    )
+  }
+}
+
+/** The JSON forms: `.tf.json` holds templates already; only `.tfvars.json` holds literals. */
+function parseJsonFile(file: RenderedFile, kind: 'tfjson' | 'tfvarsjson'): JsonObject {
+  const json: unknown = JSON.parse(file.contents)
+  if (!isObject(json as JsonValue)) throw new Error('the top level must be an object')
+  return kind === 'tfvarsjson'
+    ? (literalToTemplate(json as JsonObject) as JsonObject)
+    : (json as JsonObject)
+}
+
 async function parseFile(
   file: RenderedFile,
   kind: NonNullable<ReturnType<typeof fileKind>>,
   diagnostics: Diagnostic[],
 ): Promise<JsonObject | undefined> {
+  const isJson = kind === 'tfjson' || kind === 'tfvarsjson'
+  // Outside the try: a parser that cannot load is no syntax error of the file.
+  const parse = isJson ? undefined : await hclParser()
   try {
-    if (kind === 'tfjson' || kind === 'tfvarsjson') {
-      const json: unknown = JSON.parse(file.contents)
-      if (!isObject(json as JsonValue)) throw new Error('the top level must be an object')
-      return kind === 'tfvarsjson'
-        ? (literalToTemplate(json as JsonObject) as JsonObject)
-        : (json as JsonObject)
-    }
-    // Imported on first read: importing it starts the WebAssembly parser, which keeps a process
-    // that only renders alive for another ~250 ms (CLI start-up, issue #8).
-    const { parse } = await import('@cdktf/hcl2json')
+    if (!parse) return parseJsonFile(file, kind === 'tfvarsjson' ? kind : 'tfjson')
     const json: unknown = await parse(file.path, file.contents)
     return isObject(json as JsonValue) ? (json as JsonObject) : {}
   } catch (error) {
@@ -262,7 +282,7 @@ export async function readHclDocument(files: readonly RenderedFile[]): Promise<H
   tfvars.sort((a, b) => tfvarsRank(a.file.path) - tfvarsRank(b.file.path))
   for (const { json } of tfvars)
     for (const [name, value] of Object.entries(json)) variables.set(name, value)
-  const scope: Scope = { variables, locals }
+  const scope: Scope = { variables, locals, unseenVariables: new Set() }
   const resources: ResourceBody[] = []
   const modules: HclDocument['modules'] = []
   for (const { file, json } of configs) {

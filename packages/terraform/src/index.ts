@@ -22,5 +22,6 @@ export { azurermVersionConstraint, terraformVersionConstraint } from './moduleHc
 export { type BuiltNsgRule, buildNsgRules, nsgPriorityRange } from './nsg'
 export { evaluateNsg, nsgDefaultRules, nsgPrefixMatches, nsgRuleMatches } from './nsgEvaluate'
 export { readTerraform } from './read'
+export { terraformReferences } from './references'
 export { renderTerraform } from './render'
 export { parseTemplate, resolveValue, type Template } from './template'

@@ -20,6 +20,7 @@ import type {
 } from '@aml-egress/azure-firewall'
 import { looksLikeHostName, withEvaluationIndex } from '@aml-egress/azure-firewall'
 import {
+  compareOrdinal,
   createDiagnostic,
   type Diagnostic,
   type ReadResult,
@@ -636,9 +637,11 @@ function nsgKey(
   name: JsonValue | undefined,
   scope: Scope,
 ): string {
+  // The key only groups rules by NSG: an unresolved name decides no flow, so it is not reported.
+  const { unseenVariables: _notReported, ...naming } = scope
   const part = (value: JsonValue | undefined): string => {
     if (value === undefined) return '?'
-    const resolved = resolveValue(value, scope)
+    const resolved = resolveValue(value, naming)
     return resolved.ok && typeof resolved.value === 'string'
       ? resolved.value
       : typeof value === 'string'
@@ -772,6 +775,28 @@ function readResource(context: Context, resource: ResourceBody, model: ReadModel
 }
 
 /**
+ * One warning per variable a rule needed that has neither a default nor a value in the tfvars
+ * files read: Terraform takes it from `-var`, `-var-file`, `TF_VAR_<name>` or a prompt, none of
+ * which the reader sees, so the flows that rule decides are unknown.
+ */
+function unseenVariables(context: Context): void {
+  const names = [...(context.document.scope.unseenVariables ?? [])].sort(compareOrdinal)
+  for (const name of names) {
+    const declaration = new RegExp(`^\\s*variable\\s+"${name.replace(/[^\w-]/g, '')}"`)
+    let where: Where = { file: context.document.resources[0]?.file ?? '', address: `var.${name}` }
+    for (const [file, lines] of context.document.lines) {
+      const index = lines.findIndex((line) => declaration.test(line))
+      if (index !== -1) where = { file, address: `var.${name}`, line: index + 1 }
+    }
+    unsupported(
+      context,
+      where,
+      `no default and no value in the tfvars files read; Terraform takes it from -var, -var-file, TF_VAR_${name} or a prompt, which the reader cannot see, so flows its rules decide are unknown. Pass the tfvars file that sets it.`,
+    )
+  }
+}
+
+/**
  * Reads `.tf` / `.tfvars` files (ours or hand-written) into the Terraform config.
  * @example const { config, diagnostics } = await readTerraform([{ path: 'main.tf', contents }])
  */
@@ -788,6 +813,7 @@ export async function readTerraform(
   const model: ReadModel = { policy: { ruleCollectionGroups: [], ipGroups: [] }, nsgRules: [] }
   readModules(context)
   for (const resource of document.resources) readResource(context, resource, model)
+  unseenVariables(context)
   model.policy.ipGroups = context.ipGroups
   return {
     config: {

@@ -28,6 +28,11 @@ export type Scope = {
   locals: ReadonlyMap<string, JsonValue>
   /** Resolved values of `each`, `count` and dynamic-block iterators (`{ key, value }`). */
   iterators?: ReadonlyMap<string, JsonValue>
+  /**
+   * Filled while resolving: variables a value needed that have no default and no tfvars value
+   * (their value comes from `-var` or `TF_VAR_`, which the reader cannot see).
+   */
+  unseenVariables?: Set<string>
 }
 
 /** Resolution result: a plain JSON value (strings are literal text) or unresolved. */
@@ -126,7 +131,10 @@ function resolveTraversal(text: string, scope: Scope, depth: number): Resolved |
   if (root === 'var' || root === 'local') {
     const [name, ...rest] = path
     const table = root === 'var' ? scope.variables : scope.locals
-    if (typeof name !== 'string' || !table.has(name)) return undefined
+    if (typeof name !== 'string' || !table.has(name)) {
+      if (root === 'var' && typeof name === 'string') scope.unseenVariables?.add(name)
+      return undefined
+    }
     // Variable values and locals are kept in hcl2json form: they are templates themselves.
     const resolved = resolveValue(table.get(name) ?? null, scope, depth + 1)
     return resolved.ok ? navigate(resolved.value, rest) : undefined

@@ -408,7 +408,7 @@ const core = sizes.find((size) => size.name === 'core')
 const coreCode = await measureCoreWithoutCatalogData()
 const coreDetails = await measureCoreCatalogDetails()
 console.log(
-  `\n"own" leaves every dependency external (core: zod, js-yaml, type-fest); "with workspace deps" bundles the @aml-egress packages a package imports (tree-shaken). Core without its generated requirement data: ${bytes(coreCode.gzipped)} gzipped. The catalog prose (decisions, other listings, notes) is the separate entry \`@aml-egress/core/catalog-details\`: ${bytes(coreDetails.gzipped)} gzipped, loaded by \`aml-egress explain\` only.`,
+  `\n"own" leaves every dependency external (core: zod, js-yaml); "with workspace deps" bundles the @aml-egress packages a package imports (tree-shaken). Core without its generated requirement data: ${bytes(coreCode.gzipped)} gzipped. The catalog prose (decisions, other listings, notes) is the separate entry \`@aml-egress/core/catalog-details\`: ${bytes(coreDetails.gzipped)} gzipped, loaded by \`aml-egress explain\` only.`,
 )
 if (core)
   target(

@@ -5,6 +5,7 @@ import {
   type DecidedBy,
   type Diagnostic,
   describeFlow,
+  type FileReference,
   type Flow,
   findRequirement,
   formatDiagnosticSummaries,
@@ -25,6 +26,7 @@ import { formatsHelp } from '../formatOptions'
 import type { Io } from '../io'
 import { overBroadProbes } from '../probes'
 import { loadProfile } from '../profile'
+import { readReferencedFiles } from '../references'
 import { type FormatRegistry, formatNames, loadFormats, type RegisteredFormat } from '../registry'
 import { suggest } from '../suggest'
 import { formatTable, markdownCell, markdownTable } from '../table'
@@ -61,6 +63,11 @@ export type CheckReport = {
   findings: Diagnostic[]
   /** What the reader could not parse or interpret. */
   diagnostics: Diagnostic[]
+  /**
+   * Files the config loads by name (a Squid include, an ACL values file) that were neither given
+   * nor found on disk: flows they may decide are unknown.
+   */
+  notRead?: FileReference[]
 }
 
 type Evaluate = (flow: Flow) => Verdict
@@ -156,13 +163,36 @@ export async function checkConfig(input: {
     'not-expressible': 0,
   }
   for (const flow of flows) summary[flow.status]++
+  const probed = overBroadFindings({ plan, profile: input.profile, format, evaluate })
   return {
     format: format.name,
     files: input.files.map((file) => file.path),
     summary,
     flows,
-    findings: overBroadFindings({ plan, profile: input.profile, format, evaluate }),
-    diagnostics: read.diagnostics,
+    ...withReaderFindings(probed, read.diagnostics),
+  }
+}
+
+function locationKey(diagnostic: Diagnostic): string {
+  return `${diagnostic.location?.file ?? ''}:${diagnostic.location?.line ?? ''}`
+}
+
+/**
+ * Over-broad rules a reader found itself (a global service tag, `*`) join the probes' findings,
+ * one per rule, and leave the reader diagnostics: each is printed once.
+ */
+function withReaderFindings(
+  probed: readonly Diagnostic[],
+  diagnostics: readonly Diagnostic[],
+): Pick<CheckReport, 'findings' | 'diagnostics'> {
+  const isOverBroad = (d: Diagnostic) => d.code === 'AML_EGRESS_OVER_BROAD_RULE'
+  const seen = new Set(probed.filter((d) => d.location).map(locationKey))
+  const fromReader = diagnostics.filter(
+    (d) => isOverBroad(d) && !(d.location && seen.has(locationKey(d))),
+  )
+  return {
+    findings: [...probed, ...fromReader],
+    diagnostics: diagnostics.filter((d) => !isOverBroad(d)),
   }
 }
 
@@ -194,6 +224,21 @@ function groupByScenario(flows: readonly CheckedFlow[]): Map<string, CheckedFlow
 function summaryLine(report: CheckReport): string {
   const s = report.summary
   return `${report.flows.length} required flows: ${s.allowed} allowed, ${s.blocked} BLOCKED, ${s.unknown} unknown, ${s['not-expressible']} not expressible in ${report.format}; ${report.findings.length} over-broad rule findings`
+}
+
+/** The files named by the config that could not be read, and what to do about it. */
+function notReadLines(report: CheckReport, paint: ReturnType<typeof createPaint>): string[] {
+  const notRead = report.notRead ?? []
+  return [
+    paint.bold('files not read'),
+    ...notRead.map((reference) => {
+      const where = reference.location
+        ? ` (named at ${reference.location.file}${reference.location.line ? `:${reference.location.line}` : ''})`
+        : ''
+      return `  ${reference.path}${where}: not among the given files and not on this disk`
+    }),
+    `  flows these files may decide are unknown: pass copies of them to check along with ${report.files[0] ?? 'the config'}`,
+  ]
 }
 
 /** The report as text tables grouped by scenario (colour when the terminal allows). */
@@ -255,6 +300,7 @@ export function formatCheckReport(input: {
     lines.push(paint.bold('over-broad rules'), listed(report.findings), '')
   if (report.diagnostics.length > 0)
     lines.push(paint.bold('reader diagnostics'), listed(report.diagnostics), '')
+  if (report.notRead && report.notRead.length > 0) lines.push(...notReadLines(report, paint), '')
   lines.push(summaryLine(report))
   return `${lines.join('\n')}\n`
 }
@@ -352,13 +398,14 @@ export async function runCheck(
     )
   const { plan, profile } = await loadProfile({ path: options.profile, io })
   const format = await load()
-  const files: RenderedFile[] = []
+  const given: RenderedFile[] = []
   for (const path of await configPaths({ io, paths: options.files, format })) {
     const contents = await io.readFile(path)
     if (contents === undefined) throw new UsageError(`cannot read '${path}': no such file`)
-    files.push({ path, contents })
+    given.push({ path, contents })
   }
-  const report = await checkConfig({ plan, profile, format, files })
+  const { files, missing } = await readReferencedFiles({ io, format, files: given })
+  const report = { ...(await checkConfig({ plan, profile, format, files })), notRead: missing }
   const syntaxErrors = report.diagnostics.filter(
     (d) => d.code === 'AML_EGRESS_READ_SYNTAX' && d.severity === 'error',
   )

@@ -144,10 +144,27 @@ describe('cli: probe', () => {
             .map((cell) => cell.split(':')[0]),
         ),
     ).toStrictEqual([
-      ['DESTINATION', 'PORTS', 'LEVEL', 'WHY'],
+      ['FLOW', 'PORTS', 'LEVEL', 'WHY'],
       ['*.tundra.westeurope.api.azureml.ms', 'UDP 5831', 'required', 'UDP has no handshake'],
       ['westeurope.tundra.azureml.ms', 'UDP 5831', 'required', 'UDP has no handshake'],
       ['tag VirtualNetwork', 'TCP 443', 'required', 'service tag'],
+    ])
+  })
+
+  it('returns each not-probed row once, in-cluster rows with their source (AKS: kube-dns)', async () => {
+    // GIVEN the AKS profile: DNS to kube-dns from the azureml and the model namespace
+    const aks = fixturePath('profiles/aks.yaml')
+    const { io, stdout } = createMemoryIo({ files: { [aks]: readFileSync(aks, 'utf8') } })
+    await runProbe({ profile: aks }, { io, network: loopbackNetwork() })
+    const rows = (stdout().split('not probed\n')[1] ?? '').split('\n\n')[0]?.split('\n').slice(1)
+    // THEN no row is printed twice, and the kube-dns rows name the namespace they come from
+    expect(rows?.length).toBeGreaterThan(5)
+    expect(new Set(rows).size).toBe(rows?.length)
+    expect(
+      rows?.filter((row) => row.includes('UDP 53')).map((row) => row.split(/ {2,}/)[2]),
+    ).toStrictEqual([
+      'in-cluster pods in azureml → pods in kube-system',
+      'in-cluster pods in models → pods in kube-system',
     ])
   })
 

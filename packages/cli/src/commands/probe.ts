@@ -36,6 +36,8 @@ const VERDICT_TEXT: Record<ProbeStatus, string> = {
   'dns-failed': 'DNS FAILED',
   blocked: 'BLOCKED',
   'blocked-by-proxy': 'BLOCKED BY PROXY',
+  'proxy-upstream-failed': 'PROXY UPSTREAM FAILED',
+  'proxy-no-answer': 'NO PROXY ANSWER',
   'proxy-error': 'PROXY ERROR',
   'tls-failed': 'TLS FAILED',
 }
@@ -94,6 +96,13 @@ function verdictText(result: ProbeResult): string {
 function summaryLine(report: ProbeReport, proxy: string | undefined): string {
   const s = report.summary
   return `${s.probed} flows probed${proxy ? ` (ports 80/443 through ${proxy})` : ''}: ${s.reachable} reachable, ${s.failed} failed (${s.requiredFailed} required), ${s.inconclusive} inconclusive; ${s.notProbed} not probed`
+}
+
+/** `tag Storage.WestEurope` out of the subnet; `in-cluster pods in models → pods in kube-system`. */
+function notProbedFlow(entry: NotProbed): string {
+  if (entry.direction === 'outbound') return entry.destination
+  const direction = entry.direction === 'inCluster' ? 'in-cluster' : entry.direction
+  return `${direction} ${entry.source} → ${entry.destination}`
 }
 
 function notProbedPorts(entry: NotProbed): string {
@@ -156,10 +165,10 @@ export function formatProbeReport(input: {
       paint.bold('not probed'),
       formatTable({
         indent: '  ',
-        headers: ['REQUIREMENT', 'DESTINATION', 'PORTS', 'LEVEL', 'WHY'],
+        headers: ['REQUIREMENT', 'FLOW', 'PORTS', 'LEVEL', 'WHY'],
         rows: report.notProbed.map((entry) => [
           requirementsText(entry.requirementIds),
-          `${entry.direction === 'outbound' ? '' : `${entry.direction} `}${entry.destination}`,
+          notProbedFlow(entry),
           notProbedPorts(entry),
           entry.level,
           entry.reason,
