@@ -9,13 +9,22 @@ export {
   runCheck,
 } from './commands/check'
 export { type CompareCommandOptions, type CompareReport, runCompare } from './commands/compare'
+export {
+  type DiagnoseCommandOptions,
+  parseTimeFlag,
+  runDiagnose,
+  serviceTagIndexFromFile,
+} from './commands/diagnose'
 export { type ExplainCommandOptions, type Explanation, runExplain } from './commands/explain'
 export { type InitCommandOptions, runInit, starterProfile } from './commands/init'
 export { type ListCommandOptions, runList } from './commands/list'
 export { type ProbeCommandOptions, type ProbeNetwork, runProbe } from './commands/probe'
 export { type RenderCommandOptions, runRender } from './commands/render'
+export { formatDiagnoseMarkdown, formatDiagnoseText } from './diagnoseOutput'
 export { type FormatFlags, renderOptionsFor } from './formatOptions'
 export { type Io, nodeIo } from './io'
+export { type OpenedLog, openLog } from './logFiles'
+export { type LogReaderRegistry, loadLogReaders, logReaderRegistry } from './logReaders'
 export { cliVersion, runCli, versionLine } from './main'
 export {
   type FormatRegistry,
