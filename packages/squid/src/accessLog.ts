@@ -51,7 +51,9 @@ function splitAuthority(
   const bracket = hostPort.startsWith('[') ? hostPort.indexOf(']') : -1
   const colon = hostPort.lastIndexOf(':')
   const hasPort = colon > bracket && (bracket !== -1 || hostPort.indexOf(':') === colon)
-  const host = hasPort ? hostPort.slice(0, colon) : hostPort
+  const written = hasPort ? hostPort.slice(0, colon) : hostPort
+  // `[2001:db8::1]`: the brackets only delimit the address.
+  const host = bracket > 0 ? written.slice(1, -1) : written
   if (host.length === 0) return undefined
   if (!hasPort) return { host, port: defaultPort }
   const portText = hostPort.slice(colon + 1)
