@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { createGunzip } from 'node:zlib'
@@ -17,8 +18,11 @@ export type OpenedLog = {
   gzip: boolean
   /** The start of the decompressed text. */
   head: string
-  /** The whole decompressed content, the head included; `onRead` gets on-disk bytes as they come. */
-  chunks(onRead?: (bytes: number) => void): AsyncIterable<Uint8Array>
+  /**
+   * The whole decompressed content as text, the head included; `onRead` gets on-disk bytes as they
+   * come. Decoded here with Node's UTF-8 decoder, several times faster than a streaming TextDecoder.
+   */
+  chunks(onRead?: (bytes: number) => void): AsyncIterable<string>
 }
 
 function isMissing(error: unknown): boolean {
@@ -80,10 +84,46 @@ export async function openLog(path: string): Promise<OpenedLog> {
     size,
     gzip,
     head,
-    chunks: (onRead = () => undefined) => fileBytes(path, gzip, onRead),
+    chunks: (onRead = () => undefined) => fileText(path, gzip, onRead),
   }
 }
 
+/** How many bytes end on a whole UTF-8 character: a sequence cut by the chunk waits for the next. */
+function completeLength(bytes: Buffer): number {
+  let index = bytes.length - 1
+  let continuation = 0
+  while (index >= 0 && continuation < 3 && ((bytes[index] as number) & 0xc0) === 0x80) {
+    index--
+    continuation++
+  }
+  if (index < 0) return bytes.length
+  const lead = bytes[index] as number
+  const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1
+  return bytes.length - index >= length ? bytes.length : index
+}
+
+/**
+ * The file as text. Logs are nearly always ASCII: such a chunk is copied as Latin-1 (the same
+ * characters, at memory speed); any other is decoded as UTF-8, a character cut at the chunk's end
+ * carried to the next. Decoding dominated the time of a large log otherwise.
+ */
+async function* fileText(
+  path: string,
+  gzip: boolean,
+  onRead: (bytes: number) => void,
+): AsyncGenerator<string> {
+  let carry: Buffer | undefined
+  for await (const chunk of fileBytes(path, gzip, onRead)) {
+    const bytes = carry
+      ? Buffer.concat([carry, chunk])
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)
+    const end = completeLength(bytes)
+    carry = end < bytes.length ? Buffer.from(bytes.subarray(end)) : undefined
+    const whole = bytes.subarray(0, end)
+    yield isAscii(whole) ? whole.toString('latin1') : whole.toString('utf8')
+  }
+  if (carry) yield carry.toString('utf8')
+}
 /** A stream error while reading (a corrupt gzip member, an I/O error) as a usage error. */
 export function unreadable(path: string, error: unknown): UsageError {
   return new UsageError(

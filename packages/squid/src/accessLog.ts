@@ -106,38 +106,46 @@ function deniedRecord(input: {
   }
 }
 
-/** Tokens split on runs of spaces (the elapsed-time field is right-aligned). */
-function tokens(line: string): string[] {
-  const parts: string[] = []
-  let start = -1
-  for (let index = 0; index <= line.length; index++) {
-    const space =
-      index === line.length || line.charCodeAt(index) === 32 || line.charCodeAt(index) === 9
-    if (space) {
-      if (start !== -1) parts.push(line.slice(start, index))
-      start = -1
-    } else if (start === -1) start = index
-  }
-  return parts
+/** The start of the field after the one at `from` (fields are separated by runs of spaces). */
+function nextField(line: string, from: number): number {
+  let index = line.indexOf(' ', from)
+  if (index === -1) return -1
+  while (line.charCodeAt(index) === 32) index++
+  return index
 }
 
+/** The field that starts at `from`, up to the next space. */
+function fieldAt(line: string, from: number): string {
+  const end = line.indexOf(' ', from)
+  return end === -1 ? line.slice(from) : line.slice(from, end)
+}
+
+/**
+ * A native line: `time elapsed client result bytes method url …`. Fields are found by position
+ * (no split per line: a busy proxy writes millions), and only a deny is read further.
+ */
 function readNative(line: string, at: number, sink: LogSink): void {
-  if (line.indexOf(' TCP_DENIED/403 ') === -1) {
-    if (NATIVE.test(line)) sink.ignored()
-    else sink.malformed(at, line, 'not a Squid access.log line (native squid logformat)')
+  const client = nextField(line, nextField(line, 0))
+  const result = client === -1 ? -1 : nextField(line, client)
+  if (result === -1 || !NATIVE.test(line)) {
+    sink.malformed(at, line, 'not a Squid access.log line (native squid logformat)')
     return
   }
-  const fields = tokens(line)
-  const [time, , client, result, , method, url] = fields
+  if (!line.startsWith('TCP_DENIED/403 ', result)) {
+    sink.ignored()
+    return
+  }
+  const method = nextField(line, nextField(line, result))
+  const url = method === -1 ? -1 : nextField(line, method)
   const record =
-    fields.length >= 7 && result === 'TCP_DENIED/403' && NATIVE.test(line)
-      ? deniedRecord({
-          time: Math.round(Number(time) * 1000),
-          client: client as string,
-          method: method as string,
-          url: url as string,
+    url === -1
+      ? undefined
+      : deniedRecord({
+          time: Math.round(Number(line.slice(0, line.indexOf(' '))) * 1000),
+          client: fieldAt(line, client),
+          method: fieldAt(line, method),
+          url: fieldAt(line, url),
         })
-      : undefined
   if (record) sink.denied(record)
   else sink.malformed(at, line, 'a TCP_DENIED line without a readable method and URL')
 }

@@ -43,6 +43,15 @@ export type FlowFilters = {
   sources?: readonly ParsedCidr[] | undefined
 }
 
+/**
+ * A copy of a string that does not share memory with the text it was cut from. Readers hand over
+ * slices of a megabyte of log text; a slice kept as a flow's key or source would keep that whole
+ * chunk alive, and memory would grow with the log instead of with its distinct flows.
+ */
+function detach(text: string): string {
+  return (` ${text}`).slice(1)
+}
+
 /** `k=v,k2=v2`, sorted by key: one spelling for one label set. */
 export function labelsKey(labels: Readonly<Record<string, string>>): string {
   return Object.keys(labels)
@@ -107,10 +116,11 @@ export function createFlowAggregator(filters: FlowFilters = {}) {
     const flowKey = `${reader.name}\n${key}\n${record.port ?? ''}\n${record.protocol}`
     let flow = flows.get(flowKey)
     if (!flow) {
+      const kept = detach(key)
       flow = {
         reader,
-        destinationKey: key,
-        destination: canonicalDestination(record.destination, key),
+        destinationKey: kept,
+        destination: canonicalDestination(record.destination, kept),
         port: record.port,
         protocol: record.protocol,
         count: 0,
@@ -120,7 +130,7 @@ export function createFlowAggregator(filters: FlowFilters = {}) {
         sourceOverflow: false,
         sourcePods: new Map(),
       }
-      flows.set(flowKey, flow)
+      flows.set(detach(flowKey), flow)
     }
     flow.count++
     const time = record.time
@@ -130,7 +140,7 @@ export function createFlowAggregator(filters: FlowFilters = {}) {
     }
     const source = record.source
     if (source !== undefined && !flow.sources.has(source)) {
-      if (flow.sources.size < SOURCE_LIMIT) flow.sources.add(source)
+      if (flow.sources.size < SOURCE_LIMIT) flow.sources.add(detach(source))
       else flow.sourceOverflow = true
     }
     const pod = record.sourcePod
@@ -168,7 +178,7 @@ export function createFlowAggregator(filters: FlowFilters = {}) {
           file.records++
           file.malformed++
           if (file.malformed <= MALFORMED_EXAMPLES)
-            malformed.push({ path, at, reason, text: text.slice(0, 200) })
+            malformed.push({ path, at, reason, text: detach(text.slice(0, 200)) })
         },
       }
     },

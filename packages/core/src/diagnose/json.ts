@@ -6,6 +6,12 @@ export type JsonRecordSink = {
   /** One record: an element of a top-level array or of `records`, or a whole object. */
   record(value: unknown, at: number): void
   malformed(at: number, text: string, reason: string): void
+  /**
+   * JSON Lines only: a line the reader can tell is of no interest without parsing it (an allowed
+   * record of a busy firewall), reported to `ignored` instead of parsed.
+   */
+  skipLine?: ((line: string) => boolean) | undefined
+  ignored?: (() => void) | undefined
 }
 
 const BRACE = 123
@@ -216,10 +222,12 @@ export async function peekFirstLine(
 export async function forEachJsonRecord(chunks: LogChunks, sink: JsonRecordSink): Promise<void> {
   const { firstLine, text } = await peekFirstLine(chunks)
   if (isJsonLine(firstLine)) {
+    const skip = sink.skipLine
     await forEachLine(
       text,
       (line, at) => {
-        if (line.trim().length > 0) parseAndEmit(line, at, sink)
+        if (skip?.(line)) sink.ignored?.()
+        else if (line.trim().length > 0) parseAndEmit(line, at, sink)
       },
       (at) => sink.malformed(at, '', 'line longer than the reader accepts'),
     )
@@ -255,9 +263,12 @@ export function readJsonLog(
   chunks: LogChunks,
   sink: LogSink,
   readRecord: (value: unknown, at: number, sink: LogSink) => void,
+  skipLine?: (line: string) => boolean,
 ): Promise<void> {
   return forEachJsonRecord(chunks, {
     record: (value, at) => readRecord(value, at, sink),
     malformed: (at, text, reason) => sink.malformed(at, text, reason),
+    skipLine,
+    ignored: () => sink.ignored(),
   })
 }

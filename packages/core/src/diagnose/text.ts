@@ -6,20 +6,53 @@ export const MAX_LINE_LENGTH = 1024 * 1024
 /** Largest JSON record (one element of `records`, one array row) the splitter keeps. */
 export const MAX_RECORD_LENGTH = 64 * 1024 * 1024
 
-/** Chunks as text: UTF-8 decoded across chunk boundaries, a leading byte-order mark dropped. */
+/**
+ * How many bytes of `bytes` end on a whole UTF-8 character: a sequence cut at the end of a chunk
+ * waits for the next one.
+ */
+function completeLength(bytes: Uint8Array): number {
+  let index = bytes.length - 1
+  let continuation = 0
+  while (index >= 0 && continuation < 3 && ((bytes[index] as number) & 0xc0) === 0x80) {
+    index--
+    continuation++
+  }
+  if (index < 0) return bytes.length
+  const lead = bytes[index] as number
+  const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1
+  return bytes.length - index >= length ? bytes.length : index
+}
+
+/**
+ * Chunks as text: UTF-8 decoded across chunk boundaries, a leading byte-order mark dropped. Each
+ * chunk is decoded whole up to its last complete character (the decoder's fast path; its
+ * streaming mode is several times slower), the cut character is carried to the next chunk.
+ */
 export async function* decodeChunks(chunks: LogChunks): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8')
   let first = true
+  let carry: Uint8Array | undefined
   for await (const chunk of chunks) {
-    let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })
+    let text: string
+    if (typeof chunk === 'string') text = chunk
+    else {
+      let bytes = chunk
+      if (carry) {
+        bytes = new Uint8Array(carry.length + chunk.length)
+        bytes.set(carry)
+        bytes.set(chunk, carry.length)
+      }
+      const end = completeLength(bytes)
+      carry = end < bytes.length ? bytes.slice(end) : undefined
+      text = decoder.decode(end < bytes.length ? bytes.subarray(0, end) : bytes)
+    }
     if (first && text.length > 0) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
       first = false
     }
     if (text.length > 0) yield text
   }
-  const rest = decoder.decode()
-  if (rest.length > 0) yield rest
+  if (carry) yield decoder.decode(carry)
 }
 
 /** What `forEachLine` calls for each line that is too long to hand over. */
