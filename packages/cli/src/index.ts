@@ -24,13 +24,15 @@ export { formatDiagnoseMarkdown, formatDiagnoseText } from './diagnoseOutput'
 export { type FormatFlags, renderOptionsFor } from './formatOptions'
 export { type Io, nodeIo } from './io'
 export { type OpenedLog, openLog } from './logFiles'
-export { type LogReaderRegistry, loadLogReaders, logReaderRegistry } from './logReaders'
 export { cliVersion, runCli, versionLine } from './main'
 export {
   type FormatRegistry,
   formatNames,
   formatRegistry,
+  type LogReaderRegistry,
   loadFormats,
+  loadLogReaders,
+  logReaderRegistry,
   type RegisteredFormat,
   type RenderOptionValues,
 } from './registry'

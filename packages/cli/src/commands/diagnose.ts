@@ -17,9 +17,16 @@ import { formatDiagnoseMarkdown, formatDiagnoseText } from '../diagnoseOutput'
 import { UsageError } from '../errors'
 import type { Io } from '../io'
 import { type OpenedLog, openLog, unreadable } from '../logFiles'
-import { type LogReaderRegistry, loadLogReaders, logReaderRegistry } from '../logReaders'
 import { loadProfile } from '../profile'
-import { type FormatRegistry, formatNames, type RegisteredFormat } from '../registry'
+import {
+  type FormatRegistry,
+  formatNames,
+  type LogReaderRegistry,
+  loadLogReaders,
+  loadServiceTagsCheck,
+  logReaderRegistry,
+  type RegisteredFormat,
+} from '../registry'
 
 /** Options of `aml-egress diagnose`. */
 export type DiagnoseCommandOptions = {
@@ -91,7 +98,7 @@ export async function serviceTagIndexFromFile(
   } catch (error) {
     throw new UsageError(`'${path}' is not JSON: ${(error as Error).message}`, fix)
   }
-  const { isServiceTagsFile } = await import('@aml-egress/network-policy')
+  const isServiceTagsFile = await loadServiceTagsCheck()
   if (!isServiceTagsFile(json))
     throw new UsageError(
       `'${path}' is not a ServiceTags file (expected values[].{name, properties.addressPrefixes[]})`,

@@ -49,7 +49,7 @@ export type FlowFilters = {
  * chunk alive, and memory would grow with the log instead of with its distinct flows.
  */
 function detach(text: string): string {
-  return (` ${text}`).slice(1)
+  return ` ${text}`.slice(1)
 }
 
 /** `k=v,k2=v2`, sorted by key: one spelling for one label set. */
@@ -99,6 +99,32 @@ function inWindow(filters: FlowFilters, time: number | undefined): boolean {
     (filters.since === undefined || time >= filters.since) &&
     (filters.until === undefined || time <= filters.until)
   )
+}
+
+/** Counts one file's records and hands its denies over. */
+function fileSink(input: {
+  file: DiagnosedFile
+  add: (record: DeniedRecord) => void
+  malformed: MalformedRecord[]
+}): LogSink {
+  const { file } = input
+  return {
+    denied(record) {
+      file.records++
+      file.denied++
+      input.add(record)
+    },
+    ignored() {
+      file.records++
+      file.ignored++
+    },
+    malformed(at, text, reason) {
+      file.records++
+      file.malformed++
+      if (file.malformed <= MALFORMED_EXAMPLES)
+        input.malformed.push({ path: file.path, at, reason, text: detach(text.slice(0, 200)) })
+    },
+  }
 }
 
 /**
@@ -162,25 +188,15 @@ export function createFlowAggregator(filters: FlowFilters = {}) {
       }
       files.push(file)
       const identity = { name: reader.name, fixFormat: reader.fixFormat, fixFile: reader.fixFile }
-      return {
-        denied(record) {
-          file.records++
-          file.denied++
+      return fileSink({
+        file,
+        add: (record) => {
           if (inWindow(filters, record.time) && sourceAllowed(filters, record.source))
             add(identity, record)
           else filteredOut++
         },
-        ignored() {
-          file.records++
-          file.ignored++
-        },
-        malformed(at, text, reason) {
-          file.records++
-          file.malformed++
-          if (file.malformed <= MALFORMED_EXAMPLES)
-            malformed.push({ path, at, reason, text: detach(text.slice(0, 200)) })
-        },
-      }
+        malformed,
+      })
     },
     flows: (): AggregatedFlow[] => [...flows.values()],
     files: (): DiagnosedFile[] => files,
