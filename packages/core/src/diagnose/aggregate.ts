@@ -198,9 +198,13 @@ export function createFlowAggregator(filters: FlowFilters = {}) {
         malformed,
       })
     },
+    /** The flows so far, in the order first seen. */
     flows: (): AggregatedFlow[] => [...flows.values()],
+    /** What each file held: records, denies, ignored, malformed. */
     files: (): DiagnosedFile[] => files,
+    /** The first malformed records of each file. */
     malformed: (): MalformedRecord[] => malformed,
+    /** Denies left out by the time window or the source filter. */
     filteredOut: (): number => filteredOut,
   }
 }

@@ -298,6 +298,7 @@ export function createFlowClassifier(input: {
     renderFix: input.renderFix,
   }
   return {
+    /** One aggregated flow, classified, with its requirements and fix. */
     classify(flow: AggregatedFlow): DiagnosedFlow {
       const query = queryOf(flow, context.tags)
       const matches = context.catalogMatcher.match(query)

@@ -5,12 +5,14 @@ import { decodeChunks, forEachLine, MAX_RECORD_LENGTH } from './text'
 export type JsonRecordSink = {
   /** One record: an element of a top-level array or of `records`, or a whole object. */
   record(value: unknown, at: number): void
+  /** A record that is not JSON, or is cut off: `at` is its first line. */
   malformed(at: number, text: string, reason: string): void
   /**
    * JSON Lines only: a line the reader can tell is of no interest without parsing it (an allowed
    * record of a busy firewall), reported to `ignored` instead of parsed.
    */
   skipLine?: ((line: string) => boolean) | undefined
+  /** Where a skipped line is counted. */
   ignored?: (() => void) | undefined
 }
 

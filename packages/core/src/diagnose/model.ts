@@ -61,6 +61,7 @@ export type LogReader = {
   fixFile?: string
   /** Does this text (the start of a file) look like this family? */
   detect(head: string): boolean
+  /** Streams the whole log into the sink, record by record. */
   read(chunks: LogChunks, sink: LogSink): Promise<void>
 }
 
