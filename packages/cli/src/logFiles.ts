@@ -2,6 +2,7 @@ import { isAscii } from 'node:buffer'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { createGunzip } from 'node:zlib'
+import { completeUtf8Length } from '@aml-egress/core'
 import { UsageError } from './errors'
 
 /** Bytes of a file's start that detection sees (decompressed). */
@@ -88,20 +89,6 @@ export async function openLog(path: string): Promise<OpenedLog> {
   }
 }
 
-/** How many bytes end on a whole UTF-8 character: a sequence cut by the chunk waits for the next. */
-function completeLength(bytes: Buffer): number {
-  let index = bytes.length - 1
-  let continuation = 0
-  while (index >= 0 && continuation < 3 && ((bytes[index] as number) & 0xc0) === 0x80) {
-    index--
-    continuation++
-  }
-  if (index < 0) return bytes.length
-  const lead = bytes[index] as number
-  const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1
-  return bytes.length - index >= length ? bytes.length : index
-}
-
 /**
  * The file as text. Logs are nearly always ASCII: such a chunk is copied as Latin-1 (the same
  * characters, at memory speed); any other is decoded as UTF-8, a character cut at the chunk's end
@@ -117,7 +104,7 @@ async function* fileText(
     const bytes = carry
       ? Buffer.concat([carry, chunk])
       : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)
-    const end = completeLength(bytes)
+    const end = completeUtf8Length(bytes)
     carry = end < bytes.length ? Buffer.from(bytes.subarray(end)) : undefined
     const whole = bytes.subarray(0, end)
     yield isAscii(whole) ? whole.toString('latin1') : whole.toString('utf8')

@@ -73,7 +73,13 @@ export type {
   ProfileChange,
 } from './diagnose/model'
 export { buildDiagnoseReport, compareDiagnosedFlows } from './diagnose/report'
-export { decodeChunks, forEachLine, MAX_LINE_LENGTH, parseCsvLine } from './diagnose/text'
+export {
+  completeUtf8Length,
+  decodeChunks,
+  forEachLine,
+  MAX_LINE_LENGTH,
+  parseCsvLine,
+} from './diagnose/text'
 export {
   createDiagnostic,
   type Diagnostic,

@@ -9,8 +9,9 @@ export const MAX_RECORD_LENGTH = 64 * 1024 * 1024
 /**
  * How many bytes of `bytes` end on a whole UTF-8 character: a sequence cut at the end of a chunk
  * waits for the next one.
+ * @example completeUtf8Length(new Uint8Array([0x61, 0xe2, 0x82])) // 1
  */
-function completeLength(bytes: Uint8Array): number {
+export function completeUtf8Length(bytes: Uint8Array): number {
   let index = bytes.length - 1
   let continuation = 0
   while (index >= 0 && continuation < 3 && ((bytes[index] as number) & 0xc0) === 0x80) {
@@ -42,7 +43,7 @@ export async function* decodeChunks(chunks: LogChunks): AsyncGenerator<string> {
         bytes.set(carry)
         bytes.set(chunk, carry.length)
       }
-      const end = completeLength(bytes)
+      const end = completeUtf8Length(bytes)
       carry = end < bytes.length ? bytes.slice(end) : undefined
       text = decoder.decode(end < bytes.length ? bytes.subarray(0, end) : bytes)
     }
