@@ -23,6 +23,12 @@ export {
   buildFirewallPolicy,
   type FirewallPolicyBuild,
 } from './build'
+export {
+  azureFirewallLog,
+  firewallTime,
+  parseFirewallMessage,
+  readFirewallRecord,
+} from './denyLog'
 export { azureFirewallCapabilities } from './descriptor'
 export {
   applicationFqdnMatches,

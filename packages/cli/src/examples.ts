@@ -17,6 +17,7 @@ export const rootExamples: readonly string[] = [
   'aml-egress explain pypi.org',
   `aml-egress probe --profile ${profile} --proxy http://10.0.0.4:3128`,
   `aml-egress compare --profile ${profile} dependencies.json`,
+  `aml-egress diagnose --profile ${profile} /var/log/squid/access.log`,
 ]
 
 /** EXAMPLES of `aml-egress render --help`. */

@@ -40,6 +40,11 @@ export const commands: Readonly<Record<string, CommandEntry>> = {
     description: "Compare the workspace's reported outbound dependencies with the plan",
     load: () => import('./commands/compare').then((m) => m.compareCommand),
   },
+  diagnose: {
+    description:
+      'Read deny logs: which requirement each denied flow breaks, and the rule that fixes it',
+    load: () => import('./commands/diagnose').then((m) => m.diagnoseCommand),
+  },
   init: {
     description: 'Write a commented starter profile',
     load: () => import('./commands/init').then((m) => m.initCommand),
@@ -74,7 +79,7 @@ function rootHelp(io: Pick<Io, 'isTTY' | 'env'>): string {
     ...rootExamples.map((example) => `  ${example}`),
     '',
     'Use `aml-egress <command> --help` for the options of a command; `aml-egress --version`.',
-    'Exit codes: 0 success, 1 findings (blocked flows, drift), 2 bad usage or invalid input.',
+    'Exit codes: 0 success, 1 findings (blocked flows, drift, denied required flows), 2 bad usage or invalid input.',
   ].join('\n')}\n`
 }
 

@@ -39,6 +39,49 @@ export {
   type ReportedEndpoint,
 } from './dependencies'
 export {
+  type AddressTagIndex,
+  cidrHolds,
+  createAddressTagIndex,
+  type NamedPrefixes,
+  type ParsedAddress,
+  type ParsedCidr,
+  parseAddress,
+  parseCidr,
+} from './diagnose/addresses'
+export {
+  type AggregatedFlow,
+  createFlowAggregator,
+  type FlowAggregator,
+  type FlowFilters,
+  SOURCE_LIMIT,
+} from './diagnose/aggregate'
+export { createFlowClassifier, type FixRenderer } from './diagnose/classify'
+export { type RenderedFix, renderFix } from './diagnose/fix'
+export { forEachJsonRecord, type JsonRecordSink, peekFirstLine, readJsonLog } from './diagnose/json'
+export type {
+  Classification,
+  DeniedRecord,
+  DiagnosedFile,
+  DiagnosedFlow,
+  DiagnoseReport,
+  LogChunks,
+  LogDestination,
+  LogPod,
+  LogProtocol,
+  LogReader,
+  LogSink,
+  MalformedRecord,
+  ProfileChange,
+} from './diagnose/model'
+export { buildDiagnoseReport, compareDiagnosedFlows } from './diagnose/report'
+export {
+  completeUtf8Length,
+  decodeChunks,
+  forEachLine,
+  MAX_LINE_LENGTH,
+  parseCsvLine,
+} from './diagnose/text'
+export {
   createDiagnostic,
   type Diagnostic,
   type DiagnosticCode,

@@ -174,7 +174,11 @@ function podsOf(role: Exclude<ClusterRole, 'apiServer'>, profile: Profile): Rule
   }
 }
 
-function clusterEndpoint(role: ClusterRole, profile: Profile): RuleEndpoint {
+/**
+ * The pods (or API server) a cluster role stands for in this profile: what in-cluster rules name,
+ * and what `diagnose` matches a denied in-cluster flow against.
+ */
+export function clusterEndpoint(role: ClusterRole, profile: Profile): RuleEndpoint {
   return role === 'apiServer'
     ? { kind: 'apiServer', addresses: profile.kubernetes.apiServerAddresses.map(canonicalCidr) }
     : podsOf(role, profile)

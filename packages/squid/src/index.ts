@@ -1,3 +1,4 @@
+export { readSquidAccessLine, requestTarget, squidAccessLog } from './accessLog'
 export {
   type CollapsedDomain,
   collapseDomains,

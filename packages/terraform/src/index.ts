@@ -1,5 +1,6 @@
 export { terraformCapabilities } from './capabilities'
 export { evaluateTerraform } from './evaluate'
+export { flowLog, parseFlowTuple, readFlowLogRecord } from './flowLog'
 export { terraformFormat } from './format'
 export {
   formatHcl,

@@ -1,5 +1,6 @@
 export { type DescribeFormatOptions, describeFormat } from './describeFormat'
 export { flowRule, governsFlow, unexpressedFlows } from './expressible'
+export { deniedSummary, type ReadLogResult, readLogText } from './logs'
 export {
   createPlan,
   createPlanRule,
