@@ -5,6 +5,11 @@ export {
   type ClusterRole,
   type Condition,
   ConditionSchema,
+  type CustomRequirement,
+  CustomRequirementSchema,
+  isCustomRequirement,
+  type LocalProvenance,
+  type PlanRequirement,
   type Provenance,
   type Requirement,
   type RequirementDestination,
@@ -30,6 +35,7 @@ export {
   regionalTag,
   regions,
 } from './clouds'
+export { planRequirement, type ResolveOptions } from './customRequirements'
 export {
   compareDependencies,
   type DependenciesDocument,
@@ -48,6 +54,11 @@ export {
   formatDiagnostics,
   sortDiagnostics,
 } from './diagnostics'
+export {
+  type ExtraDestination,
+  parseExtraDestination,
+  validateServiceTagName,
+} from './extraRequirements'
 export {
   describeFlow,
   endpointMatches,
@@ -79,6 +90,20 @@ export {
 } from './fqdn'
 export { compareOrdinal } from './order'
 export {
+  environmentFileKind,
+  type PackageHost,
+  packageIndexHosts,
+  parseEnvironmentFile,
+} from './packageIndexes/environmentFiles'
+export { type DocumentedHosts, packageSourceHosts } from './packageIndexes/hosts'
+export { environmentFilesOf, type PythonPackages } from './packageIndexes/pythonPackages'
+export type {
+  EnvironmentFileKind,
+  EnvironmentFileScan,
+  PackageSource,
+  PackageSourceKind,
+} from './packageIndexes/scan'
+export {
   type Flow,
   type FlowEndpoint,
   FlowSchema,
@@ -103,6 +128,9 @@ export {
 } from './ports'
 export {
   type ComputeKind,
+  type ExtraRequirement,
+  type ExtraRequirementInput,
+  ExtraRequirementSchema,
   type Features,
   formatPath,
   type KubernetesSettings,

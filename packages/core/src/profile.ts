@@ -2,6 +2,8 @@ import { load, YAMLException } from 'js-yaml'
 import * as z from 'zod'
 import { isIpv4Cidr } from './cidr'
 import { type Cloud, clouds, findRegion, regions } from './clouds'
+import { checkExtraRequirements, ExtraRequirementBaseSchema } from './extraRequirements'
+import { PythonPackagesSchema } from './packageIndexes/pythonPackages'
 import { didYouMean } from './suggest'
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -98,8 +100,11 @@ export const FeaturesSchema = z
     rstudio: z.boolean().default(false),
     /** Posit Workbench or custom applications on compute instances (license check at wyday.com). */
     positWorkbench: z.boolean().default(false),
-    /** Python packages from pypi.org, anaconda and the PyTorch/TensorFlow hosts. */
-    pythonPackages: z.boolean().default(false),
+    /**
+     * Python packages: `true` for the generic list (pypi.org, anaconda, the PyTorch/TensorFlow
+     * hosts), or `{ from: [files] }` for the exact hosts your environment files name.
+     */
+    pythonPackages: PythonPackagesSchema,
     /** R packages from CRAN (cloud.r-project.org). */
     rPackages: z.boolean().default(false),
     /** Compute instances or clusters have public IPs: inbound 44224 from AzureMachineLearning. */
@@ -120,6 +125,18 @@ export const FeaturesSchema = z
   .prefault({})
 /** Optional scenarios of a profile, with their defaults filled in. */
 export type Features = z.infer<typeof FeaturesSchema>
+
+/** A requirement of your own: an endpoint next to Microsoft's (see docs/profile.md). */
+export const ExtraRequirementSchema = ExtraRequirementBaseSchema.extend({
+  /** Only when the profile uses one of these compute kinds. */
+  compute: z.array(ComputeKindSchema).min(1).optional(),
+  /** Only when the profile runs one of these workloads. */
+  workloads: z.array(WorkloadSchema).min(1).optional(),
+})
+/** One `extraRequirements` entry, validated, with its defaults. */
+export type ExtraRequirement = z.infer<typeof ExtraRequirementSchema>
+/** One `extraRequirements` entry as written. */
+export type ExtraRequirementInput = z.input<typeof ExtraRequirementSchema>
 
 /** Kubernetes compute (AKS with the Azure ML extension, or Arc-connected). */
 export const KubernetesSchema = z
@@ -178,6 +195,8 @@ export const ProfileSchema = z
     sourceAddresses: z
       .array(z.string().refine(isIpv4Cidr, 'must be an IPv4 CIDR, e.g. 10.10.0.0/24'))
       .min(1, 'list the compute subnet CIDRs, e.g. [10.10.0.0/24]'),
+    /** Endpoints of your own next to Microsoft's: a mirror, a proxy, your registry. */
+    extraRequirements: z.array(ExtraRequirementSchema).default([]),
   })
   .superRefine((profile, context) => {
     profile.workspaces.forEach((workspace, index) => {
@@ -200,6 +219,14 @@ export const ProfileSchema = z
         })
       else ids.set(workspace.id.toLowerCase(), index)
     })
+    checkExtraRequirements(
+      {
+        entries: profile.extraRequirements,
+        cloud: profile.cloud,
+        workspaceIds: profile.workspaces.map((workspace) => workspace.id),
+      },
+      (issue) => context.addIssue({ code: 'custom', ...issue }),
+    )
   })
 
 /** A validated profile with every default filled in. */
