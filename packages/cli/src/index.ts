@@ -14,9 +14,15 @@ export { type InitCommandOptions, runInit, starterProfile } from './commands/ini
 export { type ListCommandOptions, runList } from './commands/list'
 export { type ProbeCommandOptions, type ProbeNetwork, runProbe } from './commands/probe'
 export { type RenderCommandOptions, runRender } from './commands/render'
+export {
+  environmentFileLimit,
+  includeDepthLimit,
+  readEnvironmentFiles,
+} from './environmentFiles'
 export { type FormatFlags, renderOptionsFor } from './formatOptions'
 export { type Io, nodeIo } from './io'
 export { cliVersion, runCli, versionLine } from './main'
+export { loadProfile, loadProfileFile } from './profile'
 export {
   type FormatRegistry,
   formatNames,

@@ -6,12 +6,12 @@ import {
   type Diagnostic,
   describeFlow,
   type Flow,
-  findRequirement,
   formatDiagnostics,
   missingCapabilities,
   type Plan,
   type Profile,
   planFlows,
+  planRequirement,
   type RenderedFile,
   type Verdict,
 } from '@aml-egress/core'
@@ -21,6 +21,7 @@ import { UsageError } from '../errors'
 import { checkExamples } from '../examples'
 import { formatsHelp } from '../formatOptions'
 import type { Io } from '../io'
+import { requirementSection } from '../ownRequirements'
 import { overBroadProbes } from '../probes'
 import { loadProfile } from '../profile'
 import { type FormatRegistry, formatNames, loadFormats, type RegisteredFormat } from '../registry'
@@ -97,7 +98,7 @@ function checkedFlows(plan: Plan, format: RegisteredFormat, evaluate: Evaluate):
           ? `${format.name} cannot express ${missing.join(', ')}; allow this flow elsewhere (${verdict.reason})`
           : verdict.reason,
       missing,
-      section: (first && findRequirement(first)?.provenance.section) ?? '',
+      section: first ? requirementSection(planRequirement(plan, first)) : '',
     })
   }
   return flows.sort((a, b) => compareOrdinal(a.scenario, b.scenario))
