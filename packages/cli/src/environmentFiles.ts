@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, posix, resolve } from 'node:path'
+import { dirname, isAbsolute, join, posix, resolve } from 'node:path'
 import {
   createDiagnostic,
   type EnvironmentFileScan,
@@ -90,7 +90,7 @@ export async function readEnvironmentFiles(input: {
   const seen = new Set(named.map((path) => resolve(base, path)))
   const scans: EnvironmentFileScan[] = []
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-    const text = await input.io.readFile(resolve(base, next.path))
+    const text = await input.io.readFile(isAbsolute(next.path) ? next.path : join(base, next.path))
     if (text === undefined) {
       if (next.from) {
         reportInclude(
