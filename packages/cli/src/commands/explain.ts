@@ -223,7 +223,9 @@ export function explainQuery(input: {
       requirement,
       details: requirementDetails(requirement.id),
       condition: isCustomRequirement(requirement)
-        ? `a requirement of your own (${describeRequirementSource(requirement)})`
+        ? requirement.provenance.origin === 'environmentFile'
+          ? 'features.pythonPackages.from names it'
+          : "the profile lists it (within the entry's compute and workloads)"
         : conditions[requirement.applicability.condition].title,
       decisions: decisions.filter((d) => requirement.decisions.includes(d.id)),
     }
