@@ -1,4 +1,12 @@
-import { COMPUTE_ADDRESS, defineScenario, SUBNET, toHost, toTag } from '../src/scenario'
+import {
+  defineScenario,
+  fromAddress,
+  fromTag,
+  SUBNET,
+  toAddress,
+  toHost,
+  toTag,
+} from '../src/scenario'
 
 const WORKSPACE = '6f1c2b9e-4a7d-4c1e-9b2a-3d5e7f8a9b0c'
 
@@ -82,39 +90,11 @@ export const customRequirements = defineScenario({
     toHost('artifacts.contoso.com', 443, 'contoso-artifactory'),
     toHost('weu.hf-proxy.contoso.net', 443, 'contoso-hf-proxy, wildcard'),
     toHost('weu.hf-proxy.contoso.net', 8005, 'contoso-hf-proxy, inside the 8000-8010 range'),
-    {
-      direction: 'outbound',
-      source: { kind: 'address', address: COMPUTE_ADDRESS },
-      destination: { kind: 'address', address: '10.50.3.7' },
-      protocol: 'TCP',
-      port: 8081,
-      why: 'contoso-nexus, inside 10.50.0.0/16',
-    },
-    {
-      direction: 'outbound',
-      source: { kind: 'address', address: COMPUTE_ADDRESS },
-      destination: { kind: 'address', address: '10.60.0.10' },
-      protocol: 'UDP',
-      port: 514,
-      why: 'contoso-syslog, UDP',
-    },
+    toAddress('10.50.3.7', 8081, 'contoso-nexus, inside 10.50.0.0/16'),
+    toAddress('10.60.0.10', 514, 'contoso-syslog, UDP', { udp: true }),
     toTag('AzureCosmosDB', 443, 'contoso-cosmos'),
-    {
-      direction: 'inbound',
-      source: { kind: 'serviceTag', tag: 'AzureLoadBalancer' },
-      destination: { kind: 'address', address: COMPUTE_ADDRESS },
-      protocol: 'TCP',
-      port: 8080,
-      why: 'contoso-lb-probe, inbound from a tag',
-    },
-    {
-      direction: 'inbound',
-      source: { kind: 'address', address: '203.0.113.5' },
-      destination: { kind: 'address', address: COMPUTE_ADDRESS },
-      protocol: 'TCP',
-      port: 22,
-      why: 'contoso-jump-ssh, inbound from a CIDR',
-    },
+    fromTag('AzureLoadBalancer', 8080, 'contoso-lb-probe, inbound from a tag'),
+    fromAddress('203.0.113.5', 22, 'contoso-jump-ssh, inbound from a CIDR'),
     toHost('management.azure.com', 443, 'contoso-arm, covered by the catalog'),
   ],
   mustDeny: [
@@ -123,29 +103,10 @@ export const customRequirements = defineScenario({
     toHost('hf-proxy.contoso.net', 443, 'apex of *.hf-proxy.contoso.net'),
     toHost('weu.hf-proxy.contoso.net', 8011, 'one past the 8000-8010 range'),
     toHost('registry.k8s.contoso.com', 443, 'scoped to kubernetes compute, not in this profile'),
-    {
-      direction: 'outbound',
-      source: { kind: 'address', address: COMPUTE_ADDRESS },
-      destination: { kind: 'address', address: '10.51.0.1' },
-      protocol: 'TCP',
-      port: 8081,
-      why: 'outside 10.50.0.0/16',
-    },
-    {
-      direction: 'outbound',
-      source: { kind: 'address', address: COMPUTE_ADDRESS },
-      destination: { kind: 'address', address: '10.60.0.10' },
-      protocol: 'TCP',
-      port: 514,
-      why: 'contoso-syslog is UDP only',
-    },
-    {
-      direction: 'inbound',
-      source: { kind: 'serviceTag', tag: 'AzureMachineLearning' },
-      destination: { kind: 'address', address: COMPUTE_ADDRESS },
-      protocol: 'TCP',
-      port: 8080,
-      why: 'only the load balancer probes 8080 (an address outside the jump range is unknown to an NSG: its default rule admits AzureLoadBalancer, whose ranges it cannot see)',
-    },
+    toAddress('10.51.0.1', 8081, 'outside 10.50.0.0/16'),
+    toAddress('10.60.0.10', 514, 'contoso-syslog is UDP only'),
+    // Not an address outside the jump range: an NSG's default rule admits AzureLoadBalancer, whose
+    // ranges it cannot see, so such a flow is unknown to it.
+    fromTag('AzureMachineLearning', 8080, 'only the load balancer probes 8080'),
   ],
 })
