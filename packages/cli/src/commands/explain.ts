@@ -143,7 +143,10 @@ function parseTag(query: string): { tag: string; region?: string } | undefined {
   return region ? { tag, region: region.tagSuffix } : undefined
 }
 
-function explainTag(tag: string, region: string | undefined): Explanation {
+function explainTag(
+  tag: string,
+  region: string | undefined,
+): Extract<Explanation, { kind: 'serviceTag' }> {
   const matches: RequirementMatch[] = []
   for (const requirement of catalog.requirements) {
     const destination = requirement.destination
@@ -229,8 +232,13 @@ export function explainQuery(input: {
         : conditions[requirement.applicability.condition].title,
       decisions: decisions.filter((d) => requirement.decisions.includes(d.id)),
     }
+  const own = ownTagMatches(input.plan, query)
   const tag = parseTag(query)
-  if (tag) return explainTag(tag.tag, tag.region)
+  if (tag) {
+    const explanation = explainTag(tag.tag, tag.region)
+    return { ...explanation, requirements: [...explanation.requirements, ...own] }
+  }
+  if (own.length > 0) return { kind: 'serviceTag', tag: query, requirements: own }
   const host = query.toLowerCase().replace(/\.$/, '')
   if (host.includes('.') && isValidHostName(host)) {
     const values = profileValues(input.profile)
@@ -254,6 +262,25 @@ export function explainQuery(input: {
     return matches.length > 0 || (explanation.planRules?.length ?? 0) > 0 ? explanation : undefined
   }
   return undefined
+}
+
+/** The plan's requirements of your own that name the tag, as destination or inbound source. */
+function ownTagMatches(plan: Plan | undefined, query: string): RequirementMatch[] {
+  const wanted = query.toLowerCase()
+  return (plan?.customRequirements ?? []).flatMap((requirement): RequirementMatch[] => {
+    const { destination, source } = requirement
+    if (
+      destination.kind === 'serviceTag' &&
+      destination.tag.toLowerCase() === wanted &&
+      requirement.direction === 'outbound'
+    )
+      return [
+        { requirement: requirement as PlanRequirement, via: `destination ${destination.tag}` },
+      ]
+    if (source?.kind === 'serviceTag' && source.tag.toLowerCase() === wanted)
+      return [{ requirement: requirement as PlanRequirement, via: `inbound from ${source.tag}` }]
+    return []
+  })
 }
 
 /** The plan's requirements of your own whose host or wildcard matches the host. */

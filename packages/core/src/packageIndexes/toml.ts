@@ -211,11 +211,9 @@ export function scanPipfile(input: {
   for (const section of ['packages', 'dev-packages'])
     for (const [name, value] of Object.entries(table(document[section]))) {
       const line = find(name, find(`[${section}]`))
-      if (
-        typeof value === 'string' ||
-        table(value).version !== undefined ||
-        table(value).index !== undefined
-      )
+      // A package with `index = "name"` comes from that [[source]], listed above.
+      if (table(value).index !== undefined) continue
+      if (typeof value === 'string' || table(value).version !== undefined)
         usesDefaultIndex(scan, line)
       else scanDependencyValue(scan, { name, value, line })
     }
