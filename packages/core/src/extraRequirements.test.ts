@@ -321,6 +321,14 @@ describe('features.pythonPackages.from', () => {
     ])
   })
 
+  it('names the two accepted shapes when the value is neither', () => {
+    expect(
+      issuesOf(profileWith([], { features: { pythonPackages: { form: ['a.txt'] } as never } })),
+    ).toStrictEqual([
+      'features.pythonPackages: must be true, false or { from: [your environment files] }, e.g. { from: [environment.yml] }',
+    ])
+  })
+
   it('rejects a file it cannot read the kind of', () => {
     expect(
       issuesOf(profileWith([], { features: { pythonPackages: { from: ['setup.py'] } } })),

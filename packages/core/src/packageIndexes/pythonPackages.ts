@@ -17,15 +17,21 @@ const EnvironmentFilePathSchema = z
  * files whose package sources to allow instead: `{ from: [environment.yml, requirements.txt] }`.
  */
 export const PythonPackagesSchema = z
-  .union([
-    z.boolean(),
-    z.strictObject({
-      /** Environment files, relative to the profile: their package sources replace the generic list. */
-      from: z
-        .array(EnvironmentFilePathSchema)
-        .min(1, 'list your environment files, e.g. [environment.yml]'),
-    }),
-  ])
+  .union(
+    [
+      z.boolean(),
+      z.strictObject({
+        /** Environment files, relative to the profile: their package sources replace the generic list. */
+        from: z
+          .array(EnvironmentFilePathSchema)
+          .min(1, 'list your environment files, e.g. [environment.yml]'),
+      }),
+    ],
+    {
+      error:
+        'must be true, false or { from: [your environment files] }, e.g. { from: [environment.yml] }',
+    },
+  )
   .default(false)
 
 /** `features.pythonPackages` after validation. */
