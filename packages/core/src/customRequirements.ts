@@ -208,7 +208,7 @@ function requirementOfHost(host: PackageHost, template: PlanRequirement): Custom
   const places = host.locations.map((l) => `${l.file}:${l.line}`).join(', ')
   return {
     id: `env:${host.host}`,
-    summary: `Python package source ${host.via.join('; ')} (from ${places}).`,
+    summary: `Python packages: ${host.via.join('; ')} (named in ${places}).`,
     scenario: 'python-packages',
     direction: 'outbound',
     destination,

@@ -74,6 +74,16 @@ describe('environment files: requirements.txt', () => {
     expect(JSON.stringify(packageIndexHosts(scans))).not.toContain('s3cr3t')
   })
 
+  it('keeps only the scheme and host of a URL, so a token in its path goes nowhere', () => {
+    const scan = parseEnvironmentFile({
+      path: 'requirements.txt',
+      text: '--index-url https://pypi.fury.io/Tk9aSECRET/contoso/?key=abc\nnumpy\n',
+    })
+    const hosts = packageIndexHosts([scan])
+    expect(hosts.hosts.map((host) => host.via)).toStrictEqual([['index https://pypi.fury.io']])
+    expect(JSON.stringify(hosts)).not.toMatch(/Tk9aSECRET|key=abc/)
+  })
+
   it('names each host with the first line that asks for it', () => {
     const github = packageIndexHosts(scans).hosts.find((host) => host.host === 'github.com')
     expect(github?.locations).toStrictEqual([

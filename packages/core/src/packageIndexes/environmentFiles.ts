@@ -61,7 +61,7 @@ export type PackageHost = {
   ports: PortRange[]
   /** Each place that names it, in file and line order. */
   locations: { file: string; line: number }[]
-  /** What names it (URLs without credentials, channel names), once each. */
+  /** What names it (the kind and the scheme and host of a URL, a channel name), once each. */
   via: string[]
   /** Where the host of a name is documented (PyPI, a conda channel). */
   documentation: string[]

@@ -25,7 +25,7 @@ export type PackageSource = {
   /** Lower-case host name, or an IPv4 address. */
   host: string
   port: number
-  /** What names it, never with credentials: a URL without user, password or query, a channel. */
+  /** What names it, never with credentials: the kind and the scheme and host of a URL, a channel. */
   via: string
   /** Where the host of a name (a conda channel, PyPI) is documented. */
   documentation?: readonly string[]
@@ -108,6 +108,18 @@ export function lineFinder(text: string): (value: string, from?: number) => numb
   }
 }
 
+/** How each kind of source reads in a requirement's summary. */
+const KIND_LABELS: Readonly<Record<PackageSourceKind, string>> = {
+  defaultIndex: 'default index',
+  index: 'index',
+  extraIndex: 'extra index',
+  findLinks: 'find-links page',
+  condaChannel: 'conda channel',
+  directUrl: 'direct URL',
+  vcs: 'VCS URL',
+  requirementsUrl: 'requirements file at',
+}
+
 const VARIABLE = /\$\{[^}]*\}|\$[A-Za-z_]\w*/
 
 /** `scheme://authority` → the authority's host part (after any user info). */
@@ -173,8 +185,8 @@ export function addUrl(
   const tokenPath = /^\/t\/[^/]+/.test(url.pathname)
   if ((url.username !== '' && !sshUser) || url.password !== '' || tokenPath)
     reportCredentials(scan, line, endpoint.host)
-  const path = url.pathname.replace(/^\/t\/[^/]+/, '')
-  const via = `${url.protocol}//${url.host}${path}`
+  // Scheme and host only: some indexes take a token in the path (`https://host/<token>/simple`).
+  const via = `${KIND_LABELS[input.kind]} ${url.protocol}//${url.host}`
   scan.sources.push({ kind: input.kind, line, ...endpoint, via })
   const files = indexFileHosts[endpoint.host]
   if (files && (input.kind === 'index' || input.kind === 'extraIndex'))
