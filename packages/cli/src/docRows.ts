@@ -65,7 +65,7 @@ export function groupDocRows(requirements: readonly Requirement[]): DocRow[] {
 }
 
 /** The Port column as the docs write it: `443`, `80`, `UDP 5831`, `any`. */
-export function portColumn(requirement: Requirement): string {
+export function portColumn(requirement: Pick<Requirement, 'protocol' | 'ports'>): string {
   const ports =
     requirement.ports.length === 0 ? 'any' : formatPortRanges(requirement.ports).join(', ')
   return requirement.protocol === 'TCP' ? ports : `${requirement.protocol} ${ports}`

@@ -21,10 +21,16 @@ export { type ListCommandOptions, runList } from './commands/list'
 export { type ProbeCommandOptions, type ProbeNetwork, runProbe } from './commands/probe'
 export { type RenderCommandOptions, runRender } from './commands/render'
 export { formatDiagnoseMarkdown, formatDiagnoseText } from './diagnoseOutput'
+export {
+  environmentFileLimit,
+  includeDepthLimit,
+  readEnvironmentFiles,
+} from './environmentFiles'
 export { type FormatFlags, renderOptionsFor } from './formatOptions'
 export { type EntryKind, type FileBatch, type FileChange, type Io, nodeIo } from './io'
 export { type OpenedLog, openLog } from './logFiles'
 export { cliVersion, runCli, versionLine } from './main'
+export { loadProfile, loadProfileFile } from './profile'
 export {
   type FormatRegistry,
   formatNames,

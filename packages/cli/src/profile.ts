@@ -1,13 +1,16 @@
 import {
+  type EnvironmentFileScan,
   type Plan,
   type Profile,
   parseProfileText,
+  type ResolveOptions,
   resolvePlan,
   type ServiceTagNames,
   serviceTagNamesFromFile,
 } from '@aml-egress/core'
+import { readEnvironmentFiles } from './environmentFiles'
 import { isSystemError, UsageError } from './errors'
-import type { Io } from './io'
+import { type Io, nodeIo } from './io'
 
 /**
  * The names of a service-tags file the user downloaded (`--service-tags`), for the profile's cloud.
@@ -49,9 +52,9 @@ async function readServiceTagNames(input: {
 }
 
 /**
- * Reads, validates and resolves a profile (YAML or JSON), against the published tag names of a
- * service-tags file when one is given (else the snapshot bundled in core). A missing file is a
- * `UsageError`; an invalid one throws core's `ProfileError` (code `AML_EGRESS_INVALID_INPUT`),
+ * Reads, validates and resolves a profile (YAML or JSON), with the environment files it names in
+ * `features.pythonPackages.from`, against the published tag names of a service-tags file when one
+ * is given (else the snapshot bundled in core). A missing file is a `UsageError`; an invalid one throws core's `ProfileError` (code `AML_EGRESS_INVALID_INPUT`),
  * which the CLI prints with the field path of every issue.
  */
 export async function loadProfile(input: {
@@ -59,7 +62,9 @@ export async function loadProfile(input: {
   io: Pick<Io, 'readFile'>
   /** `--service-tags FILE`: a newer published file to check the plan's tags against. */
   serviceTags?: string | undefined
-}): Promise<{ profile: Profile; plan: Plan }> {
+  /** Passed on to `resolvePlan` (e.g. `extraRequirements` from code). */
+  resolveOptions?: Omit<ResolveOptions, 'profileFile' | 'environmentFiles' | 'serviceTags'>
+}): Promise<{ profile: Profile; plan: Plan; environmentFiles: EnvironmentFileScan[] }> {
   const text = await input.io.readFile(input.path).catch((error: unknown) => {
     if (isSystemError(error) && error.code === 'EISDIR')
       throw new UsageError(
@@ -74,9 +79,36 @@ export async function loadProfile(input: {
       'pass the path of your profile with --profile, or create one with `aml-egress init`',
     )
   const profile = parseProfileText(text, input.path)
+  const environmentFiles = await readEnvironmentFiles({
+    profilePath: input.path,
+    profile,
+    io: input.io,
+  })
   const serviceTags =
     input.serviceTags === undefined
       ? undefined
       : await readServiceTagNames({ path: input.serviceTags, profile, io: input.io })
-  return { profile, plan: resolvePlan(profile, serviceTags ? { serviceTags } : {}) }
+  const plan = resolvePlan(profile, {
+    ...input.resolveOptions,
+    profileFile: input.path,
+    environmentFiles,
+    ...(serviceTags ? { serviceTags } : {}),
+  })
+  return { profile, plan, environmentFiles }
+}
+
+/**
+ * The library's way to load a profile from disk as the CLI does: the profile, the environment
+ * files it names (read relative to it, `-r` includes followed and bounded), and the plan.
+ * @example const { plan } = await loadProfileFile('aml-egress.yaml')
+ */
+export function loadProfileFile(
+  path: string,
+  options: {
+    resolveOptions?: Omit<ResolveOptions, 'profileFile' | 'environmentFiles' | 'serviceTags'>
+    /** A newer published service-tags file to resolve against, as `--service-tags` takes it. */
+    serviceTags?: string
+  } = {},
+): Promise<{ profile: Profile; plan: Plan; environmentFiles: EnvironmentFileScan[] }> {
+  return loadProfile({ path, io: nodeIo(), ...options })
 }

@@ -167,6 +167,41 @@ export const diagnosticCodes = {
       'The reader met a construct it does not model. Flows that depend on it are reported as unknown, never as allowed.',
     fix: 'Check those flows by hand, or open an issue with the construct.',
   },
+  AML_EGRESS_DUPLICATE_REQUIREMENT: {
+    severity: 'info',
+    title: 'A requirement of your own is already covered',
+    cause:
+      'An `extraRequirements` entry or a package index host from an environment file asks for a flow that a catalog requirement of the plan already allows: same direction, a protocol and ports that cover it, a destination that contains it.',
+    fix: 'Nothing breaks: it is not rendered twice. Remove the entry, or keep it as documentation; the message names the requirement that covers it.',
+  },
+  AML_EGRESS_REQUIREMENT_NOT_APPLICABLE: {
+    severity: 'info',
+    title: 'A requirement of your own does not apply to this profile',
+    cause:
+      "The entry's `compute` or `workloads` names none of the compute kinds or workloads the profile lists, so it is not in the plan.",
+    fix: "Add the compute kind or workload to the profile, or widen the entry's scope.",
+  },
+  AML_EGRESS_ENVIRONMENT_FILE_LINE: {
+    severity: 'warning',
+    title: 'A line of an environment file was not understood',
+    cause:
+      'The line is not a package, an index option or a URL that the parser knows (an unknown option, an environment variable in a URL, a malformed entry, an include past the limit). Its hosts are never guessed: they are not in the plan.',
+    fix: 'Fix the line, or allow its host with an `extraRequirements` entry. The message names the file and line.',
+  },
+  AML_EGRESS_CREDENTIALS_IN_URL: {
+    severity: 'warning',
+    title: 'A URL in an environment file carries credentials',
+    cause:
+      'An index or channel URL has a user name, password or token in it (`https://user:token@host/`). Only the host enters the plan; the credentials are never written to any output.',
+    fix: "Move the credentials out of the file: pip's keyring or netrc support, `PIP_INDEX_URL` in the build's environment, conda's `conda token` or `.condarc`.",
+  },
+  AML_EGRESS_ENVIRONMENT_FILE_NOT_READ: {
+    severity: 'warning',
+    title: 'An environment file the profile names was not read',
+    cause:
+      '`features.pythonPackages.from` names a file whose contents `resolvePlan` did not get, so none of its package index hosts are in the plan.',
+    fix: "Load the profile with the CLI or `loadProfileFile` from `@aml-egress/cli`, which read the files, or pass each file's `parseEnvironmentFile` result in `resolvePlan`'s `environmentFiles`.",
+  },
   AML_EGRESS_INVALID_INPUT: {
     severity: 'error',
     title: 'Invalid input',

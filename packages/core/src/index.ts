@@ -5,6 +5,11 @@ export {
   type ClusterRole,
   type Condition,
   ConditionSchema,
+  type CustomRequirement,
+  CustomRequirementSchema,
+  isCustomRequirement,
+  type LocalProvenance,
+  type PlanRequirement,
   type Provenance,
   type Requirement,
   type RequirementDestination,
@@ -31,6 +36,7 @@ export {
   regionalTag,
   regions,
 } from './clouds'
+export { planRequirement, type ResolveOptions } from './customRequirements'
 export {
   compareDependencies,
   type DependenciesDocument,
@@ -93,6 +99,11 @@ export {
   sortDiagnostics,
 } from './diagnostics'
 export {
+  type ExtraDestination,
+  parseExtraDestination,
+  validateServiceTagName,
+} from './extraRequirements'
+export {
   describeFlow,
   endpointMatches,
   planFlows,
@@ -125,6 +136,20 @@ export {
 } from './fqdn'
 export { compareOrdinal } from './order'
 export {
+  environmentFileKind,
+  type PackageHost,
+  packageIndexHosts,
+  parseEnvironmentFile,
+} from './packageIndexes/environmentFiles'
+export { type DocumentedHosts, packageSourceHosts } from './packageIndexes/hosts'
+export { environmentFilesOf, type PythonPackages } from './packageIndexes/pythonPackages'
+export type {
+  EnvironmentFileKind,
+  EnvironmentFileScan,
+  PackageSource,
+  PackageSourceKind,
+} from './packageIndexes/scan'
+export {
   type Flow,
   type FlowEndpoint,
   FlowSchema,
@@ -149,6 +174,9 @@ export {
 } from './ports'
 export {
   type ComputeKind,
+  type ExtraRequirement,
+  type ExtraRequirementInput,
+  ExtraRequirementSchema,
   type Features,
   formatPath,
   type KubernetesSettings,
@@ -164,7 +192,7 @@ export {
   type Workspace,
 } from './profile'
 export { profileLimits } from './profileLimits'
-export { type ResolveOptions, resolvePlan } from './resolve'
+export { resolvePlan } from './resolve'
 export {
   isServiceTagsFile,
   type ServiceTagsFile,

@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import type { CustomRequirement } from './catalog/schema'
 import { DiagnosticSchema } from './diagnostics'
 import { FlowProtocolSchema, PortRangeSchema, ProtocolSchema } from './ports'
 import type { ReadonlyDeep } from './readonly'
@@ -112,6 +113,19 @@ export const PlanSchema = z.object({
       changeNumber: z.number().optional(),
       bundled: z.boolean(),
     })
+    .optional(),
+  /**
+   * The requirements of your own the rules name (the profile's `extraRequirements`, package
+   * index hosts from environment files), so that a plan explains every id it uses; absent when
+   * there are none. Catalog ids are looked up with `findRequirement`, or both with `planRequirement`.
+   */
+  customRequirements: z
+    .array(
+      // Checked by CustomRequirementSchema where they are made; a plan only carries them.
+      z.custom<CustomRequirement>(
+        (value) => typeof value === 'object' && value !== null && 'provenance' in value,
+      ),
+    )
     .optional(),
 })
 /** The normalised rules a profile needs; what every format renders. */

@@ -2,6 +2,8 @@ import { load, YAMLException } from 'js-yaml'
 import * as z from 'zod'
 import { canonicalCidr, cidrProblem, isIpv4Cidr } from './cidr'
 import { type Cloud, clouds, findRegion, regions } from './clouds'
+import { checkExtraRequirements, ExtraRequirementBaseSchema } from './extraRequirements'
+import { PythonPackagesSchema } from './packageIndexes/pythonPackages'
 import { exceedsExpandedValues, profileLimits } from './profileLimits'
 import { didYouMean } from './suggest'
 import { excerpt } from './text'
@@ -129,8 +131,11 @@ export const FeaturesSchema = z
     rstudio: z.boolean().default(false),
     /** Posit Workbench or custom applications on compute instances (license check at wyday.com). */
     positWorkbench: z.boolean().default(false),
-    /** Python packages from pypi.org, anaconda and the PyTorch/TensorFlow hosts. */
-    pythonPackages: z.boolean().default(false),
+    /**
+     * Python packages: `true` for the generic list (pypi.org, anaconda, the PyTorch/TensorFlow
+     * hosts), or `{ from: [files] }` for the exact hosts your environment files name.
+     */
+    pythonPackages: PythonPackagesSchema,
     /** R packages from CRAN (cloud.r-project.org). */
     rPackages: z.boolean().default(false),
     /** Compute instances or clusters have public IPs: inbound 44224 from AzureMachineLearning. */
@@ -151,6 +156,18 @@ export const FeaturesSchema = z
   .prefault({})
 /** Optional scenarios of a profile, with their defaults filled in. */
 export type Features = z.infer<typeof FeaturesSchema>
+
+/** A requirement of your own: an endpoint next to Microsoft's (see docs/profile.md). */
+export const ExtraRequirementSchema = ExtraRequirementBaseSchema.extend({
+  /** Only when the profile uses one of these compute kinds. */
+  compute: z.array(ComputeKindSchema).min(1).optional(),
+  /** Only when the profile runs one of these workloads. */
+  workloads: z.array(WorkloadSchema).min(1).optional(),
+})
+/** One `extraRequirements` entry, validated, with its defaults. */
+export type ExtraRequirement = z.infer<typeof ExtraRequirementSchema>
+/** One `extraRequirements` entry as written. */
+export type ExtraRequirementInput = z.input<typeof ExtraRequirementSchema>
 
 /** Kubernetes compute (AKS with the Azure ML extension, or Arc-connected). */
 export const KubernetesSchema = z
@@ -270,6 +287,12 @@ export const ProfileSchema = z
       profileLimits.sourceAddresses,
       'source addresses',
     ).min(1, 'list the compute subnet CIDRs, e.g. [10.10.0.0/24]'),
+    /** Endpoints of your own next to Microsoft's: a mirror, a proxy, your registry. */
+    extraRequirements: boundedList(
+      ExtraRequirementSchema,
+      profileLimits.extraRequirements,
+      'extra requirements',
+    ).default([]),
   })
   .superRefine((profile, context) => {
     checkEstateTotals(profile, context)
@@ -293,6 +316,14 @@ export const ProfileSchema = z
         })
       else ids.set(workspace.id.toLowerCase(), index)
     })
+    checkExtraRequirements(
+      {
+        entries: profile.extraRequirements,
+        cloud: profile.cloud,
+        workspaceIds: profile.workspaces.map((workspace) => workspace.id),
+      },
+      (issue) => context.addIssue({ code: 'custom', ...issue }),
+    )
   })
 
 /** A validated profile with every default filled in. */

@@ -24,6 +24,8 @@ export const profileLimits = {
   apiServerAddresses: 100,
   customDnsServers: 100,
   modelNamespaces: 1_000,
+  /** Entries of `extraRequirements`: your own endpoints, not a second catalog. */
+  extraRequirements: 1_000,
   /** Labels in one selector (`kubernetes.labels.<component>`). */
   labelsPerSelector: 64,
   /** Longest `$schema` reference. */

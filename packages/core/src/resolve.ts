@@ -1,25 +1,32 @@
 import type * as z from 'zod'
 import { catalog, findRequirement } from './catalog/catalog'
 import { conditions } from './catalog/conditions'
-import type { CatalogComputeKind, ClusterRole, Requirement } from './catalog/schema'
+import {
+  type CatalogComputeKind,
+  type ClusterRole,
+  type CustomRequirement,
+  isCustomRequirement,
+  type PlanRequirement,
+} from './catalog/schema'
 import { serviceTagForHost } from './catalog/serviceTagEquivalents'
 import { canonicalCidr, cidrContains } from './cidr'
+import {
+  CATALOG_KIND,
+  type CustomEntry,
+  customRequirements,
+  type ResolveOptions,
+} from './customRequirements'
 import { createDiagnostic, type Diagnostic, sortDiagnostics } from './diagnostics'
+import { patternCovers } from './fqdn'
 import { compareOrdinal, sortInPlace } from './order'
 import type { Level, Plan, PlanRuleSchema, RuleEndpointSchema } from './plan'
-import { mergePortRanges, type PortRange, type Protocol } from './ports'
-import type { ComputeKind, Profile, Workspace } from './profile'
+import { mergePortRanges, type PortRange, type Protocol, portRangesCover } from './ports'
+import type { Profile, Workspace } from './profile'
 import { canNameTag, publishServiceTags, unpublishedRegionalTag } from './serviceTags/publish'
 import { bundledServiceTagNames, type ServiceTagNames } from './serviceTags/snapshot'
 
-const CATALOG_KIND: Record<ComputeKind, CatalogComputeKind> = {
-  computeInstance: 'computeInstance',
-  computeCluster: 'computeCluster',
-  serverless: 'serverlessCompute',
-  kubernetes: 'kubernetesCompute',
-  attachedVm: 'attachedVmOrHdinsight',
-  managedOnlineEndpoint: 'managedOnlineEndpoint',
-}
+/** A catalog record or a requirement of your own: both become drafts the same way. */
+type Requirement = PlanRequirement
 
 const LEVEL_RANK: Record<Level, number> = {
   required: 0,
@@ -335,7 +342,7 @@ function fallbacksFor(input: ExpandInput): string[] {
 function expandHost(input: ExpandInput, destination: DestinationOf<'fqdn'>): void {
   const { requirement, profile, workspace, subnets, drafts } = input
   const fallbacks = fallbacksFor(input)
-  const urlPath = destination.urlPath
+  const urlPath = 'urlPath' in destination ? destination.urlPath : undefined
   const missing = expandHostPattern(
     { pattern: destination.pattern, profile, workspace, index: input.index },
     (fqdn) => {
@@ -358,7 +365,10 @@ function expandServiceTag(input: ExpandInput, destination: DestinationOf<'servic
   const tag = destination.regional
     ? regionalTagOf(input.tagNames, destination.tag, input.workspace.region)
     : destination.tag
-  const inboundFrom = requirement.direction === 'inbound' ? requirement.source : undefined
+  const inboundFrom =
+    requirement.direction === 'inbound' && requirement.source?.kind === 'serviceTag'
+      ? requirement.source
+      : undefined
   input.drafts.push(
     inboundFrom
       ? createDraft(input, {
@@ -446,7 +456,46 @@ function advisoryText(requirement: Requirement): string | undefined {
   }
 }
 
+/** A requirement of your own: a host or wildcard, a tag or addresses out; a tag or addresses in. */
+function expandCustom(input: ExpandInput, requirement: CustomRequirement): void {
+  const { subnets } = input
+  const destination = requirement.destination
+  const far = requirement.source
+  if (requirement.direction === 'inbound' && far) {
+    input.drafts.push(
+      createDraft(input, {
+        direction: 'inbound',
+        source: far.kind === 'serviceTag' ? { kind: 'serviceTag', tag: far.tag } : far,
+        destination: subnets,
+        protocol: requirement.protocol,
+        serviceTagFallbacks: noFallbacks,
+      }),
+    )
+    return
+  }
+  if (destination.kind === 'fqdn') {
+    expandHost(input, destination)
+    return
+  }
+  input.drafts.push(
+    createDraft(input, {
+      direction: 'outbound',
+      source: subnets,
+      destination:
+        destination.kind === 'serviceTag'
+          ? { kind: 'serviceTag', tag: destination.tag }
+          : destination,
+      protocol: requirement.protocol,
+      serviceTagFallbacks: noFallbacks,
+    }),
+  )
+}
+
 function expand(input: ExpandInput): void {
+  if (isCustomRequirement(input.requirement)) {
+    expandCustom(input, input.requirement)
+    return
+  }
   const destination = input.requirement.destination
   switch (destination.kind) {
     case 'fqdn':
@@ -959,15 +1008,6 @@ function sourceList(addresses: readonly string[]): string[] {
   )
 }
 
-/** Options of `resolvePlan`. */
-export type ResolveOptions = {
-  /**
-   * The published tag names to resolve against (`serviceTagNamesFromFile` of a newer file the user
-   * downloaded); default: the snapshot bundled for the profile's cloud.
-   */
-  serviceTags?: ServiceTagNames
-}
-
 function serviceTagNamesFor(profile: Profile, options: ResolveOptions): ServiceTagNames {
   const names = options.serviceTags ?? bundledServiceTagNames(profile.cloud)
   if (names.cloud !== profile.cloud)
@@ -1042,27 +1082,18 @@ function undocumentedInCloud(
   ]
 }
 
-/**
- * Resolves a profile into a plan: selects the catalog records that apply, fills placeholders per
- * workspace, keeps one documented form per need (D21), merges ports, folds hosts covered by
- * wildcards, deduplicates across the fleet and sorts. Pure and deterministic.
- * @example const plan = resolvePlan(parseProfile(input))
- */
-export function resolvePlan(profile: Profile, options: ResolveOptions = {}): Plan {
-  const tagNames = serviceTagNamesFor(profile, options)
+/** The drafts of every catalog requirement that applies, expanded per group of workspaces. */
+function catalogDrafts(
+  profile: Profile,
+  input: {
+    subnets: RuleEndpoint
+    advisories: Diagnostic[]
+    tagNames: ServiceTagNames
+    kinds: ReadonlySet<CatalogComputeKind>
+  },
+): Draft[] {
+  const { subnets, advisories, tagNames, kinds } = input
   const drafts: Draft[] = []
-  const advisories: Diagnostic[] = []
-  const kinds = new Set(profile.compute.map((kind) => CATALOG_KIND[kind]))
-  const sourceAddresses = sourceList(profile.sourceAddresses)
-  const subnets: RuleEndpoint = { kind: 'addresses', addresses: sourceAddresses }
-  if (sourceAddresses.includes(ANY_IPV4))
-    advisories.push(
-      createDiagnostic({
-        code: 'AML_EGRESS_UNRESTRICTED_SOURCE',
-        message: `sourceAddresses holds ${ANY_IPV4}: every rule allows any client, not only the compute subnets${sourceAddresses.length === 1 && profile.sourceAddresses.length > 1 ? ' (the other blocks it contains were dropped)' : ''}`,
-        path: ['sourceAddresses'],
-      }),
-    )
   const everyWorkspace = groupWorkspaces(profile.workspaces, () => '')
   const byRegion = groupWorkspaces(profile.workspaces, (workspace) => workspace.region)
   const byWorkspace = groupWorkspaces(profile.workspaces, (workspace) => workspace.id)
@@ -1105,9 +1136,134 @@ export function resolvePlan(profile: Profile, options: ResolveOptions = {}): Pla
       })
     }
   }
+  return drafts
+}
+
+/**
+ * The drafts of the requirements of your own, each once for the estate (naming the workspaces an
+ * entry lists). A host's documented tag is its fallback only when the tag is global: an estate-wide
+ * entry has no one region.
+ */
+function customDrafts(
+  entries: readonly CustomEntry[],
+  input: {
+    profile: Profile
+    subnets: RuleEndpoint
+    advisories: Diagnostic[]
+    tagNames: ServiceTagNames
+  },
+): Draft[] {
+  const drafts: Draft[] = []
+  const { profile } = input
+  for (const { requirement, workspaceIds } of entries) {
+    const ids = profile.workspaces.filter((workspace) =>
+      workspaceIds.some((id) => id.toLowerCase() === workspace.id.toLowerCase()),
+    )
+    const workspace = ids[0] ?? profile.workspaces[0]
+    if (!workspace) continue
+    const destination = requirement.destination
+    const equivalent =
+      destination.kind === 'fqdn' ? serviceTagForHost(destination.pattern) : undefined
+    expand({
+      requirement,
+      equivalent: equivalent?.regional ? undefined : equivalent,
+      profile,
+      workspace,
+      index: profile.workspaces.indexOf(workspace),
+      workspaceIds: ids.map((w) => w.id),
+      subnets: input.subnets,
+      fallbacksByRegion: new Map(),
+      tagNames: input.tagNames,
+      drafts,
+      diagnostics: input.advisories,
+    })
+  }
+  return drafts
+}
+
+/** Does the outer endpoint contain every destination of the inner one? */
+function endpointCovers(outer: RuleEndpoint, inner: RuleEndpoint): boolean {
+  if (outer.kind === 'fqdn' && inner.kind === 'fqdn')
+    return !outer.urlPath && patternCovers(outer.fqdn, inner.fqdn)
+  if (outer.kind === 'serviceTag' && inner.kind === 'serviceTag')
+    return outer.tag.toLowerCase() === inner.tag.toLowerCase()
+  if (outer.kind === 'addresses' && inner.kind === 'addresses')
+    return inner.addresses.every((cidr) => outer.addresses.some((o) => cidrContains(o, cidr)))
+  return false
+}
+
+function draftCovers(outer: Draft, inner: Draft): boolean {
+  return (
+    outer.direction === inner.direction &&
+    (outer.protocol === inner.protocol || outer.protocol === 'ANY') &&
+    portRangesCover(outer.ports, inner.ports) &&
+    endpointCovers(outer.destination, inner.destination) &&
+    (inner.direction !== 'inbound' || endpointCovers(outer.source, inner.source))
+  )
+}
+
+/** `extraRequirements[2] (contoso-pypi)`, `env:pypi.org (requirements.txt:3)`. */
+function describeCustom(requirement: CustomRequirement): string {
+  const provenance = requirement.provenance
+  return provenance.origin === 'profile'
+    ? `${provenance.entry} (${requirement.id})`
+    : `${requirement.id} (${provenance.file}:${provenance.line})`
+}
+
+/**
+ * The drafts of your own requirements that no chosen catalog draft covers; each one covered is
+ * reported (already covered by …) rather than rendered twice.
+ */
+function withoutCovered(
+  catalogDrafts: readonly Draft[],
+  custom: readonly Draft[],
+  advisories: Diagnostic[],
+): Draft[] {
+  if (custom.length === 0) return []
+  return custom.filter((draft) => {
+    const cover = catalogDrafts.find((candidate) => draftCovers(candidate, draft))
+    if (!cover) return true
+    const requirement = draft.requirement as CustomRequirement
+    advisories.push(
+      createDiagnostic({
+        code: 'AML_EGRESS_DUPLICATE_REQUIREMENT',
+        message: `${describeCustom(requirement)} is already covered by ${cover.requirement.id} (${cover.requirement.docValue}): not rendered twice`,
+        requirementIds: [requirement.id, cover.requirement.id],
+      }),
+    )
+    return false
+  })
+}
+
+/**
+ * Resolves a profile into a plan: selects the catalog records that apply, fills placeholders per
+ * workspace, keeps one documented form per need (D21), merges ports, folds hosts covered by
+ * wildcards, deduplicates across the fleet and sorts. Requirements of your own (the profile's
+ * `extraRequirements`, `options.extraRequirements`, the package sources of `options.environmentFiles`)
+ * go through the same steps, each covered one reported instead of rendered twice. Pure and
+ * deterministic.
+ * @example const plan = resolvePlan(parseProfile(input))
+ */
+export function resolvePlan(profile: Profile, options: ResolveOptions = {}): Plan {
+  const tagNames = serviceTagNamesFor(profile, options)
+  const advisories: Diagnostic[] = []
+  const sourceAddresses = sourceList(profile.sourceAddresses)
+  const subnets: RuleEndpoint = { kind: 'addresses', addresses: sourceAddresses }
+  if (sourceAddresses.includes(ANY_IPV4))
+    advisories.push(
+      createDiagnostic({
+        code: 'AML_EGRESS_UNRESTRICTED_SOURCE',
+        message: `sourceAddresses holds ${ANY_IPV4}: every rule allows any client, not only the compute subnets${sourceAddresses.length === 1 && profile.sourceAddresses.length > 1 ? ' (the other blocks it contains were dropped)' : ''}`,
+        path: ['sourceAddresses'],
+      }),
+    )
+  const custom = customRequirements(profile, options)
+  advisories.push(...custom.diagnostics)
+  const kinds = new Set(profile.compute.map((kind) => CATALOG_KIND[kind]))
+  const fromCatalog = catalogDrafts(profile, { subnets, advisories, tagNames, kinds })
   advisories.push(...undocumentedInCloud(profile, kinds))
   const chosen = publishServiceTags({
-    drafts: chooseForm(drafts, profile.destinationStyle, (key) => canNameTag(tagNames, key)),
+    drafts: chooseForm(fromCatalog, profile.destinationStyle, (key) => canNameTag(tagNames, key)),
     names: tagNames,
     withHost: (draft, fqdn) =>
       createDraft(draft, {
@@ -1117,8 +1273,10 @@ export function resolvePlan(profile: Profile, options: ResolveOptions = {}): Pla
       }),
     diagnostics: advisories,
   })
+  const own = customDrafts(custom.entries, { profile, subnets, advisories, tagNames })
+  const drafts = own.length === 0 ? chosen : [...chosen, ...withoutCovered(chosen, own, advisories)]
   const shared = createSharedLists()
-  const groups = groupDrafts(chosen, shared)
+  const groups = groupDrafts(drafts, shared)
   const rules = sortRules(writeRules(subsume(groups, shared), shared))
   const uniqueAdvisories = new Map(advisories.map((d) => [`${d.code}|${d.message}`, d]))
   return {
@@ -1129,5 +1287,8 @@ export function resolvePlan(profile: Profile, options: ResolveOptions = {}): Pla
     rules,
     advisories: sortDiagnostics([...uniqueAdvisories.values()]),
     serviceTags: tagNames.source,
+    ...(custom.entries.length > 0
+      ? { customRequirements: custom.entries.map((entry) => entry.requirement) }
+      : {}),
   }
 }

@@ -178,6 +178,48 @@ function workspace(cloud: Cloud) {
   )
 }
 
+/** Tags an own requirement may name: real, specific service tags (none stands for everything). */
+const ownTags = ['AzureCosmosDB', 'Sql', 'EventHub', 'AzureKeyVault', 'Storage.WestEurope'] as const
+
+/** An own requirement's destination: a host, a wildcard, an IPv4 CIDR or a service tag. */
+const ownDestination: fc.Arbitrary<string> = fc.oneof(
+  dnsLabel.map((label) => `${label}.contoso.com`),
+  dnsLabel.map((label) => `*.${label}.contoso.net`),
+  cidr,
+  fc.constantFrom(...ownTags).map((tag) => `tag:${tag}`),
+)
+
+const ownPort: fc.Arbitrary<number | string> = fc.oneof(
+  fc.constantFrom(443, 80, 8443, 22),
+  fc
+    .tuple(fc.integer({ min: 1, max: 65535 }), fc.integer({ min: 0, max: 100 }))
+    .map(([from, width]) => `${from}-${Math.min(65535, from + width)}`),
+)
+
+/** 0–3 `extraRequirements` entries, outbound (any destination kind) or inbound (tag or CIDR). */
+const extraRequirements = fc.uniqueArray(
+  fc.oneof(
+    fc.record({
+      id: dnsLabel.map((label) => `own-${label}`.slice(0, 63).replace(/-+$/, '')),
+      description: fc.constant('fuzzed endpoint'),
+      destination: ownDestination,
+      protocol: fc.constantFrom('TCP' as const, 'UDP' as const, 'ANY' as const),
+      ports: fc.array(ownPort, { minLength: 1, maxLength: 3 }),
+    }),
+    fc.record({
+      id: dnsLabel.map((label) => `own-in-${label}`.slice(0, 63).replace(/-+$/, '')),
+      description: fc.constant('fuzzed inbound'),
+      direction: fc.constant('inbound' as const),
+      source: fc.oneof(
+        cidr,
+        fc.constantFrom(...ownTags).map((tag) => `tag:${tag}`),
+      ),
+      ports: fc.array(ownPort, { minLength: 1, maxLength: 2 }),
+    }),
+  ),
+  { maxLength: 3, selector: (entry) => entry.id },
+)
+
 /** Options of `profileArbitrary`. */
 export type ProfileArbitraryOptions = {
   /** Most workspaces in one profile (default 3: small profiles keep 10,000 runs fast). */
@@ -189,7 +231,8 @@ export type ProfileArbitraryOptions = {
 /**
  * A valid profile input: any cloud, regions of that cloud, a fleet of 1–`maxWorkspaces`
  * workspaces with unique ids, every feature combination, both destination styles, Kubernetes
- * settings. `parseProfile` accepts every value it produces.
+ * settings, requirements of your own of every destination kind. `parseProfile` accepts every
+ * value it produces.
  */
 export function profileArbitrary(
   options: ProfileArbitraryOptions = {},
@@ -216,6 +259,7 @@ export function profileArbitrary(
         destinationStyle: fc.constantFrom('hosts' as const, 'serviceTags' as const),
         kubernetes,
         sourceAddresses: fc.array(cidr, { minLength: 1, maxLength: 2 }),
+        extraRequirements,
       },
       { requiredKeys: ['cloud', 'workspaces', 'compute', 'sourceAddresses'] },
     ),

@@ -2,6 +2,7 @@ import type { RegisteredFormat } from '@aml-egress/cli'
 import {
   describeFlow,
   type Flow,
+  findRequirement,
   type Plan,
   type Profile,
   planFlows,
@@ -51,8 +52,14 @@ export function denyFlows(input: { plan: Plan; profile: Profile; inputs: DenyInp
   // Known gap (issue #9 report): a plan without any outbound rule (e.g. only `attachedVm`, whose
   // one rule is inbound SSH) renders no egress restriction in some formats: no rule collection
   // group (the NSG default AllowInternetOutBound then decides), no isolating Kubernetes policy.
-  // Until that is decided, such plans get no outbound deny flows.
-  if (!plan.rules.some((rule) => rule.direction === 'outbound')) return []
+  // Until that is decided, such plans get no outbound deny flows. The same holds when every
+  // outbound rule is a requirement of your own (extraRequirements), which a format may be unable to
+  // express at all (Terraform: a wildcard on a non-HTTP port).
+  const catalogOutbound = plan.rules.some(
+    (rule) =>
+      rule.direction === 'outbound' && rule.requirementIds.some((id) => findRequirement(id)),
+  )
+  if (!catalogOutbound) return []
   const source = { kind: 'address' as const, address: sampleAddress(firstSubnet) }
   const toHost = (host: string, port: number, protocol: 'TCP' | 'UDP' = 'TCP'): Flow => ({
     direction: 'outbound',

@@ -73,6 +73,28 @@ export function toTag(
   return outbound({ kind: 'serviceTag', tag }, port, why, options)
 }
 
+/** Outbound from the compute subnet to an IPv4 address (no host name). */
+export function toAddress(
+  address: string,
+  port: number,
+  why: string,
+  options: FlowOptions = {},
+): ScenarioFlow {
+  return outbound({ kind: 'address', address }, port, why, options)
+}
+
+/** Inbound over TCP from an IPv4 address outside to compute in the subnet. */
+export function fromAddress(address: string, port: number, why: string): ScenarioFlow {
+  return {
+    direction: 'inbound',
+    source: { kind: 'address', address },
+    destination: { kind: 'address', address: COMPUTE_ADDRESS },
+    protocol: 'TCP',
+    port,
+    why,
+  }
+}
+
 /** Inbound from a service tag to compute in the subnet. */
 export function fromTag(tag: string, port: number, why: string): ScenarioFlow {
   return {

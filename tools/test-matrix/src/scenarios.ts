@@ -1,4 +1,5 @@
 import { china } from '../scenarios/china'
+import { customRequirements } from '../scenarios/custom-requirements'
 import { everythingOn } from '../scenarios/everything-on'
 import { fleetThreeWorkspaces } from '../scenarios/fleet-three-workspaces'
 import { hbiWorkspace } from '../scenarios/hbi-workspace'
@@ -18,6 +19,7 @@ import type { Scenario } from './scenario'
 /** Every scenario, sorted by id. A test checks this list against the files in `scenarios/`. */
 export const scenarios: readonly Scenario[] = [
   china,
+  customRequirements,
   everythingOn,
   fleetThreeWorkspaces,
   hbiWorkspace,

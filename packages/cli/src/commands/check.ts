@@ -7,13 +7,13 @@ import {
   describeFlow,
   type FileReference,
   type Flow,
-  findRequirement,
   formatDiagnosticSummaries,
   formatDiagnostics,
   missingCapabilities,
   type Plan,
   type Profile,
   planFlows,
+  planRequirement,
   type RenderedFile,
   summariseDiagnostics,
   type Verdict,
@@ -24,6 +24,7 @@ import { UsageError } from '../errors'
 import { checkExamples } from '../examples'
 import { formatsHelp } from '../formatOptions'
 import type { Io } from '../io'
+import { requirementSection } from '../ownRequirements'
 import { overBroadProbes } from '../probes'
 import { loadProfile } from '../profile'
 import { readReferencedFiles } from '../references'
@@ -107,7 +108,7 @@ function checkedFlows(plan: Plan, format: RegisteredFormat, evaluate: Evaluate):
           ? `${format.name} cannot express ${missing.join(', ')}; allow this flow elsewhere (${verdict.reason})`
           : verdict.reason,
       missing,
-      section: (first && findRequirement(first)?.provenance.section) ?? '',
+      section: first ? requirementSection(planRequirement(plan, first)) : '',
     })
   }
   return flows.sort((a, b) => compareOrdinal(a.scenario, b.scenario))

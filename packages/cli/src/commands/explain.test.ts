@@ -1,5 +1,6 @@
+import { parseProfileText, resolvePlan } from '@aml-egress/core'
 import { describe, expect, it } from 'vitest'
-import { createMemoryIo } from '../../test/helpers'
+import { clusterProfileText, createMemoryIo } from '../../test/helpers'
 import { catalogPatternMatches, explainQuery, runExplain } from './explain'
 
 describe('cli: explain', () => {
@@ -110,5 +111,27 @@ describe('cli: explain', () => {
     expect(stdout()).toMatch(/also listed.*how-to-secure-training-vnet\.md/)
     expect(stdout()).toContain('note')
     expect(stdout()).toContain('public IP')
+  })
+
+  it('returns the requirements of your own that name a service tag, with their profile entry', () => {
+    const profile = parseProfileText(
+      `${clusterProfileText}extraRequirements:\n  - id: contoso-cosmos\n    description: Feature store\n    destination: tag:AzureCosmosDB\n    ports: [443]\n`,
+    )
+    const explanation = explainQuery({
+      query: 'azurecosmosdb',
+      profile,
+      plan: resolvePlan(profile),
+    })
+    expect(explanation).toMatchObject({
+      kind: 'serviceTag',
+      requirements: [
+        {
+          requirement: { id: 'contoso-cosmos', provenance: { origin: 'profile' } },
+          via: 'destination AzureCosmosDB',
+        },
+      ],
+    })
+    // Without the profile the tag is unknown: the catalog does not use it.
+    expect(explainQuery({ query: 'azurecosmosdb' })).toBeUndefined()
   })
 })

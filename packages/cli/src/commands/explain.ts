@@ -11,12 +11,14 @@ import {
   findRequirement,
   formatPortRanges,
   hostMatchesPattern,
+  isCustomRequirement,
   isValidHostName,
   type Plan,
+  type PlanRequirement,
   type PlanRule,
   type Profile,
   type Provenance,
-  type Requirement,
+  planRequirement,
   regions,
   serviceTagForHost,
 } from '@aml-egress/core'
@@ -30,12 +32,13 @@ import { createPaint, type Paint } from '../color'
 import { defineCliCommand } from '../command'
 import { portColumn } from '../docRows'
 import type { Io } from '../io'
+import { describeDocProvenance, describeRequirementSource } from '../ownRequirements'
 import { loadProfile } from '../profile'
 import { suggest } from '../suggest'
 
 /** A requirement found for a query, with how it relates. */
 export type RequirementMatch = {
-  requirement: Requirement
+  requirement: PlanRequirement
   /** How the query relates: the host pattern it matched, or the tag's role. */
   via: string
 }
@@ -52,7 +55,7 @@ export type Explanation =
   | { kind: 'decision'; decision: Decision; requirements: string[] }
   | {
       kind: 'requirement'
-      requirement: Requirement
+      requirement: PlanRequirement
       /** Other pages listing it and the reference's note. */
       details: RequirementDetails
       condition: string
@@ -180,7 +183,7 @@ function parseTag(query: string): ParsedTag | undefined {
   return { tag, regional: true, shown: shown ?? query }
 }
 
-function explainTag(parsed: ParsedTag): Explanation {
+function explainTag(parsed: ParsedTag): Extract<Explanation, { kind: 'serviceTag' }> {
   const { tag } = parsed
   const region = parsed.regional ? parsed.shown : undefined
   const matches: RequirementMatch[] = []
@@ -254,26 +257,46 @@ export function explainQuery(input: {
         ]),
       ].sort(),
     }
-  const requirement = findRequirement(query.toLowerCase())
+  const requirement = input.plan
+    ? planRequirement(input.plan, query.toLowerCase())
+    : findRequirement(query.toLowerCase())
   if (requirement)
     return {
       kind: 'requirement',
       requirement,
       details: requirementDetails(requirement.id),
-      condition: conditions[requirement.applicability.condition].title,
+      condition: isCustomRequirement(requirement)
+        ? requirement.provenance.origin === 'environmentFile'
+          ? 'features.pythonPackages.from names it'
+          : "the profile lists it (within the entry's compute and workloads)"
+        : conditions[requirement.applicability.condition].title,
       decisions: decisions.filter((d) => requirement.decisions.includes(d.id)),
     }
+  const own = ownTagMatches(input.plan, query)
   const tag = parseTag(query)
-  if (tag) return explainTag(tag)
+  if (tag) {
+    const explanation = explainTag(tag)
+    return { ...explanation, requirements: [...explanation.requirements, ...own] }
+  }
+  if (own.length > 0)
+    return {
+      kind: 'serviceTag',
+      tag: query,
+      publishedIn: clouds.filter((cloud) => bundledServiceTagNames(cloud).published(query)),
+      requirements: own,
+    }
   const host = query.toLowerCase().replace(/\.$/, '')
   if (host.includes('.') && isValidHostName(host)) {
     const values = profileValues(input.profile)
-    const matches = catalog.requirements.flatMap((r): RequirementMatch[] =>
-      r.destination.kind === 'fqdn' &&
-      catalogPatternMatches({ host, pattern: r.destination.pattern, values })
-        ? [{ requirement: r, via: r.docValue }]
-        : [],
-    )
+    const matches = [
+      ...catalog.requirements.flatMap((r): RequirementMatch[] =>
+        r.destination.kind === 'fqdn' &&
+        catalogPatternMatches({ host, pattern: r.destination.pattern, values })
+          ? [{ requirement: r, via: r.docValue }]
+          : [],
+      ),
+      ...ownHostMatches(input.plan, host),
+    ]
     const explanation: Explanation = { kind: 'host', host, requirements: sortMatches(matches) }
     if (input.plan)
       explanation.planRules = rulesForHost(input.plan, host).map((rule) => ({
@@ -285,6 +308,35 @@ export function explainQuery(input: {
     return matches.length > 0 || (explanation.planRules?.length ?? 0) > 0 ? explanation : undefined
   }
   return undefined
+}
+
+/** The plan's requirements of your own that name the tag, as destination or inbound source. */
+function ownTagMatches(plan: Plan | undefined, query: string): RequirementMatch[] {
+  const wanted = query.toLowerCase()
+  return (plan?.customRequirements ?? []).flatMap((requirement): RequirementMatch[] => {
+    const { destination, source } = requirement
+    if (
+      destination.kind === 'serviceTag' &&
+      destination.tag.toLowerCase() === wanted &&
+      requirement.direction === 'outbound'
+    )
+      return [
+        { requirement: requirement as PlanRequirement, via: `destination ${destination.tag}` },
+      ]
+    if (source?.kind === 'serviceTag' && source.tag.toLowerCase() === wanted)
+      return [{ requirement: requirement as PlanRequirement, via: `inbound from ${source.tag}` }]
+    return []
+  })
+}
+
+/** The plan's requirements of your own whose host or wildcard matches the host. */
+function ownHostMatches(plan: Plan | undefined, host: string): RequirementMatch[] {
+  return (plan?.customRequirements ?? []).flatMap((requirement): RequirementMatch[] =>
+    requirement.destination.kind === 'fqdn' &&
+    hostMatchesPattern(host, requirement.destination.pattern)
+      ? [{ requirement: requirement as PlanRequirement, via: requirement.docValue }]
+      : [],
+  )
 }
 
 const STATUS_ORDER = { current: 0, conflicting: 1, historical: 2 } as const
@@ -314,15 +366,23 @@ function explainCandidates(): string[] {
 
 /** `MicrosoftDocs/azure-ai-docs …/how-to-access-azureml-behind-firewall.md@00bb554 (2026-03-19) § Basic configuration`. */
 export function describeProvenance(provenance: Provenance): string {
-  const commit = provenance.commit ? `@${provenance.commit.slice(0, 7)}` : ''
-  return `${provenance.repo} ${provenance.path}${commit} (${provenance.docDate}) § ${provenance.section}`
+  return describeDocProvenance(provenance)
 }
 
-function provenanceUrl(provenance: Provenance): string {
+/** The doc page of a catalog record on GitHub; the `link` of a requirement of your own. */
+function requirementUrl(requirement: PlanRequirement): string {
+  if (isCustomRequirement(requirement)) return requirement.link ?? ''
+  const provenance = requirement.provenance
   return `https://github.com/${provenance.repo}/blob/${provenance.commit ?? 'main'}/${provenance.path}`
 }
 
-function requirementLine(requirement: Requirement): string {
+function sourceText(requirement: PlanRequirement): string {
+  const source = requirement.source
+  if (!source) return ''
+  return ` from ${source.kind === 'serviceTag' ? source.tag : source.addresses.join(', ')}`
+}
+
+function requirementLine(requirement: PlanRequirement): string {
   const status = requirement.status === 'current' ? '' : ` [${requirement.status}]`
   return `${requirement.id}${status}  ${requirement.docValue}  ${portColumn(requirement)}  (${requirement.scenario}): ${requirement.summary}`
 }
@@ -342,7 +402,7 @@ function requirementText(
   return [
     `${paint.bold(r.id)} (${r.status}, ${r.level}): ${r.summary}`,
     field('scenario', r.scenario),
-    field('direction', r.direction + (r.source ? ` from ${r.source.tag}` : '')),
+    field('direction', r.direction + sourceText(r)),
     field('destination', `${r.docValue} (${r.destination.kind})`),
     field(
       'port',
@@ -353,8 +413,8 @@ function requirementText(
       `${a.computeKinds.join(', ')}; ${workloads || 'no workload'}; clouds ${a.clouds.join(', ')}`,
     ),
     field('when', explanation.condition),
-    field('source', describeProvenance(r.provenance)),
-    field('', provenanceUrl(r.provenance)),
+    field('source', describeRequirementSource(r)),
+    ...(requirementUrl(r) ? [field('', requirementUrl(r))] : []),
     ...explanation.details.alsoListedIn.map((p, i) =>
       field(i === 0 ? 'also listed' : '', describeProvenance(p)),
     ),
@@ -373,7 +433,7 @@ function hostText(explanation: Extract<Explanation, { kind: 'host' }>, paint: Pa
   for (const match of explanation.requirements) {
     const r = match.requirement
     lines.push(`  ${requirementLine(r)}`)
-    lines.push(`      ${paint.dim('source')} ${describeProvenance(r.provenance)}`)
+    lines.push(`      ${paint.dim('source')} ${describeRequirementSource(r)}`)
     for (const id of r.decisions) {
       const decision = decisions.find((d) => d.id === id)
       if (decision) lines.push(`      ${paint.dim(id)} ${decision.decision}`)
@@ -422,7 +482,7 @@ function renderExplanation(explanation: Explanation, io: Io): string {
         ),
         ...explanation.requirements.map(
           (m) =>
-            `  ${requirementLine(m.requirement)}\n      ${paint.dim(m.via)} — ${describeProvenance(m.requirement.provenance)}`,
+            `  ${requirementLine(m.requirement)}\n      ${paint.dim(m.via)} — ${describeRequirementSource(m.requirement)}`,
         ),
       ].join('\n')
     case 'host':

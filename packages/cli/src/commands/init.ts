@@ -93,7 +93,8 @@ const featureLines: readonly string[] = [
   '  rstudio: false',
   '  # Posit Workbench or custom applications on compute instances.',
   '  positWorkbench: false',
-  '  # Python packages from pypi.org, anaconda, PyTorch and TensorFlow hosts.',
+  '  # Python packages from pypi.org, anaconda, PyTorch and TensorFlow hosts; or the exact hosts',
+  '  # your environment files name: { from: [environment.yml, requirements.txt] }.',
   '  pythonPackages: false',
   '  # R packages from CRAN.',
   '  rPackages: false',
@@ -111,6 +112,16 @@ const featureLines: readonly string[] = [
   '  privateEndpoints: true',
   '  # Follow the data-exfiltration article: exact studio hosts instead of AzureFrontDoor.FrontEnd.',
   '  dataExfiltrationPrevention: false',
+]
+
+/** The `extraRequirements` section, commented out: endpoints of your own. */
+const extraRequirementLines: readonly string[] = [
+  "# Endpoints of your own next to Microsoft's (docs/profile.md#extrarequirements):",
+  'extraRequirements: []',
+  '#  - id: contoso-artifactory',
+  '#    description: Internal PyPI and container mirror',
+  '#    destination: artifacts.contoso.com # host, *.domain, IPv4 CIDR or tag:Name',
+  '#    ports: [443]',
 ]
 
 /** The `kubernetes` section, for a profile with Kubernetes compute. */
@@ -133,7 +144,14 @@ const kubernetesLines: readonly string[] = [
  */
 export function starterProfile(input: StarterInput): string {
   const kubernetes = input.compute.includes('kubernetes') ? ['', ...kubernetesLines] : []
-  const lines = [...settingLines(input), '', ...featureLines, ...kubernetes]
+  const lines = [
+    ...settingLines(input),
+    '',
+    ...featureLines,
+    ...kubernetes,
+    '',
+    ...extraRequirementLines,
+  ]
   return `${lines.join('\n')}\n`
 }
 

@@ -11,6 +11,7 @@ import { defineCliCommand } from '../command'
 import { type DocRow, groupDocRows, portColumn } from '../docRows'
 import { UsageError } from '../errors'
 import type { Io } from '../io'
+import { customRequirementsMarkdown } from '../ownRequirements'
 import { loadProfile } from '../profile'
 import { suggest } from '../suggest'
 import { formatTable, markdownCell, markdownTable } from '../table'
@@ -27,9 +28,12 @@ export function catalogScenarios(): string[] {
   return [...new Set(catalog.requirements.map((requirement) => requirement.scenario))]
 }
 
+/** The scenario of the profile's `extraRequirements` (environment-file hosts are python-packages). */
+const CUSTOM_SCENARIO = 'custom'
+
 function checkScenario(scenario: string | undefined): void {
   if (scenario === undefined) return
-  const known = catalogScenarios()
+  const known = [...catalogScenarios(), CUSTOM_SCENARIO]
   if (!known.includes(scenario)) {
     const suggestion = suggest(scenario, known)
     throw new UsageError(
@@ -176,6 +180,16 @@ function rulesTable(rules: readonly PlanRule[]): string {
   })
 }
 
+/** A plan's rules as JSON, with the requirements of your own they name (when there are any). */
+function listJson(plan: Plan, rules: readonly PlanRule[]): Record<string, unknown> {
+  return {
+    catalog: plan.catalog,
+    rules,
+    advisories: plan.advisories,
+    ...(plan.customRequirements ? { customRequirements: plan.customRequirements } : {}),
+  }
+}
+
 /**
  * `aml-egress list`: without a profile the catalog (filtered by `scenario`); with one, the rules of
  * its plan. `markdown` gives the doc-style tables.
@@ -199,19 +213,22 @@ export async function runList(options: ListCommandOptions, context: { io: Io }):
     return 0
   }
   const { plan } = await loadProfile({ path: options.profile, io })
+  if (format === 'json') {
+    const rules = plan.rules.filter((rule) => inScenario(rule.scenarios))
+    io.stdout(`${JSON.stringify(listJson(plan, rules), null, 2)}\n`)
+    return 0
+  }
   const rules = plan.rules.filter((rule) => inScenario(rule.scenarios))
-  if (format === 'json')
-    io.stdout(
-      `${JSON.stringify({ catalog: plan.catalog, rules, advisories: plan.advisories }, null, 2)}\n`,
-    )
-  else if (format === 'markdown')
+  if (format === 'markdown') {
+    const own = customRequirementsMarkdown(plan, (scenario) => inScenario([scenario]))
     io.stdout(
       requirementsMarkdown({
         requirements: requirements.filter((requirement) => requirement.status === 'current'),
         plan,
       }),
     )
-  else io.stdout(`${rulesTable(rules)}\n${rules.length} rules\n`)
+    if (own) io.stdout(`\n${own}\n`)
+  } else io.stdout(`${rulesTable(rules)}\n${rules.length} rules\n`)
   return 0
 }
 

@@ -80,18 +80,21 @@ export const conditions: Record<Condition, ConditionRule> = {
     title: 'compute without public IP',
     holds: (p) => !p.features.publicIpCompute,
   },
-  pythonPackages: { title: 'features.pythonPackages', holds: (p) => p.features.pythonPackages },
+  pythonPackages: {
+    title: 'features.pythonPackages',
+    holds: (p) => p.features.pythonPackages === true,
+  },
   pythonPackagesIndexOverwritten: {
     title: 'features.pythonPackages (D10)',
-    holds: (p) => p.features.pythonPackages,
+    holds: (p) => p.features.pythonPackages === true,
   },
   pytorchExamples: {
     title: 'features.pythonPackages (PyTorch examples)',
-    holds: (p) => p.features.pythonPackages,
+    holds: (p) => p.features.pythonPackages === true,
   },
   tensorflowExamples: {
     title: 'features.pythonPackages (TensorFlow examples)',
-    holds: (p) => p.features.pythonPackages,
+    holds: (p) => p.features.pythonPackages === true,
   },
   hbiWorkspace: { title: 'workspaces[].hbiWorkspace', holds: (_, w) => w.hbiWorkspace },
   managedVnet: { title: 'managed virtual network (configured by Azure)', holds: never },

@@ -179,3 +179,63 @@ export const RequirementDetailsSchema = z.object({
 })
 /** The prose of one requirement: where else the docs list it, and the reference's note. */
 export type RequirementDetails = z.infer<typeof RequirementDetailsSchema>
+
+/**
+ * Where a requirement of your own comes from: an `extraRequirements` entry of the profile, or a
+ * line of an environment file that names a package index (`features.pythonPackages.from`).
+ */
+export const LocalProvenanceSchema = z.discriminatedUnion('origin', [
+  z.object({
+    origin: z.literal('profile'),
+    /** The profile file as the user named it; absent for requirements passed in code. */
+    file: z.string().optional(),
+    /** The entry: `extraRequirements[2]`. */
+    entry: z.string(),
+  }),
+  z.object({
+    origin: z.literal('environmentFile'),
+    /** The environment file as the profile names it (`envs/requirements.txt`). */
+    file: z.string(),
+    /** 1-based line of the first place that names the host. */
+    line: z.number().int().min(1),
+  }),
+])
+/** Where a requirement of your own comes from: a profile entry or an environment file line. */
+export type LocalProvenance = z.infer<typeof LocalProvenanceSchema>
+
+/** The destinations a requirement of your own can name: a host or wildcard, a tag, addresses. */
+export const CustomDestinationSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('fqdn'), pattern: z.string() }),
+  z.object({ kind: z.literal('serviceTag'), tag: z.string(), regional: z.literal(false) }),
+  z.object({ kind: z.literal('addresses'), addresses: z.array(z.string()) }),
+])
+
+/**
+ * A requirement of your own (a profile's `extraRequirements`, a package index host from an
+ * environment file): a catalog record's shape, so that it goes wherever a catalog record goes, with
+ * the profile or file as its provenance. `source` is the far end of an inbound requirement.
+ */
+export const CustomRequirementSchema = RequirementSchema.extend({
+  destination: CustomDestinationSchema,
+  source: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('serviceTag'), tag: z.string() }),
+      z.object({ kind: z.literal('addresses'), addresses: z.array(z.string()) }),
+    ])
+    .optional(),
+  provenance: LocalProvenanceSchema,
+  /** A page about the endpoint, from the profile entry's `link`. */
+  link: z.string().optional(),
+})
+/** A requirement of your own: catalog-shaped, with a profile or environment-file provenance. */
+export type CustomRequirement = z.infer<typeof CustomRequirementSchema>
+
+/** Any requirement a plan rule can name: a catalog record or one of your own. */
+export type PlanRequirement = Requirement | CustomRequirement
+
+/** True for a requirement of your own (profile entry or environment file), not a catalog record. */
+export function isCustomRequirement(
+  requirement: PlanRequirement,
+): requirement is CustomRequirement {
+  return 'origin' in requirement.provenance
+}

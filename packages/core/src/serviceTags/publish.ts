@@ -1,4 +1,4 @@
-import type { Requirement } from '../catalog/schema'
+import type { PlanRequirement as Requirement } from '../catalog/schema'
 import { createDiagnostic, type Diagnostic } from '../diagnostics'
 import type { RuleEndpoint } from '../plan'
 import type { ServiceTagNames, ServiceTagSource } from './snapshot'
