@@ -1,8 +1,9 @@
 /**
  * The managed-network format's own benchmarks, run by `npm run bench` (tools/bench/src/run.ts
- * finds this file on disk): rendering fleets (one directory of four files per workspace, plus
- * `managed-by-aml.json`), and a fleet's files read back and every plan flow evaluated. Imports
- * the package by name: the bench measures the built package, as users run it.
+ * finds this file on disk): rendering both bench fleets (one directory per rule set, plus
+ * `managed-by-aml.json`: files and bytes grow with the rule sets, not the workspaces), and a
+ * fleet's files read back and every plan flow evaluated. Imports the package by name: the bench
+ * measures the built package, as users run it.
  */
 import { amlManagedNetworkFormat } from '@aml-egress/aml-managed-network'
 import { parseProfile, type RenderedFile, resolvePlan } from '@aml-egress/core'
@@ -11,6 +12,7 @@ import {
   type BenchSection,
   bytes,
   fleetProfile,
+  kubernetesFleetProfile,
   ms,
   type ReadbackRow,
   readAndEvaluate,
@@ -21,25 +23,34 @@ function size(files: readonly RenderedFile[]): number {
   return files.reduce((sum, file) => sum + Buffer.byteLength(file.contents), 0)
 }
 
-/** Render time and output size of fleets: a row per fleet size. */
+const fleets = { fleet: fleetProfile, 'Kubernetes fleet': kubernetesFleetProfile }
+
+/** Render time and output size of both fleets: a row per fleet and size. */
 function renderRows(sizes: readonly number[]): string[][] {
-  return sizes.map((workspaces) => {
-    const plan = resolvePlan(parseProfile(fleetProfile(workspaces)))
-    const { result, timing } = timed(() => amlManagedNetworkFormat.render(plan))
-    const yaml = result.files.filter((file) => file.path.endsWith('workspace.yaml'))
-    const rules = yaml.reduce(
-      (sum, file) => sum + (file.contents.match(/^ {2}- name:/gm) ?? []).length,
-      0,
-    )
-    return [
-      workspaces.toLocaleString('en-US'),
-      plan.rules.length.toLocaleString('en-US'),
-      result.files.length.toLocaleString('en-US'),
-      rules.toLocaleString('en-US'),
-      bytes(size(result.files)),
-      ms(timing.wallMs),
-    ]
-  })
+  return Object.entries(fleets).flatMap(([fleet, profile]) =>
+    sizes.map((workspaces) => {
+      const plan = resolvePlan(parseProfile(profile(workspaces)))
+      const { result, timing } = timed(() => amlManagedNetworkFormat.render(plan))
+      const yaml = result.files.filter((file) => file.path.endsWith('.yaml'))
+      const rules = yaml.reduce(
+        (sum, file) => sum + (file.contents.match(/^ {2}- name:/gm) ?? []).length,
+        0,
+      )
+      // aml-managed-network/<rule set>/<file>: a directory per rule set.
+      const parts = result.files.map((file) => file.path.split('/'))
+      const sets = new Set(parts.filter((p) => p.length > 2).map((p) => p[1]))
+      return [
+        fleet,
+        workspaces.toLocaleString('en-US'),
+        plan.rules.length.toLocaleString('en-US'),
+        sets.size.toLocaleString('en-US'),
+        result.files.length.toLocaleString('en-US'),
+        rules.toLocaleString('en-US'),
+        bytes(size(result.files)),
+        ms(timing.wallMs),
+      ]
+    }),
+  )
 }
 
 /** A fleet's rendered files read back, every plan flow evaluated. */
@@ -65,7 +76,16 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchSection
     {
       kind: 'table',
       title: 'AML managed network: fleets rendered',
-      header: ['workspaces', 'plan rules', 'files', 'user-defined rules', 'output', 'render'],
+      header: [
+        'fleet',
+        'workspaces',
+        'plan rules',
+        'rule sets',
+        'files',
+        'user-defined rules (YAML)',
+        'output',
+        'render',
+      ],
       rows: renderRows(sizes),
       targets: [],
     },

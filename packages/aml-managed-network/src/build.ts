@@ -1,6 +1,6 @@
 /**
- * Plan → the user-defined outbound rules of each workspace, the rules Azure ML applies itself, and
- * diagnostics for the rest. Core's triage first (directions, addresses, URL paths); then each
+ * Plan → the user-defined outbound rules of each workspace in rule sets (ruleSets.ts), the rules
+ * Azure ML applies itself, and diagnostics for the rest. Core's triage first (directions, addresses, URL paths); then each
  * rule's provider (classify.ts) and the managed network's own limits: FQDN rules carry TCP 80 and
  * 443 only and cannot reach Azure Storage in approved-only mode; service tag rules carry any
  * protocol and port; private endpoint rules reach one sub-resource.
@@ -12,7 +12,6 @@ import {
   type DiagnosticCode,
   formatPortRanges,
   isValidHostPattern,
-  mergePortRanges,
   type Plan,
   type PlanRule,
   type PortRange,
@@ -23,26 +22,17 @@ import {
 } from '@aml-egress/core'
 import { providerOf, storageHost } from './classify'
 import { FORMAT_NAME, managedNetworkDescriptor } from './descriptor'
-import type {
-  AmlManagedRule,
-  IsolationMode,
-  ManagedNetworkRenderOptions,
-  OutboundRule,
-} from './model'
-import { ruleName } from './names'
-import { parsePortRanges, portRangesText } from './portRanges'
+import type { AmlManagedRule, IsolationMode, ManagedNetworkRenderOptions } from './model'
+import { portRangesText } from './portRanges'
 import { privateEndpointTargets } from './privateEndpoints'
+import { type RuleEntry, type RuleSet, ruleSets } from './ruleSets'
 
-/** A user-defined rule without its name, and the workspaces it is for (empty: every one). */
-type RuleEntry = { rule: DistributiveOmit<OutboundRule, 'name'>; workspaces: readonly string[] }
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
-
-/** What `buildManagedNetwork` returns: per workspace, its rules sorted by name. */
+/** What `buildManagedNetwork` returns: the rule sets of the workspaces. */
 export type ManagedNetworkBuild = {
   isolationMode: IsolationMode
-  /** Workspace ids in order; `['all-workspaces']` when no rule names a workspace. */
+  /** Workspace ids the plan's rules name, sorted. */
   workspaces: string[]
-  rulesByWorkspace: Map<string, OutboundRule[]>
+  ruleSets: RuleSet[]
   amlManaged: AmlManagedRule[]
   diagnostics: Diagnostic[]
 }
@@ -258,65 +248,6 @@ function buildRule(context: Context, triaged: TriagedRule): void {
   else userRule(context, triaged)
 }
 
-function entryKey(entry: RuleEntry): string {
-  const { rule } = entry
-  switch (rule.type) {
-    case 'FQDN':
-      return `fqdn\u0000${rule.destination}`
-    case 'ServiceTag':
-      return `tag\u0000${rule.serviceTag}\u0000${rule.protocol}`
-    case 'PrivateEndpoint':
-      return `pe\u0000${rule.serviceResourceId.toLowerCase()}\u0000${rule.subresourceTarget}`
-  }
-}
-
-function nameOf(rule: RuleEntry['rule']): string {
-  switch (rule.type) {
-    case 'FQDN':
-      return ruleName('fqdn', rule.destination)
-    case 'ServiceTag':
-      return ruleName('tag', `${rule.serviceTag}-${rule.protocol === '*' ? 'any' : rule.protocol}`)
-    case 'PrivateEndpoint':
-      return ruleName(
-        'pe',
-        `${rule.serviceResourceId.split('/').at(-1) ?? ''}-${rule.subresourceTarget}`,
-      )
-  }
-}
-
-/** Each workspace's entries: those for every workspace, then its own. */
-function entriesByWorkspace(
-  entries: readonly RuleEntry[],
-  workspaces: readonly string[],
-): Map<string, RuleEntry[]> {
-  const shared = entries.filter((entry) => entry.workspaces.length === 0)
-  const byWorkspace = new Map<string, RuleEntry[]>(workspaces.map((id) => [id, [...shared]]))
-  for (const entry of entries) for (const id of entry.workspaces) byWorkspace.get(id)?.push(entry)
-  return byWorkspace
-}
-
-/** One workspace's rules: its entries merged by destination (service tag ports joined). */
-function workspaceRules(entries: readonly RuleEntry[]): OutboundRule[] {
-  const byKey = new Map<string, RuleEntry['rule']>()
-  for (const entry of entries) {
-    const key = entryKey(entry)
-    const known = byKey.get(key)
-    if (known?.type === 'ServiceTag' && entry.rule.type === 'ServiceTag') {
-      const ports = mergePortRanges([
-        ...(parsePortRanges(known.portRanges) ?? []),
-        ...(parsePortRanges(entry.rule.portRanges) ?? []),
-      ])
-      byKey.set(key, { ...known, portRanges: portRangesText(ports) })
-    } else if (!known) byKey.set(key, entry.rule)
-  }
-  return [...byKey.values()]
-    .map((rule) => ({ ...rule, name: nameOf(rule) }) as OutboundRule)
-    .sort((a, b) => compareOrdinal(a.name, b.name))
-}
-
-/** The key of the one directory written when no rule names a workspace. */
-export const ALL_WORKSPACES = 'all-workspaces'
-
 /** The workspace ids the plan's rules name, sorted; an id unfit for a directory is an error. */
 function workspaceIds(plan: Plan, diagnostics: Diagnostic[]): string[] {
   const ids = [...new Set(plan.rules.flatMap((rule) => rule.workspaces))].sort(compareOrdinal)
@@ -332,9 +263,9 @@ function workspaceIds(plan: Plan, diagnostics: Diagnostic[]): string[] {
 }
 
 /**
- * The managed network's part of a plan: user-defined rules per workspace, the rules Azure ML
+ * The managed network's part of a plan: user-defined rules in rule sets, the rules Azure ML
  * applies itself, and a diagnostic for every rule or part of a rule left out.
- * @example buildManagedNetwork(plan).rulesByWorkspace.get(workspaceId)
+ * @example buildManagedNetwork(plan).ruleSets[0]?.rules
  */
 export function buildManagedNetwork(
   plan: Plan,
@@ -351,15 +282,11 @@ export function buildManagedNetwork(
     diagnostics: [...targets.diagnostics, ...triage.diagnostics],
   }
   for (const triaged of triage.byDirection.outbound) buildRule(context, triaged)
-  const ids = workspaceIds(plan, context.diagnostics)
-  const workspaces = ids.length > 0 ? ids : [ALL_WORKSPACES]
-  const rulesByWorkspace = new Map<string, OutboundRule[]>()
-  for (const [id, entries] of entriesByWorkspace(context.entries, workspaces))
-    rulesByWorkspace.set(id, workspaceRules(entries))
+  const workspaces = workspaceIds(plan, context.diagnostics)
   return {
     isolationMode: approvedOnly ? 'AllowOnlyApprovedOutbound' : 'AllowInternetOutbound',
     workspaces,
-    rulesByWorkspace,
+    ruleSets: ruleSets(context.entries, workspaces),
     amlManaged: context.amlManaged,
     diagnostics: context.diagnostics,
   }

@@ -5,8 +5,10 @@
  * regional tags; address prefixes replace the tag), a private endpoint rule (every TCP port of
  * the sub-resource's host), or a rule Azure ML applies itself (`managed-by-aml.json`). Anything
  * else is denied. `allow_internet_outbound` allows all outbound traffic; a disabled managed
- * network restricts nothing of its own. Several workspaces: the flow is allowed when one
- * workspace's managed network allows it (the verdict names the workspace).
+ * network restricts nothing of its own. A rule set's rules are every one of its workspaces'
+ * rules, and a workspace's own rules its alone: a flow from a workspace is allowed when its rule
+ * set allows it. Several workspaces: the flow is allowed when one workspace's managed network
+ * allows it (the verdict names the workspace and its rule set).
  */
 import {
   cidrContains,
@@ -30,8 +32,8 @@ import { parsePortRanges } from './portRanges'
 
 type Match = 'allows' | 'denies' | 'inactive' | 'unreadable' | undefined
 
-function decided(workspace: string, rule: OutboundRule): DecidedBy {
-  const by: DecidedBy = { rule: `${workspace}/${rule.name}` }
+function decided(set: string, rule: OutboundRule): DecidedBy {
+  const by: DecidedBy = { rule: `${set}/${rule.name}` }
   if (rule.location) {
     by.file = rule.location.file
     if (rule.location.line !== undefined) by.line = rule.location.line
@@ -112,8 +114,11 @@ function amlRuleAllows(rule: AmlManagedRule, flow: Flow): boolean {
   )
 }
 
-/** One workspace as evaluated: its id, its rules and what Azure ML applies in it. */
-type Member = { id: string; workspace?: ManagedNetworkWorkspace; list?: AmlManagedList }
+/** One workspace as evaluated: its id, the directory of its rules, what Azure ML applies in it. */
+type Member = { id: string; set?: ManagedNetworkWorkspace; list?: AmlManagedList }
+type RuleMatch = { rule: OutboundRule; match: Exclude<Match, undefined> }
+/** The rule of `managed-by-aml.json` that allows the flow in a workspace, if one does. */
+type AmlLookup = (workspace: string) => AmlManagedRule | undefined
 
 function fromComputeSubnets(list: AmlManagedList, flow: Flow): boolean {
   const { source } = flow
@@ -124,15 +129,30 @@ function fromComputeSubnets(list: AmlManagedList, flow: Flow): boolean {
   )
 }
 
-function amlManaged(member: Member, flow: Flow): Verdict | undefined {
+/**
+ * The rules of `managed-by-aml.json` that allow the flow, looked up by workspace: the first in
+ * the file's order that is for every workspace or for that one. Computed once a flow.
+ */
+function amlLookup(list: AmlManagedList | undefined, flow: Flow): AmlLookup {
+  if (!list || !fromComputeSubnets(list, flow)) return () => undefined
+  let every: { rule: AmlManagedRule; index: number } | undefined
+  const byWorkspace = new Map<string, { rule: AmlManagedRule; index: number }>()
+  list.rules.forEach((rule, index) => {
+    if (!amlRuleAllows(rule, flow)) return
+    if (rule.workspaces.length === 0) every ??= { rule, index }
+    for (const id of rule.workspaces) if (!byWorkspace.has(id)) byWorkspace.set(id, { rule, index })
+  })
+  return (workspace) => {
+    const own = byWorkspace.get(workspace)
+    if (!every || (own && own.index < every.index)) return own?.rule
+    return every.rule
+  }
+}
+
+function amlManaged(member: Member, lookup: AmlLookup): Verdict | undefined {
   const { list } = member
-  if (!list || !fromComputeSubnets(list, flow)) return undefined
-  const rule = list.rules.find(
-    (candidate) =>
-      (candidate.workspaces.length === 0 || candidate.workspaces.includes(member.id)) &&
-      amlRuleAllows(candidate, flow),
-  )
-  if (!rule) return undefined
+  const rule = list ? lookup(member.id) : undefined
+  if (!list || !rule) return undefined
   return {
     verdict: 'allowed',
     decidedBy: {
@@ -144,27 +164,38 @@ function amlManaged(member: Member, flow: Flow): Verdict | undefined {
 }
 
 function modeOf(member: Member): IsolationMode | undefined {
-  const explicit = member.workspace?.isolationMode ?? member.list?.isolationMode
+  const explicit = member.set?.isolationMode ?? member.list?.isolationMode
   if (explicit) return explicit
   // Service tag and FQDN rules exist only in allow_only_approved_outbound mode.
-  const rules = member.workspace?.rules ?? []
+  const rules = member.set?.rules ?? []
   return rules.some((rule) => rule.type !== 'PrivateEndpoint')
     ? 'AllowOnlyApprovedOutbound'
     : undefined
 }
 
-function ruleVerdict(member: Member, flow: Flow): Verdict | undefined {
-  const matches = (member.workspace?.rules ?? []).map((rule) => ({
-    rule,
-    match: ruleMatch(rule, flow),
-  }))
+/** The directory's name: a rule set, or a workspace. */
+function setName(set: ManagedNetworkWorkspace): string {
+  return set.key.split('/').at(-1) ?? set.key
+}
+
+/** Whose rule it is, for a verdict's reason. */
+function owner(member: Member, rule: OutboundRule): string {
+  const set = member.set
+  const count = set?.workspaces?.length ?? 0
+  if (!set || count <= 1) return `workspace ${member.id}`
+  if (rule.workspace) return `workspace ${member.id} (its own, in ${setName(set)})`
+  return `${setName(set)} (the rule set of ${count} workspaces)`
+}
+
+function ruleVerdict(member: Member, matches: readonly RuleMatch[]): Verdict | undefined {
+  const set = member.set ? setName(member.set) : member.id
   const allow = matches.find((entry) => entry.match === 'allows')
-  const other = matches.find((entry) => entry.match && entry.match !== 'allows')
+  const other = matches.find((entry) => entry.match !== 'allows')
   if (allow && !matches.some((entry) => entry.match === 'denies'))
     return {
       verdict: 'allowed',
-      decidedBy: decided(member.id, allow.rule),
-      reason: `${allow.rule.type} rule ${allow.rule.name} of workspace ${member.id} allows it.`,
+      decidedBy: decided(set, allow.rule),
+      reason: `${allow.rule.type} rule ${allow.rule.name} of ${owner(member, allow.rule)} allows it.`,
     }
   if (!other) return undefined
   const why = {
@@ -174,14 +205,14 @@ function ruleVerdict(member: Member, flow: Flow): Verdict | undefined {
   }[other.match as 'denies' | 'inactive' | 'unreadable']
   return {
     verdict: 'unknown',
-    decidedBy: decided(member.id, other.rule),
-    reason: `rule ${other.rule.name} of workspace ${member.id} ${why}.`,
+    decidedBy: decided(set, other.rule),
+    reason: `rule ${other.rule.name} of ${owner(member, other.rule)} ${why}.`,
   }
 }
 
-function memberVerdict(member: Member, flow: Flow): Verdict {
+function memberVerdict(member: Member, matches: readonly RuleMatch[], lookup: AmlLookup): Verdict {
   const mode = modeOf(member)
-  const location = member.workspace?.modeLocation ?? member.list?.location
+  const location = member.set?.modeLocation ?? member.list?.location
   if (mode === 'Disabled')
     return {
       verdict: 'unknown',
@@ -196,9 +227,9 @@ function memberVerdict(member: Member, flow: Flow): Verdict {
       },
       reason: `workspace ${member.id} allows all internet outbound traffic (allow_internet_outbound).`,
     }
-  const verdict = ruleVerdict(member, flow) ?? amlManaged(member, flow)
+  const verdict = ruleVerdict(member, matches) ?? amlManaged(member, lookup)
   if (verdict) return verdict
-  if ((member.workspace?.opaque.length ?? 0) > 0)
+  if ((member.set?.opaque.length ?? 0) > 0)
     return {
       verdict: 'unknown',
       reason: `workspace ${member.id} has rules this reader could not interpret.`,
@@ -214,16 +245,30 @@ function memberVerdict(member: Member, flow: Flow): Verdict {
   }
 }
 
-function members(config: ManagedNetworkConfig): Member[] {
+/**
+ * Each workspace's verdict, set by set: a set's rules are matched once, and each of its
+ * workspaces takes the set's matches and its own. Then the workspaces only
+ * `managed-by-aml.json` names.
+ */
+function* memberVerdicts(config: ManagedNetworkConfig, flow: Flow): Generator<Verdict> {
   const list = config.amlManaged
-  const result: Member[] = config.workspaces.map((workspace) => ({
-    id: workspace.key.split('/').at(-1) ?? workspace.key,
-    workspace,
-    ...(list ? { list } : {}),
-  }))
+  const lookup = amlLookup(list, flow)
+  const seen = new Set<string>()
+  for (const set of config.workspaces) {
+    const matches: RuleMatch[] = []
+    for (const rule of set.rules) {
+      const match = ruleMatch(rule, flow)
+      if (match) matches.push({ rule, match })
+    }
+    const ids = set.workspaces?.length ? set.workspaces : [setName(set)]
+    for (const id of ids) {
+      seen.add(id)
+      const applicable = matches.filter((m) => !m.rule.workspace || m.rule.workspace === id)
+      yield memberVerdict({ id, set, ...(list ? { list } : {}) }, applicable, lookup)
+    }
+  }
   for (const id of list?.workspaces ?? [])
-    if (list && !result.some((member) => member.id === id)) result.push({ id, list })
-  return result
+    if (list && !seen.has(id)) yield memberVerdict({ id, list }, [], lookup)
 }
 
 /**
@@ -240,8 +285,7 @@ export function evaluateManagedNetwork(config: ManagedNetworkConfig, flow: Flow)
     return { verdict: 'unknown', reason: 'the flow does not come from managed compute.' }
   let first: Verdict | undefined
   let unknown: Verdict | undefined
-  for (const member of members(config)) {
-    const verdict = memberVerdict(member, flow)
+  for (const verdict of memberVerdicts(config, flow)) {
     if (verdict.verdict === 'allowed') return verdict
     if (verdict.verdict === 'unknown') unknown ??= verdict
     first ??= verdict

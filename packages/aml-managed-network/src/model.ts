@@ -19,6 +19,11 @@ type RuleCommon = {
   status?: RuleStatus
   /** Set by the reader. */
   location?: RuleLocation
+  /**
+   * Set by the reader: the one workspace of a rule set this rule is for (a rule no other workspace
+   * needs); absent, the rule is for every workspace of the set.
+   */
+  workspace?: string
 }
 
 /** An FQDN rule: HTTP 80 and HTTPS 443 to a host or `*.` pattern, through the managed firewall. */
@@ -74,10 +79,18 @@ export type AmlManagedList = {
   location: RuleLocation
 }
 
-/** One workspace's managed network as read: its mode (when a file says it) and its rules. */
+/**
+ * One directory's managed network as read: a rule set the renderer wrote for its workspaces, or one
+ * workspace's own files; its mode (when a file says it) and its rules.
+ */
 export type ManagedNetworkWorkspace = {
-  /** The directory of its files, or the workspace id for `managed-by-aml.json`. */
+  /** The directory of its files. */
   key: string
+  /**
+   * The workspace ids the files say they are for (sorted); absent or empty when they say none:
+   * the directory is one workspace, named by its last path segment.
+   */
+  workspaces?: string[]
   isolationMode?: IsolationMode
   /** Where the mode was read. */
   modeLocation?: RuleLocation

@@ -14,14 +14,17 @@ export function isValidRuleName(name: string): boolean {
   return RULE_NAME.test(name)
 }
 
-/** FNV-1a, 32 bits, as hex: a short, stable fingerprint (not a security hash). */
-function fingerprint(text: string): string {
+/**
+ * FNV-1a, 32 bits, as 8 hex digits: a short, stable fingerprint (not a security hash).
+ * @example fingerprint('pypi.org') // 8 hex digits
+ */
+export function fingerprint(text: string): string {
   let hash = 0x811c9dc5
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i)
     hash = Math.imul(hash, 0x01000193) >>> 0
   }
-  return hash.toString(16).padStart(8, '0').slice(0, HASH_LENGTH)
+  return hash.toString(16).padStart(8, '0')
 }
 
 /** Lower-case letters, digits and single `-`; `*` becomes `any`. */
@@ -41,5 +44,5 @@ export function ruleName(prefix: string, key: string): string {
   const name = `${prefix}-${slug(key)}`
   if (name.length <= MAX_LENGTH) return name
   const kept = name.slice(0, MAX_LENGTH - HASH_LENGTH - 1).replace(/-+$/, '')
-  return `${kept}-${fingerprint(key)}`
+  return `${kept}-${fingerprint(key).slice(0, HASH_LENGTH)}`
 }

@@ -1,8 +1,9 @@
 /**
  * Reads managed network files in any of the shapes (`.yaml`/`.yml`, `.sh`, `.json`, `.tf`) into
- * one config: the files of one directory are one workspace (the renderer writes a directory per
- * workspace), and `managed-by-aml.json` lists what Azure ML applies itself. What cannot be
- * interpreted is a READ_* diagnostic and an opaque entry, so dependent flows evaluate to unknown.
+ * one config: the files of one directory are one rule set (the renderer writes a directory per
+ * set of workspaces that need the same rules) or one workspace, and `managed-by-aml.json` lists
+ * what Azure ML applies itself. What cannot be interpreted is a READ_* diagnostic and an opaque
+ * entry, so dependent flows evaluate to unknown.
  */
 import {
   compareOrdinal,
@@ -33,6 +34,13 @@ function directoryOf(path: string): string {
 }
 
 function merge(workspace: ManagedNetworkWorkspace, contents: FileContents): void {
+  // A rule for one workspace makes it one of the set, whatever lists the files have.
+  const ids = [
+    ...(workspace.workspaces ?? []),
+    ...(contents.workspaces ?? []),
+    ...contents.rules.flatMap((rule) => (rule.workspace ? [rule.workspace] : [])),
+  ]
+  if (ids.length > 0) workspace.workspaces = [...new Set(ids)].sort(compareOrdinal)
   workspace.rules.push(...contents.rules)
   workspace.opaque.push(...contents.opaque)
   if (contents.isolationMode && !workspace.isolationMode) {
@@ -56,8 +64,8 @@ export async function readManagedNetwork(
     if (!contents) continue
     diagnostics.push(...contents.diagnostics)
     if (contents.manifest) config.amlManaged = contents.manifest
-    if (contents.rules.length === 0 && contents.opaque.length === 0 && !contents.isolationMode)
-      continue
+    const empty = contents.rules.length === 0 && contents.opaque.length === 0
+    if (empty && !contents.isolationMode && !contents.workspaces?.length) continue
     const key = directoryOf(file.path)
     let workspace = byDirectory.get(key)
     if (!workspace) {

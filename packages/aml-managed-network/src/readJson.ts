@@ -33,10 +33,37 @@ function typeOf(resource: Record<string, unknown>): string {
   return typeof resource.type === 'string' ? resource.type.toLowerCase() : ''
 }
 
+/** The workspace a rule set's own rule is deployed for: `[equals(toLower(parameters('workspaceId')), '<id>')]`. */
+const OWN_CONDITION = /^\[equals\(toLower\(parameters\('workspaceId'\)\), '([^']*)'\)\]$/
+
 /** A resource with `properties` holding a rule: ARM resources and REST GET/list items. */
 function addResourceRule(contents: FileContents, resource: Record<string, unknown>, file: string) {
   const properties = isObject(resource.properties) ? resource.properties : {}
+  const { condition } = resource
+  const own = typeof condition === 'string' ? OWN_CONDITION.exec(condition)?.[1] : undefined
+  if (condition !== undefined && condition !== true && own === undefined) {
+    contents.opaque.push({ file })
+    contents.diagnostics.push(
+      readDiagnostic(
+        'AML_EGRESS_READ_UNSUPPORTED',
+        `rule ${String(armRuleName(resource.name))} is deployed on a condition this reader does not model`,
+        { file },
+      ),
+    )
+    return
+  }
+  const count = contents.rules.length
   addRule(contents, { ...properties, name: armRuleName(resource.name) }, { file })
+  // Workspace ids are compared in lower case: the id as the template lists it.
+  const workspace = contents.workspaces?.find((id) => id.toLowerCase() === own) ?? own
+  for (const rule of contents.rules.slice(count)) if (workspace) rule.workspace = workspace
+}
+
+/** A rule set template's `workspaceId` parameter: the ids it allows are the set's workspaces. */
+function templateWorkspaces(contents: FileContents, parameters: unknown): void {
+  const parameter = isObject(parameters) ? parameters.workspaceId : undefined
+  const allowed = isObject(parameter) ? parameter.allowedValues : undefined
+  if (Array.isArray(allowed) && allowed.length > 0) contents.workspaces = allowed.map(String)
 }
 
 function addResources(contents: FileContents, resources: unknown, file: string): void {
@@ -97,8 +124,10 @@ function readManifest(json: Record<string, unknown>, contents: JsonContents, fil
 
 function readObject(json: Record<string, unknown>, contents: JsonContents, file: string): boolean {
   if (json.kind === MANIFEST_KIND) readManifest(json, contents, file)
-  else if (Array.isArray(json.resources)) addResources(contents, json.resources, file)
-  else if (Array.isArray(json.value))
+  else if (Array.isArray(json.resources)) {
+    templateWorkspaces(contents, json.parameters)
+    addResources(contents, json.resources, file)
+  } else if (Array.isArray(json.value))
     for (const item of json.value) {
       if (isObject(item)) addResourceRule(contents, item, file)
     }

@@ -109,7 +109,15 @@ const RULE_FLAGS: Record<string, string> = {
   fqdns: 'fqdns',
 }
 
-function setRule(contents: FileContents, words: readonly Word[], location: RuleLocation): void {
+/** Where a command is: the workspace of the `case` branch it is in (absent: every workspace). */
+type Scope = { workspace?: string | undefined }
+
+function setRule(
+  contents: FileContents,
+  words: readonly Word[],
+  location: RuleLocation,
+  scope: Scope,
+): void {
   const raw: Record<string, unknown> = {}
   const destination: Record<string, unknown> = {}
   for (const [flag, word] of flags(words)) {
@@ -131,11 +139,21 @@ function setRule(contents: FileContents, words: readonly Word[], location: RuleL
   }
   raw.destination =
     typeof destination.destination === 'string' ? destination.destination : destination
-  contents.rules = contents.rules.filter((rule) => rule.name !== raw.name)
+  const { workspace } = scope
+  contents.rules = contents.rules.filter(
+    (rule) => rule.name !== raw.name || rule.workspace !== workspace,
+  )
+  const count = contents.rules.length
   addRule(contents, raw, location)
+  for (const rule of contents.rules.slice(count)) if (workspace) rule.workspace = workspace
 }
 
-function command(contents: FileContents, words: readonly Word[], location: RuleLocation): void {
+function command(
+  contents: FileContents,
+  words: readonly Word[],
+  location: RuleLocation,
+  scope: Scope = {},
+): void {
   const text = words.slice(0, 5).map((word) => word.text)
   if (text[0] !== 'az' || text[1] !== 'ml' || text[2] !== 'workspace') return
   if (text[3] === 'update') {
@@ -147,10 +165,12 @@ function command(contents: FileContents, words: readonly Word[], location: RuleL
     return
   }
   if (text[3] !== 'outbound-rule' || text[4] === 'list' || text[4] === 'show') return
-  if (text[4] === 'set') setRule(contents, words, location)
+  if (text[4] === 'set') setRule(contents, words, location, scope)
   else if (text[4] === 'remove') {
     const name = flags(words).get('rule')?.text
-    contents.rules = contents.rules.filter((rule) => rule.name !== name)
+    contents.rules = contents.rules.filter(
+      (rule) => rule.name !== name || rule.workspace !== scope.workspace,
+    )
   } else
     contents.diagnostics.push(
       readDiagnostic(
@@ -161,12 +181,87 @@ function command(contents: FileContents, words: readonly Word[], location: RuleL
     )
 }
 
+/** A shell function's commands, and where it is called: `*` for every workspace. */
+type ShellFunction = { contents: FileContents; callers: Set<string> }
+
+/** A script as read so far: its rules, functions, the `case` branch a line is in, its workspaces. */
+type ScriptState = {
+  contents: FileContents
+  functions: Map<string, ShellFunction>
+  inFunction?: ShellFunction | undefined
+  branch?: string | undefined
+  workspaces: Set<string>
+}
+
+const FUNCTION_START = /^\s*([A-Za-z_]\w*)\s*\(\)\s*\{\s*$/
+const FUNCTION_END = /^\s*\}\s*$/
+/** A `case` branch of one workspace, `'<id>')`, or of every one, `*)`, and the command after it. */
+const BRANCH = /^\s*(?:'([^']*)'|(\*))\)\s*(.*)$/
+const EVERY = '*'
+
+/** One logical line: a function's start or end, a `case` branch, a call, or a command. */
+function scriptLine(state: ScriptState, text: string, location: RuleLocation): void {
+  const start = FUNCTION_START.exec(text)
+  if (start) {
+    state.inFunction = { contents: emptyContents(), callers: new Set() }
+    state.functions.set(start[1] ?? '', state.inFunction)
+    return
+  }
+  if (state.inFunction && FUNCTION_END.test(text)) {
+    state.inFunction = undefined
+    return
+  }
+  let rest = text
+  const branch = state.inFunction ? null : BRANCH.exec(text)
+  if (branch) {
+    state.branch = branch[1] ?? EVERY
+    if (branch[1] !== undefined) state.workspaces.add(branch[1])
+    rest = branch[3] ?? ''
+  }
+  const words = shellWords(rest)
+  if (words[0]?.text === 'esac') state.branch = undefined
+  const called = state.functions.get(words[0]?.text ?? '')
+  if (called && !state.inFunction) called.callers.add(state.branch ?? EVERY)
+  else if (state.inFunction) command(state.inFunction.contents, words, location)
+  else
+    command(state.contents, words, location, {
+      workspace: state.branch === EVERY ? undefined : state.branch,
+    })
+}
+
 /**
- * The outbound rules and mode a script sets.
+ * A function's rules go where it is called: for every workspace when it is called outside a
+ * branch, in a `*)` branch or in every workspace's branch; else for each calling workspace.
+ */
+function applyFunctions(state: ScriptState): void {
+  const { contents } = state
+  for (const { contents: body, callers } of state.functions.values()) {
+    contents.diagnostics.push(...body.diagnostics)
+    if (body.isolationMode && callers.size > 0) {
+      contents.isolationMode = body.isolationMode
+      contents.modeLocation = body.modeLocation
+    }
+    const everywhere = callers.has(EVERY) || [...state.workspaces].every((id) => callers.has(id))
+    const scopes = callers.size === 0 ? [] : everywhere ? [undefined] : [...callers]
+    for (const workspace of scopes) {
+      contents.opaque.push(...body.opaque)
+      contents.rules.push(...body.rules.map((rule) => (workspace ? { ...rule, workspace } : rule)))
+    }
+  }
+}
+
+/**
+ * The outbound rules and mode a script sets, and the workspaces of its `case` branches: the
+ * renderer's script applies a function of the set's rules in each workspace's branch, and a
+ * workspace's own rules in its branch alone.
  * @example readScript({ path: 'rules.sh', contents: "az ml workspace outbound-rule set --rule 'x' …" })
  */
 export function readScript(file: RenderedFile): FileContents {
-  const contents = emptyContents()
+  const state: ScriptState = {
+    contents: emptyContents(),
+    functions: new Map(),
+    workspaces: new Set(),
+  }
   const lines = file.contents.split('\n')
   for (let start = 0; start < lines.length; start++) {
     let text = lines[start] ?? ''
@@ -175,8 +270,10 @@ export function readScript(file: RenderedFile): FileContents {
       end++
       text = `${text.slice(0, -1)} ${lines[end] ?? ''}`
     }
-    command(contents, shellWords(text), { file: file.path, line: start + 1 })
+    scriptLine(state, text, { file: file.path, line: start + 1 })
     start = end
   }
-  return contents
+  applyFunctions(state)
+  if (state.workspaces.size > 0) state.contents.workspaces = [...state.workspaces]
+  return state.contents
 }

@@ -9,6 +9,7 @@ import { isMap, isSeq, LineCounter, parseDocument } from 'yaml'
 import { FORMAT_NAME } from './descriptor'
 import type { IsolationMode, OutboundRule, RuleLocation } from './model'
 import { field, isObject, readRule } from './readRule'
+import { YAML_WORKSPACES } from './writeYaml'
 
 /** What one file holds. */
 export type FileContents = {
@@ -17,6 +18,8 @@ export type FileContents = {
   opaque: RuleLocation[]
   isolationMode?: IsolationMode
   modeLocation?: RuleLocation
+  /** The workspace ids the file says it is for (a rule set's), when it says so. */
+  workspaces?: string[]
   diagnostics: Diagnostic[]
 }
 
@@ -54,6 +57,20 @@ export function addRule(contents: FileContents, raw: unknown, location: RuleLoca
   contents.diagnostics.push(readDiagnostic('AML_EGRESS_READ_UNSUPPORTED', rule, location))
 }
 
+/**
+ * The workspaces a YAML the renderer wrote is for, from its closing comments: `# workspaces:` and
+ * a `#   - <id>` line each (a rule set's), or `# workspace: <id>` (one workspace's own file, whose
+ * rules are that workspace's alone).
+ */
+function yamlWorkspaces(text: string): { workspaces: string[]; own: boolean } | undefined {
+  const own = /^# workspace: (\S+)$/m.exec(text)?.[1]
+  if (own) return { workspaces: [own], own: true }
+  const start = text.indexOf(`\n${YAML_WORKSPACES}\n`)
+  if (start < 0) return undefined
+  const workspaces = [...text.slice(start).matchAll(/^# {3}- (\S+)$/gm)].map((m) => m[1] ?? '')
+  return { workspaces, own: false }
+}
+
 /** `managed_network` of a workspace YAML (also a YAML holding only that section's content). */
 export function readYaml(file: RenderedFile): FileContents {
   const contents = emptyContents()
@@ -78,6 +95,8 @@ export function readYaml(file: RenderedFile): FileContents {
     contents.isolationMode = isolationModeOf(mode)
     contents.modeLocation = { file: file.path }
   }
+  const stated = yamlWorkspaces(file.contents)
+  if (stated) contents.workspaces = stated.workspaces
   const rules = section.get('outbound_rules', true)
   if (isSeq(rules))
     for (const item of rules.items) {
@@ -88,6 +107,7 @@ export function readYaml(file: RenderedFile): FileContents {
         ...(line ? { line } : {}),
       })
     }
+  if (stated?.own) for (const rule of contents.rules) rule.workspace = stated.workspaces[0]
   return contents
 }
 

@@ -2,7 +2,9 @@
  * azurerm resources, parsed with HashiCorp's parser (hcl2json): the three
  * `azurerm_machine_learning_workspace_network_outbound_rule_*` resources, and the `managed_network`
  * block of `azurerm_machine_learning_workspace` for the mode. An attribute that is an expression
- * (`${…}`) rather than a literal makes its rule opaque.
+ * (`${…}`) rather than a literal makes its rule opaque, and so do `count` and `for_each`, except
+ * the rule set's own shape: `for_each = toset(local.workspaces)` over the list of workspace ids in
+ * `locals`, and a workspace's own rule on `var.workspace_resource_ids["<id>"]`.
  */
 import type { RenderedFile } from '@aml-egress/core'
 import type { RuleLocation } from './model'
@@ -14,6 +16,7 @@ import {
   isolationModeOf,
   readDiagnostic,
 } from './readShapes'
+import { EACH_WORKSPACE, FOR_EACH, RESOURCE_IDS } from './writeTerraform'
 
 const PREFIX = 'azurerm_machine_learning_workspace_network_outbound_rule_'
 const TYPES: Record<string, string> = {
@@ -46,6 +49,21 @@ function isExpression(value: unknown): boolean {
   return Array.isArray(value) ? value.some(isExpression) : isObject(value)
 }
 
+/** `var.workspace_resource_ids["<id>"]` as hcl2json writes it: the workspace of an own rule. */
+const OWN_WORKSPACE = new RegExp(`^\\$\\{var\\.${RESOURCE_IDS}\\["([^"\\\\]+)"\\]\\}$`)
+
+/** Whether a rule is for every workspace of the set (`for_each`), one (`workspace`), or opaque. */
+function ruleScope(body: Record<string, unknown>): { workspace?: string } | undefined {
+  if (body.count !== undefined) return undefined
+  if (body.for_each === undefined) {
+    const own = typeof body.workspace_id === 'string' ? OWN_WORKSPACE.exec(body.workspace_id) : null
+    return own?.[1] ? { workspace: own[1] } : {}
+  }
+  return body.for_each === `\${${FOR_EACH}}` && body.workspace_id === `\${${EACH_WORKSPACE}}`
+    ? {}
+    : undefined
+}
+
 function addResource(
   contents: FileContents,
   kind: string,
@@ -55,7 +73,8 @@ function addResource(
   const dynamic = Object.entries(body).find(
     ([key, value]) => !IGNORED.has(key) && isExpression(value),
   )
-  if (dynamic || body.count !== undefined || body.for_each !== undefined) {
+  const scope = ruleScope(body)
+  if (dynamic || !scope) {
     contents.opaque.push(location)
     contents.diagnostics.push(
       readDiagnostic(
@@ -68,7 +87,19 @@ function addResource(
     )
     return
   }
+  const count = contents.rules.length
   addRule(contents, { ...body, type: TYPES[kind] }, location)
+  for (const rule of contents.rules.slice(count))
+    if (scope.workspace) rule.workspace = scope.workspace
+}
+
+/** `locals { workspaces = ["<id>", …] }`: the workspaces of a rule set. */
+function addWorkspaces(contents: FileContents, locals: unknown): void {
+  for (const block of bodies(locals)) {
+    const { workspaces } = block
+    if (Array.isArray(workspaces) && workspaces.every((id) => typeof id === 'string'))
+      contents.workspaces = workspaces
+  }
 }
 
 function addWorkspace(
@@ -107,6 +138,7 @@ export async function readTerraformShapes(file: RenderedFile): Promise<FileConte
     return contents
   }
   const lines = file.contents.split('\n')
+  if (isObject(json)) addWorkspaces(contents, json.locals)
   const resources = isObject(json) && isObject(json.resource) ? json.resource : {}
   for (const [type, byName] of Object.entries(resources)) {
     if (!isObject(byName)) continue

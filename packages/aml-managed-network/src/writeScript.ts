@@ -1,18 +1,21 @@
-import type { OutboundRule } from './model'
-import type { YamlIsolationMode } from './writeYaml'
-
 /**
- * A POSIX shell script of `az ml workspace outbound-rule set` commands. `set` creates or updates
- * a rule by name, so the script can run again. Every value is single-quoted (a `'` inside becomes
- * `'\''`); the workspace and group come from the environment, double-quoted.
+ * A POSIX shell script of `az ml workspace outbound-rule set` commands for the workspaces of a
+ * rule set. `set` creates or updates a rule by name, so the script can run again. It reads a list
+ * of workspaces (id, name, resource group) and applies the set's rules to each workspace of the
+ * set, and a workspace's own rules to it alone. Every value the renderer writes is single-quoted
+ * (a `'` inside becomes `'\''`); names and groups from the list are double-quoted.
  */
+import type { OutboundRule } from './model'
+import { networksOf, type RuleSet } from './ruleSets'
+import type { YamlIsolationMode } from './writeYaml'
 
 /** `text` as one single-quoted shell word. */
 export function shellQuote(text: string): string {
   return `'${text.replaceAll("'", "'\\''")}'`
 }
 
-const TARGET = '--workspace-name "$WORKSPACE_NAME" --resource-group "$RESOURCE_GROUP"'
+/** The function that applies the set's rules: `rule_set <workspace name> <resource group>`. */
+export const RULE_SET_FUNCTION = 'rule_set'
 
 function ruleArguments(rule: OutboundRule): string[] {
   switch (rule.type) {
@@ -42,35 +45,89 @@ function ruleArguments(rule: OutboundRule): string[] {
   }
 }
 
+function ruleCommand(rule: OutboundRule, target: string, indent: string): string[] {
+  return [
+    `${indent}az ml workspace outbound-rule set ${target} \\`,
+    `${indent}  --rule ${shellQuote(rule.name)} ${ruleArguments(rule).join(' ')}`,
+  ]
+}
+
+function ruleSetFunction(set: RuleSet, isolationMode: YamlIsolationMode): string[] {
+  const target = '--workspace-name "$1" --resource-group "$2"'
+  const lines = [
+    `# The rules of every workspace of the set. Usage: ${RULE_SET_FUNCTION} <workspace name> <resource group>`,
+    `${RULE_SET_FUNCTION}() {`,
+    // Shell parameter expansion, not a template: the script stops when a line has no group.
+    `  : "$\{2:?a line needs <workspace id> <workspace name> <resource group>}"`,
+    '  # One way only: isolation cannot be turned off, nor go back from approved-only to internet outbound.',
+    `  az ml workspace update --name "$1" --resource-group "$2" --managed-network ${isolationMode}`,
+  ]
+  for (const rule of set.rules) lines.push('', ...ruleCommand(rule, target, '  '))
+  lines.push('}')
+  return lines
+}
+
+/** The loop over the list: a `case` branch per workspace of the set, with its own rules. */
+function workspaceLoop(set: RuleSet): string[] {
+  const apply = `${RULE_SET_FUNCTION} "$name" "$group"`
+  const target = '--workspace-name "$name" --resource-group "$group"'
+  const own = new Map(set.ownRules.map((entry) => [entry.workspace, entry.rules]))
+  const branches =
+    set.workspaces.length === 0
+      ? ["  '' | '#'*) ;;", `  *) ${apply} ;;`]
+      : set.workspaces.flatMap((id) => {
+          const rules = own.get(id)
+          if (!rules) return [`  ${shellQuote(id)}) ${apply} ;;`]
+          return [
+            `  ${shellQuote(id)})`,
+            `    ${apply}`,
+            ...rules.flatMap((rule) => ruleCommand(rule, target, '    ')),
+            '    ;;',
+          ]
+        })
+  return [
+    '# The list is read on descriptor 3, so that no command in the loop reads it; a last line',
+    '# without a newline counts.',
+    'while read -r id name group _ <&3 || [ -n "$id" ]; do',
+    '  case $id in',
+    ...branches,
+    '  esac',
+    'done 3<&0 </dev/null',
+  ]
+}
+
 /**
- * One workspace's script.
- * @example outboundRuleScript({ workspace, isolationMode: 'allow_only_approved_outbound', rules })
+ * A rule set's script.
+ * @example ruleSetScript({ set, source, isolationMode: 'allow_only_approved_outbound' })
  */
-export function outboundRuleScript(input: {
-  workspace: string
+export function ruleSetScript(input: {
+  set: RuleSet
   /** `aml-egress, catalog <version>, docs of <date>`. */
   source: string
   isolationMode: YamlIsolationMode
-  rules: readonly OutboundRule[]
 }): string {
+  const { set } = input
+  const [only] = set.workspaces
+  const usage =
+    set.workspaces.length === 1 && only !== undefined
+      ? [`# Usage: echo '${only} <workspace name> <resource group>' | sh outbound-rules.sh`]
+      : [
+          '# Usage: sh outbound-rules.sh < workspaces.txt, a line per workspace:',
+          '#   <workspace id> <workspace name> <resource group>',
+          set.workspaces.length === 0
+            ? '# Every workspace listed gets the rules.'
+            : '# Workspaces of other rule sets are skipped, so one list serves every rule set.',
+        ]
   const lines = [
     '#!/bin/sh',
-    `# Azure ML managed virtual network of workspace ${input.workspace}: user-defined outbound rules (${input.source}).`,
+    `# Azure ML ${networksOf(set.name, set.workspaces)}: user-defined outbound rules (${input.source}).`,
     '# `az ml workspace outbound-rule set` creates or updates a rule by name: running this again is safe.',
-    '# Usage: WORKSPACE_NAME=<workspace name> RESOURCE_GROUP=<group> sh outbound-rules.sh',
+    ...usage,
     'set -eu',
-    // Shell parameter expansion, not a template: the script stops when a variable is unset.
-    `: "$\{WORKSPACE_NAME:?set WORKSPACE_NAME to the workspace name}"`,
-    `: "$\{RESOURCE_GROUP:?set RESOURCE_GROUP to the resource group of the workspace}"`,
     '',
-    '# One way only: isolation cannot be turned off, nor go back from approved-only to internet outbound.',
-    `az ml workspace update --name "$WORKSPACE_NAME" --resource-group "$RESOURCE_GROUP" --managed-network ${input.isolationMode}`,
+    ...ruleSetFunction(set, input.isolationMode),
+    '',
+    ...workspaceLoop(set),
   ]
-  for (const rule of input.rules)
-    lines.push(
-      '',
-      `az ml workspace outbound-rule set ${TARGET} \\`,
-      `  --rule ${shellQuote(rule.name)} ${ruleArguments(rule).join(' ')}`,
-    )
   return `${lines.join('\n')}\n`
 }

@@ -38,10 +38,17 @@ describe('fuzz: injection checks', () => {
     const script = [
       '#!/bin/sh',
       'set -eu',
+      'rule_set() {',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion
-      ': "${WORKSPACE_NAME:?set it}"',
-      'az ml workspace outbound-rule set --workspace-name "$WORKSPACE_NAME" \\',
-      "  --rule 'fqdn-pypi-org' --type fqdn --destination 'pypi.org'",
+      '  : "${2:?a line needs <workspace id> <workspace name> <resource group>}"',
+      '  az ml workspace outbound-rule set --workspace-name "$1" --resource-group "$2" \\',
+      "    --rule 'fqdn-pypi-org' --type fqdn --destination 'pypi.org'",
+      '}',
+      'while read -r id name group _ <&3 || [ -n "$id" ]; do',
+      '  case $id in',
+      '  \'6f1c2b9e-4a7d-4c1e-9b2a-3d5e7f8a9b0c\') rule_set "$name" "$group" ;;',
+      '  esac',
+      'done 3<&0 </dev/null',
     ].join('\n')
     expect(check?.([{ path: 'ws/outbound-rules.sh', contents: script }])).toStrictEqual([])
     expect(

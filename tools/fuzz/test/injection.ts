@@ -32,6 +32,22 @@ const kubernetesYaml =
     })
 
 /**
+ * The lines a managed-network rule set script is made of: comments, the `rule_set` function of
+ * `az ml` commands, and the loop over the list with a `case` branch per workspace id.
+ */
+const MANAGED_NETWORK_SCRIPT_LINES = [
+  /^\s*(#|$)/,
+  /^(set -eu|rule_set\(\) \{|\}|done 3<&0 <\/dev\/null)$/,
+  /^while read -r id name group _ <&3 \|\| \[ -n "\$id" \]; do$/,
+  /^ {2}(case \$id in|esac|'' \| '#'\*\) ;;|\*\) rule_set "\$name" "\$group" ;;)$/,
+  /^ {2}: "\$\{2:\?/,
+  /^ +az ml workspace (update|outbound-rule set) /,
+  /^ +--rule '/,
+  /^ {2}'[0-9A-Za-z-]+'\)( rule_set "\$name" "\$group" ;;)?$/,
+  /^ {4}(rule_set "\$name" "\$group"|;;)$/,
+]
+
+/**
  * Syntax a profile value could only have reached the output by injection, by format: a squid
  * `http_access allow` line that is not ours (`http_access allow all`), a Terraform template
  * sequence (`${`, `%{`; the renderer writes none), a YAML document with keys beyond a Kubernetes
@@ -60,10 +76,7 @@ export const injectionChecks: Readonly<Record<string, InjectionCheck>> = {
       format: 'aml-managed-network',
       files: files.filter((file) => file.path.endsWith('.sh')),
       what: 'a script line the renderer does not write',
-      foreign: (line) =>
-        !/^(#|$|set -eu$|: "\$\{[A-Z_]+:\?|az ml workspace (update|outbound-rule set) | {2}--rule ')/.test(
-          line,
-        ),
+      foreign: (line) => !MANAGED_NETWORK_SCRIPT_LINES.some((pattern) => pattern.test(line)),
     }),
     ...foreignLines({
       format: 'aml-managed-network',
