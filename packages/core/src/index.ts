@@ -206,7 +206,6 @@ export {
   type ServiceTagSource,
 } from './serviceTags/snapshot'
 export { didYouMean } from './suggest'
-export { escapeControlCharacters, excerpt } from './text'
 export {
   type DiagnosticSummary,
   formatDiagnosticSummaries,
@@ -214,6 +213,7 @@ export {
   type SummaryFormat,
   summariseDiagnostics,
 } from './summary'
+export { escapeControlCharacters, excerpt } from './text'
 export {
   capabilitiesNeeded,
   missingCapabilities,

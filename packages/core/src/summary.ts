@@ -1,4 +1,3 @@
-import type { ReadonlyDeep } from './readonly'
 import {
   type Diagnostic,
   type DiagnosticCode,
@@ -7,6 +6,7 @@ import {
 } from './diagnostics'
 import { type Capability, capabilityNames, type FormatCapabilities } from './format'
 import { compareOrdinal } from './order'
+import type { ReadonlyDeep } from './readonly'
 
 /**
  * Diagnostics that say the same thing about different rules, as one: what `summariseDiagnostics`

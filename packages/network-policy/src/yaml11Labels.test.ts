@@ -62,8 +62,8 @@ describe('format: network-policy and cilium, labels read by a YAML 1.1 reader', 
       // Every annotation too: the doc date is a timestamp to a YAML 1.1 reader unless quoted.
       for (const text of texts)
         for (const document of parseAllDocuments(text, { version: '1.1' })) {
-          const annotations = (document.toJS() as { metadata?: { annotations?: object } })
-            .metadata?.annotations
+          const annotations = (document.toJS() as { metadata?: { annotations?: object } }).metadata
+            ?.annotations
           for (const value of Object.values(annotations ?? {})) expect(typeof value).toBe('string')
         }
     })

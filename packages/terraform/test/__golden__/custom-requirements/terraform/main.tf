@@ -555,7 +555,7 @@ resource "azurerm_network_security_rule" "aml_out_azurefrontdoor_firstparty_tcp"
 # Plan rules: outbound/tcp/ml.azure.com
 # Requirements: host-aml-01
 resource "azurerm_network_security_rule" "aml_out_azurefrontdoor_frontend_tcp" {
-  name                        = "aml-out-AzureFrontDoor.FrontEnd-tcp"
+  name                        = "aml-out-AzureFrontDoor.Frontend-tcp"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = var.nsg_base_priority + 50
@@ -565,8 +565,8 @@ resource "azurerm_network_security_rule" "aml_out_azurefrontdoor_frontend_tcp" {
   source_port_range           = "*"
   source_address_prefix       = "10.10.0.0/24"
   destination_port_range      = "443"
-  destination_address_prefix  = "AzureFrontDoor.FrontEnd"
-  description                 = "Azure ML outbound TCP 443 10.10.0.0/24 to AzureFrontDoor.FrontEnd"
+  destination_address_prefix  = "AzureFrontDoor.Frontend"
+  description                 = "Azure ML outbound TCP 443 10.10.0.0/24 to AzureFrontDoor.Frontend"
 }
 
 # Plan rules: outbound/tcp/*.azureml.ms, outbound/tcp/*.azureml.net, outbound/tcp/*.notebooks.azure.net, outbound/tcp/tag:AzureMachineLearning
