@@ -147,6 +147,20 @@ describe('extraRequirements: validation', () => {
     expect(validateServiceTagName('public', 'AzureFrontDoor.FirstParty')).toBeUndefined()
     expect(validateServiceTagName('china', 'AzureCloud')).toContain('stands for every address')
   })
+
+  it("returns the cloud's published spelling for a tag the cloud does not publish", () => {
+    // The US Government file has no AzureFrontDoor.FirstParty (the public one has); the public
+    // file names Storage per region, and a made-up region is none of them.
+    expect(validateServiceTagName('usgov', 'AzureFrontDoor.FirstParty')).toBe(
+      'tag:AzureFrontDoor.FirstParty is not a service tag the usgov cloud publishes',
+    )
+    expect(validateServiceTagName('public', 'Storage.NowhereLand')).toBe(
+      'tag:Storage.NowhereLand is not a service tag the public cloud publishes',
+    )
+    expect(validateServiceTagName('public', 'Storage.westeurope')).toBeUndefined()
+    // Families the bundled names do not hold are checked for syntax only.
+    expect(validateServiceTagName('public', 'Sql.WestEurope')).toBeUndefined()
+  })
 })
 
 describe('extraRequirements: in the plan', () => {

@@ -1,9 +1,10 @@
 import * as z from 'zod'
 import { findRequirement } from './catalog/catalog'
 import { isIpv4Cidr } from './cidr'
-import type { Cloud } from './clouds'
+import { type Cloud, clouds, regions } from './clouds'
 import { isValidHostName } from './fqdn'
 import type { PortRange } from './ports'
+import { bundledServiceTagNames } from './serviceTags/snapshot'
 
 /** An `extraRequirements` id: what plan rules, `explain` and every rendered comment name. */
 const REQUIREMENT_ID = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
@@ -23,16 +24,39 @@ export function hasControlCharacters(text: string): boolean {
 }
 
 /**
- * Is `name` a service tag a rule may name in this cloud? Syntax only for now (letters and digits,
- * up to two dot-separated parts, none of the tags that mean "everything"); the one place to check
- * against a published list of tag names per cloud. Returns the problem, or undefined.
+ * A tag of a family the bundled names hold that this cloud does not publish: the published
+ * spelling to use instead, or undefined when the tag is fine or its family is not bundled (the
+ * bundled names cover the families Azure Machine Learning uses; others are checked for syntax).
+ */
+function unpublishedTag(cloud: Cloud, name: string): { suggestion?: string } | undefined {
+  const names = bundledServiceTagNames(cloud)
+  if (names.published(name)) return undefined
+  if (clouds.some((other) => bundledServiceTagNames(other).published(name))) return {}
+  const [family = name, region] = name.split('.')
+  const cloudRegions = regions.filter((r) => r.cloud === cloud)
+  if (region === undefined)
+    return names.regional(family, cloudRegions[0]?.name ?? '') ? {} : undefined
+  // Only families the bundled names hold per region can be judged by region.
+  if (!cloudRegions.some((r) => names.regional(family, r.name))) return undefined
+  const arm = cloudRegions.find((r) => r.name === region.toLowerCase())
+  const suggestion = arm ? names.regional(family, arm.name) : undefined
+  return suggestion ? { suggestion } : {}
+}
+
+/**
+ * Is `name` a service tag a rule may name in this cloud? Letters and digits, up to three
+ * dot-separated parts, none of the tags that mean "everything", and for the families the bundled
+ * published names hold, a name this cloud publishes. Returns the problem, or undefined.
  * @example validateServiceTagName('public', 'Storage.WestEurope') // undefined
  */
-export function validateServiceTagName(_cloud: Cloud, name: string): string | undefined {
+export function validateServiceTagName(cloud: Cloud, name: string): string | undefined {
   if (!SERVICE_TAG.test(name))
     return `'${name}' is not a service tag name (letters and digits, e.g. tag:AzureMonitor or tag:Storage.WestEurope)`
   if (UNBOUNDED_TAGS.has(name.split('.')[0]?.toLowerCase() ?? ''))
     return `tag:${name} stands for every address of the Internet or of Azure; name the service's own tag`
+  const unpublished = unpublishedTag(cloud, name)
+  if (unpublished)
+    return `tag:${name} is not a service tag the ${cloud} cloud publishes${unpublished.suggestion ? `; did you mean tag:${unpublished.suggestion}?` : ''}`
   return undefined
 }
 
