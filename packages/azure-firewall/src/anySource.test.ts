@@ -14,7 +14,8 @@ const anyPlan = () =>
 
 describe('format: azure-firewall, sourceAddresses 0.0.0.0/0', () => {
   it('returns every rule with sourceAddresses ["*"], schema-valid, read back as any client', async () => {
-    const { files } = azureFirewallFormat.render(anyPlan())
+    // Both shapes: the plain groups carry literal sources, the template a parameter default.
+    const { files } = azureFirewallFormat.render(anyPlan(), { files: 'both' })
     const text = files.map((file) => file.contents).join('\n')
     expect(text).not.toContain('0.0.0.0/0')
     const sources = new Set(
@@ -23,6 +24,10 @@ describe('format: azure-firewall, sourceAddresses 0.0.0.0/0', () => {
       ),
     )
     expect([...sources]).toStrictEqual(['"*"'])
+    const template = JSON.parse(
+      files.find((file) => file.path.endsWith('azuredeploy.json'))?.contents ?? '{}',
+    ) as { parameters: { sourceAddresses: { defaultValue: unknown } } }
+    expect(template.parameters.sourceAddresses.defaultValue).toStrictEqual(['*'])
     for (const resource of armResources(files)) expect(schemaErrors(resource)).toStrictEqual([])
     const { config } = await azureFirewallFormat.read(files)
     const flow = {
