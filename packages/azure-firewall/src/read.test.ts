@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { jsonFile, SUBNET, toHost, toTag } from '../test/helpers'
+import { jsonFile, plan, SUBNET, toHost, toTag } from '../test/helpers'
 import { emptyScope, resolveArm, UNKNOWN } from './armExpression'
 import { evaluateAzureFirewall } from './evaluate'
 import { readAzureFirewall } from './read'
+import { renderAzureFirewall } from './render'
 
 /** A hand-written template in the style of the Azure quickstarts: parameters, variables, IP groups. */
 function template(extra: { extraSourcesDefault?: string[] } = {}) {
@@ -232,6 +233,15 @@ describe('format: azure-firewall', () => {
           ['AML_EGRESS_READ_SYNTAX', 'other.json'],
         ])
       })
+
+    it('returns an empty policy without errors for a deployment template that deploys no group', async () => {
+      // GIVEN the render of a plan with nothing for the firewall (found by fuzzing: an attached VM
+      // in 21Vianet), a valid template whose resources are empty
+      const { files } = renderAzureFirewall(plan([]))
+      const { config, diagnostics } = await readAzureFirewall(files)
+      expect(config.ruleCollectionGroups).toStrictEqual([])
+      expect(diagnostics.filter((d) => d.severity === 'error')).toStrictEqual([])
+    })
 
     it('returns unknown, not a crash, when a protocol is spelled like an object property', async () => {
       // GIVEN a hand-written allow-all rule whose protocol is not TCP/UDP/ICMP/Any

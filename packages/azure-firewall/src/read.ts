@@ -600,6 +600,12 @@ function isParametersFile(json: unknown): json is ArmRecord {
   )
 }
 
+/** An ARM deployment template (`$schema` …/deploymentTemplate.json#, a `resources` list). */
+function isDeploymentTemplate(json: unknown): boolean {
+  if (!isRecord(json) || !Array.isArray(get(json, 'resources'))) return false
+  return (text(get(json, '$schema')) ?? '').toLowerCase().includes('deploymenttemplate')
+}
+
 type ParsedFile = { file: RenderedFile; json: unknown }
 
 /** The files that parse as JSON, in path order; the others are reported. */
@@ -734,7 +740,9 @@ function policyOf(reader: Reader, groups: RuleCollectionGroup[]): FirewallPolicy
 function refuseNoPolicy(reader: Reader, parsed: readonly ParsedFile[]): void {
   const found = reader.groups.length + reader.policies.length + reader.ipGroups.length
   const configs = parsed.filter(({ json }) => !isParametersFile(json))
-  if (found > 0 || parsed.length === 0) return
+  // A deployment template that deploys no group (a plan with nothing for the firewall) is a config.
+  if (found > 0 || parsed.length === 0 || parsed.some(({ json }) => isDeploymentTemplate(json)))
+    return
   const paths = (configs.length > 0 ? configs : parsed).map(({ file }) => file.path)
   report(reader, {
     code: 'AML_EGRESS_READ_SYNTAX',

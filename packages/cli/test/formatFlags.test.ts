@@ -43,11 +43,15 @@ describe('cli: render flags from the format descriptors', () => {
 
   it('writes only the ARM template by default, and the plain group files for --arm-files groups', async () => {
     const template = await render(['-f', 'azure-firewall'])
-    expect([...template.files.keys()].filter((path) => path.startsWith('out/'))).toStrictEqual([
+    const written = (files: Map<string, string>) =>
+      [...files.keys()].filter((path) => path.startsWith('out/')).sort()
+    expect(written(template.files)).toStrictEqual([
+      'out/.aml-egress-manifest.json',
       'out/azure-firewall/azuredeploy.json',
     ])
     const groups = await render(['-f', 'azure-firewall', '--arm-files', 'groups'])
-    expect([...groups.files.keys()].filter((path) => path.startsWith('out/'))).toStrictEqual([
+    expect(written(groups.files)).toStrictEqual([
+      'out/.aml-egress-manifest.json',
       'out/azure-firewall/rule-collection-groups/aml-egress.json',
     ])
   })

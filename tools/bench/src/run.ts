@@ -258,11 +258,14 @@ if (kubernetesLargest && kubernetesThousand) {
   )
   const growth = kubernetesLargest.wallMs / kubernetesThousand.wallMs
   target('… growing linearly (10k / 1k ≤ 12)', growth <= 12, `${growth.toFixed(1)}×`)
-  target(
-    '… printing at most a screenful',
-    kubernetesLargest.printedLines <= 50,
-    `${kubernetesLargest.printedLines} lines`,
-  )
+  // Diagnostics are summarised: a fleet prints what one workspace prints, plus a few split files.
+  const single = cliFleet('kubernetes', 1)
+  if (single)
+    target(
+      '… printing what one workspace prints (diagnostics summarised)',
+      kubernetesLargest.printedLines <= single.printedLines + 5,
+      `${kubernetesLargest.printedLines} lines (1 workspace: ${single.printedLines})`,
+    )
 }
 
 // Output identity: refactorings must not change what a fleet renders.

@@ -200,8 +200,13 @@ const obstacleArbitrary: fc.Arbitrary<Planted> = fc.oneof(
         'link-to-secret',
       ),
     })
-    // A regular file where render writes a file is its to replace, not an obstacle.
-    .map(({ path, kind }) => ({ path, kind, blocks: kind !== 'file' })),
+    // A regular file where render writes a file is its to replace, not an obstacle; but a file
+    // at the manifest's path that is no manifest of ours is refused (exit 2), never trusted.
+    .map(({ path, kind }) => ({
+      path,
+      kind,
+      blocks: kind !== 'file' || path === '.aml-egress-manifest.json',
+    })),
   fc
     .record({
       path: fc.constantFrom(...RENDER_TARGETS.directories),

@@ -178,8 +178,11 @@ function workspace(cloud: Cloud) {
   )
 }
 
-/** Tags an own requirement may name: real, specific service tags (none stands for everything). */
-const ownTags = ['AzureCosmosDB', 'Sql', 'EventHub', 'AzureKeyVault', 'Storage.WestEurope'] as const
+/**
+ * Tags an own requirement may name in every cloud: real, specific service tags (none stands for
+ * everything, none regional: a region's tag exists in one cloud only).
+ */
+const ownTags = ['AzureCosmosDB', 'Sql', 'EventHub', 'AzureKeyVault', 'Storage'] as const
 
 /** An own requirement's destination: a host, a wildcard, an IPv4 CIDR or a service tag. */
 const ownDestination: fc.Arbitrary<string> = fc.oneof(

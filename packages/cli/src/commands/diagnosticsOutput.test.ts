@@ -107,10 +107,11 @@ describe('cli: render diagnostics', () => {
   })
 
   it("prints the reader's note on each network FQDN rule of a checked config as one line", async () => {
-    // GIVEN a firewall rendered for forty workspaces: each storage account's SMB rule names an FQDN
+    // GIVEN a firewall rendered for forty workspaces with one destination per rule: each storage
+    // account's SMB rule names an FQDN
     const profile = fleetText(40)
     const fleet = resolvePlan(parseProfileText(profile))
-    const rendered = azureFirewallFormat.render(fleet).files
+    const rendered = azureFirewallFormat.render(fleet, { maxDestinationsPerRule: 1 }).files
     const { diagnostics } = await azureFirewallFormat.read(rendered)
     const dnsProxy = diagnostics.filter((d) => d.code === 'AML_EGRESS_DNS_PROXY_REQUIRED')
     expect(dnsProxy.length).toBeGreaterThanOrEqual(40)
