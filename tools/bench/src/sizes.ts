@@ -41,9 +41,12 @@ export const sizeBudgets = {
    * tag a plan names a lookup in the published names of its cloud: the bundled names of three
    * clouds (+1.3 KB), the AKS rows of US Government and 21Vianet and the GPU rows (+1.4 KB of
    * catalog), the lookup, fallback and their diagnostics (+2.4 KB): 38 KB. The resolver needs the
-   * names synchronously, so they cannot load lazily.
+   * names synchronously, so they cannot load lazily. Issues #19–#21 added the deny-log classifier
+   * (`diagnose`), the environment-file parsers, `extraRequirements`, summarised diagnostics and
+   * the managed-network codes: 56.0 KB measured, budget 58 KB. The classifier and the parsers are
+   * not needed to render; their own entries would take about 11 KB off the main one.
    */
-  coreTarget: 38 * 1024,
+  coreTarget: 58 * 1024,
 } as const
 
 /** Sources of catalog prose that only `@aml-egress/core/catalog-details` may bundle. */
