@@ -119,6 +119,33 @@ export function applicationFqdnMatches(pattern: string, host: string): boolean {
   return p === h
 }
 
+/** An application rule's target FQDNs, canonical: exact names in a set, patterns in a list. */
+type TargetSet = { exact: ReadonlySet<string>; patterns: readonly string[] }
+
+function canonicalHostName(name: string): string {
+  return name.trim().toLowerCase().replace(/\.$/, '')
+}
+
+function targetSetOf(targetFqdns: readonly string[]): TargetSet {
+  const exact = new Set<string>()
+  const patterns: string[] = []
+  for (const target of targetFqdns) {
+    const name = canonicalHostName(target)
+    if (name.includes('*')) patterns.push(name)
+    else exact.add(name)
+  }
+  return { exact, patterns }
+}
+
+/** Does any target match the host? A set look-up, not a scan: compact rules list 1000 names. */
+function targetsMatch(targets: TargetSet, host: string): boolean {
+  const name = canonicalHostName(host)
+  return (
+    targets.exact.has(name) ||
+    targets.patterns.some((pattern) => applicationFqdnMatches(pattern, name))
+  )
+}
+
 function ipGroupAddresses(ipGroups: readonly IpGroup[], reference: string): string[] | undefined {
   const last = (id: string): string => (id.split('/').at(-1) ?? id).toLowerCase()
   return ipGroups.find((group) => last(group.id) === last(reference))?.addresses
@@ -286,17 +313,16 @@ function applicationProtocolMatches(rule: ApplicationRule, flow: Flow): Match {
 function applicationRuleMatches(
   rule: ApplicationRule,
   flow: Flow,
-  input: { ipGroups: readonly IpGroup[]; bias: Bias },
+  input: { ipGroups: readonly IpGroup[]; bias: Bias; targets?: TargetSet | undefined },
 ): Match {
   const protocol = applicationProtocolMatches(rule, flow)
   // `all` is `no` as soon as one part is: skip the target and source parts (same answer).
   if (protocol.kind === 'no') return NO
   const destination = flow.destination
   const host = destination.kind === 'host' ? destination.host : undefined
+  const targets = input.targets ?? targetSetOf(rule.targetFqdns)
   const target = any([
-    ...rule.targetFqdns.map((pattern) =>
-      host !== undefined && applicationFqdnMatches(pattern, host) ? YES : NO,
-    ),
+    host !== undefined && targetsMatch(targets, host) ? YES : NO,
     ...rule.fqdnTags.map((tag) =>
       host !== undefined ? maybe(`the members of FQDN tag ${tag} are not known offline`) : NO,
     ),
@@ -436,6 +462,8 @@ export type EvaluationIndex = {
   readonly applicationSuffix: ReadonlyMap<string, readonly number[]>
   /** Network rules by destination FQDN (exact names only). */
   readonly networkFqdn: ReadonlyMap<string, readonly number[]>
+  /** Each application rule's targets as a set, made once per index. */
+  readonly targetSets: ReadonlyMap<ApplicationRule, TargetSet>
 }
 
 /** The index while it is built. */
@@ -547,7 +575,10 @@ function indexPolicy(policy: FirewallPolicy): EvaluationIndex {
     if (slot.rule) indexRule(index, { rule: slot.rule, slot: position })
     else index.always.push(position)
   })
-  return { groups: policy.ruleCollectionGroups, slots, ...index }
+  const targetSets = new Map<ApplicationRule, TargetSet>()
+  for (const { rule } of slots)
+    if (rule?.ruleType === 'ApplicationRule') targetSets.set(rule, targetSetOf(rule.targetFqdns))
+  return { groups: policy.ruleCollectionGroups, slots, ...index, targetSets }
 }
 
 /**
@@ -583,13 +614,16 @@ function slotsFor(index: EvaluationIndex, flow: Flow): number[] {
 function ruleMatches(
   rule: Rule,
   flow: Flow,
-  input: { ipGroups: readonly IpGroup[]; bias: Bias },
+  input: { ipGroups: readonly IpGroup[]; bias: Bias; index: EvaluationIndex },
 ): Match {
   switch (rule.ruleType) {
     case 'NetworkRule':
       return networkRuleMatches(rule, flow, input)
     case 'ApplicationRule':
-      return applicationRuleMatches(rule, flow, input)
+      return applicationRuleMatches(rule, flow, {
+        ...input,
+        targets: input.index.targetSets.get(rule),
+      })
     case 'NatRule':
       return natRuleMatches(rule, flow, input)
   }
@@ -598,7 +632,7 @@ function ruleMatches(
 /** The slot as a candidate for the flow, or `undefined` when it cannot match. */
 function candidateOf(
   slot: Slot,
-  input: { policy: FirewallPolicy; flow: Flow },
+  input: { policy: FirewallPolicy; flow: Flow; index: EvaluationIndex },
 ): Candidate | undefined {
   const { entry, kind, rule } = slot
   const { group, collection } = entry
@@ -614,7 +648,8 @@ function candidateOf(
     }
   // In a Deny collection an undecidable match must stay possible (see Bias).
   const bias = action === 'Allow' ? 'no' : 'maybe'
-  let match = ruleMatches(rule, input.flow, { ipGroups: input.policy.ipGroups, bias })
+  const { index } = input
+  let match = ruleMatches(rule, input.flow, { ipGroups: input.policy.ipGroups, bias, index })
   const position = positionUnknown(entry)
   if (match.kind === 'yes' && position) match = maybe(position)
   if (match.kind === 'no') return undefined
@@ -632,7 +667,7 @@ function* candidates(config: FirewallPolicyConfig, flow: Flow): Generator<Candid
   const index = currentIndex(config)
   for (const position of slotsFor(index, flow)) {
     const slot = index.slots[position]
-    const candidate = slot && candidateOf(slot, { policy: config, flow })
+    const candidate = slot && candidateOf(slot, { policy: config, flow, index })
     if (candidate) yield candidate
   }
 }
