@@ -122,6 +122,7 @@ function cliFleetTable(): {
         'workspaces',
         'profile',
         'wall',
+        'CPU',
         'peak RSS',
         'files',
         'written',
