@@ -128,8 +128,8 @@ function main() {
       .sort()
     if (formats.length < 5) fail(`render --format all wrote ${formats.join(', ')}`)
     for (const format of formats) {
-      // Known gap (issue #21): aml-managed-network's check of a whole rendered directory reports
-      // some flows BLOCKED (each file alone passes); exit 1 until fixed.
+      // Known gap (issue #21): aml-managed-network's check reports the example profile's Kubernetes
+      // requirements BLOCKED, not "not expressible" (a managed network never carries them): exit 1.
       const expected = format === 'aml-managed-network' ? 1 : 0
       const summary = aml(
         context,

@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, relative, sep } from 'node:path'
 import {
   applyFileBatch,
   type EntryKind,
@@ -23,8 +23,11 @@ export type Io = {
   readFile(path: string, options?: { noFollow?: boolean }): Promise<string | undefined>
   /** What is at a path, a symbolic link reported as such, never followed. */
   entryKind(path: string): Promise<EntryKind>
-  /** The files directly in a directory (joined to its path, sorted); `undefined` if not a directory. */
-  listDirectory(path: string): Promise<string[] | undefined>
+  /**
+   * The files in a directory (joined to its path, sorted), `depth` levels down (default 1: directly
+   * in it); `undefined` if not a directory.
+   */
+  listDirectory(path: string, options?: { depth?: number }): Promise<string[] | undefined>
   /** Writes atomically (temp file + rename), creating parent directories. */
   writeFile(path: string, contents: string): Promise<void>
   /**
@@ -64,12 +67,15 @@ export function nodeIo(): Io {
         throw error
       }
     },
-    async listDirectory(path) {
+    async listDirectory(path, options) {
+      const depth = options?.depth ?? 1
       try {
-        const entries = await readdir(path, { withFileTypes: true })
+        // Recursive listings report links as links: a linked directory is never entered.
+        const entries = await readdir(path, { withFileTypes: true, recursive: depth > 1 })
         return entries
           .filter((entry) => entry.isFile())
-          .map((entry) => join(path, entry.name))
+          .map((entry) => join(entry.parentPath ?? path, entry.name))
+          .filter((file) => relative(path, file).split(sep).length <= depth)
           .sort()
       } catch (error) {
         if (isMissing(error)) return undefined

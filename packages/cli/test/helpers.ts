@@ -31,10 +31,11 @@ export function createMemoryIo(
   const io: Io = {
     readFile: async (path) => files.get(path),
     entryKind: async (path) => kindOf(path),
-    listDirectory: async (path) => {
+    listDirectory: async (path, options) => {
       const prefix = `${path.replace(/\/$/, '')}/`
+      const depth = options?.depth ?? 1
       const inside = [...files.keys()].filter(
-        (file) => file.startsWith(prefix) && !file.slice(prefix.length).includes('/'),
+        (file) => file.startsWith(prefix) && file.slice(prefix.length).split('/').length <= depth,
       )
       return inside.length > 0 ? inside.sort() : undefined
     },

@@ -24,8 +24,8 @@ try {
   run(['render', '-p', profile, '-f', 'all', '-o', out, '--quiet'])
   // With several formats, each writes into a folder named after it (beside the render's
   // manifest file): check every one.
-  // Known gap (issue #21): aml-managed-network's check of a whole rendered directory reports its
-  // Kubernetes and some user-defined flows BLOCKED (each file alone passes); exit 1 until fixed.
+  // Known gap (issue #21): aml-managed-network's check reports the example profile's Kubernetes
+  // requirements BLOCKED, not "not expressible" (a managed network never carries them): exit 1.
   for (const entry of readdirSync(out, { withFileTypes: true }))
     if (entry.isDirectory())
       run(

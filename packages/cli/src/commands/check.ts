@@ -348,7 +348,10 @@ export type CheckCommandOptions = {
   verbose?: boolean | undefined
 }
 
-/** The files to read: each file as given, and the format's files directly inside each directory. */
+/**
+ * The files to read: each file as given, and the format's files in each directory, up to three
+ * levels down (a managed network's rule sets, a firewall's group files are in subdirectories).
+ */
 async function configPaths(input: {
   io: Io
   paths: readonly string[]
@@ -357,7 +360,7 @@ async function configPaths(input: {
   const extensions = input.format.fileExtensions
   const paths: string[] = []
   for (const path of input.paths) {
-    const listed = await input.io.listDirectory(path)
+    const listed = await input.io.listDirectory(path, { depth: 3 })
     if (!listed) {
       paths.push(path)
       continue
