@@ -89,7 +89,8 @@ describe('cli: bin (end to end)', () => {
       join(fixtures, 'profiles/contoso.yaml'),
       '-f',
       'squid',
-      fixtures,
+      // Profiles only: no .conf file in it or below it (check looks three levels down).
+      join(fixtures, 'profiles'),
     ])
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('is a directory with no .conf files for squid')
