@@ -76,10 +76,3 @@ export async function loadLogReaders(
       .map((name) => (registry[name] as () => Promise<LogReader>)()),
   )
 }
-
-/**
- * The check of a ServiceTags JSON file that network-policy's `--service-tags` render option uses;
- * `diagnose --service-tags` reuses it rather than parsing the file a second way.
- */
-export const loadServiceTagsCheck = () =>
-  import('@aml-egress/network-policy').then((m) => m.isServiceTagsFile)

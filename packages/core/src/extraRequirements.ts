@@ -34,10 +34,9 @@ function unpublishedTag(cloud: Cloud, name: string): { suggestion?: string } | u
   if (clouds.some((other) => bundledServiceTagNames(other).published(name))) return {}
   const [family = name, region] = name.split('.')
   const cloudRegions = regions.filter((r) => r.cloud === cloud)
-  if (region === undefined)
-    return names.regional(family, cloudRegions[0]?.name ?? '') ? {} : undefined
-  // Only families the bundled names hold per region can be judged by region.
+  // Only families the bundled names hold per region can be judged.
   if (!cloudRegions.some((r) => names.regional(family, r.name))) return undefined
+  if (region === undefined) return {}
   const arm = cloudRegions.find((r) => r.name === region.toLowerCase())
   const suggestion = arm ? names.regional(family, arm.name) : undefined
   return suggestion ? { suggestion } : {}

@@ -6,6 +6,7 @@ import {
   createFlowClassifier,
   type FixRenderer,
   type FlowAggregator,
+  isServiceTagsFile,
   type LogReader,
   type ParsedCidr,
   type Plan,
@@ -23,7 +24,6 @@ import {
   formatNames,
   type LogReaderRegistry,
   loadLogReaders,
-  loadServiceTagsCheck,
   logReaderRegistry,
   type RegisteredFormat,
 } from '../registry'
@@ -98,7 +98,6 @@ export async function serviceTagIndexFromFile(
   } catch (error) {
     throw new UsageError(`'${path}' is not JSON: ${(error as Error).message}`, fix)
   }
-  const isServiceTagsFile = await loadServiceTagsCheck()
   if (!isServiceTagsFile(json))
     throw new UsageError(
       `'${path}' is not a ServiceTags file (expected values[].{name, properties.addressPrefixes[]})`,
