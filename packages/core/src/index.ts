@@ -216,6 +216,7 @@ export {
 export { escapeControlCharacters, excerpt } from './text'
 export {
   capabilitiesNeeded,
+  countExpressedRules,
   missingCapabilities,
   type Triage,
   type TriagedRule,

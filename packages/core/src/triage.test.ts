@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { capabilityNames, type FormatCapabilities } from './format'
 import type { Plan, PlanRule, RuleEndpoint } from './plan'
-import { capabilitiesNeeded, missingCapabilities, triagePlan } from './triage'
+import {
+  capabilitiesNeeded,
+  countExpressedRules,
+  missingCapabilities,
+  triagePlan,
+} from './triage'
 
 const SUBNET: RuleEndpoint = { kind: 'addresses', addresses: ['10.0.0.0/24'] }
 
@@ -237,5 +242,24 @@ describe('triagePlan', () => {
     expect(result.diagnostics.map((d) => [d.ruleId, d.code])).toStrictEqual([
       [anyPort.id, 'AML_EGRESS_OUT_OF_SCOPE'],
     ])
+  })
+})
+
+describe('countExpressedRules', () => {
+  const plan = planOf([storage, tundra, batch, inbound, podToPod, notebook, anyPort])
+
+  it('counts the rules a format expresses whole or in part, by the same triage', () => {
+    // A proxy keeps storage's 443, the notebook host and the TCP 80/443 of anyPort; the tundra
+    // rule is UDP only, batch a tag, inbound and pod traffic out of its reach: 3 of 7.
+    expect(countExpressedRules(plan, { name: 'proxy', capabilities: proxy })).toBe(3)
+    expect(countExpressedRules(plan, { name: 'all', capabilities: all })).toBe(7)
+    expect(countExpressedRules(plan, { name: 'none', capabilities: none })).toBe(0)
+  })
+
+  it('agrees with triagePlan for every single-capability format', () => {
+    for (const capability of capabilityNames) {
+      const format = { name: capability, capabilities: { ...none, [capability]: true } }
+      expect(countExpressedRules(plan, format)).toBe(triagePlan(plan, format).rules.length)
+    }
   })
 })

@@ -169,7 +169,8 @@ const capabilityWords: Record<Capability, string> = {
 
 type Sink = {
   format: TriageFormat
-  diagnostics: Diagnostic[]
+  /** Undefined when only the rules are wanted (`countExpressedRules`). */
+  diagnostics: Diagnostic[] | undefined
   /** One `needs` array per distinct list: a fleet's thousands of diagnostics share a few. */
   needs: Map<string, Capability[]>
 }
@@ -197,9 +198,10 @@ function leftOut(
     part?: Partial<Pick<PlanRule, 'protocol' | 'ports'>>
   },
 ): void {
-  const { format } = sink
+  const { format, diagnostics } = sink
+  if (!diagnostics) return
   const { rule, missing } = input
-  sink.diagnostics.push(
+  diagnostics.push(
     createDiagnostic({
       code: missing === 'inbound' ? 'AML_EGRESS_NOT_EGRESS' : 'AML_EGRESS_OUT_OF_SCOPE',
       message: input.message,
@@ -285,8 +287,14 @@ function triageRule(sink: Sink, rule: PlanRule, index: number): TriagedRule | un
   const traffic = triageTraffic(sink, rule, index)
   if (!traffic) return undefined
   const { destination } = rule
-  if (destination.kind === 'fqdn' && destination.urlPath && !sink.format.capabilities.urlPath)
-    sink.diagnostics.push(
+  const { diagnostics } = sink
+  if (
+    destination.kind === 'fqdn' &&
+    destination.urlPath &&
+    diagnostics &&
+    !sink.format.capabilities.urlPath
+  )
+    diagnostics.push(
       createDiagnostic({
         code: 'AML_EGRESS_TLS_INSPECTION_REQUIRED',
         message: `only the host ${destination.fqdn} is allowed; the path ${destination.urlPath} can only be filtered with TLS inspection`,
@@ -316,5 +324,18 @@ export function triagePlan(plan: Plan, format: TriageFormat): Triage {
     rules.push(triaged)
     byDirection[rule.direction].push(triaged)
   })
-  return { rules, byDirection, diagnostics: sink.diagnostics }
+  return { rules, byDirection, diagnostics: sink.diagnostics ?? [] }
+}
+
+/**
+ * How many plan rules a format expresses, whole or in part: `triagePlan(plan, format).rules.length`
+ * without building the diagnostics, for a caller that has the render's already.
+ */
+export function countExpressedRules(plan: Plan, format: TriageFormat): number {
+  const sink: Sink = { format, diagnostics: undefined, needs: new Map() }
+  let count = 0
+  plan.rules.forEach((rule, index) => {
+    if (triageRule(sink, rule, index)) count++
+  })
+  return count
 }

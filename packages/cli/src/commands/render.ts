@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import {
+  countExpressedRules,
   type Diagnostic,
   describeServiceTagSource,
   formatDiagnosticSummaries,
@@ -9,7 +10,6 @@ import {
   type RenderResult,
   type SummaryFormat,
   summariseDiagnostics,
-  triagePlan,
 } from '@aml-egress/core'
 import { type ArgsDef, parseArgs } from 'citty'
 import { createPaint } from '../color'
@@ -236,7 +236,7 @@ async function renderWithFormats(input: {
     format,
     result: format.render(plan, options[index]),
     // The question `check` and the shared matrix ask core too: which rules can this format say?
-    rulesExpressed: triagePlan(plan, format).rules.length,
+    rulesExpressed: countExpressedRules(plan, format),
   }))
 }
 
