@@ -20,7 +20,13 @@ import { createDiagnostic, type Diagnostic, sortDiagnostics } from './diagnostic
 import { patternCovers } from './fqdn'
 import { compareOrdinal, sortInPlace } from './order'
 import type { Level, Plan, PlanRuleSchema, RuleEndpointSchema } from './plan'
-import { mergePortRanges, type PortRange, type Protocol, portRangesCover } from './ports'
+import {
+  formatPortRanges,
+  mergePortRanges,
+  type PortRange,
+  type Protocol,
+  portRangesCover,
+} from './ports'
 import type { Profile, Workspace } from './profile'
 import { canNameTag, publishServiceTags, unpublishedRegionalTag } from './serviceTags/publish'
 import { bundledServiceTagNames, type ServiceTagNames } from './serviceTags/snapshot'
@@ -39,9 +45,15 @@ const LEVEL_RANK: Record<Level, number> = {
 type PlanRule = z.infer<typeof PlanRuleSchema>
 type RuleEndpoint = z.infer<typeof RuleEndpointSchema>
 
-/** A rule before merging: one requirement, for the workspaces that share its expansion. */
+/**
+ * A rule before merging: one requirement (or several that name the same hosts the same way, see
+ * `bundleRequirements`), for the workspaces that share its expansion.
+ */
 type Draft = {
+  /** The first of `requirements`, which messages name. */
   requirement: Requirement
+  /** In catalog order; shared by every draft of the bundle. */
+  requirements: readonly Requirement[]
   /** Empty for an estate-wide need. */
   workspaceIds: readonly string[]
   direction: PlanRule['direction']
@@ -271,9 +283,11 @@ function expandHostPattern(
   return undefined
 }
 
-/** One requirement expanded for one group of workspaces. */
+/** One requirement (or bundle of requirements) expanded for one group of workspaces. */
 type ExpandInput = {
   requirement: Requirement
+  /** `requirement` and the requirements bundled with it. */
+  requirements: readonly Requirement[]
   /** `serviceTagForHost` of the requirement's host pattern, looked up once per requirement. */
   equivalent: ReturnType<typeof serviceTagForHost>
   profile: Profile
@@ -294,11 +308,12 @@ type ExpandInput = {
 
 /** Every draft comes from this one function, so all drafts share one V8 shape. */
 function createDraft(
-  input: Pick<ExpandInput, 'requirement' | 'workspaceIds'>,
+  input: Pick<ExpandInput, 'requirement' | 'requirements' | 'workspaceIds'>,
   fields: Pick<Draft, 'direction' | 'source' | 'destination' | 'protocol' | 'serviceTagFallbacks'>,
 ): Draft {
   return {
     requirement: input.requirement,
+    requirements: input.requirements,
     workspaceIds: input.workspaceIds,
     direction: fields.direction,
     source: fields.source,
@@ -357,7 +372,9 @@ function expandHost(input: ExpandInput, destination: DestinationOf<'fqdn'>): voi
       )
     },
   )
-  if (missing) input.diagnostics.push(unresolved(requirement, missing.field, missing.what))
+  if (missing)
+    for (const each of input.requirements)
+      input.diagnostics.push(unresolved(each, missing.field, missing.what))
 }
 
 function expandServiceTag(input: ExpandInput, destination: DestinationOf<'serviceTag'>): void {
@@ -690,11 +707,25 @@ function uniqueRisks(requirements: Iterable<Requirement>): PlanRule['risks'] {
 /** Shared lists by content: each level one more element. */
 type ListTrie = { list?: string[]; next: Map<string, ListTrie> }
 
-/** A requirement's lists as a single-draft rule writes them: one copy per requirement. */
+/** A bundle's fields as a single-draft rule writes them: one copy per bundle. */
 type RequirementLists = Pick<
   PlanRule,
-  'ports' | 'applicationProtocols' | 'requirementIds' | 'scenarios' | 'risks'
+  | 'ports'
+  | 'applicationProtocols'
+  | 'requirementIds'
+  | 'scenarios'
+  | 'risks'
+  | 'level'
+  | 'websocket'
 >
+
+/** The strongest level of the requirements (`required` over `recommended`). */
+function strongestLevel(requirements: Iterable<Requirement>): Level {
+  let level: Level = 'informational'
+  for (const requirement of requirements)
+    if (LEVEL_RANK[requirement.level] < LEVEL_RANK[level]) level = requirement.level
+  return level
+}
 
 /**
  * Lists that many rules of one plan would hold equal copies of, made once: a fleet's rules come
@@ -703,13 +734,13 @@ type RequirementLists = Pick<
  * plan lists went polymorphic, ~80 ms slower on a 10,000-workspace fleet.)
  */
 function createSharedLists(): {
-  ofRequirement(requirement: Requirement): RequirementLists
+  ofRequirements(requirements: readonly Requirement[]): RequirementLists
   /** The sorted, unique copy of a list that drafts share (fallback tags, workspace ids). */
   sortedOnce(names: readonly string[]): string[]
   /** The shared copy of a sorted list of names, by content. */
   intern<T extends string>(names: T[]): T[]
 } {
-  const byRequirement = new Map<Requirement, RequirementLists>()
+  const byBundle = new Map<readonly Requirement[], RequirementLists>()
   const bySource = new Map<readonly string[], string[]>()
   // By content, one element a level: names are catalog strings whose hashes V8 has cached.
   const byContent: ListTrie = { next: new Map() }
@@ -727,17 +758,20 @@ function createSharedLists(): {
       node.list ??= names.slice()
       return node.list as T[]
     },
-    ofRequirement(requirement) {
-      let lists = byRequirement.get(requirement)
+    ofRequirements(requirements) {
+      let lists = byBundle.get(requirements)
       if (!lists) {
+        // Bundled requirements have the same ports (bundleRequirements' key).
         lists = {
-          ports: mergePortRanges(requirement.ports),
-          applicationProtocols: uniqueSorted([...requirement.applicationProtocols]),
-          requirementIds: [requirement.id],
-          scenarios: [requirement.scenario],
-          risks: uniqueRisks([requirement]),
+          ports: mergePortRanges((requirements[0] as Requirement).ports),
+          applicationProtocols: uniqueSorted(requirements.flatMap((r) => r.applicationProtocols)),
+          requirementIds: uniqueSorted(requirements.map((r) => r.id)),
+          scenarios: uniqueSorted(requirements.map((r) => r.scenario)),
+          risks: uniqueRisks(requirements),
+          level: strongestLevel(requirements),
+          websocket: requirements.some((r) => r.websocket),
         }
-        byRequirement.set(requirement, lists)
+        byBundle.set(requirements, lists)
       }
       return lists
     },
@@ -773,17 +807,17 @@ type DraftGroup = {
 
 /** A group's sorted requirement ids, shared with every group of the same requirements. */
 function requirementIdsOf(group: DraftGroup, shared: SharedLists): string[] {
-  if (!group.rest) return shared.ofRequirement(group.first.requirement).requirementIds
-  const ids = [group.first.requirement.id]
-  for (const draft of group.rest) ids.push(draft.requirement.id)
+  if (!group.rest) return shared.ofRequirements(group.first.requirements).requirementIds
+  const ids: string[] = []
+  for (const draft of [group.first, ...group.rest])
+    for (const requirement of draft.requirements) ids.push(requirement.id)
   return shared.intern(uniqueSorted(ids))
 }
 
 /** The rule of a group with one draft: most rules of a fleet, their lists shared. */
 function singleRule(id: string, group: DraftGroup, shared: SharedLists): PlanRule {
   const draft = group.first
-  const requirement = draft.requirement
-  const lists = shared.ofRequirement(requirement)
+  const lists = shared.ofRequirements(draft.requirements)
   return {
     id,
     direction: draft.direction,
@@ -792,8 +826,8 @@ function singleRule(id: string, group: DraftGroup, shared: SharedLists): PlanRul
     protocol: draft.protocol,
     ports: group.ports,
     applicationProtocols: lists.applicationProtocols,
-    websocket: requirement.websocket,
-    level: requirement.level,
+    websocket: lists.websocket,
+    level: lists.level,
     serviceTagFallbacks: shared.sortedOnce(draft.serviceTagFallbacks),
     requirementIds: lists.requirementIds,
     scenarios: lists.scenarios,
@@ -807,19 +841,14 @@ function singleRule(id: string, group: DraftGroup, shared: SharedLists): PlanRul
 function mergeGroup(id: string, group: DraftGroup, shared: SharedLists): PlanRule {
   const first = group.first
   const drafts = [first, ...(group.rest ?? [])]
-  let level = first.requirement.level
-  let websocket = false
+  const requirements = drafts.flatMap((draft) => draft.requirements)
   const applicationProtocols: PlanRule['applicationProtocols'] = []
   const serviceTagFallbacks: string[] = []
-  const scenarios: string[] = []
   const workspaces: string[] = []
-  for (const draft of drafts) {
-    const requirement = draft.requirement
+  for (const requirement of requirements)
     applicationProtocols.push(...requirement.applicationProtocols)
-    websocket ||= requirement.websocket
-    if (LEVEL_RANK[requirement.level] < LEVEL_RANK[level]) level = requirement.level
+  for (const draft of drafts) {
     serviceTagFallbacks.push(...draft.serviceTagFallbacks)
-    scenarios.push(requirement.scenario)
     // A loop, not a spread: a region can hold more workspaces than a call takes arguments.
     for (const workspace of draft.workspaceIds) workspaces.push(workspace)
   }
@@ -832,20 +861,20 @@ function mergeGroup(id: string, group: DraftGroup, shared: SharedLists): PlanRul
     protocol: first.protocol,
     ports: group.ports,
     applicationProtocols: shared.intern(uniqueSorted(applicationProtocols)),
-    websocket,
-    level,
+    websocket: requirements.some((requirement) => requirement.websocket),
+    level: strongestLevel(requirements),
     serviceTagFallbacks: shared.intern(uniqueSorted(serviceTagFallbacks)),
     requirementIds: requirementIdsOf(group, shared),
-    scenarios: shared.intern(uniqueSorted(scenarios)),
+    scenarios: shared.intern(uniqueSorted(requirements.map((requirement) => requirement.scenario))),
     workspaces: uniqueSorted(workspaces).slice(),
-    risks: uniqueRisks(drafts.map((draft) => draft.requirement)),
+    risks: uniqueRisks(requirements),
     subsumes: group.subsumes,
   }
 }
 
 /** The merged ports of a group of drafts; empty (every port) absorbs any other ports. */
 function groupPorts(group: DraftGroup, shared: SharedLists): PortRange[] {
-  if (!group.rest) return shared.ofRequirement(group.first.requirement).ports
+  if (!group.rest) return shared.ofRequirements(group.first.requirements).ports
   const ports: PortRange[] = []
   for (const draft of [group.first, ...group.rest]) {
     if (draft.ports.length === 0) return []
@@ -1082,6 +1111,39 @@ function undocumentedInCloud(
   ]
 }
 
+/**
+ * The requirements that apply, in catalog order, those that expand to the same hosts for every
+ * workspace put together: same host pattern and path, protocol and ports, no region list, and the
+ * same condition where a condition reads each workspace (others hold for the estate). The
+ * Kubernetes tables repeat the storage, registry and workspace hosts of the compute tables; one
+ * expansion per bundle makes one draft per host instead of one per record.
+ */
+function bundleRequirements(requirements: readonly Requirement[]): Requirement[][] {
+  const bundles: Requirement[][] = []
+  const byKey = new Map<string, Requirement[]>()
+  for (const requirement of requirements) {
+    const { destination, applicability } = requirement
+    if (destination.kind !== 'fqdn' || applicability.regions) {
+      bundles.push([requirement])
+      continue
+    }
+    const ports = formatPortRanges(requirement.ports).join(',')
+    const path = 'urlPath' in destination ? destination.urlPath : ''
+    const condition = PER_WORKSPACE_CONDITIONS.has(applicability.condition)
+      ? applicability.condition
+      : 'estate'
+    const key = `${destination.pattern} ${path} ${requirement.protocol} ${ports} ${condition}`
+    const bundle = byKey.get(key)
+    if (bundle) bundle.push(requirement)
+    else {
+      const created = [requirement]
+      byKey.set(key, created)
+      bundles.push(created)
+    }
+  }
+  return bundles
+}
+
 /** The drafts of every catalog requirement that applies, expanded per group of workspaces. */
 function catalogDrafts(
   profile: Profile,
@@ -1097,8 +1159,15 @@ function catalogDrafts(
   const everyWorkspace = groupWorkspaces(profile.workspaces, () => '')
   const byRegion = groupWorkspaces(profile.workspaces, (workspace) => workspace.region)
   const byWorkspace = groupWorkspaces(profile.workspaces, (workspace) => workspace.id)
-  for (const requirement of catalog.requirements) {
-    if (!appliesToEstate(requirement, profile, kinds)) continue
+  const first = profile.workspaces[0]
+  const applying = catalog.requirements.filter(
+    (r) =>
+      appliesToEstate(r, profile, kinds) &&
+      (PER_WORKSPACE_CONDITIONS.has(r.applicability.condition) ||
+        (first !== undefined && conditions[r.applicability.condition].holds(profile, first))),
+  )
+  for (const requirements of bundleRequirements(applying)) {
+    const requirement = requirements[0] as Requirement
     const condition = requirement.applicability.condition
     const holds = (workspace: Workspace) => conditions[condition].holds(profile, workspace)
     // Expand once per group of workspaces that yields the same rules (linear in the fleet size).
@@ -1111,7 +1180,6 @@ function catalogDrafts(
           scope === 'estate' ? '' : scope === 'region' ? workspace.region : workspace.id,
         holds,
       )
-    else if (!profile.workspaces[0] || !holds(profile.workspaces[0])) continue
     const equivalent =
       requirement.destination.kind === 'fqdn'
         ? serviceTagForHost(requirement.destination.pattern)
@@ -1123,6 +1191,7 @@ function catalogDrafts(
       if (outsideDocumentedRegions(requirement, workspace, advisories)) continue
       expand({
         requirement,
+        requirements,
         equivalent,
         profile,
         workspace,
@@ -1166,6 +1235,7 @@ function customDrafts(
       destination.kind === 'fqdn' ? serviceTagForHost(destination.pattern) : undefined
     expand({
       requirement,
+      requirements: [requirement],
       equivalent: equivalent?.regional ? undefined : equivalent,
       profile,
       workspace,
