@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { capabilityNames, type FormatCapabilities } from './format'
 import type { Plan, PlanRule, RuleEndpoint } from './plan'
-import {
-  capabilitiesNeeded,
-  countExpressedRules,
-  missingCapabilities,
-  triagePlan,
-} from './triage'
+import { capabilitiesNeeded, countExpressedRules, missingCapabilities, triagePlan } from './triage'
 
 const SUBNET: RuleEndpoint = { kind: 'addresses', addresses: ['10.0.0.0/24'] }
 
