@@ -1,10 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   type LoopbackServer,
   startFakeProxy,
   startTcpServer,
   startTlsServer,
 } from '../test/loopback'
+import type { ConnectFn } from './model'
+import { nodeConnect } from './net'
 import { parseProxyUrl, proxyRequest } from './proxy'
 
 describe('probe: parseProxyUrl', () => {
@@ -102,20 +104,47 @@ describe('probe: proxyRequest', () => {
     ).rejects.toMatchObject({ code: 'EINVAL' })
   })
 
-  it('throws PROXY_NO_ANSWER, not a connect error, when the proxy accepts but never answers', async () => {
+  it('throws PROXY_NO_ANSWER, not a connect error, when the proxy accepts but never answers: at timeoutMs, not before', async () => {
     // A TCP server that accepts and never writes: a proxy that stays silent.
     const silent = await startTcpServer()
     servers.push(silent)
-    const started = Date.now()
-    await expect(
-      proxyRequest({
+    // Fake timers for the probe's timeouts only; the sockets do real I/O on loopback.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      let connected = false
+      const connect: ConnectFn = async (input) => {
+        const socket = await nodeConnect(input)
+        connected = true
+        return socket
+      }
+      let settled = false
+      const outcome = proxyRequest({
         proxy: { host: '127.0.0.1', port: silent.port, display: '' },
         method: 'CONNECT',
         host: 'pypi.org',
         port: 443,
         timeoutMs: 300,
-      }),
-    ).rejects.toMatchObject({ code: 'PROXY_NO_ANSWER' })
-    expect(Date.now() - started).toBeLessThan(2000)
+        connect,
+      }).then(
+        () => undefined,
+        (error: unknown) => error,
+      )
+      void outcome.finally(() => {
+        settled = true
+      })
+      // Until the request is sent and the probe waits for the answer (setImmediate is not faked).
+      const turn = () => new Promise((resolve) => setImmediate(resolve))
+      while (!connected || vi.getTimerCount() === 0) await turn()
+      vi.advanceTimersByTime(299)
+      await turn()
+      expect(settled).toBe(false)
+      vi.advanceTimersByTime(1)
+      expect(await outcome).toMatchObject({
+        code: 'PROXY_NO_ANSWER',
+        message: expect.stringContaining('within 300 ms'),
+      })
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
