@@ -128,14 +128,14 @@ function main() {
       .sort()
     if (formats.length < 5) fail(`render --format all wrote ${formats.join(', ')}`)
     for (const format of formats) {
-      // Known gap (issue #21): aml-managed-network's check reports the example profile's Kubernetes
-      // requirements BLOCKED, not "not expressible" (a managed network never carries them): exit 1.
-      const expected = format === 'aml-managed-network' ? 1 : 0
-      const summary = aml(
-        context,
-        ['check', '--profile', 'profile.yaml', '--format', format, `out/${format}`],
-        expected,
-      )
+      const summary = aml(context, [
+        'check',
+        '--profile',
+        'profile.yaml',
+        '--format',
+        format,
+        `out/${format}`,
+      ])
         .trim()
         .split('\n')
         .at(-1)

@@ -1,9 +1,10 @@
 /**
  * Plan → the user-defined outbound rules of each workspace in rule sets (ruleSets.ts), the rules
- * Azure ML applies itself, and diagnostics for the rest. Core's triage first (directions, addresses, URL paths); then each
- * rule's provider (classify.ts) and the managed network's own limits: FQDN rules carry TCP 80 and
- * 443 only and cannot reach Azure Storage in approved-only mode; service tag rules carry any
- * protocol and port; private endpoint rules reach one sub-resource.
+ * Azure ML applies itself, and diagnostics for the rest. Core's triage first (directions, what
+ * only Kubernetes compute or attached VMs need, addresses, URL paths); then each rule's provider
+ * (classify.ts) and the managed network's own limits: FQDN rules carry TCP 80 and 443 only and
+ * cannot reach Azure Storage in approved-only mode; service tag rules carry any protocol and port;
+ * private endpoint rules reach one sub-resource.
  */
 import {
   compareOrdinal,
@@ -38,6 +39,7 @@ export type ManagedNetworkBuild = {
 }
 
 type Context = {
+  plan: Plan
   approvedOnly: boolean
   privateEndpoints: ReadonlyMap<string, string>
   entries: RuleEntry[]
@@ -226,14 +228,7 @@ function userRule(context: Context, triaged: TriagedRule): void {
 
 function buildRule(context: Context, triaged: TriagedRule): void {
   const { rule } = triaged
-  const provider = providerOf(rule)
-  if (provider === 'unsupported') {
-    report(context, triaged, {
-      code: 'AML_EGRESS_NOT_IN_MANAGED_NETWORK',
-      message: `${destinationText(rule)} (${describeTraffic(triaged.protocol, triaged.ports)}) is a Kubernetes compute requirement; Kubernetes compute is not supported in a managed virtual network`,
-    })
-    return
-  }
+  const provider = providerOf(rule, context.plan)
   const storage = rule.destination.kind === 'fqdn' ? storageHost(rule.destination.fqdn) : undefined
   const resourceId = storage?.account ? context.privateEndpoints.get(storage.account) : undefined
   if (resourceId) privateEndpointEntry(context, triaged, resourceId)
@@ -275,6 +270,7 @@ export function buildManagedNetwork(
   const triage = triagePlan(plan, managedNetworkDescriptor)
   const approvedOnly = options.isolationMode !== 'allow_internet_outbound'
   const context: Context = {
+    plan,
     approvedOnly,
     privateEndpoints: targets.byAccount,
     entries: [],

@@ -1,16 +1,22 @@
-import { cloudSuffixes, type PlanRule } from '@aml-egress/core'
+import {
+  cloudSuffixes,
+  type Plan,
+  type PlanRule,
+  planRequirement,
+  servesOnlyAttachedCompute,
+} from '@aml-egress/core'
 
 /**
  * Who provides a plan rule in a managed network:
  * - `aml`: Azure ML applies it itself. The firewall article says the configuration it lists is
  *   "applied automatically" with a managed virtual network, and the managed-network article lists
  *   the required service tags and private endpoints it creates.
- * - `unsupported`: only Kubernetes compute (AKS, Arc) needs it, and Kubernetes compute and
- *   attached VMs are not supported in a managed network: the customer's own firewall carries it.
  * - `user`: a user-defined outbound rule (the managed-network article's scenario-specific rules:
  *   Python packages, VS Code, Hugging Face; RStudio and R packages; profile endpoints).
+ * A rule that only Kubernetes compute or attached VMs need never gets here: core's triage leaves it
+ * out (the format lacks `attachedCompute`).
  */
-export type Provider = 'aml' | 'unsupported' | 'user'
+export type Provider = 'aml' | 'user'
 
 /** The firewall article's tables of Azure ML's own needs, and the managed-network required list. */
 export const AML_SCENARIOS: ReadonlySet<string> = new Set([
@@ -31,29 +37,26 @@ export const AML_SCENARIOS: ReadonlySet<string> = new Set([
   'training-vnet',
 ])
 
-/** Requirements of Kubernetes compute only (AKS, Arc, the inference router, in-cluster flows). */
-export const KUBERNETES_SCENARIOS: ReadonlySet<string> = new Set([
-  'aks-cluster-extensions',
-  'aks-core-egress',
-  'azure-arc-agents',
-  'inference-vnet',
-  'kubernetes-compute',
-  'kubernetes-in-cluster',
-  'kubernetes-inference-router',
-])
-
 /**
- * The provider of a rule, from the scenarios behind it: a rule any user scenario needs is a
- * user-defined rule (pypi.org serves Python packages and Kubernetes alike); a rule of Azure ML's
- * own tables is Azure ML's, even when Kubernetes needs it too; the rest is Kubernetes-only.
- * An unknown scenario (a profile's own endpoint) is the user's.
- * @example providerOf(rule) // 'user' for pypi.org
+ * The provider of a rule, from the requirements behind it: a rule that a requirement of a user
+ * scenario needs for managed compute is a user-defined rule (pypi.org serves Python packages and
+ * Kubernetes alike); a rule of Azure ML's own tables is Azure ML's; a requirement only Kubernetes
+ * or attached VMs need (core's `servesOnlyAttachedCompute`) decides nothing, as the managed network
+ * does not host them. A requirement the plan does not explain (an id of your own) is the user's.
+ * @example providerOf(rule, plan) // 'user' for pypi.org
  */
-export function providerOf(rule: Pick<PlanRule, 'scenarios'>): Provider {
-  const { scenarios } = rule
-  if (scenarios.some((s) => !AML_SCENARIOS.has(s) && !KUBERNETES_SCENARIOS.has(s))) return 'user'
-  if (scenarios.some((s) => AML_SCENARIOS.has(s))) return 'aml'
-  return scenarios.length === 0 ? 'user' : 'unsupported'
+export function providerOf(
+  rule: Pick<PlanRule, 'requirementIds'>,
+  plan: Pick<Plan, 'customRequirements'>,
+): Provider {
+  let aml = false
+  for (const id of rule.requirementIds) {
+    const requirement = planRequirement(plan, id)
+    if (!requirement) return 'user'
+    if (AML_SCENARIOS.has(requirement.scenario)) aml = true
+    else if (!servesOnlyAttachedCompute(requirement)) return 'user'
+  }
+  return aml ? 'aml' : 'user'
 }
 
 /** The sub-resources a storage private endpoint can target, by their host label. */

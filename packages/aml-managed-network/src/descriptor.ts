@@ -9,7 +9,7 @@ const OWN_FIREWALL =
 /**
  * What a managed network can express and where the rest can go. Service tag rules carry any
  * protocol and port, so `nonHttpPorts` and `udp` hold; the narrower FQDN rule (TCP 80 and 443)
- * is the renderer's own check.
+ * is the renderer's own check. It hosts only Azure ML's managed compute, so not `attachedCompute`.
  */
 export const managedNetworkDescriptor: TriageFormat = {
   name: FORMAT_NAME,
@@ -22,6 +22,7 @@ export const managedNetworkDescriptor: TriageFormat = {
     udp: true,
     inbound: false,
     inCluster: false,
+    attachedCompute: false,
     urlPath: false,
   },
   unsupportedHelp: {
@@ -32,6 +33,8 @@ export const managedNetworkDescriptor: TriageFormat = {
       'Azure ML manages inbound traffic to managed compute itself; for compute in your own VNet, allow it in the subnet NSG (terraform format).',
     inCluster:
       'Kubernetes compute is not supported in a managed virtual network: render in-cluster rules with the network-policy or cilium format.',
+    attachedCompute:
+      'Kubernetes compute and attached VMs are not supported in a managed virtual network: allow what they need in your own firewall (azure-firewall or terraform format), outside the managed network.',
     urlPath:
       'The managed firewall (Standard or Basic; Premium is not supported) cannot filter URL paths: only the host is allowed.',
   },

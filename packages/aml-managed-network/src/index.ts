@@ -1,6 +1,5 @@
 export {
   AML_SCENARIOS,
-  KUBERNETES_SCENARIOS,
   type Provider,
   providerOf,
   storageHost,

@@ -18,20 +18,28 @@ describe('renderManagedNetwork', () => {
         rule({
           id: 'aml',
           destination: { kind: 'fqdn', fqdn: '*.azureml.ms' },
+          requirementIds: ['host-aml-02'],
           scenarios: ['microsoft-hosts-azureml'],
         }),
         rule({
           id: 'kusto',
           destination: { kind: 'fqdn', fqdn: '*.kusto.windows.net' },
+          requirementIds: ['k8s-out-01'],
           scenarios: ['kubernetes-compute'],
         }),
       ]),
     )
+    // Kubernetes compute is not supported in a managed network: core's triage leaves the rule
+    // out of scope (the format lacks attachedCompute).
     expect(codes(result)).toStrictEqual([
       'AML_EGRESS_HTTP_PORTS_WIDENED pypi',
       'AML_EGRESS_MANAGED_BY_AML aml',
-      'AML_EGRESS_NOT_IN_MANAGED_NETWORK kusto',
+      'AML_EGRESS_OUT_OF_SCOPE kusto',
     ])
+    expect(result.diagnostics.find((d) => d.ruleId === 'kusto')).toMatchObject({
+      severity: 'info',
+      lacks: 'attachedCompute',
+    })
     expect(yamlOf(result)).toContain('destination: "pypi.org"')
     expect(yamlOf(result)).not.toContain('azureml')
     const manifest = result.files.find((f) => f.path.endsWith('managed-by-aml.json'))?.contents
@@ -61,11 +69,21 @@ describe('renderManagedNetwork', () => {
   })
 
   it('GIVEN storage hosts in approved-only mode THEN a user host needs a private endpoint, a listed account gets one', () => {
-    const storage = (id: string, fqdn: string, scenarios: string[]) =>
-      rule({ id, destination: { kind: 'fqdn', fqdn }, scenarios })
+    const storage = (id: string, fqdn: string, scenario: string, requirementId: string) =>
+      rule({
+        id,
+        destination: { kind: 'fqdn', fqdn },
+        scenarios: [scenario],
+        requirementIds: [requirementId],
+      })
     const rules = [
-      storage('own', 'contosodata.blob.core.windows.net', ['custom']),
-      storage('other', 'contosomlsa.file.core.windows.net', ['microsoft-hosts-azureml']),
+      storage('own', 'contosodata.blob.core.windows.net', 'custom', 'contoso-data'),
+      storage(
+        'other',
+        'contosomlsa.file.core.windows.net',
+        'microsoft-hosts-azureml',
+        'host-aml-06',
+      ),
     ]
     expect(codes(renderManagedNetwork(plan(rules)))).toStrictEqual([
       'AML_EGRESS_MANAGED_BY_AML other',
@@ -126,10 +144,15 @@ describe('renderManagedNetwork', () => {
     for (const name of names) expect(name).toMatch(/^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/)
   })
 
-  it('classifies by scenario: a user scenario wins, Azure ML own tables next, Kubernetes-only last', () => {
-    expect(providerOf({ scenarios: ['kubernetes-compute', 'python-packages'] })).toBe('user')
-    expect(providerOf({ scenarios: ['aks-core-egress', 'microsoft-hosts-general'] })).toBe('aml')
-    expect(providerOf({ scenarios: ['azure-arc-agents'] })).toBe('unsupported')
-    expect(providerOf({ scenarios: [] })).toBe('user')
+  it('classifies by requirement: a user scenario for managed compute wins, then Azure ML own tables; Kubernetes-only decides nothing', () => {
+    const noCustom = {}
+    // pypi.org: Python packages (pkg-out-04) and Kubernetes compute (k8s-out-10).
+    expect(providerOf({ requirementIds: ['k8s-out-10', 'pkg-out-04'] }, noCustom)).toBe('user')
+    // mcr.microsoft.com: AKS (aks-core-07) and Azure ML's docker hosts table (host-docker-01).
+    expect(providerOf({ requirementIds: ['aks-core-07', 'host-docker-01'] }, noCustom)).toBe('aml')
+    // aks-gpu-node-pools is not one of Azure ML's tables, but only Kubernetes needs it.
+    expect(providerOf({ requirementIds: ['aks-gpu-01', 'host-docker-01'] }, noCustom)).toBe('aml')
+    expect(providerOf({ requirementIds: ['contoso-mirror'] }, noCustom)).toBe('user')
+    expect(providerOf({ requirementIds: [] }, noCustom)).toBe('user')
   })
 })

@@ -45,6 +45,7 @@ const widePlan = plan([
       { from: 443, to: 443 },
       { from: 445, to: 445 },
     ],
+    requirementIds: ['host-aml-06'],
     scenarios: ['microsoft-hosts-azureml'],
   }),
 ])
@@ -84,6 +85,7 @@ const fleetPlan = plan([
   rule({
     id: 'data-file',
     destination: { kind: 'fqdn', fqdn: 'contosodata.file.core.windows.net' },
+    requirementIds: ['host-aml-06'],
     scenarios: ['microsoft-hosts-azureml'],
     workspaces: [B],
   }),

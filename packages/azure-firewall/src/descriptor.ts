@@ -18,6 +18,7 @@ export const azureFirewallCapabilities = {
   udp: true,
   inbound: false,
   inCluster: false,
+  attachedCompute: true,
   urlPath: false,
 } as const satisfies FormatCapabilities
 

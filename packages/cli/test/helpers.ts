@@ -97,6 +97,7 @@ export const fakeFormat: EgressFormat<string[], { upper?: boolean; limit?: numbe
     udp: false,
     inbound: false,
     inCluster: false,
+    attachedCompute: true,
     urlPath: false,
   },
   fileExtensions: ['.txt'],

@@ -292,7 +292,10 @@ export function customRequirements(
  * environment-file hosts).
  * @example planRequirement(plan, 'contoso-artifactory')?.provenance // { origin: 'profile', … }
  */
-export function planRequirement(plan: Plan, id: string): PlanRequirement | undefined {
+export function planRequirement(
+  plan: Pick<Plan, 'customRequirements'>,
+  id: string,
+): PlanRequirement | undefined {
   return (
     findRequirement(id) ??
     (plan.customRequirements?.find((requirement) => requirement.id === id) as

@@ -49,7 +49,7 @@ export const diagnosticCodes = {
     severity: 'info',
     title: 'The rule belongs to another kind of target',
     cause:
-      "The target never carries this traffic or cannot name its far end, by what it is: in-cluster flows in a proxy or firewall, host names in a plain NetworkPolicy, service tags, UDP or ports other than 80/443 in an HTTP proxy. The format's capabilities say what it carries; the part of the rule it can say is rendered.",
+      "The target never carries this traffic or cannot name its far end, by what it is: in-cluster flows in a proxy or firewall, host names in a plain NetworkPolicy, service tags, UDP or ports other than 80/443 in an HTTP proxy, what only Kubernetes compute or attached VMs need in an Azure ML managed network (which does not support them). The format's capabilities say what it carries; the part of the rule it can say is rendered.",
     fix: 'Render these rules with a format that carries them (the summary names those whose capabilities do), or allow them outside this target.',
   },
   AML_EGRESS_NOT_EGRESS: {
@@ -127,12 +127,6 @@ export const diagnosticCodes = {
     cause:
       'In an Azure ML managed virtual network, Azure ML applies its own required rules (service tags, private endpoints to the workspace resources); `allow_internet_outbound` allows all internet egress.',
     fix: 'Nothing to add: `managed-by-aml.json` lists these rules for `check`.',
-  },
-  AML_EGRESS_NOT_IN_MANAGED_NETWORK: {
-    severity: 'warning',
-    title: 'A managed virtual network cannot carry this requirement',
-    cause: 'Kubernetes compute and attached VMs are not supported in an Azure ML managed network.',
-    fix: 'Allow it in your own firewall (azure-firewall, terraform, squid) and in-cluster flows with network-policy or cilium.',
   },
   AML_EGRESS_PRIVATE_ENDPOINT_REQUIRED: {
     severity: 'warning',

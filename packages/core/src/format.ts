@@ -82,6 +82,11 @@ export type FormatCapabilities = {
   inbound: boolean
   /** Pod-to-pod and pod-to-API-server flows inside a Kubernetes cluster. */
   inCluster: boolean
+  /**
+   * Rules that only attached compute needs (Kubernetes, attached VMs: compute in your own
+   * network). False for a target that hosts only Azure ML's managed compute (a managed network).
+   */
+  attachedCompute: boolean
   /** URL paths under a host. */
   urlPath: boolean
 }
@@ -89,10 +94,14 @@ export type FormatCapabilities = {
 /** One feature a format may lack, e.g. `udp`. */
 export type Capability = keyof FormatCapabilities
 
-/** Every capability, in the order triage asks about them: direction, far end, protocol, ports. */
+/**
+ * Every capability, in the order triage asks about them: direction, the compute served, far end,
+ * protocol, ports.
+ */
 export const capabilityNames = [
   'inCluster',
   'inbound',
+  'attachedCompute',
   'exactFqdn',
   'wildcardFqdn',
   'serviceTag',

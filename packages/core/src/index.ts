@@ -36,6 +36,11 @@ export {
   regionalTag,
   regions,
 } from './clouds'
+export {
+  attachedComputeKinds,
+  ruleServesOnlyAttachedCompute,
+  servesOnlyAttachedCompute,
+} from './computeScope'
 export { planRequirement, type ResolveOptions } from './customRequirements'
 export {
   compareDependencies,

@@ -60,6 +60,10 @@ const severityRank: Record<DiagnosticSeverity, number> = { error: 0, warning: 1,
 const scopeNouns: Record<Capability, [string, string]> = {
   inCluster: ['in-cluster rule', 'in-cluster rules'],
   inbound: ['inbound rule', 'inbound rules'],
+  attachedCompute: [
+    'rule of Kubernetes compute or attached VMs only',
+    'rules of Kubernetes compute or attached VMs only',
+  ],
   exactFqdn: ['rule to a host name', 'rules to host names'],
   wildcardFqdn: ['rule to a wildcard host name', 'rules to wildcard host names'],
   serviceTag: ['rule to a service tag', 'rules to service tags'],
@@ -215,7 +219,7 @@ function summaryOf(group: Group, options: SummariseOptions): DiagnosticSummary {
   return summary
 }
 
-/** Rules out of scope in triage's order (in-cluster, inbound, far end, protocol, ports); then the rest. */
+/** Rules out of scope in triage's order (in-cluster, inbound, compute, far end, protocol, ports); then the rest. */
 function scopeRank(summary: DiagnosticSummary): number {
   return summary.lacks ? capabilityNames.indexOf(summary.lacks) : capabilityNames.length
 }

@@ -45,6 +45,7 @@ const none: FormatCapabilities = {
   udp: false,
   inbound: false,
   inCluster: false,
+  attachedCompute: false,
   urlPath: false,
 }
 /** What a forward proxy can say: host names on HTTP and HTTPS. */

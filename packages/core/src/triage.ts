@@ -1,3 +1,4 @@
+import { ruleServesOnlyAttachedCompute } from './computeScope'
 import { createDiagnostic, type Diagnostic } from './diagnostics'
 import type { Capability, FormatCapabilities } from './format'
 import type { Plan, PlanRule, RuleDirection, RuleEndpoint } from './plan'
@@ -27,18 +28,25 @@ function remoteEndpoint(rule: PlanRule): RuleEndpoint {
   return rule.direction === 'inbound' ? rule.source : rule.destination
 }
 
+/** The plan a rule is from, for its own requirements (which compute they serve). */
+type RuleSource = Pick<Plan, 'customRequirements'>
+
 /**
  * The capabilities a format needs to express a rule, or one flow of it (a protocol and port).
  * Without a flow, a rule of protocol ANY or with ports other than 80/443 needs `udp` or
- * `nonHttpPorts` for that part only: `triagePlan` renders the rest.
+ * `nonHttpPorts` for that part only: `triagePlan` renders the rest. A rule only attached compute
+ * needs (Kubernetes, attached VMs) needs `attachedCompute`; pass the rule's plan so that your own
+ * requirements' `compute` counts too (without it they count as serving every compute kind).
  * @example capabilitiesNeeded(rule, { protocol: 'UDP', port: 5831 }) // ['wildcardFqdn', 'udp', 'nonHttpPorts']
  */
 export function capabilitiesNeeded(
   rule: PlanRule,
   flow?: { protocol: FlowProtocol; port: number },
+  plan?: RuleSource,
 ): Capability[] {
   if (rule.direction === 'inCluster') return ['inCluster']
   const needed: Capability[] = rule.direction === 'inbound' ? ['inbound'] : []
+  if (ruleServesOnlyAttachedCompute(rule, plan)) needed.push('attachedCompute')
   const endpoint = endpointCapability(remoteEndpoint(rule))
   if (endpoint !== undefined && !needed.includes(endpoint)) needed.push(endpoint)
   const protocol = flow?.protocol ?? rule.protocol
@@ -56,8 +64,9 @@ export function missingCapabilities(
   capabilities: FormatCapabilities,
   rule: PlanRule,
   flow?: { protocol: FlowProtocol; port: number },
+  plan?: RuleSource,
 ): Capability[] {
-  return capabilitiesNeeded(rule, flow).filter((capability) => !capabilities[capability])
+  return capabilitiesNeeded(rule, flow, plan).filter((capability) => !capabilities[capability])
 }
 
 /** A plan rule as a format renders it: the part of it the format can express. */
@@ -164,11 +173,13 @@ const capabilityWords: Record<Capability, string> = {
   udp: 'UDP',
   inbound: 'inbound traffic',
   inCluster: 'in-cluster traffic',
+  attachedCompute: 'the traffic of Kubernetes compute and attached VMs',
   urlPath: 'URL paths',
 }
 
 type Sink = {
   format: TriageFormat
+  plan: Plan
   /** Undefined when only the rules are wanted (`countExpressedRules`). */
   diagnostics: Diagnostic[] | undefined
   /** One `needs` array per distinct list: a fleet's thousands of diagnostics share a few. */
@@ -209,7 +220,10 @@ function leftOut(
       rule,
       index: input.index,
       lacks: missing,
-      needs: sharedNeeds(sink, capabilitiesNeeded(input.part ? { ...rule, ...input.part } : rule)),
+      needs: sharedNeeds(
+        sink,
+        capabilitiesNeeded(input.part ? { ...rule, ...input.part } : rule, undefined, sink.plan),
+      ),
       help: format.unsupportedHelp?.[missing],
     }),
   )
@@ -236,6 +250,11 @@ function triageEndpoint(sink: Sink, rule: PlanRule, index: number): boolean | un
     return undefined
   }
   const remote = remoteEndpoint(rule)
+  if (!capabilities.attachedCompute && ruleServesOnlyAttachedCompute(rule, sink.plan)) {
+    const message = `${describeEndpoint(remote)} (${trafficText(rule)}) is needed only by Kubernetes compute or attached VMs, which ${name} does not host`
+    leftOut(sink, { rule, index, missing: 'attachedCompute', message })
+    return undefined
+  }
   const needed = endpointCapability(remote)
   if (needed === undefined || capabilities[needed]) return false
   const fallback = remote.kind === 'fqdn' && capabilities.serviceTag
@@ -310,12 +329,13 @@ function triageRule(sink: Sink, rule: PlanRule, index: number): TriagedRule | un
 /**
  * Walks a plan against a format's capabilities: the rules (or parts of rules) the format can
  * express, for its renderer, and one standard diagnostic, with one severity policy, for each rule
- * or part it cannot (out of its scope: direction, far end, protocol or ports; not egress) and each
- * URL path it cannot filter. Renderers add only what is truly theirs: syntax, limits, fallbacks.
+ * or part it cannot (out of its scope: direction, the compute served, far end, protocol or ports;
+ * not egress) and each URL path it cannot filter. Renderers add only what is truly theirs: syntax,
+ * limits, fallbacks.
  * @example const { rules, diagnostics } = triagePlan(plan, squidFormat)
  */
 export function triagePlan(plan: Plan, format: TriageFormat): Triage {
-  const sink: Sink = { format, diagnostics: [], needs: new Map() }
+  const sink: Sink = { format, plan, diagnostics: [], needs: new Map() }
   const byDirection: Triage['byDirection'] = { outbound: [], inbound: [], inCluster: [] }
   const rules: TriagedRule[] = []
   plan.rules.forEach((rule, index) => {
@@ -332,7 +352,7 @@ export function triagePlan(plan: Plan, format: TriageFormat): Triage {
  * without building the diagnostics, for a caller that has the render's already.
  */
 export function countExpressedRules(plan: Plan, format: TriageFormat): number {
-  const sink: Sink = { format, diagnostics: undefined, needs: new Map() }
+  const sink: Sink = { format, plan, diagnostics: undefined, needs: new Map() }
   let count = 0
   plan.rules.forEach((rule, index) => {
     if (triageRule(sink, rule, index)) count++

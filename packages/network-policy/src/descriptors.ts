@@ -22,6 +22,7 @@ const inCluster = {
   udp: true,
   inbound: false,
   inCluster: true,
+  attachedCompute: true,
   urlPath: false,
 } as const
 

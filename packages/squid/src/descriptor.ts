@@ -15,6 +15,7 @@ export const squidDescriptor: TriageFormat = {
     udp: false,
     inbound: false,
     inCluster: false,
+    attachedCompute: true,
     urlPath: false,
   },
   unsupportedHelp: {

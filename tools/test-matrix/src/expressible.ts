@@ -27,7 +27,6 @@ import { createPlanRule } from './plans'
 const NOT_RENDERED = new Set<Diagnostic['code']>([
   'AML_EGRESS_UNSUPPORTED_FEATURE',
   'AML_EGRESS_UNRESOLVED_ADDRESS',
-  'AML_EGRESS_NOT_IN_MANAGED_NETWORK',
   'AML_EGRESS_PRIVATE_ENDPOINT_REQUIRED',
 ])
 
@@ -58,7 +57,8 @@ export function unexpressedFlows(
       rules.length > 0 &&
       rules.every(
         (rule) =>
-          missingCapabilities(format.capabilities, rule, flow).length > 0 || reported.has(rule.id),
+          missingCapabilities(format.capabilities, rule, flow, plan).length > 0 ||
+          reported.has(rule.id),
       )
     )
   }

@@ -73,6 +73,17 @@ export type CheckReport = {
 
 type Evaluate = (flow: Flow) => Verdict
 
+/** Why a flow is not expressible, and where it goes instead (the format's help, if it has one). */
+function notExpressibleReason(
+  format: RegisteredFormat,
+  missing: readonly Capability[],
+  verdict: Verdict,
+): string {
+  const first = missing[0]
+  const help = first === undefined ? undefined : format.unsupportedHelp?.[first]
+  return `${format.name} cannot express ${missing.join(', ')}. ${help ?? 'Allow this flow elsewhere.'} (${verdict.reason})`
+}
+
 /**
  * Every flow of the plan (`planFlows`) with the config's verdict, by scenario. A flow the format
  * has no way to say (core's `missingCapabilities`) is "not expressible", whatever the verdict.
@@ -85,7 +96,7 @@ function checkedFlows(plan: Plan, format: RegisteredFormat, evaluate: Evaluate):
     if (!rule) continue
     const { ruleId, level: _level, requirementIds, ...flow } = planFlow
     const verdict = evaluate(flow)
-    const missing = missingCapabilities(format.capabilities, rule, flow)
+    const missing = missingCapabilities(format.capabilities, rule, flow, plan)
     const status: FlowStatus =
       verdict.verdict === 'allowed'
         ? 'allowed'
@@ -105,7 +116,7 @@ function checkedFlows(plan: Plan, format: RegisteredFormat, evaluate: Evaluate):
       decidedBy: verdict.decidedBy,
       reason:
         status === 'not-expressible'
-          ? `${format.name} cannot express ${missing.join(', ')}; allow this flow elsewhere (${verdict.reason})`
+          ? notExpressibleReason(format, missing, verdict)
           : verdict.reason,
       missing,
       section: first ? requirementSection(planRequirement(plan, first)) : '',
