@@ -64,7 +64,10 @@ function report(
   input: { code: DiagnosticCode; message: string; help?: string },
 ): void {
   const { rule, index } = triaged
-  context.diagnostics.push(createDiagnostic({ ...input, format: FORMAT_NAME, rule, index }))
+  const { code, message, help } = input
+  context.diagnostics.push(
+    createDiagnostic({ code, message, help, format: FORMAT_NAME, rule, index }),
+  )
 }
 
 function describeTraffic(protocol: Protocol, ports: readonly PortRange[]): string {

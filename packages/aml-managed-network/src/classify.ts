@@ -61,6 +61,10 @@ export function providerOf(
 
 /** The sub-resources a storage private endpoint can target, by their host label. */
 const STORAGE_SUBRESOURCES = new Set(['blob', 'file', 'queue', 'table', 'dfs', 'web'])
+/** Every cloud's storage suffix (`core.windows.net`, `core.usgovcloudapi.net`, …). */
+const STORAGE_SUFFIXES: ReadonlySet<string> = new Set(
+  Object.values(cloudSuffixes).map((cloud) => cloud.storage),
+)
 
 /** A storage host: the account (absent for `*.` patterns) and the sub-resource it names. */
 export type StorageHost = { account?: string; subresource: string }
@@ -74,7 +78,6 @@ export function storageHost(fqdn: string): StorageHost | undefined {
   const [account, subresource] = labels
   if (labels.length < 4 || account === undefined || subresource === undefined) return undefined
   const suffix = labels.slice(2).join('.')
-  const isStorage = Object.values(cloudSuffixes).some((cloud) => cloud.storage === suffix)
-  if (!isStorage || !STORAGE_SUBRESOURCES.has(subresource)) return undefined
+  if (!STORAGE_SUFFIXES.has(suffix) || !STORAGE_SUBRESOURCES.has(subresource)) return undefined
   return account === '*' ? { subresource } : { account, subresource }
 }
