@@ -31,4 +31,31 @@ describe('cli: check DIR reads the format files of its subdirectories', () => {
     expect(report.summary.blocked).toBe(0)
     expect(checked).toBe(0)
   })
+
+  it("skips the render's own manifest: checking the --out directory reads only config files", async () => {
+    // GIVEN one format rendered into 'out', beside the render's manifest (JSON, like the template)
+    const memory = createMemoryIo({ files: { 'p.yaml': contoso } })
+    expect(
+      await runCli(
+        ['render', '-p', 'p.yaml', '-f', 'azure-firewall', '-o', 'out', '--quiet'],
+        memory.io,
+      ),
+    ).toBe(0)
+    expect(memory.files.has('out/.aml-egress-manifest.json')).toBe(true)
+    // WHEN the whole --out directory is checked
+    const checked = await runCli(
+      ['check', '-p', 'p.yaml', '-f', 'azure-firewall', 'out', '--json'],
+      memory.io,
+    )
+    // THEN the manifest is not read (it used to give a READ_UNSUPPORTED warning) and all is allowed
+    const report = JSON.parse(memory.stdout()) as {
+      files: string[]
+      diagnostics: { code: string }[]
+      summary: { blocked: number }
+    }
+    expect(report.files).not.toContain('out/.aml-egress-manifest.json')
+    expect(report.files.length).toBeGreaterThan(0)
+    expect(report.diagnostics.map((d) => d.code)).not.toContain('AML_EGRESS_READ_UNSUPPORTED')
+    expect(checked).toBe(0)
+  })
 })

@@ -1,3 +1,4 @@
+import { basename } from 'node:path'
 import {
   type Capability,
   compareOrdinal,
@@ -24,6 +25,7 @@ import { UsageError } from '../errors'
 import { checkExamples } from '../examples'
 import { formatsHelp } from '../formatOptions'
 import type { Io } from '../io'
+import { MANIFEST_NAME } from '../manifest'
 import { requirementSection } from '../ownRequirements'
 import { overBroadProbes } from '../probes'
 import { loadProfile } from '../profile'
@@ -361,7 +363,8 @@ export type CheckCommandOptions = {
 
 /**
  * The files to read: each file as given, and the format's files in each directory, up to three
- * levels down (a managed network's rule sets, a firewall's group files are in subdirectories).
+ * levels down (a managed network's rule sets, a firewall's group files are in subdirectories),
+ * except a render's manifest.
  */
 async function configPaths(input: {
   io: Io
@@ -376,7 +379,10 @@ async function configPaths(input: {
       paths.push(path)
       continue
     }
-    const chosen = listed.filter((file) => extensions.some((e) => file.endsWith(e)))
+    // A render's own bookkeeping (its manifest) is no config, whatever the extension.
+    const chosen = listed.filter(
+      (file) => basename(file) !== MANIFEST_NAME && extensions.some((e) => file.endsWith(e)),
+    )
     if (chosen.length === 0)
       throw new UsageError(
         `'${path}' is a directory with no ${extensions.join(' or ')} files for ${input.format.name}`,
