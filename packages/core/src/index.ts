@@ -213,11 +213,16 @@ export {
 export { didYouMean } from './suggest'
 export {
   type DiagnosticSummary,
-  formatDiagnosticSummaries,
   type SummariseOptions,
   type SummaryFormat,
   summariseDiagnostics,
 } from './summary'
+export {
+  fitLine,
+  formatCount,
+  formatDiagnosticSummaries,
+  type SummaryTextOptions,
+} from './summaryText'
 export { escapeControlCharacters, excerpt } from './text'
 export {
   capabilitiesNeeded,

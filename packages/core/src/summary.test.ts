@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createDiagnostic, type Diagnostic } from './diagnostics'
 import { capabilityNames, type FormatCapabilities } from './format'
-import { formatDiagnosticSummaries, type SummaryFormat, summariseDiagnostics } from './summary'
+import { type SummaryFormat, summariseDiagnostics } from './summary'
+import { formatDiagnosticSummaries } from './summaryText'
 
 const none = Object.fromEntries(capabilityNames.map((name) => [name, false])) as FormatCapabilities
 const proxy: SummaryFormat = {

@@ -29,6 +29,8 @@ export type CliFleet = {
   outputBytes: number
   /** Lines the CLI printed (stdout and stderr). */
   printedLines: number
+  /** The widest of those lines, in characters (the default summary keeps within 120). */
+  maxColumns: number
   status: number | null
 }
 
@@ -54,11 +56,13 @@ function renderOnce(profile: string, out: string) {
   const wallMs = performance.now() - started
   const usage = USAGE.exec(result.stderr)
   const printed = `${result.stdout}${result.stderr.replace(USAGE, '')}`.trim()
+  const lines = printed === '' ? [] : printed.split('\n')
   return {
     wallMs,
     cpuMs: Number(usage?.[2] ?? Number.NaN),
     peakRssMb: Number(usage?.[1] ?? Number.NaN) / 1024,
-    printedLines: printed === '' ? 0 : printed.split('\n').length,
+    printedLines: lines.length,
+    maxColumns: Math.max(0, ...lines.map((line) => line.length)),
     status: result.status,
   }
 }
@@ -87,6 +91,7 @@ export function measureCliFleet(input: {
       files: written.files,
       outputBytes: written.bytes,
       printedLines: last?.printedLines ?? 0,
+      maxColumns: last?.maxColumns ?? 0,
       status: last?.status ?? null,
     }
   } finally {

@@ -127,6 +127,7 @@ function cliFleetTable(): {
         'files',
         'written',
         'lines printed',
+        'max columns',
         'exit',
       ],
       rows.map(({ fleet, size, cli }) => [
@@ -139,6 +140,7 @@ function cliFleetTable(): {
         String(cli.files),
         bytes(cli.outputBytes),
         String(cli.printedLines),
+        String(cli.maxColumns),
         String(cli.status),
       ]),
     ),
@@ -267,6 +269,11 @@ if (kubernetesLargest && kubernetesThousand) {
       kubernetesLargest.printedLines <= single.printedLines + 5,
       `${kubernetesLargest.printedLines} lines (1 workspace: ${single.printedLines})`,
     )
+  target(
+    '… a screenful by default (≤ 40 lines of ≤ 120 columns)',
+    kubernetesLargest.printedLines <= 40 && kubernetesLargest.maxColumns <= 120,
+    `${kubernetesLargest.printedLines} lines, ${kubernetesLargest.maxColumns} columns`,
+  )
 }
 
 // Output identity: refactorings must not change what a fleet renders.

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { azureFirewallFormat } from '@aml-egress/azure-firewall'
-import { type Diagnostic, parseProfileText, resolvePlan } from '@aml-egress/core'
+import {
+  countExpressedRules,
+  type Diagnostic,
+  parseProfileText,
+  resolvePlan,
+} from '@aml-egress/core'
 import { squidFormat } from '@aml-egress/squid'
+import { kubernetesFleetProfile } from '@aml-egress/test-matrix/bench'
 import { describe, expect, it } from 'vitest'
 import { createMemoryIo } from '../../test/helpers'
 import { formatRegistry } from '../registry'
@@ -57,16 +63,55 @@ describe('cli: render diagnostics', () => {
   const plan = resolvePlan(parseProfileText(exampleText))
   const inCluster = plan.rules.filter((rule) => rule.direction === 'inCluster').length
 
-  it('prints in-cluster rules a proxy leaves out as one info line naming the Kubernetes formats', async () => {
+  it('prints in-cluster rules a firewall leaves out as one info line naming the Kubernetes formats', async () => {
     expect(inCluster).toBeGreaterThan(1)
-    const text = await render({ profile: exampleText, format: 'squid' })
-    // Only the NetworkPolicy formats carry in-cluster flows; the proxy is not meant to.
+    const text = await render({ profile: exampleText, format: 'azure-firewall' })
+    // Only the NetworkPolicy formats carry in-cluster flows; the firewall is not meant to.
     expect(text).toContain(
-      `    info AML_EGRESS_OUT_OF_SCOPE [squid]: ${inCluster} in-cluster rules belong to cilium, network-policy\n`,
+      `\n  info: ${inCluster} in-cluster rules belong to cilium, network-policy\n`,
     )
-    // Nothing a proxy leaves out of its scope is a warning, and no rule is listed one by one
-    expect(text).not.toMatch(/^ {4}warning .*\[squid\]/m)
-    expect(text).not.toContain('[squid] (inCluster/')
+    // Nothing a firewall leaves out of its scope is a warning, and no rule is listed one by one
+    expect(text).not.toMatch(/^ {2}warning AML_EGRESS_OUT_OF_SCOPE/m)
+    expect(text).not.toContain('(inCluster/')
+  })
+
+  it("prints a proxy's rules out of scope, of several kinds, on its one info line", async () => {
+    const outOfScope = squidFormat.render(plan).diagnostics.filter((d) => d.lacks !== undefined)
+    const text = await render({ profile: exampleText, format: 'squid' })
+    const infos = text.split('\n').filter((line) => line.startsWith('  info'))
+    expect(infos).toHaveLength(1)
+    expect(infos[0]).toContain(` ${outOfScope.length} out of scope (`)
+  })
+
+  it("prints the example's render --format all as a screenful naming every warning code", async () => {
+    type Coded = { code: string; severity: string }
+    const json = JSON.parse(await render({ profile: exampleText, format: 'all', json: true })) as {
+      formats: { diagnostics: Coded[] }[]
+      advisories: Coded[]
+    }
+    const warnings = [...json.formats.flatMap((f) => f.diagnostics), ...json.advisories]
+      .filter((d) => d.severity === 'warning')
+      .map((d) => d.code)
+    expect(warnings.length).toBeGreaterThan(0)
+    const lines = (await render({ profile: exampleText, format: 'all' })).trimEnd().split('\n')
+    expect(lines.length).toBeLessThanOrEqual(40)
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(120)
+    for (const code of new Set(warnings))
+      expect(lines.some((line) => line.includes(` ${code}`))).toBe(true)
+    // A format per line, its files counted, not listed
+    const squid = countExpressedRules(plan, squidFormat)
+    expect(lines).toContain(`squid: ${squid} of ${plan.rules.length} rules · 1 file created`)
+    expect(lines.some((line) => line.includes('created   '))).toBe(false)
+    expect(lines.at(-1)).toMatch(/^\d+ files written, 0 unchanged, under out; --verbose /)
+  })
+
+  it('prints the fix of a warning two formats share once, and "(fix above)" under the second', async () => {
+    const text = await render({ profile: exampleText, format: 'azure-firewall,terraform' })
+    expect(text.match(/fix: Set `dnsSettings\.enableProxy: true`/g)).toHaveLength(1)
+    const lines = text.split('\n').filter((line) => line.includes('AML_EGRESS_DNS_PROXY_REQUIRED'))
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).not.toContain('(fix above)')
+    expect(lines[1]).toMatch(/ \(fix above\)$/)
   })
 
   it('lists every diagnostic with --verbose, each with its rule', async () => {
@@ -75,14 +120,21 @@ describe('cli: render diagnostics', () => {
     expect(text.match(/^ {4}\w+ AML_EGRESS_\w+ \[squid\] \(/gm)).toHaveLength(diagnostics.length)
   })
 
-  it('prints as many lines for forty workspaces as for two', async () => {
-    const small = await render({ profile: fleetText(2), format: 'all' })
-    const large = await render({ profile: fleetText(40), format: 'all' })
-    // The fleet has several times the diagnostics…
-    const count = (text: string) =>
-      [...text.matchAll(/^ {2}(\d+) diagnostics/gm)].reduce((sum, m) => sum + Number(m[1]), 0)
-    expect(count(large)).toBeGreaterThan(3 * count(small))
+  it('prints as many lines for 200 Kubernetes-heavy workspaces as for one', async () => {
+    const one = JSON.stringify(kubernetesFleetProfile(1))
+    const fleet = JSON.stringify(kubernetesFleetProfile(200))
+    // JSON is YAML: the profile file as the generator gives it. The fleet has many times the
+    // diagnostics…
+    const count = async (profile: string) => {
+      const summary = JSON.parse(await render({ profile, format: 'all', json: true })) as {
+        formats: { diagnostics: { count: number }[] }[]
+      }
+      return summary.formats.flatMap((f) => f.diagnostics).reduce((sum, d) => sum + d.count, 0)
+    }
+    expect(await count(fleet)).toBeGreaterThan(10 * (await count(one)))
     // …and the same screen
+    const small = await render({ profile: one, format: 'all' })
+    const large = await render({ profile: fleet, format: 'all' })
     expect(large.split('\n')).toHaveLength(small.split('\n').length)
   })
 

@@ -21,7 +21,9 @@ describe('cli: render', () => {
     expect(loads).toStrictEqual(['fake'])
     // The compute-cluster plan has ml.azure.com (host-aml-01), written by the fake format.
     expect(files.get('out/fake/hosts.txt')).toContain('ml.azure.com\n')
-    expect(stdout()).toContain('created   out/fake/hosts.txt')
+    // One line per format by default: its files counted (--verbose lists them)
+    expect(stdout()).toMatch(/^fake: \d+ of \d+ rules · 1 file created$/m)
+    expect(stdout()).toContain('\n1 file written, 0 unchanged, under out;')
   })
 
   it('writes nothing and reports unchanged when the files are up to date', async () => {

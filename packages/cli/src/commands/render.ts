@@ -2,8 +2,6 @@ import { join } from 'node:path'
 import {
   countExpressedRules,
   type Diagnostic,
-  describeServiceTagSource,
-  formatDiagnosticSummaries,
   formatDiagnostics,
   type Plan,
   type RenderedFile,
@@ -39,6 +37,7 @@ import { assertNothingBlocked, blockedPaths } from '../outputTree'
 import { loadProfile } from '../profile'
 import { type FormatRegistry, formatNames, loadFormats, type RegisteredFormat } from '../registry'
 import { suggest } from '../suggest'
+import { compactSummary, staleLine, verboseSummary } from './renderText'
 
 /** Options of `aml-egress render`, already parsed. */
 export type RenderCommandOptions = {
@@ -61,7 +60,7 @@ export type RenderCommandOptions = {
   mode?: 'include' | 'standalone' | undefined
   json?: boolean
   quiet?: boolean
-  /** Every diagnostic in the summary, not one line per kind of finding. */
+  /** Every file and every diagnostic in the summary, not a screenful of counts. */
   verbose?: boolean
 }
 
@@ -85,7 +84,7 @@ type PlannedFile = PlacedFile & {
  * A file an earlier render wrote and this one no longer produces: removed when unchanged since
  * (`before` is its text), left in place when edited since.
  */
-type PlannedStale = StaleFile & { before: string; edited: boolean }
+export type PlannedStale = StaleFile & { before: string; edited: boolean }
 
 /** One format's rendering, before anything is compared with the disk. */
 type Rendered = {
@@ -95,7 +94,7 @@ type Rendered = {
   rulesExpressed: number
 }
 
-type FormatOutcome<File = PlannedFile> = {
+export type FormatOutcome<File = PlannedFile> = {
   name: string
   title: string
   files: File[]
@@ -160,40 +159,6 @@ export function outputPaths(input: {
 
 /** The flag of `render` (and of the formats that turn tags into ipBlocks) for a service-tags file. */
 const SERVICE_TAGS_FLAG = 'service-tags'
-
-function countsByDirection(plan: Plan): string {
-  const count = (direction: string) =>
-    plan.rules.filter((rule) => rule.direction === direction).length
-  return `${plan.rules.length} rules (${count('outbound')} outbound, ${count('inbound')} inbound, ${count('inCluster')} in-cluster)`
-}
-
-/**
- * A format's diagnostics for the text summary: with `verbose` every one; else one line (and its
- * example rules and fix) per kind of finding, core's `summariseDiagnostics`, so that ten thousand
- * workspaces print what one does.
- */
-function diagnosticsText(input: {
-  diagnostics: readonly Diagnostic[]
-  verbose: boolean
-  scopeFormats: readonly SummaryFormat[]
-}): string[] {
-  const { diagnostics, verbose } = input
-  if (verbose)
-    return [`  ${diagnostics.length} diagnostics:`, indent(formatDiagnostics(diagnostics), '    ')]
-  const summaries = summariseDiagnostics(diagnostics, { formats: input.scopeFormats })
-  const grouped = summaries.length < diagnostics.length ? ' (--verbose lists every one)' : ''
-  return [
-    `  ${diagnostics.length} diagnostics${grouped}:`,
-    indent(formatDiagnosticSummaries(summaries), '    '),
-  ]
-}
-
-function indent(text: string, prefix = '  '): string {
-  return text
-    .split('\n')
-    .map((line) => (line === '' ? line : `${prefix}${line}`))
-    .join('\n')
-}
 
 /**
  * Every shipped format's name and capabilities, for naming where rules out of a format's scope
@@ -412,13 +377,6 @@ function colorDiff(diff: string, io: Io): string {
     .join('\n')
 }
 
-/** A stale file as `--check` and the summaries show it. */
-function staleLine(file: PlannedStale, out: string): string {
-  return file.edited
-    ? `stale     ${join(out, file.path)} (an earlier render wrote it and the profile no longer produces it; edited since, so render leaves it: delete it by hand)`
-    : `stale     ${join(out, file.path)} (an earlier render wrote it and the profile no longer produces it; render removes it)`
-}
-
 /** `--check`: the diff of every file that would change, and the stale files; exit 1 on either. */
 function printDrift(input: { options: RenderCommandOptions; output: OutputPlan; io: Io }): number {
   const { options, io } = input
@@ -501,72 +459,6 @@ function jsonSummary(input: {
   return `${JSON.stringify(summary, null, 2)}\n`
 }
 
-/** The text summary of a render: the plan, each format's files and diagnostics, advisories. */
-function textSummary(input: {
-  options: RenderCommandOptions
-  plan: Plan
-  outcomes: readonly FormatOutcome[]
-  scopeFormats: readonly SummaryFormat[]
-  stale: readonly PlannedStale[]
-  io: Io
-}): string {
-  const { options, plan } = input
-  const paint = createPaint(input.io)
-  const lines: string[] = [
-    `${paint.bold('plan')}: ${countsByDirection(plan)} from catalog ${plan.catalog.version} (docs ${plan.catalog.docDate})`,
-    ...(plan.serviceTags
-      ? [
-          `service tags checked against ${describeServiceTagSource(plan.serviceTags)}${plan.serviceTags.bundled ? ', bundled (newer: --service-tags FILE)' : ''}`,
-        ]
-      : []),
-  ]
-  for (const outcome of input.outcomes) {
-    lines.push(
-      '',
-      `${paint.bold(outcome.name)} (${outcome.title}): ${outcome.rulesExpressed} of ${plan.rules.length} rules rendered`,
-    )
-    for (const file of outcome.files) {
-      const status =
-        file.status === 'unchanged' ? paint.dim('unchanged') : paint.green(file.status.padEnd(9))
-      lines.push(`  ${status} ${join(options.out, file.path)}`)
-    }
-    for (const file of input.stale.filter((entry) => entry.format === outcome.name))
-      lines.push(
-        file.edited
-          ? `  ${paint.yellow(staleLine(file, options.out))}`
-          : `  ${paint.green('removed  ')} ${join(options.out, file.path)} (no longer produced)`,
-      )
-    if (outcome.files.length === 0)
-      lines.push(`  ${paint.dim('no files: nothing in the plan applies to this format')}`)
-    if (outcome.diagnostics.length > 0)
-      lines.push(
-        ...diagnosticsText({
-          diagnostics: outcome.diagnostics,
-          verbose: options.verbose === true,
-          scopeFormats: input.scopeFormats,
-        }),
-      )
-  }
-  const advisories = plan.advisories.filter((d) => d.code === 'AML_EGRESS_ADVISORY')
-  const leftOut = plan.advisories.filter((d) => d.code !== 'AML_EGRESS_ADVISORY')
-  if (leftOut.length > 0)
-    lines.push('', `${paint.bold('plan')} diagnostics:`, indent(formatDiagnostics(leftOut)))
-  if (advisories.length > 0)
-    lines.push(
-      '',
-      `${paint.bold('advisories')} (not firewall rules; set these up as well):`,
-      indent(formatDiagnostics(advisories)),
-    )
-  const files = input.outcomes.flatMap((outcome) => outcome.files)
-  const written = files.filter((file) => file.status !== 'unchanged').length
-  const removed = input.stale.filter((file) => !file.edited).length
-  lines.push(
-    '',
-    `${written} file${written === 1 ? '' : 's'} written, ${files.length - written} unchanged${removed > 0 ? `, ${removed} removed` : ''}, under ${options.out}`,
-  )
-  return `${lines.join('\n')}\n`
-}
-
 /**
  * `aml-egress render`: resolve the profile, render with the chosen formats, then either write the
  * files or, with `check`, print a diff (and the stale files) and exit 1 on drift. Every path under
@@ -609,7 +501,10 @@ export async function runRender(
   if (options.json || !options.quiet) {
     const scopeFormats = await formatsForScope(outcomes, context.formats)
     if (options.json) io.stdout(jsonSummary({ options, plan, outcomes, stale, scopeFormats }))
-    else io.stdout(textSummary({ options, plan, outcomes, stale, scopeFormats, io }))
+    else {
+      const summary = { options, plan, outcomes, stale, scopeFormats, io }
+      io.stdout(options.verbose ? verboseSummary(summary) : compactSummary(summary))
+    }
   } else {
     if (errors.length > 0) io.stderr(`${formatDiagnostics(errors)}\n`)
     for (const file of leftInPlace) io.stderr(`${staleLine(file, options.out)}\n`)
@@ -647,7 +542,8 @@ const renderArgs = {
   quiet: { type: 'boolean', alias: 'q', description: 'Print only errors and drift' },
   verbose: {
     type: 'boolean',
-    description: 'Print every diagnostic (default: one line per kind of finding, with a count)',
+    description:
+      'List every file and every diagnostic (default: a screenful, one line per format and per kind of finding)',
   },
 } as const satisfies ArgsDef
 
