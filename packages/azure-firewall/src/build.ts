@@ -46,8 +46,11 @@ export type AzureFirewallRenderOptions = {
   /** Source IP group resource ids of every rule. Default none. */
   sourceIpGroups?: string[]
   /**
-   * The policy has DNS proxy on, so exact hosts on non-HTTP ports can be network-rule FQDNs.
-   * Default true (with an AML_EGRESS_DNS_PROXY_REQUIRED diagnostic); false uses service tags.
+   * The policy has DNS proxy on, so exact hosts on non-HTTP ports can be network-rule FQDNs (with
+   * an AML_EGRESS_DNS_PROXY_REQUIRED diagnostic); false uses their documented service tags. By
+   * default FQDNs, unless naming every host would exceed Azure's 20,000 source/destination pairs
+   * of network rules: then hosts with a documented service tag use it (a SERVICE_TAG_FALLBACK
+   * warning each) and only the others are FQDNs. True keeps every host an FQDN.
    */
   dnsProxy?: boolean
   /** Rules per collection before a split. Default 1000 (self-imposed). */
@@ -90,8 +93,14 @@ type Draft = { scenario: string; label: string; prefix: string; stem?: string } 
   | { ruleType: 'network'; rule: NetworkRule }
 )
 
+/**
+ * Which exact hosts on non-HTTP ports become network-rule FQDNs: every one; those without a
+ * documented service tag (the rest use the tag, to stay within Azure's limit); or none.
+ */
+type NetworkFqdns = 'all' | 'untagged' | 'none'
+
 type Context = {
-  dnsProxy: boolean
+  networkFqdns: NetworkFqdns
   /** The sources of every rule: one list, shared by the rules. */
   sourceAddresses: string[]
   sourceIpGroups: string[]
@@ -298,7 +307,7 @@ function hostNetworkPart(
   const what = parts
     .map((part) => `${part.protocols.join('/')} ${part.ports.join(',')}`)
     .join(' and ')
-  if (!wildcard && context.dnsProxy) {
+  if (namesHostInNetworkRules(context.networkFqdns, rule, host)) {
     for (const part of parts)
       pushNetwork(context, rule, {
         ...part,
@@ -314,7 +323,9 @@ function hostNetworkPart(
   }
   const why = wildcard
     ? 'network-rule FQDNs take no wildcards'
-    : 'the dnsProxy option is off, so network-rule FQDNs are not used'
+    : context.networkFqdns === 'untagged'
+      ? `network rules naming every host would exceed Azure's ${firewallLimits.maxNetworkRulePairs} source/destination pairs; --dns-proxy keeps the hosts`
+      : 'the dnsProxy option is off, so network-rule FQDNs are not used'
   if (rule.serviceTagFallbacks.length > 0) {
     serviceTagFallback(context, { triaged, host, parts, what, why })
     return
@@ -341,13 +352,17 @@ function serviceTagFallback(
   const { rule, index } = input.triaged
   const tags = rule.serviceTagFallbacks
   const tagText = tags.join(', ')
+  // A wildcard's rule is named after it. Exact hosts (storage accounts on SMB, when FQDNs are off
+  // or over Azure's limit) share their tag's rule: a fleet has thousands of them and a few tags.
+  const byHost = input.host.startsWith('*')
   for (const part of input.parts)
     pushNetwork(context, rule, {
-      // Named after the host the tags stand in for.
-      stem: input.host,
+      stem: byHost ? input.host : tagText,
       ...part,
       destination: { destinationAddresses: [...tags], destinationFqdns: [] },
-      note: `service tag ${tagText} for ${input.host}`,
+      note: byHost
+        ? `service tag ${tagText} for ${input.host}`
+        : `service tag ${tagText} for its hosts`,
     })
   report(context, {
     code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
@@ -359,7 +374,7 @@ function serviceTagFallback(
 
 /** HTTP 80 and HTTPS 443 as an application rule, every other port as network rules. */
 function hostRule(context: Context, triaged: TriagedRule, fqdn: string): void {
-  const { rule, index, protocol, ports } = triaged
+  const { rule, index } = triaged
   const host = canonicalHost(fqdn)
   if (!isValidHostPattern(host)) {
     report(context, {
@@ -370,22 +385,61 @@ function hostRule(context: Context, triaged: TriagedRule, fqdn: string): void {
     })
     return
   }
+  const { web, parts } = hostParts(triaged, {
+    networkByName: namesHostInNetworkRules(context.networkFqdns, rule, host),
+  })
+  if (web.http || web.https) pushApplication(context, rule, host, web)
+  hostNetworkPart(context, { triaged, host, parts })
+}
+
+/** Does the host itself go into network rules (an FQDN), rather than its service tag? */
+function namesHostInNetworkRules(mode: NetworkFqdns, rule: PlanRule, host: string): boolean {
+  if (host.startsWith('*')) return false
+  return mode === 'all' || (mode === 'untagged' && rule.serviceTagFallbacks.length === 0)
+}
+
+/**
+ * How a host rule splits: HTTP 80 and HTTPS 443 for an application rule, the other ports (and
+ * UDP) for network rules. A host named in network rules for all its ports is one network rule:
+ * splitting off 80/443 would only add rules.
+ */
+function hostParts(
+  triaged: Pick<TriagedRule, 'protocol' | 'ports'>,
+  input: { networkByName: boolean },
+): { web: { http: boolean; https: boolean }; parts: NetworkPart[] } {
+  const { protocol, ports } = triaged
   const tcp = protocol !== 'UDP'
   const udp = protocol !== 'TCP'
-  const networkByName = !host.startsWith('*') && context.dnsProxy
-  // One network rule with the FQDN says "all ports" exactly; splitting off 80/443 would only add rules.
-  const appRule = tcp && !(ports.length === 0 && networkByName)
+  const appRule = tcp && !(ports.length === 0 && input.networkByName)
   const web = {
     http: appRule && portInRanges(80, ports),
     https: appRule && portInRanges(443, ports),
   }
-  if (web.http || web.https) pushApplication(context, rule, host, web)
   const ranges = ports.length === 0 ? ALL_PORTS : ports
   const parts = networkParts(
     tcp ? withoutPorts(ranges, webPortNumbers(web)) : [],
     udp ? mergePortRanges(ranges) : [],
   )
-  hostNetworkPart(context, { triaged, host, parts })
+  return { web, parts }
+}
+
+/**
+ * Which hosts become network-rule FQDNs by default: all of them, unless that alone would exceed
+ * Azure's limit of source/destination pairs (each host's network parts times the sources); then
+ * those with a documented service tag use the tag.
+ */
+function defaultNetworkFqdns(triage: Triage, sources: number): NetworkFqdns {
+  const outbound = triage.byDirection.outbound
+  const limit = firewallLimits.maxNetworkRulePairs
+  // At most two parts (TCP, UDP) per rule: below this bound, no need to count.
+  if (outbound.length * 2 * sources <= limit) return 'all'
+  let pairs = 0
+  for (const triaged of outbound) {
+    const { destination } = triaged.rule
+    if (destination.kind !== 'fqdn' || destination.fqdn.startsWith('*')) continue
+    pairs += hostParts(triaged, { networkByName: true }).parts.length * sources
+  }
+  return pairs > limit ? 'untagged' : 'all'
 }
 
 /** A rule to IPv4 addresses (the API server's, when the profile gives them). */
@@ -708,11 +762,11 @@ function checkPolicyLimits(
       severity: 'warning',
       message: `Network rules name ${fqdns} distinct FQDNs; Azure's guidance is at most ${firewallLimits.maxNetworkRuleFqdns} per firewall. Prefer service tags (dnsProxy: false) or split the estate.`,
     })
-  if (pairs > 20000)
+  if (pairs > firewallLimits.maxNetworkRulePairs)
     report(context, {
       code: 'AML_EGRESS_LIMIT_EXCEEDED',
       severity: 'warning',
-      message: `Network rules have ${pairs} unique source/destination pairs; Azure allows 20,000. Use an IP group for the sources.`,
+      message: `Network rules have ${pairs} unique source/destination pairs; Azure allows ${firewallLimits.maxNetworkRulePairs}. ${context.sourceAddresses.length > 1 ? 'Use an IP group for the sources, or' : 'Use'} service tags for hosts (dnsProxy: false), or split the estate.`,
     })
   const last = groups.at(-1)
   if (last && last.priority > firewallLimits.maxPriority)
@@ -735,10 +789,17 @@ export function buildFirewallPolicy(
   options: AzureFirewallRenderOptions = {},
   triage: Triage = triagePlan(plan, azureFirewallTriage),
 ): FirewallPolicyBuild {
+  const sourceAddresses = azureAddresses(options.sourceAddresses ?? plan.sourceAddresses)
+  const sourceIpGroups = [...(options.sourceIpGroups ?? [])]
   const context: Context = {
-    dnsProxy: options.dnsProxy ?? true,
-    sourceAddresses: azureAddresses(options.sourceAddresses ?? plan.sourceAddresses),
-    sourceIpGroups: [...(options.sourceIpGroups ?? [])],
+    networkFqdns:
+      options.dnsProxy === undefined
+        ? defaultNetworkFqdns(triage, sourceAddresses.length + sourceIpGroups.length)
+        : options.dnsProxy
+          ? 'all'
+          : 'none',
+    sourceAddresses,
+    sourceIpGroups,
     merged: new Map(),
     diagnostics: [...triage.diagnostics],
     descriptions: new Map(),
@@ -779,7 +840,7 @@ export function buildFirewallPolicy(
       ruleCollectionGroups: groups,
       ipGroups: [],
       catalog: { version: plan.catalog.version, docDate: plan.catalog.docDate },
-      ...(context.dnsProxy && networkFqdns ? { dnsProxy: true } : {}),
+      ...(networkFqdns ? { dnsProxy: true } : {}),
     },
     diagnostics: context.diagnostics,
   }

@@ -196,6 +196,11 @@ export const firewallLimits = {
   maxGroupsPerPolicy: 50,
   /** Performance guidance: FQDNs across all network rules of one firewall. */
   maxNetworkRuleFqdns: 1000,
+  /**
+   * Unique source/destination pairs across network rules (sources × destinations of each rule,
+   * an IP group counting as one): a documented limit.
+   */
+  maxNetworkRulePairs: 20_000,
   /** Self-imposed: keeps a collection readable in the portal and a diff local. */
   maxRulesPerCollection: 1000,
   /** Self-imposed (Azure documents no per-rule limit): a rule of 1000 hosts is ~50 KB. */

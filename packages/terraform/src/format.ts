@@ -28,9 +28,10 @@ export const terraformFormat = defineFormat<TerraformConfig, TerraformRenderOpti
     {
       key: 'dnsProxy',
       flag: 'dns-proxy',
-      description: 'exact hosts on other ports as network-rule FQDNs (needs the policy DNS proxy)',
+      description:
+        'exact hosts on other ports as network-rule FQDNs (needs the policy DNS proxy); --no-dns-proxy: their service tags',
       type: 'boolean',
-      default: 'true',
+      default: "FQDNs within Azure's 20,000 network-rule pairs, else the hosts' service tags",
     },
     maxGroupBytesOption,
   ],
