@@ -40,12 +40,14 @@ export function endpointMatches(rule: RuleEndpoint, flow: FlowEndpoint): boolean
 
 /** Does this plan rule allow the flow? The reference semantics every reader is checked against. */
 export function ruleAllowsFlow(rule: PlanRule, flow: Flow): boolean {
+  // The destination first: it tells a fleet's rules apart, where most share their source CIDRs
+  // (whose check parses them), so a flow no rule allows is ruled out without that parse.
   return (
     rule.direction === flow.direction &&
     protocolCarries(rule.protocol, flow.protocol) &&
     portInRanges(flow.port, rule.ports) &&
-    endpointMatches(rule.source, flow.source) &&
-    endpointMatches(rule.destination, flow.destination)
+    endpointMatches(rule.destination, flow.destination) &&
+    endpointMatches(rule.source, flow.source)
   )
 }
 

@@ -231,7 +231,11 @@ function requirementsText(ids: readonly string[]): string {
 
 function groupByScenario(flows: readonly CheckedFlow[]): Map<string, CheckedFlow[]> {
   const groups = new Map<string, CheckedFlow[]>()
-  for (const flow of flows) groups.set(flow.scenario, [...(groups.get(flow.scenario) ?? []), flow])
+  for (const flow of flows) {
+    const group = groups.get(flow.scenario)
+    if (group) group.push(flow)
+    else groups.set(flow.scenario, [flow])
+  }
   return groups
 }
 
