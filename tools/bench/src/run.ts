@@ -18,6 +18,7 @@ import {
   kubernetesFleetProfile,
   ms,
 } from '@aml-egress/test-matrix/bench'
+import { type CliCheck, measureCliChecks } from './cliCheck'
 import { type CliFleet, measureCliFleet } from './cliFleet'
 import { builtCli, measureCliStartup } from './cliStartup'
 import { compareFleetHashes, fleetHashes } from './fleetHashes'
@@ -273,6 +274,66 @@ if (kubernetesLargest && kubernetesThousand) {
     '… a screenful by default (≤ 40 lines of ≤ 120 columns)',
     kubernetesLargest.printedLines <= 40 && kubernetesLargest.maxColumns <= 120,
     `${kubernetesLargest.printedLines} lines, ${kubernetesLargest.maxColumns} columns`,
+  )
+}
+
+// `check` of each format's rendering, as a platform team's CI runs it after each render.
+console.log('\n## check through the CLI (Kubernetes-heavy fleet)\n')
+console.log(
+  '`aml-egress check --profile fleet.yaml --format <format> <out>/<format> --quiet` in a fresh process per format, after one `render --format all`: reading the files back, evaluating every flow of the plan and the over-broad probes. One run.\n',
+)
+const checkSizes = [1000, 10_000]
+const checks = checkSizes.map((size) => ({
+  size,
+  checks: measureCliChecks(kubernetesFleetProfile(size)) ?? [],
+}))
+console.log(
+  table(
+    [
+      'workspaces',
+      'format',
+      'wall',
+      'peak RSS',
+      'flows',
+      'allowed',
+      'BLOCKED',
+      'unknown',
+      'not expressible',
+      'exit',
+    ],
+    checks.flatMap(({ size, checks: rows }) =>
+      rows.map((row: CliCheck) => [
+        size.toLocaleString('en-US'),
+        row.format,
+        ms(row.wallMs),
+        `${Math.round(row.peakRssMb)} MB`,
+        row.flows.toLocaleString('en-US'),
+        row.allowed.toLocaleString('en-US'),
+        String(row.blocked),
+        String(row.unknown),
+        row.notExpressible.toLocaleString('en-US'),
+        String(row.status),
+      ]),
+    ),
+  ),
+)
+const [checksThousand, checksLargest] = checks.map((entry) => entry.checks)
+if (checksThousand?.length && checksLargest?.length) {
+  const blocked = [...checksThousand, ...checksLargest].filter((row) => row.status !== 0)
+  target(
+    'check of every format of the Kubernetes-heavy fleet passes (0 BLOCKED, exit 0)',
+    blocked.length === 0,
+    blocked.length === 0 ? 'all pass' : blocked.map((row) => row.format).join(', '),
+  )
+  const growth = checksLargest.map((row) => {
+    const small = checksThousand.find((other) => other.format === row.format)
+    return { format: row.format, ratio: small ? row.wallMs / small.wallMs : Number.NaN }
+  })
+  const worst = growth.reduce((a, b) => (b.ratio > a.ratio ? b : a))
+  target(
+    '… in time growing linearly (10k / 1k ≤ 12 for every format)',
+    growth.every((entry) => entry.ratio <= 12),
+    `worst ${worst.format} ${worst.ratio.toFixed(1)}×; 10k slowest ${ms(Math.max(...checksLargest.map((row) => row.wallMs)))}`,
   )
 }
 
