@@ -1,14 +1,25 @@
 import {
   canonicalHost,
   cidrContains,
-  cidrRange,
   compareOrdinal,
   type DecidedBy,
   describeFlow,
   type Flow,
-  isIpv4Cidr,
   type Verdict,
 } from '@aml-egress/core'
+import {
+  type Block,
+  blockContains,
+  blocksOverlap,
+  type CidrPeer,
+  candidateRules,
+  currentIndex,
+  type EvaluationIndex,
+  fqdnPeersMatch,
+  type PreparedPeer,
+  type PreparedRule,
+  parseBlock,
+} from './evaluationIndex'
 import type {
   EffectivePolicy,
   NetworkPolicyConfig,
@@ -33,9 +44,10 @@ type Pod = { namespace: string; labels: Record<string, string> }
 /** The far end of a flow, as a policy rule sees it. */
 type Target =
   | { kind: 'pod'; pod: Pod }
-  | { kind: 'apiServer'; address?: string | undefined }
+  | { kind: 'apiServer'; address?: Block | undefined }
+  /** `host` is canonical: canonicalised once per flow. */
   | { kind: 'host'; host: string; serviceTags: string[] }
-  | { kind: 'address'; address: string }
+  | { kind: 'address'; address: Block }
   | { kind: 'serviceTag'; tag: string }
 
 type Side = 'egress' | 'ingress'
@@ -72,41 +84,12 @@ function podPeerMatches(
   return allOf([namespace, pods])
 }
 
-function prefixLength(cidr: string): number {
-  return Number(cidr.split('/')[1] ?? 32)
-}
-
-function inBlock(peer: { cidr: string; except: string[] }, address: string): Tri {
-  if (!isIpv4Cidr(peer.cidr) || !isIpv4Cidr(address)) return 'unknown'
-  return cidrContains(peer.cidr, address) && !peer.except.some((e) => cidrContains(e, address))
+function inBlock(peer: CidrPeer, address: Block): Tri {
+  if (!peer.block.valid || !address.valid) return 'unknown'
+  return blockContains(peer.block, address) &&
+    !peer.except.some((except) => blockContains(except, address))
     ? 'yes'
     : 'no'
-}
-
-function overlaps(a: string, b: string): boolean {
-  const x = cidrRange(a)
-  const y = cidrRange(b)
-  return x.first <= y.last && y.first <= x.last
-}
-
-/** Cilium 1.18 matchPattern: `*` is any run of DNS characters inside one label. */
-function ciliumPatternMatches(pattern: string, host: string): Tri {
-  const name = `${canonicalHost(host)}.`
-  const wanted = canonicalHost(pattern.trim())
-  if (wanted === '*') return 'yes'
-  const toRegExp = (text: string): RegExp =>
-    new RegExp(`^${text.replace(/\./g, '[.]').replace(/\*/g, '[-a-z0-9_]*')}[.]$`)
-  if (toRegExp(wanted).test(name)) return 'yes'
-  // Cilium 1.19 reads a leading `**.` as one or more labels; 1.18 as one label.
-  if (wanted.startsWith('**.') && name.endsWith(`.${wanted.slice(3)}.`)) return 'unknown'
-  return 'no'
-}
-
-function fqdnMatches(peer: PolicyPeer & { kind: 'fqdn' }, host: string): Tri {
-  if (peer.matchName !== undefined)
-    return canonicalHost(peer.matchName) === canonicalHost(host) ? 'yes' : 'no'
-  if (peer.matchPattern !== undefined) return ciliumPatternMatches(peer.matchPattern, host)
-  return 'unknown'
 }
 
 const EXTERNAL_ENTITIES = new Set(['world', 'world-ipv4'])
@@ -130,7 +113,7 @@ function entityMatches(entity: string, target: Target): Tri {
     : 'no'
 }
 
-function peerMatches(policy: EffectivePolicy, peer: PolicyPeer, target: Target): Tri {
+function peerMatches(policy: EffectivePolicy, peer: PreparedPeer, target: Target): Tri {
   switch (peer.kind) {
     case 'pods':
       return target.kind === 'pod' ? podPeerMatches(policy, peer, target.pod) : 'no'
@@ -139,13 +122,9 @@ function peerMatches(policy: EffectivePolicy, peer: PolicyPeer, target: Target):
       if (target.kind === 'apiServer')
         return target.address === undefined ? 'unknown' : inBlock(peer, target.address)
       // Pod addresses in ipBlocks are implementation-defined; only a /0 could plausibly hold one.
-      if (target.kind === 'pod') return prefixLength(peer.cidr) === 0 ? 'unknown' : 'no'
+      if (target.kind === 'pod') return peer.prefixLength === 0 ? 'unknown' : 'no'
       // Hosts and tags are resolved against all CIDR peers of the rule together: see tagCoverage.
       return 'no'
-    case 'fqdn':
-      if (target.kind === 'host') return fqdnMatches(peer, target.host)
-      // An address may be one Cilium learned from a DNS answer for this name.
-      return target.kind === 'address' ? 'unknown' : 'no'
     case 'entity':
       return entityMatches(peer.entity, target)
     case 'unsupported':
@@ -155,54 +134,47 @@ function peerMatches(policy: EffectivePolicy, peer: PolicyPeer, target: Target):
 
 /** Tags whose ranges include private or link-local space. */
 const PRIVATE_TAGS = new Set(['virtualnetwork', 'azureloadbalancer', 'gatewaymanager'])
-const PRIVATE_BLOCKS = [
-  '10.0.0.0/8',
-  '172.16.0.0/12',
-  '192.168.0.0/16',
-  '100.64.0.0/10',
-  '169.254.0.0/16',
-  '127.0.0.0/8',
-]
-
-function isPrivate(cidr: string): boolean {
-  return isIpv4Cidr(cidr) && PRIVATE_BLOCKS.some((block) => cidrContains(block, cidr))
-}
 
 /**
  * A host (or tag) against a rule's CIDR peers. The host lies somewhere in each of its service
  * tags: allowed if one tag lies wholly inside the blocks, denied if one tag misses every block.
  */
 function tagCoverage({
-  config,
+  index,
   peers,
   target,
 }: {
-  config: NetworkPolicyConfig
-  peers: (PolicyPeer & { kind: 'cidr' })[]
+  index: EvaluationIndex
+  peers: readonly CidrPeer[]
   target: Target & { kind: 'host' | 'serviceTag' }
 }): Tri {
   if (peers.length === 0) return 'no'
-  if (peers.some((peer) => prefixLength(peer.cidr) === 0 && peer.except.length === 0)) return 'yes'
+  if (peers.some((peer) => peer.prefixLength === 0 && peer.except.length === 0)) return 'yes'
   const tags = target.kind === 'host' ? target.serviceTags : [target.tag]
   // A name carries no address and the reader does no DNS: a host without service tags is taken
   // to be outside every ipBlock narrower than 0.0.0.0/0 (the verdict reason says so).
   if (tags.length === 0) return 'no'
   const known = tags
-    .map((tag) => config.serviceTags?.[tag.toLowerCase()])
-    .filter((ranges): ranges is string[] => ranges !== undefined && ranges.length > 0)
+    .map((tag) => index.tagBlocks.get(tag.toLowerCase()))
+    .filter((ranges): ranges is readonly Block[] => ranges !== undefined && ranges.length > 0)
   if (known.length === 0)
     // Without the tags file: public Azure tags never overlap private address space.
     return tags.every((tag) => !PRIVATE_TAGS.has(tag.toLowerCase())) &&
-      peers.every((peer) => isPrivate(peer.cidr))
+      peers.every((peer) => peer.isPrivate)
       ? 'no'
       : 'unknown'
-  const covered = (range: string): boolean =>
+  const covered = (range: Block): boolean =>
     peers.some(
       (peer) =>
-        cidrContains(peer.cidr, range) && !peer.except.some((except) => overlaps(except, range)),
+        blockContains(peer.block, range) &&
+        !peer.except.some((except) => blocksOverlap(except, range)),
     )
   if (known.some((ranges) => ranges.every(covered))) return 'yes'
-  if (known.some((ranges) => !ranges.some((range) => peers.some((p) => overlaps(p.cidr, range)))))
+  if (
+    known.some(
+      (ranges) => !ranges.some((range) => peers.some((peer) => blocksOverlap(peer.block, range))),
+    )
+  )
     return 'no'
   return 'unknown'
 }
@@ -224,55 +196,49 @@ function portMatches(ports: PortMatch[] | 'all', flow: Flow): Tri {
   )
 }
 
-function ruleMatches({
-  config,
-  policy,
-  rule,
-  target,
-  flow,
-}: {
-  config: NetworkPolicyConfig
-  policy: EffectivePolicy
-  rule: PolicyRule
-  target: Target
-  flow: Flow
-}): Tri {
+/** The rule's toFQDNs against the target: an address may be one Cilium learned for a name. */
+function fqdnResult(prepared: PreparedRule, target: Target): Tri | undefined {
+  if (!prepared.fqdn) return undefined
+  if (target.kind === 'host') return fqdnPeersMatch(prepared.fqdn, target.host)
+  return target.kind === 'address' ? 'unknown' : 'no'
+}
+
+function ruleMatches(
+  prepared: PreparedRule,
+  { index, target, flow }: { index: EvaluationIndex; target: Target; flow: Flow },
+): Tri {
+  const { policy, rule } = prepared
   const ports = portMatches(rule.ports, flow)
   if (ports === 'no' || rule.peers === 'all') return ports
-  const results = rule.peers.map((peer) => peerMatches(policy, peer, target))
-  if (target.kind === 'host' || target.kind === 'serviceTag') {
-    const cidrs = rule.peers.filter((peer) => peer.kind === 'cidr')
-    if (cidrs.length > 0) results.push(tagCoverage({ config, peers: cidrs, target }))
-  }
+  const results = prepared.peers.map((peer) => peerMatches(policy, peer, target))
+  const byName = fqdnResult(prepared, target)
+  if (byName !== undefined) results.push(byName)
+  if ((target.kind === 'host' || target.kind === 'serviceTag') && prepared.cidrs.length > 0)
+    results.push(tagCoverage({ index, peers: prepared.cidrs, target }))
   return allOf([ports, anyOf(results)])
 }
 
-function hasDnsProxy(policies: readonly EffectivePolicy[]): boolean {
-  return policies.some((policy) =>
-    (policy.egress ?? []).some(
-      (rule) =>
-        rule.ports !== 'all' &&
-        rule.ports.some(
-          (port) =>
-            port.l7?.kind === 'dns' &&
-            (port.port === undefined || (port.port <= 53 && 53 <= (port.endPort ?? port.port))),
-        ),
-    ),
-  )
-}
-
 /** toFQDNs learn addresses from DNS answers: a host allowed only by name needs the DNS proxy. */
-function allowedOnlyByName(peers: readonly PolicyPeer[], host: string): boolean {
+function allowedOnlyByName(prepared: PreparedRule, target: Target): boolean {
   return (
-    peers.some((peer) => peer.kind === 'fqdn' && fqdnMatches(peer, host) === 'yes') &&
-    !peers.some((peer) => peer.kind === 'cidr' || peer.kind === 'entity')
+    prepared.rule.peers !== 'all' &&
+    prepared.namesOnly &&
+    target.kind === 'host' &&
+    fqdnResult(prepared, target) === 'yes'
   )
 }
 
 type SideResult = { result: Tri; reason: string; policy?: EffectivePolicy; line?: number }
 
 /** One side of a flow to decide: the source pod's egress or the destination pod's ingress. */
-type SideQuery = { config: NetworkPolicyConfig; side: Side; pod: Pod; target: Target; flow: Flow }
+type SideQuery = {
+  config: NetworkPolicyConfig
+  index: EvaluationIndex
+  side: Side
+  pod: Pod
+  target: Target
+  flow: Flow
+}
 
 /** A policy that may select the pod, and has rules (or opaque parts) for the side. */
 type Relevant = { policy: EffectivePolicy; selected: Tri }
@@ -294,36 +260,36 @@ function matchRules(
     where,
   }: { relevant: Relevant[]; selectedPolicies: EffectivePolicy[]; where: string },
 ): { allowed?: SideResult; unknown?: SideResult } {
-  const { config, side, target, flow } = query
+  const { index, side, target, flow } = query
+  const selectedBy = new Map(relevant.map(({ policy, selected }) => [policy, selected]))
+  const dnsProxy = selectedPolicies.some((policy) => index.dnsProxy.has(policy))
   let unknown: SideResult | undefined
-  for (const { policy, selected } of relevant)
-    for (const rule of policy[side] ?? []) {
-      let result = ruleMatches({ config, policy, rule, target, flow })
-      const byNameOnly =
-        result === 'yes' &&
-        rule.peers !== 'all' &&
-        target.kind === 'host' &&
-        allowedOnlyByName(rule.peers, target.host)
-      if (byNameOnly && !hasDnsProxy(selectedPolicies)) {
-        unknown ??= sideResult(
-          'unknown',
-          `${policy.name} allows the host by name, but no policy sends the pod's DNS through Cilium's DNS proxy, so Cilium may never learn its addresses.`,
-          { policy, rule },
-        )
-        continue
-      }
-      if (result === 'yes' && selected === 'unknown') result = 'unknown'
-      if (result === 'yes') {
-        const reason = `${policy.kind} ${policy.namespace ?? '(cluster)'}/${policy.name} allows it for the ${where}.`
-        return { allowed: sideResult('yes', reason, { policy, rule }) }
-      }
-      if (result === 'unknown')
-        unknown ??= sideResult(
-          'unknown',
-          `${policy.kind} ${policy.name} may allow it, but part of its rule cannot be decided for this flow (selector on unknown labels, named port, L7 rule, or a host against ipBlocks without its service-tag ranges).`,
-          { policy, rule },
-        )
+  const host = target.kind === 'host' ? target.host : undefined
+  for (const prepared of candidateRules(index[side], host)) {
+    const { policy, rule } = prepared
+    const selected = selectedBy.get(policy)
+    if (selected === undefined) continue
+    let result = ruleMatches(prepared, { index, target, flow })
+    if (result === 'yes' && !dnsProxy && allowedOnlyByName(prepared, target)) {
+      unknown ??= sideResult(
+        'unknown',
+        `${policy.name} allows the host by name, but no policy sends the pod's DNS through Cilium's DNS proxy, so Cilium may never learn its addresses.`,
+        { policy, rule },
+      )
+      continue
     }
+    if (result === 'yes' && selected === 'unknown') result = 'unknown'
+    if (result === 'yes') {
+      const reason = `${policy.kind} ${policy.namespace ?? '(cluster)'}/${policy.name} allows it for the ${where}.`
+      return { allowed: sideResult('yes', reason, { policy, rule }) }
+    }
+    if (result === 'unknown')
+      unknown ??= sideResult(
+        'unknown',
+        `${policy.kind} ${policy.name} may allow it, but part of its rule cannot be decided for this flow (selector on unknown labels, named port, L7 rule, or a host against ipBlocks without its service-tag ranges).`,
+        { policy, rule },
+      )
+  }
   return unknown ? { unknown } : {}
 }
 
@@ -371,11 +337,18 @@ function targetOf(flow: Flow): Target | undefined {
     case 'pod':
       return { kind: 'pod', pod: { namespace: destination.namespace, labels: destination.labels } }
     case 'apiServer':
-      return { kind: 'apiServer', address: destination.address }
+      return {
+        kind: 'apiServer',
+        address: destination.address === undefined ? undefined : parseBlock(destination.address),
+      }
     case 'host':
-      return { kind: 'host', host: destination.host, serviceTags: destination.serviceTags ?? [] }
+      return {
+        kind: 'host',
+        host: canonicalHost(destination.host),
+        serviceTags: destination.serviceTags ?? [],
+      }
     case 'address':
-      return { kind: 'address', address: destination.address }
+      return { kind: 'address', address: parseBlock(destination.address) }
     case 'serviceTag':
       return { kind: 'serviceTag', tag: destination.tag }
   }
@@ -454,13 +427,15 @@ export function evaluateNetworkPolicy(config: NetworkPolicyConfig, flow: Flow): 
   const target = targetOf(flow)
   if (!pod || !target)
     return { verdict: 'unknown', reason: `The source of ${describeFlow(flow)} is not a pod.` }
-  const egress = sideVerdict({ config, side: 'egress', pod, target, flow })
+  const index = currentIndex(config)
+  const egress = sideVerdict({ config, index, side: 'egress', pod, target, flow })
   if (target.kind !== 'pod') {
     if (egress.result === 'yes') return allowed(egress, egress.reason)
     return notAllowed(egress.result === 'no' ? 'denied' : 'unknown', egress)
   }
   const ingress = sideVerdict({
     config,
+    index,
     side: 'ingress',
     pod: target.pod,
     target: { kind: 'pod', pod },

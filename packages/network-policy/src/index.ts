@@ -36,6 +36,7 @@ export const ciliumFormat = defineFormat<NetworkPolicyConfig, CiliumRenderOption
 
 export { ciliumCapabilities, networkPolicyCapabilities } from './descriptors'
 export { evaluateFlow, evaluateNetworkPolicy } from './evaluate'
+export { type EvaluationIndex, withEvaluationIndex } from './evaluationIndex'
 export { hubbleDeniedFlow, hubbleFlowLog, podLabels, readHubbleRecord } from './hubbleLog'
 export type {
   CiliumNetworkPolicy,

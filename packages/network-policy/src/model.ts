@@ -4,6 +4,8 @@
  * normalised policy model the evaluator works on (both kinds read into one shape).
  */
 
+import type { EvaluationIndex } from './evaluationIndex'
+
 /** `matchExpressions` operators of a Kubernetes label selector. */
 export type SelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'
 
@@ -168,6 +170,11 @@ export type EffectivePolicy = {
 
 /** The reader's model: what `evaluate` answers questions about. */
 export type NetworkPolicyConfig = {
+  /**
+   * Built by the reader (or `withEvaluationIndex`) so that evaluating many flows looks up rules by
+   * host; rebuilt when `policies` or `serviceTags` are replaced. Treat the config as read-only.
+   */
+  readonly evaluationIndex?: EvaluationIndex
   policies: EffectivePolicy[]
   /**
    * Namespace whose pods stand for the plan's compute subnets (flows with an `address` source):

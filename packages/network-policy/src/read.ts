@@ -6,6 +6,7 @@ import {
   type RenderedFile,
 } from '@aml-egress/core'
 import { type Document, LineCounter, parseAllDocuments } from 'yaml'
+import { withEvaluationIndex } from './evaluationIndex'
 import type {
   EffectivePolicy,
   LabelSelector,
@@ -543,7 +544,7 @@ function readConfig(files: readonly RenderedFile[]): ReadResult<NetworkPolicyCon
     )
   const [first] = namespaces
   if (first) config.sourceNamespace = first
-  return { config, diagnostics }
+  return { config: withEvaluationIndex(config), diagnostics }
 }
 
 /**
