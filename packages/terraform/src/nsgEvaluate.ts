@@ -136,15 +136,21 @@ function portMatch(ranges: readonly string[], port: number): Match {
 }
 
 function unresolved(rule: NsgRule, field: string): boolean {
-  return (rule.unresolved ?? []).includes(field)
+  return rule.unresolved?.includes(field) ?? false
 }
 
 function sideMatch(rule: NsgRule, side: 'source' | 'destination', sides: FlowSides): Match {
   const list = side === 'source' ? rule.sourceAddressPrefixes : rule.destinationAddressPrefixes
-  const fields = [`${side}_address_prefix`, `${side}_address_prefixes`]
-  const asg = `${side}_application_security_group_ids`
   // Application security groups: membership is not in the config we read.
-  if (fields.some((field) => unresolved(rule, field)) || unresolved(rule, asg)) return 'maybe'
+  if (
+    rule.unresolved?.some(
+      (field) =>
+        field === `${side}_address_prefix` ||
+        field === `${side}_address_prefixes` ||
+        field === `${side}_application_security_group_ids`,
+    )
+  )
+    return 'maybe'
   return best(list.map((prefix) => prefixMatch(prefix, sides[side], sides.ranges)))
 }
 
@@ -168,14 +174,17 @@ function ruleMatch(rule: NsgRule, flow: Flow, sides: FlowSides): Match {
     unresolved(rule, 'source_port_range') || unresolved(rule, 'source_port_ranges')
       ? 'maybe'
       : sourcePorts
-  // `all` is `no` as soon as one part is: skip the address parts (same answer).
+  // `all` is `no` as soon as one part is: skip the address parts (same answer), the destination
+  // first (most rules name another one).
   if (protocol === 'no' || ports === 'no') return 'no'
+  const destination = sideMatch(rule, 'destination', sides)
+  if (destination === 'no') return 'no'
   const matched = all([
     protocol,
     ports,
     sourcePortsKnown,
     sideMatch(rule, 'source', sides),
-    sideMatch(rule, 'destination', sides),
+    destination,
   ])
   if (matched === 'no') return 'no'
   return rule.conditional ? 'maybe' : matched
