@@ -211,4 +211,19 @@ describe('format: terraform — NSG rules prepared once', () => {
       'allowed azurerm_network_security_rule.allow_data',
     )
   })
+
+  it('reads destination ports as N, N-M or *; a range it cannot read may match', () => {
+    // By hand: 8080 is inside 8000-8999, 9000 inside none; `x-y` is no range, so a rule with it
+    // may match any port: its Deny against the default allow makes the flow unknown.
+    const rule = (ports: string[]) => [
+      prepared({ name: 'ports', priority: 100, access: 'Deny', destinationPortRanges: ports }),
+    ]
+    const verdict = (ports: string[], port: number) =>
+      evaluateTerraform(config(rule(ports)), toAddress('10.1.9.9', port)).verdict
+    expect(verdict(['80', ' 8000-8999 '], 8080)).toBe('denied')
+    expect(verdict(['80', '8000-8999'], 9000)).toBe('allowed')
+    expect(verdict(['*'], 9000)).toBe('denied')
+    expect(verdict(['x-y'], 9000)).toBe('unknown')
+    expect(verdict(['x-y', '9000'], 9000)).toBe('denied')
+  })
 })

@@ -5,7 +5,6 @@
  * resolve makes its rule a "may match": the verdict is then unknown unless every outcome agrees.
  */
 import {
-  cidrContains,
   cidrRange,
   type DecidedBy,
   type Flow,
@@ -37,9 +36,12 @@ export type FlowSides = { source: Side; destination: Side; ranges?: PrefixRanges
 
 function sideOf(endpoint: FlowEndpoint): Side {
   if (endpoint.kind !== 'address' || !isIpv4Cidr(endpoint.address)) return { endpoint }
-  const { address } = endpoint
-  const isPrivate = PRIVATE_RANGES.some((range) => cidrContains(range, address))
-  return { endpoint, range: cidrRange(address), private: isPrivate }
+  const range = cidrRange(endpoint.address)
+  const isPrivate = PRIVATE_RANGES.some((cidr) => {
+    const outer = cidrRange(cidr)
+    return outer.first <= range.first && range.last <= outer.last
+  })
+  return { endpoint, range, private: isPrivate }
 }
 
 /** Both ends of the flow, parsed once. */
@@ -122,17 +124,19 @@ function all(matches: readonly Match[]): Match {
   return matches.includes('maybe') ? 'maybe' : 'yes'
 }
 
+/** `*`, `N` or `N-M` (as `split('-')` reads it: a part that is no number is a `maybe`). */
 function portMatch(ranges: readonly string[], port: number): Match {
-  return best(
-    ranges.map((range) => {
-      const text = range.trim()
-      if (text === '*') return 'yes'
-      const [from, to = from] = text.split('-').map(Number)
-      if (from === undefined || to === undefined || Number.isNaN(from) || Number.isNaN(to))
-        return 'maybe'
-      return from <= port && port <= to ? 'yes' : 'no'
-    }),
-  )
+  let result: Match = 'no'
+  for (const range of ranges) {
+    const text = range.trim()
+    if (text === '*') return 'yes'
+    const dash = text.indexOf('-')
+    const from = Number(dash === -1 ? text : text.slice(0, dash))
+    const to = dash === -1 ? from : Number(text.slice(dash + 1).split('-')[0])
+    if (Number.isNaN(from) || Number.isNaN(to)) result = 'maybe'
+    else if (from <= port && port <= to) return 'yes'
+  }
+  return result
 }
 
 function unresolved(rule: NsgRule, field: string): boolean {
@@ -151,7 +155,13 @@ function sideMatch(rule: NsgRule, side: 'source' | 'destination', sides: FlowSid
     )
   )
     return 'maybe'
-  return best(list.map((prefix) => prefixMatch(prefix, sides[side], sides.ranges)))
+  let result: Match = 'no'
+  for (const prefix of list) {
+    const match = prefixMatch(prefix, sides[side], sides.ranges)
+    if (match === 'yes') return 'yes'
+    if (match === 'maybe') result = 'maybe'
+  }
+  return result
 }
 
 /** Does one rule match the flow? (direction already checked) */
