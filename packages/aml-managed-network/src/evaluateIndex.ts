@@ -140,6 +140,7 @@ function plainVerdictsOf(
     withAml: { allowed: [], denied: [], unknown: [] },
     withoutAml: { allowed: [], denied: [], unknown: [] },
   }
+  // Which rule of Azure ML's allows the flow does not change the kind of answer: any stands in.
   const anyRule = list?.rules[0] ?? {
     destination: { fqdn: '' },
     protocol: 'ANY',
