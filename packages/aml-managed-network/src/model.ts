@@ -1,4 +1,5 @@
 import type { PortRange, Protocol } from '@aml-egress/core'
+import type { ManagedNetworkEvaluationIndex } from './evaluateIndex'
 
 /** A workspace's managed network mode, as ARM spells it. */
 export type IsolationMode = 'Disabled' | 'AllowInternetOutbound' | 'AllowOnlyApprovedOutbound'
@@ -99,10 +100,15 @@ export type ManagedNetworkWorkspace = {
   opaque: RuleLocation[]
 }
 
-/** Everything read: each workspace's rules, and the list of rules Azure ML applies itself. */
+/**
+ * Everything read: each workspace's rules, the list of rules Azure ML applies itself, and the index
+ * the evaluator looks rules up in (the reader builds it once; without it each evaluation builds
+ * its own).
+ */
 export type ManagedNetworkConfig = {
   workspaces: ManagedNetworkWorkspace[]
   amlManaged?: AmlManagedList
+  readonly evaluationIndex?: ManagedNetworkEvaluationIndex
 }
 
 /** Which files `render` writes. */

@@ -11,6 +11,7 @@ import {
   type ReadResult,
   type RenderedFile,
 } from '@aml-egress/core'
+import { withEvaluationIndex } from './evaluateIndex'
 import type { ManagedNetworkConfig, ManagedNetworkWorkspace } from './model'
 import { type JsonContents, readJsonShapes } from './readJson'
 import { readScript } from './readScript'
@@ -75,5 +76,5 @@ export async function readManagedNetwork(
     }
     merge(workspace, contents)
   }
-  return { config, diagnostics }
+  return { config: withEvaluationIndex(config), diagnostics }
 }

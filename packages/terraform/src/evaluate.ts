@@ -5,9 +5,10 @@
  * Inbound traffic (the 44224 rule) is answered by the NSGs alone.
  */
 import { evaluateAzureFirewall } from '@aml-egress/azure-firewall'
-import { compareOrdinal, describeFlow, type Flow, type Verdict } from '@aml-egress/core'
-import type { NsgRule, OpaqueElement, TerraformConfig } from './model'
-import { decidedBy, evaluateNsg } from './nsgEvaluate'
+import { describeFlow, type Flow, type Verdict } from '@aml-egress/core'
+import type { OpaqueElement, TerraformConfig } from './model'
+import { decidedBy, evaluatePreparedNsg, flowSides } from './nsgEvaluate'
+import { currentNsgIndex } from './nsgIndex'
 
 function opaqueVerdict(element: OpaqueElement, flow: Flow): Verdict {
   return {
@@ -20,16 +21,13 @@ function opaqueVerdict(element: OpaqueElement, flow: Flow): Verdict {
 /** Evaluates every NSG of the config; NSGs that disagree make the answer unknown. */
 function nsgVerdict(config: TerraformConfig, flow: Flow): Verdict | undefined {
   const opaque = config.opaque.find((element) => element.affects === 'nsg')
-  const byNsg = new Map<string, NsgRule[]>()
-  for (const rule of config.nsgRules) {
-    const list = byNsg.get(rule.networkSecurityGroup) ?? []
-    list.push(rule)
-    byNsg.set(rule.networkSecurityGroup, list)
-  }
-  if (byNsg.size === 0) return opaque ? opaqueVerdict(opaque, flow) : undefined
-  const verdicts = [...byNsg.entries()]
-    .sort(([a], [b]) => compareOrdinal(a, b))
-    .map(([nsg, rules]) => evaluateNsg({ rules, flow, nsg }))
+  const index = currentNsgIndex(config)
+  if (index.nsgs.length === 0) return opaque ? opaqueVerdict(opaque, flow) : undefined
+  const sides = flowSides(flow, index.ranges)
+  const direction = flow.direction === 'inbound' ? 'Inbound' : 'Outbound'
+  const verdicts = index.nsgs.map(({ nsg, prepared }) =>
+    evaluatePreparedNsg({ prepared: prepared[direction], flow, sides, nsg }),
+  )
   const [first] = verdicts
   if (!first) return undefined
   if (opaque && first.verdict !== 'unknown') return opaqueVerdict(opaque, flow)

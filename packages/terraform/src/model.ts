@@ -4,6 +4,7 @@
  * specifics live in this package.
  */
 import type { FirewallPolicyConfig, ModelOrigin } from '@aml-egress/azure-firewall'
+import type { NsgIndex } from './nsgIndex'
 
 /** `protocol` of an NSG rule as azurerm spells it; `*` is any. */
 export type NsgProtocol = '*' | 'Tcp' | 'Udp' | 'Icmp' | 'Ah' | 'Esp'
@@ -57,6 +58,8 @@ export type TerraformConfig = {
   nsgRules: NsgRule[]
   /** Constructs that make dependent flows unknown. */
   opaque: OpaqueElement[]
+  /** The NSG rules prepared for evaluation (the reader builds it once; without it each evaluation builds its own). */
+  readonly nsgIndex?: NsgIndex
 }
 
 /** Options of `renderTerraform`. */

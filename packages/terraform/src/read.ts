@@ -37,6 +37,7 @@ import {
   readHclDocument,
 } from './hclDocument'
 import type { NsgProtocol, NsgRule, OpaqueElement, TerraformConfig } from './model'
+import { indexNsgRules } from './nsgIndex'
 import { type JsonValue, resolveValue, type Scope } from './template'
 
 const RCG = 'azurerm_firewall_policy_rule_collection_group'
@@ -821,6 +822,7 @@ export async function readTerraform(
       firewallPolicy: withEvaluationIndex(model.policy),
       nsgRules: model.nsgRules,
       opaque: context.opaque,
+      nsgIndex: indexNsgRules(model.nsgRules),
     },
     diagnostics: context.diagnostics,
   }
