@@ -238,26 +238,38 @@ spec:
     expect(evaluateNetworkPolicy(swapped, flow).verdict).toBe('allowed')
   })
 
-  it('returns a verdict, not an exception, for a matchPattern the Cilium CRD refuses', async () => {
-    // GIVEN patterns with characters outside the CRD's `^([-a-zA-Z0-9_*]+[.]?)+$`, one of which
-    // is not even a valid regular expression (it threw while evaluating before the index)
-    const config = await configOf(
+  it('returns unknown and a reader diagnostic, not an exception, for a toFQDNs value the CRD refuses', async () => {
+    // GIVEN values outside the CRD's `^([-a-zA-Z0-9_*]+[.]?)+$` (a pattern) and
+    // `^([-a-zA-Z0-9_]+[.]?)+$` (a name): one is not even a valid regular expression (it threw
+    // while evaluating before the index), one is a long run that backtracks in the CRD's own form
+    const hostile = `${'a'.repeat(64)}!`
+    const contents =
       cnp(
         'dns',
         'toEndpoints: [{}]\n      toPorts: [{ ports: [{ port: "53" }], rules: { dns: [{ matchPattern: "*" }] } }]',
       ) +
-        cnp(
-          'odd',
-          'toFQDNs: [{ matchPattern: "a(b.example.com" }, { matchPattern: "x+.example.com" }]',
-        ),
-    )
+      cnp(
+        'odd',
+        `toFQDNs: [{ matchPattern: "a(b.example.com" }, { matchPattern: "x+.example.com" }, { matchName: "two..dots.example.com" }, { matchName: "${hostile}" }]\n      ${tcp(443)}`,
+      ) +
+      cnp('fine', `toFQDNs: [{ matchName: "trailing.example.com." }]\n      ${tcp(443)}`)
+    const { config, diagnostics } = await readNetworkPolicy([{ path: 'policies.yaml', contents }])
+    // THEN each refused value is named in a READ_UNSUPPORTED warning (Cilium would reject the
+    // policy), while the CRD's trailing dot is accepted
+    const refused = diagnostics.filter((d) => d.code === 'AML_EGRESS_READ_UNSUPPORTED')
+    for (const value of ['a(b.example.com', 'x+.example.com', 'two..dots.example.com', hostile])
+      expect(
+        refused.some((d) => d.message.includes(JSON.stringify(value))),
+        value,
+      ).toBe(true)
+    expect(refused).toHaveLength(4)
     const decide = (host: string) =>
       evaluateNetworkPolicy(config, toHost({ namespace: 'azureml' }, host, 443)).verdict
-    // THEN the characters stand for themselves: no real name matches them
-    expect([
-      decide('ab.example.com'),
-      decide('xx.example.com'),
-      decide('x.example.com'),
-    ]).toStrictEqual(['denied', 'denied', 'denied'])
+    // AND a flow such an entry might have allowed is unknown, never an exception or a guess
+    expect([decide('ab.example.com'), decide('xx.example.com')]).toStrictEqual([
+      'unknown',
+      'unknown',
+    ])
+    expect(decide('trailing.example.com')).toBe('allowed')
   })
 })

@@ -2,6 +2,7 @@ import {
   compareOrdinal,
   createDiagnostic,
   type Diagnostic,
+  excerpt,
   type ReadResult,
   type RenderedFile,
 } from '@aml-egress/core'
@@ -318,15 +319,40 @@ function ciliumPeers(
       peers.push({ kind: 'unsupported', what: 'a CIDR group' })
     }
   }
-  if (egress)
-    for (const fqdn of asArray(rule.toFQDNs)) {
-      if (isObject(fqdn) && typeof fqdn.matchName === 'string')
-        peers.push({ kind: 'fqdn', matchName: fqdn.matchName })
-      else if (isObject(fqdn) && typeof fqdn.matchPattern === 'string')
-        peers.push({ kind: 'fqdn', matchPattern: fqdn.matchPattern })
-      else peers.push({ kind: 'unsupported', what: 'a toFQDNs entry' })
-    }
+  if (egress) for (const fqdn of asArray(rule.toFQDNs)) peers.push(fqdnPeer(reader, fqdn))
   return peers
+}
+
+/**
+ * The CRD's `matchName` and `matchPattern` patterns, `^([-a-zA-Z0-9_]+[.]?)+$` (with `*` for a
+ * pattern), written without the nested quantifier so that a hostile value cannot make the check
+ * backtrack: labels of those characters joined by single dots, a trailing dot allowed.
+ */
+const CRD_MATCH_NAME = /^[-a-zA-Z0-9_]+(\.[-a-zA-Z0-9_]+)*\.?$/
+const CRD_MATCH_PATTERN = /^[-a-zA-Z0-9_*]+(\.[-a-zA-Z0-9_*]+)*\.?$/
+const CRD_MATCH_MAX_LENGTH = 255
+
+/** A `toFQDNs` entry; one the CRD refuses (Cilium would reject the policy) is not interpreted. */
+function fqdnPeer(reader: Reader, fqdn: unknown): PolicyPeer {
+  const name = isObject(fqdn) && typeof fqdn.matchName === 'string' ? fqdn.matchName : undefined
+  const pattern =
+    isObject(fqdn) && typeof fqdn.matchPattern === 'string' ? fqdn.matchPattern : undefined
+  const value = name ?? pattern
+  if (value === undefined) return { kind: 'unsupported', what: 'a toFQDNs entry' }
+  const field = name !== undefined ? 'matchName' : 'matchPattern'
+  const valid =
+    value.length <= CRD_MATCH_MAX_LENGTH &&
+    (name !== undefined ? CRD_MATCH_NAME : CRD_MATCH_PATTERN).test(value)
+  if (!valid) {
+    unsupported(
+      reader,
+      `toFQDNs ${field} ${JSON.stringify(excerpt(value, 80))} is not one the CiliumNetworkPolicy CRD accepts (letters, digits, '-', '_'${name === undefined ? ", '*'" : ''} in dot-separated labels, at most ${CRD_MATCH_MAX_LENGTH} characters): Cilium rejects the policy.`,
+    )
+    return { kind: 'unsupported', what: `toFQDNs ${field} ${JSON.stringify(excerpt(value, 80))}` }
+  }
+  return name !== undefined
+    ? { kind: 'fqdn', matchName: name }
+    : { kind: 'fqdn', matchPattern: value }
 }
 
 function ciliumRules(
