@@ -3,17 +3,14 @@
  * reading the config back and evaluating every flow of the plan (plus the over-broad probes), as
  * a platform team's CI does after each render.
  */
-import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { ProfileInput } from '@aml-egress/core'
 import { stringify } from 'yaml'
+import { runBuiltCli } from './cliProcess'
 import { builtCli } from './cliStartup'
 
-const reporter = fileURLToPath(new URL('./peakRssReporter.mjs', import.meta.url))
-const USAGE = /^aml-egress-bench peak-rss-kb (\d+) cpu-ms (\d+)$/m
 const SUMMARY =
   /(\d+) required flows: (\d+) allowed, (\d+) BLOCKED, (\d+) unknown, (\d+) not expressible/
 
@@ -31,17 +28,8 @@ export type CliCheck = {
   status: number | null
 }
 
-function run(args: readonly string[]) {
-  const started = performance.now()
-  const result = spawnSync(process.execPath, ['--import', reporter, builtCli, ...args], {
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  })
-  return { result, wallMs: performance.now() - started }
-}
-
 function checkFormat(input: { profile: string; format: string; directory: string }): CliCheck {
-  const { result, wallMs } = run([
+  const { result, wallMs, peakRssMb } = runBuiltCli([
     'check',
     '--profile',
     input.profile,
@@ -55,7 +43,7 @@ function checkFormat(input: { profile: string; format: string; directory: string
   return {
     format: input.format,
     wallMs,
-    peakRssMb: Number(USAGE.exec(result.stderr)?.[1] ?? Number.NaN) / 1024,
+    peakRssMb,
     flows: count(1),
     allowed: count(2),
     blocked: count(3),
@@ -76,7 +64,15 @@ export function measureCliChecks(profile: ProfileInput): CliCheck[] | undefined 
     const profilePath = join(directory, 'fleet.yaml')
     writeFileSync(profilePath, stringify(profile))
     const out = join(directory, 'out')
-    const rendered = run(['render', '--profile', profilePath, '--format', 'all', '--out', out])
+    const rendered = runBuiltCli([
+      'render',
+      '--profile',
+      profilePath,
+      '--format',
+      'all',
+      '--out',
+      out,
+    ])
     if (rendered.result.status !== 0) throw new Error(`render failed: ${rendered.result.stderr}`)
     return readdirSync(out, { withFileTypes: true })
       .filter((entry) => entry.isDirectory())

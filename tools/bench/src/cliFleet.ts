@@ -3,18 +3,14 @@
  * in a fresh process, profile parsing and file writes included. Wall time is the median of
  * `runs`; CPU time and peak RSS are the process's own, reported by a preloaded module at exit.
  */
-import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { ProfileInput } from '@aml-egress/core'
 import { stringify } from 'yaml'
+import { runBuiltCli } from './cliProcess'
 import { builtCli } from './cliStartup'
 import { median } from './measure'
-
-const reporter = fileURLToPath(new URL('./peakRssReporter.mjs', import.meta.url))
-const USAGE = /^aml-egress-bench peak-rss-kb (\d+) cpu-ms (\d+)$/m
 
 /** What `measureCliFleet` returns. */
 export type CliFleet = {
@@ -47,23 +43,15 @@ function treeSize(directory: string): { files: number; bytes: number } {
 
 function renderOnce(profile: string, out: string) {
   rmSync(out, { recursive: true, force: true })
-  const started = performance.now()
-  const args = ['--import', reporter, builtCli, 'render', '--profile', profile]
-  const result = spawnSync(process.execPath, [...args, '--format', 'all', '--out', out], {
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  })
-  const wallMs = performance.now() - started
-  const usage = USAGE.exec(result.stderr)
-  const printed = `${result.stdout}${result.stderr.replace(USAGE, '')}`.trim()
-  const lines = printed === '' ? [] : printed.split('\n')
+  const run = runBuiltCli(['render', '--profile', profile, '--format', 'all', '--out', out])
+  const lines = run.printed === '' ? [] : run.printed.split('\n')
   return {
-    wallMs,
-    cpuMs: Number(usage?.[2] ?? Number.NaN),
-    peakRssMb: Number(usage?.[1] ?? Number.NaN) / 1024,
+    wallMs: run.wallMs,
+    cpuMs: run.cpuMs,
+    peakRssMb: run.peakRssMb,
     printedLines: lines.length,
     maxColumns: Math.max(0, ...lines.map((line) => line.length)),
-    status: result.status,
+    status: run.result.status,
   }
 }
 
