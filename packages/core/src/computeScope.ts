@@ -1,5 +1,6 @@
 import { findRequirement } from './catalog/catalog'
 import type { CatalogComputeKind } from './catalog/schema'
+import { planRequirement } from './customRequirements'
 import type { Plan, PlanRule } from './plan'
 
 /**
@@ -40,8 +41,7 @@ export function ruleServesOnlyAttachedCompute(
   return (
     ids.length > 0 &&
     ids.every((id) => {
-      const requirement =
-        findRequirement(id) ?? plan?.customRequirements?.find((custom) => custom.id === id)
+      const requirement = plan ? planRequirement(plan, id) : findRequirement(id)
       return requirement !== undefined && servesOnlyAttachedCompute(requirement)
     })
   )
