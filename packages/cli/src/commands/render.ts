@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import {
   countExpressedRules,
   type Diagnostic,
+  type DiagnosticSummary,
   formatDiagnostics,
   type Plan,
   type RenderedFile,
@@ -86,10 +87,31 @@ type PlannedFile = PlacedFile & {
  */
 export type PlannedStale = StaleFile & { before: string; edited: boolean }
 
+/**
+ * A format's diagnostics as the summary prints them. A fleet's formats return hundreds of
+ * thousands, mostly the same few kinds: keeping every one until the files are written cost
+ * about 100 MB at 10,000 workspaces, so only `--verbose` keeps them.
+ */
+export type DiagnosticsDigest = {
+  /** How many diagnostics the format returned. */
+  count: number
+  /** Those of severity error: each printed in full, and the exit code. */
+  errors: Diagnostic[]
+  /**
+   * One per kind of finding (core's `summariseDiagnostics`): of every diagnostic for `--json`, of
+   * those that are not errors for the text summary (which prints errors in full); none with
+   * `--quiet`, which prints no summary.
+   */
+  summaries: DiagnosticSummary[]
+  /** Every diagnostic, with `--verbose`; otherwise undefined. */
+  all: readonly Diagnostic[] | undefined
+}
+
 /** One format's rendering, before anything is compared with the disk. */
 type Rendered = {
   format: RegisteredFormat
-  result: RenderResult
+  files: readonly RenderedFile[]
+  diagnostics: DiagnosticsDigest
   /** Plan rules the format expresses, whole or in part: core's `triagePlan` answer. */
   rulesExpressed: number
 }
@@ -98,9 +120,12 @@ export type FormatOutcome<File = PlannedFile> = {
   name: string
   title: string
   files: File[]
-  diagnostics: Diagnostic[]
+  diagnostics: DiagnosticsDigest
   rulesExpressed: number
 }
+
+/** How the summary will show diagnostics: which digest `digestDiagnostics` makes. */
+type DigestMode = Pick<RenderCommandOptions, 'json' | 'quiet' | 'verbose'>
 
 /** Everything a render changes under `--out`, checked and read before anything is written. */
 type OutputPlan = {
@@ -162,15 +187,38 @@ const SERVICE_TAGS_FLAG = 'service-tags'
 
 /**
  * Every shipped format's name and capabilities, for naming where rules out of a format's scope
- * belong; loaded only when a rendering left some out of scope.
+ * belong. Loaded on the first rendering that left some out of scope, then kept for the others.
  */
-async function formatsForScope(
-  outcomes: readonly FormatOutcome[],
-  registry: FormatRegistry,
-): Promise<SummaryFormat[]> {
-  if (!outcomes.some((outcome) => outcome.diagnostics.some((d) => d.lacks !== undefined))) return []
-  const formats = await loadFormats(registry)
-  return formats.map(({ name, capabilities }) => ({ name, capabilities }))
+function scopeFormatsLoader(registry: FormatRegistry): () => Promise<SummaryFormat[]> {
+  let loaded: Promise<SummaryFormat[]> | undefined
+  return () => {
+    loaded ??= loadFormats(registry).then((formats) =>
+      formats.map(({ name, capabilities }) => ({ name, capabilities })),
+    )
+    return loaded
+  }
+}
+
+/** A format's diagnostics summarised for the chosen output; every one only with `--verbose`. */
+async function digestDiagnostics(input: {
+  diagnostics: readonly Diagnostic[]
+  mode: DigestMode
+  scopeFormats: () => Promise<SummaryFormat[]>
+}): Promise<DiagnosticsDigest> {
+  const { diagnostics, mode } = input
+  const errors = diagnostics.filter((d) => d.severity === 'error')
+  const summarised = mode.json
+    ? diagnostics
+    : mode.quiet
+      ? []
+      : diagnostics.filter((d) => d.severity !== 'error')
+  const formats = summarised.some((d) => d.lacks !== undefined) ? await input.scopeFormats() : []
+  return {
+    count: diagnostics.length,
+    errors,
+    summaries: summariseDiagnostics(summarised, { formats }),
+    all: mode.verbose ? diagnostics : undefined,
+  }
 }
 
 /**
@@ -182,6 +230,7 @@ async function renderWithFormats(input: {
   names: readonly string[]
   flags: FormatFlags
   serviceTags: string | undefined
+  mode: DigestMode
   io: Io
   registry: FormatRegistry
 }): Promise<Rendered[]> {
@@ -197,25 +246,36 @@ async function renderWithFormats(input: {
   const options = await Promise.all(
     formats.map((format) => renderOptionsFor({ format, flags: withTags(format), io })),
   )
-  return formats.map((format, index) => ({
-    format,
-    result: format.render(plan, options[index]),
-    // The question `check` and the shared matrix ask core too: which rules can this format say?
-    rulesExpressed: countExpressedRules(plan, format),
-  }))
+  const scopeFormats = scopeFormatsLoader(input.registry)
+  const rendered: Rendered[] = []
+  for (const [index, format] of formats.entries()) {
+    const result: RenderResult = format.render(plan, options[index])
+    rendered.push({
+      format,
+      files: result.files,
+      diagnostics: await digestDiagnostics({
+        diagnostics: result.diagnostics,
+        mode: input.mode,
+        scopeFormats,
+      }),
+      // The question `check` and the shared matrix ask core too: which rules can this format say?
+      rulesExpressed: countExpressedRules(plan, format),
+    })
+  }
+  return rendered
 }
 
 /** Each rendered file with its path under `--out` (nothing read yet). */
 function placeFiles(rendered: readonly Rendered[]): FormatOutcome<PlacedFile>[] {
   const nested = rendered.length > 1
-  return rendered.map(({ format, result, rulesExpressed }) => {
-    const paths = outputPaths({ format: format.name, files: result.files, nested })
-    const files = result.files.map((file, index): PlacedFile => {
+  return rendered.map(({ format, files: rendered, diagnostics, rulesExpressed }) => {
+    const paths = outputPaths({ format: format.name, files: rendered, nested })
+    const files = rendered.map((file, index): PlacedFile => {
       assertSafePath(format.name, file.path)
       return { format: format.name, path: paths[index] ?? file.path, contents: file.contents }
     })
     const { name, title } = format
-    return { name, title, files, diagnostics: result.diagnostics, rulesExpressed }
+    return { name, title, files, diagnostics, rulesExpressed }
   })
 }
 
@@ -338,10 +398,8 @@ async function writeOutput(input: { plan: OutputPlan; out: string; io: Io }): Pr
  * an error) writes nothing: exit 2, as for any input the target cannot take.
  */
 function assertWithinLimits(rendered: readonly Rendered[], io: Io): void {
-  const exceeded = rendered.flatMap(({ result }) =>
-    result.diagnostics.filter(
-      (d) => d.code === 'AML_EGRESS_LIMIT_EXCEEDED' && d.severity === 'error',
-    ),
+  const exceeded = rendered.flatMap(({ diagnostics }) =>
+    diagnostics.errors.filter((d) => d.code === 'AML_EGRESS_LIMIT_EXCEEDED'),
   )
   if (exceeded.length === 0) return
   io.stderr(`${formatDiagnostics(exceeded)}\n`)
@@ -425,7 +483,6 @@ function jsonSummary(input: {
   options: RenderCommandOptions
   plan: Plan
   outcomes: readonly FormatOutcome[]
-  scopeFormats: readonly SummaryFormat[]
   stale: readonly PlannedStale[]
 }): string {
   const { options, plan } = input
@@ -446,8 +503,8 @@ function jsonSummary(input: {
       title: outcome.title,
       rulesExpressed: outcome.rulesExpressed,
       files: outcome.files.map((file) => ({ path: file.path, status: file.status })),
-      diagnostics: summariseDiagnostics(outcome.diagnostics, { formats: input.scopeFormats }),
-      ...(options.verbose ? { allDiagnostics: outcome.diagnostics } : {}),
+      diagnostics: outcome.diagnostics.summaries,
+      ...(outcome.diagnostics.all ? { allDiagnostics: outcome.diagnostics.all } : {}),
     })),
     stale: input.stale.map(({ path, format, edited }) => ({
       path,
@@ -483,6 +540,7 @@ export async function runRender(
     names,
     flags,
     serviceTags: options.serviceTags,
+    mode: options,
     io,
     registry: context.formats,
   })
@@ -494,15 +552,15 @@ export async function runRender(
 
   await writeOutput({ plan: output, out: options.out, io })
   const { outcomes, stale } = output
-  const errors = [...plan.advisories, ...outcomes.flatMap((o) => o.diagnostics)].filter(
-    (d) => d.severity === 'error',
-  )
+  const errors = [
+    ...plan.advisories.filter((d) => d.severity === 'error'),
+    ...outcomes.flatMap((o) => o.diagnostics.errors),
+  ]
   const leftInPlace = stale.filter((file) => file.edited)
   if (options.json || !options.quiet) {
-    const scopeFormats = await formatsForScope(outcomes, context.formats)
-    if (options.json) io.stdout(jsonSummary({ options, plan, outcomes, stale, scopeFormats }))
+    if (options.json) io.stdout(jsonSummary({ options, plan, outcomes, stale }))
     else {
-      const summary = { options, plan, outcomes, stale, scopeFormats, io }
+      const summary = { options, plan, outcomes, stale, io }
       io.stdout(options.verbose ? verboseSummary(summary) : compactSummary(summary))
     }
   } else {

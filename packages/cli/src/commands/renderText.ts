@@ -7,19 +7,23 @@ import {
   formatDiagnosticSummaries,
   formatDiagnostics,
   type Plan,
-  type SummaryFormat,
   summariseDiagnostics,
 } from '@aml-egress/core'
 import { createPaint, type Paint } from '../color'
 import type { Io } from '../io'
-import type { FileStatus, FormatOutcome, PlannedStale, RenderCommandOptions } from './render'
+import type {
+  DiagnosticsDigest,
+  FileStatus,
+  FormatOutcome,
+  PlannedStale,
+  RenderCommandOptions,
+} from './render'
 
 /** What the text summary of a render reads: the plan, each format's outcome, the stale files. */
 export type RenderSummaryInput = {
   options: RenderCommandOptions
   plan: Plan
   outcomes: readonly FormatOutcome[]
-  scopeFormats: readonly SummaryFormat[]
   stale: readonly PlannedStale[]
   io: Io
 }
@@ -99,10 +103,11 @@ export function verboseSummary(input: RenderSummaryInput): string {
       )
     if (outcome.files.length === 0)
       lines.push(`  ${paint.dim('no files: nothing in the plan applies to this format')}`)
-    if (outcome.diagnostics.length > 0)
+    const all = outcome.diagnostics.all ?? []
+    if (all.length > 0)
       lines.push(
-        `  ${formatCount(outcome.diagnostics.length)} diagnostics:`,
-        indent(formatDiagnostics(outcome.diagnostics), '    '),
+        `  ${formatCount(all.length)} diagnostics:`,
+        indent(formatDiagnostics(all), '    '),
       )
   }
   const advisories = plan.advisories.filter(isAdvisory)
@@ -144,14 +149,11 @@ function filesPhrase(outcome: FormatOutcome, stale: readonly PlannedStale[]): st
  * says "(fix above)".
  */
 function compactDiagnostics(input: {
-  diagnostics: readonly Diagnostic[]
-  scopeFormats: readonly SummaryFormat[]
+  digest: Pick<DiagnosticsDigest, 'errors' | 'summaries'>
   fixesShown: Set<string>
 }): string[] {
-  const errors = input.diagnostics.filter(isError)
-  const rest = input.diagnostics.filter((d) => !isError(d))
+  const { errors, summaries } = input.digest
   const lines = errors.length > 0 ? formatDiagnostics(errors).split('\n') : []
-  const summaries = summariseDiagnostics(rest, { formats: input.scopeFormats })
   if (summaries.length > 0)
     lines.push(
       ...formatDiagnosticSummaries(summaries, {
@@ -183,14 +185,8 @@ function compactFormat(input: {
   ]
   for (const file of stale.filter((entry) => entry.format === outcome.name && entry.edited))
     lines.push(`  ${paint.yellow(staleLine(file, options.out))}`)
-  if (outcome.diagnostics.length > 0)
-    lines.push(
-      ...compactDiagnostics({
-        diagnostics: outcome.diagnostics,
-        scopeFormats: input.summary.scopeFormats,
-        fixesShown,
-      }),
-    )
+  if (outcome.diagnostics.count > 0)
+    lines.push(...compactDiagnostics({ digest: outcome.diagnostics, fixesShown }))
   return lines
 }
 
@@ -229,8 +225,11 @@ export function compactSummary(input: RenderSummaryInput): string {
   // The plan's own diagnostics (an address to add to the profile), then each format's. The plan's
   // are read-only; summarising only reads them.
   const leftOut = plan.advisories.filter((d) => !isAdvisory(d)) as readonly Diagnostic[]
-  if (leftOut.length > 0)
-    lines.push(...compactDiagnostics({ diagnostics: leftOut, scopeFormats: [], fixesShown }))
+  if (leftOut.length > 0) {
+    const errors = leftOut.filter(isError)
+    const summaries = summariseDiagnostics(leftOut.filter((d) => !isError(d)))
+    lines.push(...compactDiagnostics({ digest: { errors, summaries }, fixesShown }))
+  }
   lines.push('')
   for (const outcome of input.outcomes)
     lines.push(...compactFormat({ outcome, summary: input, fixesShown }))
