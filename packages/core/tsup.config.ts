@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/catalogDetails.ts'],
+  entry: ['src/index.ts', 'src/catalogDetails.ts', 'src/diagnose.ts', 'src/environmentFiles.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
