@@ -1,5 +1,5 @@
 import type { EgressFormat } from '@aml-egress/core'
-import type { LogReader } from '@aml-egress/core/diagnose'
+import type { LogReader } from '@aml-egress/core/log-readers'
 
 /** A format's render options, by option key, as the CLI builds them from the format's flags. */
 export type RenderOptionValues = Readonly<Record<string, unknown>>

@@ -7,11 +7,11 @@ import {
   createFlowClassifier,
   type FixRenderer,
   type FlowAggregator,
-  type LogReader,
   type ParsedCidr,
   parseCidr,
   renderFix,
 } from '@aml-egress/core/diagnose'
+import type { LogReader } from '@aml-egress/core/log-readers'
 import { defineCliCommand, profileArg } from '../command'
 import { formatDiagnoseMarkdown, formatDiagnoseText } from '../diagnoseOutput'
 import { UsageError } from '../errors'
