@@ -8,7 +8,7 @@ import {
   parseCsvLine,
   peekFirstLine,
   readJsonLog,
-} from '@aml-egress/core'
+} from '@aml-egress/core/log-readers'
 
 /**
  * Azure Firewall logs as a deny log: the resource-specific tables `AZFWApplicationRule` and

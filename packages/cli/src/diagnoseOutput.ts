@@ -1,4 +1,4 @@
-import type { Classification, DiagnosedFlow, DiagnoseReport } from '@aml-egress/core'
+import type { Classification, DiagnosedFlow, DiagnoseReport } from '@aml-egress/core/diagnose'
 import { createPaint, type Paint } from './color'
 import type { Io } from './io'
 import { markdownCell, markdownTable } from './table'

@@ -4,7 +4,6 @@ import {
   type EnvironmentFileScan,
   environmentFilesOf,
   type Profile,
-  parseEnvironmentFile,
 } from '@aml-egress/core'
 import { UsageError } from './errors'
 import type { Io } from './io'
@@ -86,6 +85,9 @@ export async function readEnvironmentFiles(input: {
 }): Promise<EnvironmentFileScan[]> {
   const base = dirname(input.profilePath)
   const named = environmentFilesOf(input.profile.features.pythonPackages)
+  if (named.length === 0) return []
+  // Loaded here: a profile without environment files never loads the parsers.
+  const { parseEnvironmentFile } = await import('@aml-egress/core/environment-files')
   const queue: Pending[] = named.map((path) => ({ path, root: path, depth: 0 }))
   const seen = new Set(named.map((path) => resolve(base, path)))
   const scans: EnvironmentFileScan[] = []

@@ -2,7 +2,7 @@ import { isAscii } from 'node:buffer'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { createGunzip } from 'node:zlib'
-import { completeUtf8Length } from '@aml-egress/core'
+import { completeUtf8Length } from '@aml-egress/core/log-readers'
 import { UsageError } from './errors'
 
 /** Bytes of a file's start that detection sees (decompressed). */

@@ -1,4 +1,5 @@
-import type { EgressFormat, LogReader } from '@aml-egress/core'
+import type { EgressFormat } from '@aml-egress/core'
+import type { LogReader } from '@aml-egress/core/log-readers'
 
 /** A format's render options, by option key, as the CLI builds them from the format's flags. */
 export type RenderOptionValues = Readonly<Record<string, unknown>>

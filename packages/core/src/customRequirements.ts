@@ -4,7 +4,7 @@ import type { CatalogComputeKind, CustomRequirement, PlanRequirement } from './c
 import { canonicalCidr, isIpv4Address } from './cidr'
 import { createDiagnostic, type Diagnostic } from './diagnostics'
 import { checkExtraRequirements, parseExtraDestination } from './extraRequirements'
-import { type PackageHost, packageIndexHosts } from './packageIndexes/environmentFiles'
+import { type PackageHost, packageIndexHosts } from './packageIndexes/packageHosts'
 import { environmentFilesOf } from './packageIndexes/pythonPackages'
 import type { EnvironmentFileScan } from './packageIndexes/scan'
 import type { Plan } from './plan'

@@ -50,49 +50,6 @@ export {
   type ReportedEndpoint,
 } from './dependencies'
 export {
-  type AddressTagIndex,
-  cidrHolds,
-  createAddressTagIndex,
-  type NamedPrefixes,
-  type ParsedAddress,
-  type ParsedCidr,
-  parseAddress,
-  parseCidr,
-} from './diagnose/addresses'
-export {
-  type AggregatedFlow,
-  createFlowAggregator,
-  type FlowAggregator,
-  type FlowFilters,
-  SOURCE_LIMIT,
-} from './diagnose/aggregate'
-export { createFlowClassifier, type FixRenderer } from './diagnose/classify'
-export { type RenderedFix, renderFix } from './diagnose/fix'
-export { forEachJsonRecord, type JsonRecordSink, peekFirstLine, readJsonLog } from './diagnose/json'
-export type {
-  Classification,
-  DeniedRecord,
-  DiagnosedFile,
-  DiagnosedFlow,
-  DiagnoseReport,
-  LogChunks,
-  LogDestination,
-  LogPod,
-  LogProtocol,
-  LogReader,
-  LogSink,
-  MalformedRecord,
-  ProfileChange,
-} from './diagnose/model'
-export { buildDiagnoseReport, compareDiagnosedFlows } from './diagnose/report'
-export {
-  completeUtf8Length,
-  decodeChunks,
-  forEachLine,
-  MAX_LINE_LENGTH,
-  parseCsvLine,
-} from './diagnose/text'
-export {
   createDiagnostic,
   type Diagnostic,
   type DiagnosticCode,
@@ -140,13 +97,6 @@ export {
   sampleHost,
 } from './fqdn'
 export { compareOrdinal } from './order'
-export {
-  environmentFileKind,
-  type PackageHost,
-  packageIndexHosts,
-  parseEnvironmentFile,
-} from './packageIndexes/environmentFiles'
-export { type DocumentedHosts, packageSourceHosts } from './packageIndexes/hosts'
 export { environmentFilesOf, type PythonPackages } from './packageIndexes/pythonPackages'
 export type {
   EnvironmentFileKind,

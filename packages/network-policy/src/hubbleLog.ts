@@ -7,7 +7,7 @@ import {
   type LogReader,
   type LogSink,
   readJsonLog,
-} from '@aml-egress/core'
+} from '@aml-egress/core/log-readers'
 
 /**
  * Cilium Hubble flows as a deny log: `hubble observe -o jsonpb` (`{"flow":{…}}`, also the

@@ -4,7 +4,7 @@ import {
   type LogChunks,
   type LogReader,
   type LogSink,
-} from '@aml-egress/core'
+} from '@aml-egress/core/log-readers'
 
 /**
  * Squid's access.log as a deny log: the native `squid` logformat

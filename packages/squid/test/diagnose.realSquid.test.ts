@@ -2,17 +2,19 @@ import { createReadStream } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
-  buildDiagnoseReport,
-  createFlowAggregator,
-  createFlowClassifier,
-  type DiagnoseReport,
   missingCapabilities,
   type PlanFlow,
   parseProfile,
   planFlows,
-  renderFix,
   resolvePlan,
 } from '@aml-egress/core'
+import {
+  buildDiagnoseReport,
+  createFlowAggregator,
+  createFlowClassifier,
+  type DiagnoseReport,
+  renderFix,
+} from '@aml-egress/core/diagnose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderSquid, squidAccessLog, squidFormat } from '../src/index'
 import {

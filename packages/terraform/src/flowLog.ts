@@ -5,7 +5,7 @@ import {
   type LogReader,
   type LogSink,
   readJsonLog,
-} from '@aml-egress/core'
+} from '@aml-egress/core/log-readers'
 
 /**
  * Azure NSG flow logs (version 1 and 2) and VNet flow logs as a deny log: every denied outbound

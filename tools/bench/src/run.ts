@@ -28,7 +28,8 @@ import { table } from './measure'
 import { runPackageBenchmarks } from './packageBenchmarks'
 import { measureMinimalityScaling } from './scaling'
 import {
-  measureCoreCatalogDetails,
+  coreEntries,
+  measureCoreEntry,
   measureCoreWithoutCatalogData,
   measurePackageSizes,
   sizeBudgets,
@@ -478,9 +479,13 @@ console.log(
 )
 const core = sizes.find((size) => size.name === 'core')
 const coreCode = await measureCoreWithoutCatalogData()
-const coreDetails = await measureCoreCatalogDetails()
+const entrySizes = await Promise.all(
+  coreEntries.map(
+    async (entry) => `\`${entry.name}\` ${bytes((await measureCoreEntry(entry)).gzipped)}`,
+  ),
+)
 console.log(
-  `\n"own" leaves every dependency external (core: zod, js-yaml); "with workspace deps" bundles the @aml-egress packages a package imports (tree-shaken). Core without its generated requirement data: ${bytes(coreCode.gzipped)} gzipped. The catalog prose (decisions, other listings, notes) is the separate entry \`@aml-egress/core/catalog-details\`: ${bytes(coreDetails.gzipped)} gzipped, loaded by \`aml-egress explain\` only.`,
+  `\n"own" leaves every dependency external (core: zod, js-yaml, smol-toml); "with workspace deps" bundles the @aml-egress packages a package imports (tree-shaken). Core without its generated requirement data: ${bytes(coreCode.gzipped)} gzipped. Core's other entries, each on its own, gzipped (loaded by \`explain\`, \`diagnose\` and profiles naming environment files): ${entrySizes.join(', ')}.`,
 )
 if (core)
   target(

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
-  catalogDetailSources,
+  coreEntries,
   declaredRenderers,
-  measureCoreCatalogDetails,
+  measureCoreEntry,
   measurePackageSizes,
   type PackageSize,
   rendererPackages,
@@ -23,14 +23,18 @@ describe('package sizes', () => {
     expect(core?.own.gzipped).toBeLessThanOrEqual(sizeBudgets.coreTarget)
   })
 
-  it('returns core without the catalog prose, which only its catalog-details entry bundles', async () => {
-    const core = sizes.find((size) => size.name === 'core')
-    const inputs = core?.own.inputs ?? []
-    expect(inputs).toContain('packages/core/src/catalog/requirements.generated.ts')
-    for (const source of catalogDetailSources) expect(inputs).not.toContain(source)
-    const details = await measureCoreCatalogDetails()
-    for (const source of catalogDetailSources) expect(details.inputs).toContain(source)
-  })
+  it.each(coreEntries.map((entry) => [entry.name, entry] as const))(
+    'returns core without the sources only %s bundles',
+    async (_name, entry) => {
+      const core = sizes.find((size) => size.name === 'core')
+      const inputs = core?.own.inputs ?? []
+      expect(inputs).toContain('packages/core/src/catalog/requirements.generated.ts')
+      expect(entry.sources.length).toBeGreaterThan(0)
+      for (const source of entry.sources) expect(inputs).not.toContain(source)
+      const own = await measureCoreEntry(entry)
+      for (const source of entry.sources) expect(own.inputs).toContain(source)
+    },
+  )
 
   it.each(rendererPackages.map((name) => [name]))(
     'returns no other renderer in the bundle of %s',

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { azureFirewallLog } from '@aml-egress/azure-firewall'
-import { type LogReader, MAX_LINE_LENGTH } from '@aml-egress/core'
+import { type LogReader, MAX_LINE_LENGTH } from '@aml-egress/core/log-readers'
 import { hubbleFlowLog } from '@aml-egress/network-policy'
 import { squidAccessLog } from '@aml-egress/squid'
 import { flowLog } from '@aml-egress/terraform'

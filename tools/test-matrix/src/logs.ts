@@ -1,4 +1,4 @@
-import type { DeniedRecord, LogReader } from '@aml-egress/core'
+import type { DeniedRecord, LogReader } from '@aml-egress/core/log-readers'
 
 /** What a deny-log reader reported for one input: every denied record, counts, malformed records. */
 export type ReadLogResult = {

@@ -1,3 +1,4 @@
+import { isServiceTagsFile, type Plan } from '@aml-egress/core'
 import {
   type AddressTagIndex,
   buildDiagnoseReport,
@@ -6,13 +7,11 @@ import {
   createFlowClassifier,
   type FixRenderer,
   type FlowAggregator,
-  isServiceTagsFile,
-  type LogReader,
   type ParsedCidr,
-  type Plan,
   parseCidr,
   renderFix,
-} from '@aml-egress/core'
+} from '@aml-egress/core/diagnose'
+import type { LogReader } from '@aml-egress/core/log-readers'
 import { defineCliCommand, profileArg } from '../command'
 import { formatDiagnoseMarkdown, formatDiagnoseText } from '../diagnoseOutput'
 import { UsageError } from '../errors'

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { environmentFileKind, packageIndexHosts, parseEnvironmentFile } from './environmentFiles'
+import { parseEnvironmentFile } from './environmentFiles'
+import { environmentFileKind } from './fileKinds'
+import { packageIndexHosts } from './packageHosts'
 import { logicalLines } from './requirementsTxt'
 import type { EnvironmentFileScan } from './scan'
 

@@ -1,6 +1,6 @@
 import * as z from 'zod'
 import { hasControlCharacters } from '../extraRequirements'
-import { environmentFileKind, environmentFileNames } from './environmentFiles'
+import { environmentFileKind, environmentFileNames } from './fileKinds'
 
 /** A path to an environment file, relative to the profile (or absolute). */
 const EnvironmentFilePathSchema = z
