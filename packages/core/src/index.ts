@@ -169,11 +169,10 @@ export {
 } from './summary'
 export {
   fitLine,
-  formatCount,
   formatDiagnosticSummaries,
   type SummaryTextOptions,
 } from './summaryText'
-export { escapeControlCharacters, excerpt } from './text'
+export { escapeControlCharacters, excerpt, formatCount } from './text'
 export {
   capabilitiesNeeded,
   countExpressedRules,

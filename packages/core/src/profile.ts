@@ -6,7 +6,7 @@ import { checkExtraRequirements, ExtraRequirementBaseSchema } from './extraRequi
 import { PythonPackagesSchema } from './packageIndexes/pythonPackages'
 import { exceedsExpandedValues, profileLimits } from './profileLimits'
 import { didYouMean } from './suggest'
-import { excerpt } from './text'
+import { excerpt, formatCount } from './text'
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const STORAGE_ACCOUNT = /^[a-z0-9]{3,24}$/
@@ -36,7 +36,7 @@ function ipv4Schema(message: string) {
 
 /** A list with at most `limit` items, the bound named in the message. */
 function boundedList<T extends z.ZodType>(item: T, limit: number, what: string) {
-  return z.array(item).max(limit, `at most ${limit.toLocaleString('en-US')} ${what}`)
+  return z.array(item).max(limit, `at most ${formatCount(limit)} ${what}`)
 }
 
 const RegionNameSchema = z
@@ -246,7 +246,7 @@ function estateTotalProblems(workspaces: readonly unknown[]): string[] {
     }
     return total > limit
       ? [
-          `${total.toLocaleString('en-US')} ${what} across the workspaces; at most ${limit.toLocaleString('en-US')} per profile: split the estate into several profiles (e.g. one per region)`,
+          `${formatCount(total)} ${what} across the workspaces; at most ${formatCount(limit)} per profile: split the estate into several profiles (e.g. one per region)`,
         ]
       : []
   })
@@ -499,7 +499,7 @@ export function parseProfileText(text: string, source = 'profile'): Profile {
       [
         {
           path: '(root)',
-          message: `the profile expands to more than ${profileLimits.expandedValues.toLocaleString('en-US')} values (YAML aliases are counted at each use); write the values out, or split the estate`,
+          message: `the profile expands to more than ${formatCount(profileLimits.expandedValues)} values (YAML aliases are counted at each use); write the values out, or split the estate`,
         },
       ],
       source,

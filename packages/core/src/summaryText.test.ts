@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createDiagnostic, type Diagnostic } from './diagnostics'
 import type { DiagnosticSummary } from './summary'
-import { fitLine, formatCount, formatDiagnosticSummaries } from './summaryText'
+import { fitLine, formatDiagnosticSummaries } from './summaryText'
+import { formatCount } from './text'
 
 const DNS_FIX = 'Enable the DNS proxy.'
 

@@ -2,7 +2,7 @@ import { type Diagnostic, type DiagnosticCode, diagnosticCodes } from './diagnos
 import { compareOrdinal } from './order'
 import type { ReadonlyDeep } from './readonly'
 import type { DiagnosticSummary } from './summary'
-import { escapeControlCharacters } from './text'
+import { escapeControlCharacters, formatCount } from './text'
 
 /** Options of `formatDiagnosticSummaries`. */
 export type SummaryTextOptions = {
@@ -37,11 +37,6 @@ const infoNouns: Partial<Record<DiagnosticCode, [string, string]>> = {
   AML_EGRESS_SERVICE_TAG_FALLBACK: ['rule as a service tag', 'rules as service tags'],
   AML_EGRESS_LIMIT_SPLIT: ['split for a limit', 'splits for limits'],
   AML_EGRESS_ADVISORY: ['advisory', 'advisories'],
-}
-
-/** 40061 as "40,061": counts of a fleet's rules are read at a glance. */
-export function formatCount(count: number): string {
-  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 }
 
 /** Control characters shown (messages quote input files) and whitespace runs made one space. */

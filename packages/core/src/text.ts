@@ -38,3 +38,11 @@ export function excerpt(value: unknown, max = 80): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text
   return cut.replace(CONTROL_OR_BREAK, escapeCharacter)
 }
+
+/**
+ * 40061 as "40,061": counts of a fleet's rules are read at a glance. Not `toLocaleString`: its
+ * first call loads ICU's locale data, 20-30 ms of every command's start.
+ */
+export function formatCount(count: number): string {
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+}
