@@ -248,7 +248,10 @@ function buildRule(context: Context, triaged: TriagedRule): void {
 
 /** The workspace ids the plan's rules name, sorted; an id unfit for a directory is an error. */
 function workspaceIds(plan: Plan, diagnostics: Diagnostic[]): string[] {
-  const ids = [...new Set(plan.rules.flatMap((rule) => rule.workspaces))].sort(compareOrdinal)
+  // A loop, not flatMap: a fleet's plan has 60,000 rules, each with its own short list.
+  const named = new Set<string>()
+  for (const rule of plan.rules) for (const id of rule.workspaces) named.add(id)
+  const ids = [...named].sort(compareOrdinal)
   for (const id of ids.filter((id) => !WORKSPACE_ID.test(id)))
     diagnostics.push(
       createDiagnostic({

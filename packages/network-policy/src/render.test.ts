@@ -2,6 +2,7 @@ import { parseProfile, resolvePlan } from '@aml-egress/core'
 import { describe, expect, it } from 'vitest'
 import { planOf, planRule, SUBNET, serviceTags } from '../test/plan'
 import { documentsOf, schemaProblems } from '../test/validators'
+import { oneLine } from './policies'
 import {
   renderCilium,
   renderCiliumPolicies,
@@ -419,4 +420,14 @@ describe('format: network-policy and cilium output validity', () => {
       expect(result.files.map((f) => f.contents).join('')).not.toContain('0.0.0.0/0')
     })
   }
+})
+
+describe('oneLine', () => {
+  it('returns each run of control or non-ASCII characters as one space, trimmed', () => {
+    expect(oneLine('a\n\tb\u00e9c\r\n')).toBe('a b c')
+  })
+
+  it('returns printable text as it is, without surrounding spaces', () => {
+    expect(oneLine('  fe-to-models [r1, r2] - note ')).toBe('fe-to-models [r1, r2] - note')
+  })
 })

@@ -5,6 +5,7 @@ import {
   createDiagnostic,
   type Diagnostic,
   type DiagnosticInput,
+  formatPortRanges,
   isIpv4Cidr,
   isValidHostPattern,
   isWildcardPattern,
@@ -262,8 +263,8 @@ function addCilium(
   const sources = sourcesOf(context, triaged.rule.source) ?? []
   const comment = ruleComment(triaged.rule)
   const sharesObjects = repeatsNamespace(sources)
-  for (const { namespace, podLabels } of sources)
-    context.ciliumEntries.push({
+  for (const { namespace, podLabels } of sources) {
+    const entry: CiliumEntry = {
       namespace,
       podLabels,
       // One object per item, sharing the lists: what the library has always written for this.
@@ -271,8 +272,10 @@ function addCilium(
       comment,
       needsDns,
       sharesObjects,
-      ...(byName ? { byName } : {}),
-    })
+    }
+    if (byName) entry.byName = byName
+    context.ciliumEntries.push(entry)
+  }
 }
 
 function renderPodRule(context: Context, triaged: TriagedRule): void {
@@ -370,7 +373,8 @@ function renderFqdnSelectors(context: Context, triaged: TriagedRule, fqdn: strin
     rule: { toFQDNs: selectors, toPorts },
     needsDns: true,
     byName: {
-      key: `${kind}\0${JSON.stringify(toPorts)}\0${rule.requirementIds.join()}`,
+      // The protocol and ports stand for `toPorts`, which they alone decide.
+      key: `${kind}\0${triaged.protocol} ${formatPortRanges(triaged.ports).join()}\0${rule.requirementIds.join()}`,
       kind,
       requirementIds: rule.requirementIds,
     },

@@ -196,6 +196,18 @@ describe('format: squid', () => {
       expect(directives(text).some((line) => line.includes('allow all'))).toBe(false)
     })
 
+    it("returns a host's requirement ids sorted and once each in its comment, in whatever order the rule lists them", () => {
+      const text = contents(
+        renderSquid(plan([hostRule({ fqdn: 'ml.azure.com', requirementIds: ['b', 'a', 'b'] })])),
+      )
+      expect(text).toContain('# ml.azure.com <- a b\n')
+    })
+
+    it('returns a comment without control characters or a trailing backslash', () => {
+      const p = plan([hostRule({ fqdn: 'ml.azure.com', requirementIds: ['r\u0007', 'x\\\\'] })])
+      expect(contents(renderSquid(p))).toContain('# ml.azure.com <- r? x\n')
+    })
+
     it('returns an error diagnostic when a source is not an IPv4 CIDR', () => {
       const result = renderSquid(
         plan([hostRule({ fqdn: 'ml.azure.com', sources: ['10.0.0.0/24 all'] })]),
