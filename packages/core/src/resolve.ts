@@ -801,7 +801,7 @@ type DraftGroup = {
   destination: RuleEndpoint
   /** Merged; empty is every port. */
   ports: PortRange[]
-  /** Hosts folded into this group. */
+  /** Hosts folded into this group; groups with none share one empty list. */
   subsumes: PlanRule['subsumes']
 }
 
@@ -872,11 +872,10 @@ function mergeGroup(id: string, group: DraftGroup, shared: SharedLists): PlanRul
   }
 }
 
-/** The merged ports of a group of drafts; empty (every port) absorbs any other ports. */
-function groupPorts(group: DraftGroup, shared: SharedLists): PortRange[] {
-  if (!group.rest) return shared.ofRequirements(group.first.requirements).ports
+/** The merged ports of drafts; empty (every port) absorbs any other ports. */
+function mergedPorts(drafts: readonly Draft[]): PortRange[] {
   const ports: PortRange[] = []
-  for (const draft of [group.first, ...group.rest]) {
+  for (const draft of drafts) {
     if (draft.ports.length === 0) return []
     ports.push(...draft.ports)
   }
@@ -892,14 +891,16 @@ function groupDrafts(drafts: readonly Draft[], shared: SharedLists): DraftGroup[
   const order: DraftGroup[] = []
   const hostsByProtocol = new Map<Protocol, Map<string, DraftGroup>>()
   const byId = new Map<string, DraftGroup>()
+  // Most groups keep one draft and fold nothing in: they share their bundle's ports and one empty list.
+  const nothingSubsumed: PlanRule['subsumes'] = []
   const start = (draft: Draft, id: string | undefined): DraftGroup => {
     const group: DraftGroup = {
       id,
       first: draft,
       rest: undefined,
       destination: draft.destination,
-      ports: [],
-      subsumes: [],
+      ports: shared.ofRequirements(draft.requirements).ports,
+      subsumes: nothingSubsumed,
     }
     order.push(group)
     return group
@@ -929,7 +930,7 @@ function groupDrafts(drafts: readonly Draft[], shared: SharedLists): DraftGroup[
     if (group.rest) group.rest.push(draft)
     else group.rest = [draft]
   }
-  for (const group of order) group.ports = groupPorts(group, shared)
+  for (const group of order) if (group.rest) group.ports = mergedPorts([group.first, ...group.rest])
   return order
 }
 
@@ -951,49 +952,75 @@ const KIND_KEYS = Object.fromEntries(
   ]),
 ) as Record<PlanRule['direction'], Record<Protocol, string>>
 
-/**
- * Folds hosts that a wildcard rule with the same protocol and ports covers into it: a hash of the
- * wildcards, then one lookup per parent suffix of each host, so O(n · labels), never pairwise.
- */
-function subsume(groups: DraftGroup[], shared: SharedLists): DraftGroup[] {
-  // Per direction and protocol, the wildcard groups by their suffix (`*.x.com` under `x.com`).
-  const wildcards = new Map<string, Map<string, DraftGroup>>()
+/** The wildcard groups of one direction and protocol, by suffix (`*.x.com` under `x.com`). */
+type Wildcards = {
+  bySuffix: Map<string, DraftGroup>
+  /** What `wildcardsOver` found for each parent domain: a fleet's hosts share a few dozen. */
+  byParent: Map<string, readonly DraftGroup[]>
+}
+
+function wildcardsOf(groups: readonly DraftGroup[]): Map<string, Wildcards> {
+  const wildcards = new Map<string, Wildcards>()
   for (const group of groups) {
     const destination = group.destination
     if (destination.kind === 'fqdn' && destination.fqdn.startsWith('*.') && !destination.urlPath) {
       const kind = KIND_KEYS[group.first.direction][group.first.protocol]
-      let bySuffix = wildcards.get(kind)
-      if (!bySuffix) {
-        bySuffix = new Map()
-        wildcards.set(kind, bySuffix)
+      let ofKind = wildcards.get(kind)
+      if (!ofKind) {
+        ofKind = { bySuffix: new Map(), byParent: new Map() }
+        wildcards.set(kind, ofKind)
       }
-      bySuffix.set(destination.fqdn.slice(2), group)
+      ofKind.bySuffix.set(destination.fqdn.slice(2), group)
     }
   }
+  return wildcards
+}
+
+/** The wildcards whose suffix is `parent` or a parent of it (two or more labels), nearest first. */
+function wildcardsOver(parent: string, wildcards: Wildcards): readonly DraftGroup[] {
+  let found = wildcards.byParent.get(parent)
+  if (!found) {
+    const dot = parent.indexOf('.')
+    const own = dot === -1 ? undefined : wildcards.bySuffix.get(parent)
+    const further = dot === -1 ? [] : wildcardsOver(parent.slice(dot + 1), wildcards)
+    found = own ? [own, ...further] : further
+    wildcards.byParent.set(parent, found)
+  }
+  return found
+}
+
+/** The nearest wildcard group of the same kind that covers a host group and its ports. */
+function coveringWildcard(
+  group: DraftGroup,
+  wildcards: ReadonlyMap<string, Wildcards>,
+): DraftGroup | undefined {
+  const destination = group.destination
+  if (destination.kind !== 'fqdn') return undefined
+  const ofKind = wildcards.get(KIND_KEYS[group.first.direction][group.first.protocol])
+  const name = destination.fqdn.startsWith('*.') ? destination.fqdn.slice(2) : destination.fqdn
+  const dot = name.indexOf('.')
+  if (!ofKind || dot === -1) return undefined
+  for (const candidate of wildcardsOver(name.slice(dot + 1), ofKind))
+    if (candidate !== group && mergedRangesCover(candidate.ports, group.ports)) return candidate
+  return undefined
+}
+
+/**
+ * Folds hosts that a wildcard rule with the same protocol and ports covers into it: a hash of the
+ * wildcards, then one lookup per host's parent domain, so O(n), never pairwise.
+ */
+function subsume(groups: DraftGroup[], shared: SharedLists): DraftGroup[] {
+  const wildcards = wildcardsOf(groups)
   const kept: DraftGroup[] = []
   for (const group of groups) {
-    const destination = group.destination
-    let cover: DraftGroup | undefined
-    const bySuffix =
-      destination.kind === 'fqdn'
-        ? wildcards.get(KIND_KEYS[group.first.direction][group.first.protocol])
-        : undefined
-    if (bySuffix && destination.kind === 'fqdn') {
-      // Each parent suffix of two or more labels, nearest first: one hash lookup per label.
-      const name = destination.fqdn.startsWith('*.') ? destination.fqdn.slice(2) : destination.fqdn
-      for (let dot = name.indexOf('.'); dot !== -1 && !cover; dot = name.indexOf('.', dot + 1)) {
-        if (name.indexOf('.', dot + 1) === -1) break
-        const candidate = bySuffix.get(name.slice(dot + 1))
-        if (candidate && candidate !== group && mergedRangesCover(candidate.ports, group.ports))
-          cover = candidate
-      }
-    }
-    if (cover && destination.kind === 'fqdn')
+    const cover = coveringWildcard(group, wildcards)
+    if (cover && group.destination.kind === 'fqdn') {
+      if (cover.subsumes.length === 0) cover.subsumes = []
       cover.subsumes.push({
-        fqdn: destination.fqdn,
+        fqdn: group.destination.fqdn,
         requirementIds: requirementIdsOf(group, shared),
       })
-    else kept.push(group)
+    } else kept.push(group)
   }
   for (const group of kept) sortInPlace(group.subsumes, (a, b) => compareOrdinal(a.fqdn, b.fqdn))
   return kept
