@@ -252,35 +252,29 @@ function placeholderValues(
 }
 
 /**
- * Fills the placeholders of a host pattern for one workspace, calling `emit` once per host (one per
- * value of a list; the product, should a pattern name two lists). Names in the profile are
- * validated (no dots, no spaces), so lower-casing them keeps every host canonical. Returns what is
- * missing, if anything.
+ * The hosts of a pattern for one workspace: one per value of a list (the product, should a pattern
+ * name two lists), or what is missing. Names in the profile are validated (no dots, no spaces), so
+ * lower-casing them keeps every host canonical.
  */
-function expandHostPattern(
-  input: { pattern: string; profile: Profile; workspace: Workspace; index: number },
-  emit: (host: string) => void,
-): { field: string; what: string } | undefined {
-  const { pattern, profile, workspace } = input
-  const { parts, placeholders } = hostTemplate(pattern)
-  if (placeholders.length === 0) {
-    emit(pattern)
-    return undefined
-  }
+function expandHostPattern(input: {
+  pattern: string
+  profile: Profile
+  workspace: Workspace
+  index: number
+}): string[] | { field: string; what: string } {
+  const { parts, placeholders } = hostTemplate(input.pattern)
   for (const [placeholder, field, what] of HOST_LISTS)
-    if (placeholders.includes(placeholder) && workspace[field].length === 0)
+    if (placeholders.includes(placeholder) && input.workspace[field].length === 0)
       return { field: `workspaces.${input.index}.${field}`, what }
-  const fill = (at: number, host: string): void => {
-    if (at === placeholders.length) {
-      emit(host)
-      return
-    }
-    const after = parts[at + 1] as string
-    for (const value of placeholderValues(placeholders[at] as string, profile, workspace))
-      fill(at + 1, `${host}${value}${after}`)
-  }
-  fill(0, parts[0] as string)
-  return undefined
+  let hosts = [parts[0] as string]
+  placeholders.forEach((placeholder, at) => {
+    const filled: string[] = []
+    for (const host of hosts)
+      for (const value of placeholderValues(placeholder, input.profile, input.workspace))
+        filled.push(`${host}${value}${parts[at + 1]}`)
+    hosts = filled
+  })
+  return hosts
 }
 
 /** One requirement (or bundle of requirements) expanded for one group of workspaces. */
@@ -358,23 +352,27 @@ function expandHost(input: ExpandInput, destination: DestinationOf<'fqdn'>): voi
   const { requirement, profile, workspace, subnets, drafts } = input
   const fallbacks = fallbacksFor(input)
   const urlPath = 'urlPath' in destination ? destination.urlPath : undefined
-  const missing = expandHostPattern(
-    { pattern: destination.pattern, profile, workspace, index: input.index },
-    (fqdn) => {
-      drafts.push(
-        createDraft(input, {
-          direction: 'outbound',
-          source: subnets,
-          destination: urlPath ? { kind: 'fqdn', fqdn, urlPath } : { kind: 'fqdn', fqdn },
-          protocol: requirement.protocol,
-          serviceTagFallbacks: fallbacks,
-        }),
-      )
-    },
-  )
-  if (missing)
+  const hosts = expandHostPattern({
+    pattern: destination.pattern,
+    profile,
+    workspace,
+    index: input.index,
+  })
+  if (!Array.isArray(hosts)) {
     for (const each of input.requirements)
-      input.diagnostics.push(unresolved(each, missing.field, missing.what))
+      input.diagnostics.push(unresolved(each, hosts.field, hosts.what))
+    return
+  }
+  for (const fqdn of hosts)
+    drafts.push(
+      createDraft(input, {
+        direction: 'outbound',
+        source: subnets,
+        destination: urlPath ? { kind: 'fqdn', fqdn, urlPath } : { kind: 'fqdn', fqdn },
+        protocol: requirement.protocol,
+        serviceTagFallbacks: fallbacks,
+      }),
+    )
 }
 
 function expandServiceTag(input: ExpandInput, destination: DestinationOf<'serviceTag'>): void {
@@ -677,11 +675,17 @@ function endpointKey(endpoint: RuleEndpoint): string {
   }
 }
 
-const PROTOCOL_ID: Record<Protocol, string> = { TCP: 'tcp', UDP: 'udp', ANY: 'any' }
+/** `outbound/tcp/`: how every rule id starts, made once rather than built per rule. */
+const ID_PREFIXES = Object.fromEntries(
+  (['outbound', 'inbound', 'inCluster'] as const).map((direction) => [
+    direction,
+    { TCP: `${direction}/tcp/`, UDP: `${direction}/udp/`, ANY: `${direction}/any/` },
+  ]),
+) as Record<PlanRule['direction'], Record<Protocol, string>>
 
 function ruleId(draft: Pick<Draft, 'direction' | 'protocol' | 'source' | 'destination'>): string {
   const source = draft.direction === 'outbound' ? '' : `${endpointKey(draft.source)}->`
-  return `${draft.direction}/${PROTOCOL_ID[draft.protocol]}/${source}${endpointKey(draft.destination)}`
+  return `${ID_PREFIXES[draft.direction][draft.protocol]}${source}${endpointKey(draft.destination)}`
 }
 
 /** Sorts a fresh array in place and drops duplicates: no set per list (there are ~10 per rule). */
@@ -944,14 +948,6 @@ function writeRules(groups: readonly DraftGroup[], shared: SharedLists): PlanRul
   return rules
 }
 
-/** `direction/protocol` keys, made once: a key built per rule would be a new string to hash. */
-const KIND_KEYS = Object.fromEntries(
-  (['outbound', 'inbound', 'inCluster'] as const).map((direction) => [
-    direction,
-    { TCP: `${direction}/TCP`, UDP: `${direction}/UDP`, ANY: `${direction}/ANY` },
-  ]),
-) as Record<PlanRule['direction'], Record<Protocol, string>>
-
 /** The wildcard groups of one direction and protocol, by suffix (`*.x.com` under `x.com`). */
 type Wildcards = {
   bySuffix: Map<string, DraftGroup>
@@ -964,7 +960,7 @@ function wildcardsOf(groups: readonly DraftGroup[]): Map<string, Wildcards> {
   for (const group of groups) {
     const destination = group.destination
     if (destination.kind === 'fqdn' && destination.fqdn.startsWith('*.') && !destination.urlPath) {
-      const kind = KIND_KEYS[group.first.direction][group.first.protocol]
+      const kind = ID_PREFIXES[group.first.direction][group.first.protocol]
       let ofKind = wildcards.get(kind)
       if (!ofKind) {
         ofKind = { bySuffix: new Map(), byParent: new Map() }
@@ -996,7 +992,7 @@ function coveringWildcard(
 ): DraftGroup | undefined {
   const destination = group.destination
   if (destination.kind !== 'fqdn') return undefined
-  const ofKind = wildcards.get(KIND_KEYS[group.first.direction][group.first.protocol])
+  const ofKind = wildcards.get(ID_PREFIXES[group.first.direction][group.first.protocol])
   const name = destination.fqdn.startsWith('*.') ? destination.fqdn.slice(2) : destination.fqdn
   const dot = name.indexOf('.')
   if (!ofKind || dot === -1) return undefined
