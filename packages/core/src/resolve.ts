@@ -592,8 +592,14 @@ function coverageBy(
   tagKey: (tag: string) => string,
 ): Coverage {
   const coverage: Coverage = new Map()
-  for (const draft of drafts)
-    for (const tag of tagsOf(draft)) {
+  // A bundle's drafts in one region share their list of tags, protocol and ports: added once.
+  const lastWithTags = new Map<readonly string[], Draft>()
+  for (const draft of drafts) {
+    const tags = tagsOf(draft)
+    const last = lastWithTags.get(tags)
+    if (last?.protocol === draft.protocol && last.ports === draft.ports) continue
+    lastWithTags.set(tags, draft)
+    for (const tag of tags) {
       const key = tagKey(tag)
       if (!include(key)) continue
       let byProtocol = coverage.get(key)
@@ -604,6 +610,7 @@ function coverageBy(
       if (draft.protocol !== 'ANY') provide(byProtocol, draft.protocol, draft.ports)
       else for (const protocol of ANY_PROVIDES) provide(byProtocol, protocol, draft.ports)
     }
+  }
   return coverage
 }
 
