@@ -1032,15 +1032,31 @@ function subsume(groups: DraftGroup[], shared: SharedLists): DraftGroup[] {
 const DIRECTION_ORDER = { outbound: 0, inbound: 1, inCluster: 2 } as const
 const KIND_ORDER = { fqdn: 0, serviceTag: 1, addresses: 2, apiServer: 3, pods: 4 } as const
 
-function sortKey(endpoint: RuleEndpoint): string {
-  if (endpoint.kind !== 'fqdn') return endpointKey(endpoint).toLowerCase()
-  // Plan hosts are canonical already: no need for reversedLabels' canonicalHost pass.
-  const host = endpoint.fqdn.startsWith('*.') ? endpoint.fqdn.slice(2) : endpoint.fqdn
-  return host.split('.').reverse().join('.')
+/**
+ * Sort keys by reversed labels (`com.contoso.pypi`); a host's is its parent domain's, reversed
+ * once per domain (a fleet's hosts share a few dozen), then its first label.
+ */
+function createSortKeys(): (endpoint: RuleEndpoint) => string {
+  const reversedDomains = new Map<string, string>()
+  return (endpoint) => {
+    if (endpoint.kind !== 'fqdn') return endpointKey(endpoint).toLowerCase()
+    // Plan hosts are canonical already: no need for reversedLabels' canonicalHost pass.
+    const host = endpoint.fqdn.startsWith('*.') ? endpoint.fqdn.slice(2) : endpoint.fqdn
+    const dot = host.indexOf('.')
+    if (dot === -1) return host
+    const parent = host.slice(dot + 1)
+    let reversed = reversedDomains.get(parent)
+    if (reversed === undefined) {
+      reversed = parent.split('.').reverse().join('.')
+      reversedDomains.set(parent, reversed)
+    }
+    return `${reversed}.${host.slice(0, dot)}`
+  }
 }
 
 /** Sorts by direction, destination kind, reversed labels, id; keys computed once per rule. */
 function sortRules(rules: readonly PlanRule[]): PlanRule[] {
+  const sortKey = createSortKeys()
   const keyed = rules.map((rule) => ({ rule, key: sortKey(rule.destination) }))
   keyed.sort(
     (a, b) =>
