@@ -59,6 +59,9 @@ type Draft = {
   direction: PlanRule['direction']
   source: RuleEndpoint
   destination: RuleEndpoint
+  /** A host destination cut at its first dot, which grouping, folding and sorting read; else ''. */
+  firstLabel: string
+  parentDomain: string
   protocol: Protocol
   ports: PortRange[]
   serviceTagFallbacks: string[]
@@ -115,6 +118,9 @@ function namesRegion(requirement: Requirement): boolean {
   )
 }
 
+/** Placeholders that stand for one workspace's own values. */
+const WORKSPACE_PLACEHOLDER = /\{(storageAccount|containerRegistry|workspaceId)\}/
+
 /**
  * How far one expansion of a requirement reaches: the whole estate (no placeholder, nothing
  * regional), every workspace of a region, or a single workspace (its own names and ids).
@@ -122,8 +128,7 @@ function namesRegion(requirement: Requirement): boolean {
 function scopeOf(requirement: Requirement): 'estate' | 'region' | 'workspace' {
   const destination = requirement.destination
   if (destination.kind === 'fqdn') {
-    if (/\{(storageAccount|containerRegistry|workspaceId)\}/.test(destination.pattern))
-      return 'workspace'
+    if (WORKSPACE_PLACEHOLDER.test(destination.pattern)) return 'workspace'
     if (
       destination.pattern.includes('{region}') ||
       serviceTagForHost(destination.pattern)?.regional ||
@@ -251,30 +256,37 @@ function placeholderValues(
   }
 }
 
-/**
- * The hosts of a pattern for one workspace: one per value of a list (the product, should a pattern
- * name two lists), or what is missing. Names in the profile are validated (no dots, no spaces), so
- * lower-casing them keeps every host canonical.
- */
-function expandHostPattern(input: {
-  pattern: string
-  profile: Profile
-  workspace: Workspace
-  index: number
-}): string[] | { field: string; what: string } {
-  const { parts, placeholders } = hostTemplate(input.pattern)
+/** The profile list a host pattern names that this workspace leaves empty, if any. */
+function missingList(
+  pattern: string,
+  input: Pick<ExpandInput, 'workspace' | 'index'>,
+): { field: string; what: string } | undefined {
+  const { placeholders } = hostTemplate(pattern)
   for (const [placeholder, field, what] of HOST_LISTS)
     if (placeholders.includes(placeholder) && input.workspace[field].length === 0)
       return { field: `workspaces.${input.index}.${field}`, what }
-  let hosts = [parts[0] as string]
+  return undefined
+}
+
+/**
+ * A pattern filled for one workspace: one string per value of a list (the product, should it name
+ * two lists). Names in the profile are validated (no dots, no spaces), so lower-casing them keeps
+ * every host canonical, and a filled label is one label.
+ */
+function fillPattern(
+  pattern: string,
+  input: Pick<ExpandInput, 'profile' | 'workspace'>,
+): readonly string[] {
+  const { parts, placeholders } = hostTemplate(pattern)
+  let filled = [parts[0] as string]
   placeholders.forEach((placeholder, at) => {
-    const filled: string[] = []
-    for (const host of hosts)
+    const longer: string[] = []
+    for (const start of filled)
       for (const value of placeholderValues(placeholder, input.profile, input.workspace))
-        filled.push(`${host}${value}${parts[at + 1]}`)
-    hosts = filled
+        longer.push(`${start}${value}${parts[at + 1]}`)
+    filled = longer
   })
-  return hosts
+  return filled
 }
 
 /** One requirement (or bundle of requirements) expanded for one group of workspaces. */
@@ -293,6 +305,8 @@ type ExpandInput = {
   subnets: RuleEndpoint
   /** This requirement's fallback tags per region: shared by its drafts, which never change them. */
   fallbacksByRegion: Map<string, string[]>
+  /** The parent domains of its hosts per region, when they name no workspace's own values. */
+  parentsByRegion: Map<string, readonly string[]>
   /** The cloud's published tag names: regional tags are looked up, never spelled. */
   tagNames: ServiceTagNames
   /** Where drafts and diagnostics go: a fleet makes hundreds of thousands, so no arrays per call. */
@@ -300,11 +314,17 @@ type ExpandInput = {
   diagnostics: Diagnostic[]
 }
 
-/** Every draft comes from this one function, so all drafts share one V8 shape. */
+/**
+ * Every draft comes from this one function, so all drafts share one V8 shape. A host is cut at its
+ * first dot here unless the caller has the pieces (`expandHost` fills them from the pattern).
+ */
 function createDraft(
   input: Pick<ExpandInput, 'requirement' | 'requirements' | 'workspaceIds'>,
-  fields: Pick<Draft, 'direction' | 'source' | 'destination' | 'protocol' | 'serviceTagFallbacks'>,
+  fields: Pick<Draft, 'direction' | 'source' | 'destination' | 'protocol' | 'serviceTagFallbacks'> &
+    Partial<Pick<Draft, 'firstLabel' | 'parentDomain'>>,
 ): Draft {
+  const fqdn = fields.destination.kind === 'fqdn' ? fields.destination.fqdn : ''
+  const dot = fqdn.indexOf('.')
   return {
     requirement: input.requirement,
     requirements: input.requirements,
@@ -312,6 +332,8 @@ function createDraft(
     direction: fields.direction,
     source: fields.source,
     destination: fields.destination,
+    firstLabel: fields.firstLabel ?? (dot === -1 ? fqdn : fqdn.slice(0, dot)),
+    parentDomain: fields.parentDomain ?? (dot === -1 ? '' : fqdn.slice(dot + 1)),
     protocol: fields.protocol,
     ports: input.requirement.ports,
     serviceTagFallbacks: fields.serviceTagFallbacks,
@@ -349,30 +371,46 @@ function fallbacksFor(input: ExpandInput): string[] {
 }
 
 function expandHost(input: ExpandInput, destination: DestinationOf<'fqdn'>): void {
-  const { requirement, profile, workspace, subnets, drafts } = input
-  const fallbacks = fallbacksFor(input)
-  const urlPath = 'urlPath' in destination ? destination.urlPath : undefined
-  const hosts = expandHostPattern({
-    pattern: destination.pattern,
-    profile,
-    workspace,
-    index: input.index,
-  })
-  if (!Array.isArray(hosts)) {
+  const { requirement, subnets, drafts } = input
+  const missing = missingList(destination.pattern, input)
+  if (missing) {
     for (const each of input.requirements)
-      input.diagnostics.push(unresolved(each, hosts.field, hosts.what))
+      input.diagnostics.push(unresolved(each, missing.field, missing.what))
     return
   }
-  for (const fqdn of hosts)
-    drafts.push(
-      createDraft(input, {
-        direction: 'outbound',
-        source: subnets,
-        destination: urlPath ? { kind: 'fqdn', fqdn, urlPath } : { kind: 'fqdn', fqdn },
-        protocol: requirement.protocol,
-        serviceTagFallbacks: fallbacks,
-      }),
-    )
+  const fallbacks = fallbacksFor(input)
+  const urlPath = 'urlPath' in destination ? destination.urlPath : undefined
+  // Cut at the first dot: the label varies per workspace, the parent domain mostly per region.
+  const { pattern } = destination
+  const dot = pattern.indexOf('.')
+  const labels = fillPattern(dot === -1 ? pattern : pattern.slice(0, dot), input)
+  const parents = dot === -1 ? [''] : parentDomainsFor(input, pattern.slice(dot + 1))
+  for (const firstLabel of labels)
+    for (const parentDomain of parents) {
+      const fqdn = parentDomain ? `${firstLabel}.${parentDomain}` : firstLabel
+      drafts.push(
+        createDraft(input, {
+          direction: 'outbound',
+          source: subnets,
+          destination: urlPath ? { kind: 'fqdn', fqdn, urlPath } : { kind: 'fqdn', fqdn },
+          firstLabel,
+          parentDomain,
+          protocol: requirement.protocol,
+          serviceTagFallbacks: fallbacks,
+        }),
+      )
+    }
+}
+
+/** A host's parent domains in one workspace; the same strings for each workspace of a region. */
+function parentDomainsFor(input: ExpandInput, pattern: string): readonly string[] {
+  if (WORKSPACE_PLACEHOLDER.test(pattern)) return fillPattern(pattern, input)
+  let parents = input.parentsByRegion.get(input.workspace.region)
+  if (!parents) {
+    parents = fillPattern(pattern, input)
+    input.parentsByRegion.set(input.workspace.region, parents)
+  }
+  return parents
 }
 
 function expandServiceTag(input: ExpandInput, destination: DestinationOf<'serviceTag'>): void {
@@ -804,7 +842,7 @@ type SharedLists = ReturnType<typeof createSharedLists>
  * written only if no wildcard folds the group in.
  */
 type DraftGroup = {
-  /** Set for groups keyed by id; host groups make theirs when written. */
+  /** Set for groups keyed by id; host groups make theirs when needed (`idOf`). */
   id: string | undefined
   first: Draft
   /** The other drafts, if any. */
@@ -893,6 +931,16 @@ function mergedPorts(drafts: readonly Draft[]): PortRange[] {
   return mergePortRanges(ports).slice()
 }
 
+/** The map under a key of another, made when first asked for. */
+function innerMap<K, L, V>(outer: Map<K, Map<L, V>>, key: K): Map<L, V> {
+  let inner = outer.get(key)
+  if (!inner) {
+    inner = new Map()
+    outer.set(key, inner)
+  }
+  return inner
+}
+
 /**
  * Groups drafts with the same id (direction, protocol, source, destination) in one pass, in the
  * order their first draft came. Most drafts are outbound hosts: grouped by protocol and host name,
@@ -900,7 +948,8 @@ function mergedPorts(drafts: readonly Draft[]): PortRange[] {
  */
 function groupDrafts(drafts: readonly Draft[], shared: SharedLists): DraftGroup[] {
   const order: DraftGroup[] = []
-  const hostsByProtocol = new Map<Protocol, Map<string, DraftGroup>>()
+  // By protocol, parent domain and first label: strings shared by many hosts, hashed once each.
+  const hosts = new Map<Protocol, Map<string, Map<string, DraftGroup>>>()
   const byId = new Map<string, DraftGroup>()
   // Most groups keep one draft and fold nothing in: they share their bundle's ports and one empty list.
   const nothingSubsumed: PlanRule['subsumes'] = []
@@ -920,14 +969,10 @@ function groupDrafts(drafts: readonly Draft[], shared: SharedLists): DraftGroup[
     const destination = draft.destination
     let group: DraftGroup | undefined
     if (draft.direction === 'outbound' && destination.kind === 'fqdn' && !destination.urlPath) {
-      let hosts = hostsByProtocol.get(draft.protocol)
-      if (!hosts) {
-        hosts = new Map()
-        hostsByProtocol.set(draft.protocol, hosts)
-      }
-      group = hosts.get(destination.fqdn)
+      const byLabel = innerMap(innerMap(hosts, draft.protocol), draft.parentDomain)
+      group = byLabel.get(draft.firstLabel)
       if (!group) {
-        hosts.set(destination.fqdn, start(draft, undefined))
+        byLabel.set(draft.firstLabel, start(draft, undefined))
         continue
       }
     } else {
@@ -949,7 +994,7 @@ function groupDrafts(drafts: readonly Draft[], shared: SharedLists): DraftGroup[
 function writeRules(groups: readonly DraftGroup[], shared: SharedLists): PlanRule[] {
   const rules: PlanRule[] = []
   for (const group of groups) {
-    const id = group.id ?? ruleId(group.first)
+    const id = idOf(group)
     rules.push(group.rest ? mergeGroup(id, group, shared) : singleRule(id, group, shared))
   }
   return rules
@@ -966,14 +1011,14 @@ function wildcardsOf(groups: readonly DraftGroup[]): Map<string, Wildcards> {
   const wildcards = new Map<string, Wildcards>()
   for (const group of groups) {
     const destination = group.destination
-    if (destination.kind === 'fqdn' && destination.fqdn.startsWith('*.') && !destination.urlPath) {
+    if (destination.kind === 'fqdn' && group.first.firstLabel === '*' && !destination.urlPath) {
       const kind = ID_PREFIXES[group.first.direction][group.first.protocol]
       let ofKind = wildcards.get(kind)
       if (!ofKind) {
         ofKind = { bySuffix: new Map(), byParent: new Map() }
         wildcards.set(kind, ofKind)
       }
-      ofKind.bySuffix.set(destination.fqdn.slice(2), group)
+      ofKind.bySuffix.set(group.first.parentDomain, group)
     }
   }
   return wildcards
@@ -997,13 +1042,13 @@ function coveringWildcard(
   group: DraftGroup,
   wildcards: ReadonlyMap<string, Wildcards>,
 ): DraftGroup | undefined {
-  const destination = group.destination
-  if (destination.kind !== 'fqdn') return undefined
-  const ofKind = wildcards.get(ID_PREFIXES[group.first.direction][group.first.protocol])
-  const name = destination.fqdn.startsWith('*.') ? destination.fqdn.slice(2) : destination.fqdn
-  const dot = name.indexOf('.')
-  if (!ofKind || dot === -1) return undefined
-  for (const candidate of wildcardsOver(name.slice(dot + 1), ofKind))
+  const { direction, protocol, firstLabel, parentDomain } = group.first
+  const ofKind = wildcards.get(ID_PREFIXES[direction][protocol])
+  if (group.destination.kind !== 'fqdn' || !ofKind) return undefined
+  // `*.x.com` looks above `x.com`, a host above its parent domain.
+  const dot = firstLabel === '*' ? parentDomain.indexOf('.') : -1
+  const parent = firstLabel !== '*' ? parentDomain : dot === -1 ? '' : parentDomain.slice(dot + 1)
+  for (const candidate of wildcardsOver(parent, ofKind))
     if (candidate !== group && mergedRangesCover(candidate.ports, group.ports)) return candidate
   return undefined
 }
@@ -1036,36 +1081,38 @@ const KIND_ORDER = { fqdn: 0, serviceTag: 1, addresses: 2, apiServer: 3, pods: 4
  * Sort keys by reversed labels (`com.contoso.pypi`); a host's is its parent domain's, reversed
  * once per domain (a fleet's hosts share a few dozen), then its first label.
  */
-function createSortKeys(): (endpoint: RuleEndpoint) => string {
+function createSortKeys(): (draft: Draft) => string {
   const reversedDomains = new Map<string, string>()
-  return (endpoint) => {
-    if (endpoint.kind !== 'fqdn') return endpointKey(endpoint).toLowerCase()
-    // Plan hosts are canonical already: no need for reversedLabels' canonicalHost pass.
-    const host = endpoint.fqdn.startsWith('*.') ? endpoint.fqdn.slice(2) : endpoint.fqdn
-    const dot = host.indexOf('.')
-    if (dot === -1) return host
-    const parent = host.slice(dot + 1)
-    let reversed = reversedDomains.get(parent)
+  return ({ destination, firstLabel, parentDomain }) => {
+    if (destination.kind !== 'fqdn') return endpointKey(destination).toLowerCase()
+    if (!parentDomain) return firstLabel
+    let reversed = reversedDomains.get(parentDomain)
     if (reversed === undefined) {
-      reversed = parent.split('.').reverse().join('.')
-      reversedDomains.set(parent, reversed)
+      reversed = parentDomain.split('.').reverse().join('.')
+      reversedDomains.set(parentDomain, reversed)
     }
-    return `${reversed}.${host.slice(0, dot)}`
+    return firstLabel === '*' ? reversed : `${reversed}.${firstLabel}`
   }
 }
 
-/** Sorts by direction, destination kind, reversed labels, id; keys computed once per rule. */
-function sortRules(rules: readonly PlanRule[]): PlanRule[] {
+/** The rule id of a group, made once: when a tie in the sort needs it, else when it is written. */
+function idOf(group: DraftGroup): string {
+  group.id ??= ruleId(group.first)
+  return group.id
+}
+
+/** Plan order: direction, destination kind, reversed labels, id; keys computed once per group. */
+function sortGroups(groups: readonly DraftGroup[]): DraftGroup[] {
   const sortKey = createSortKeys()
-  const keyed = rules.map((rule) => ({ rule, key: sortKey(rule.destination) }))
+  const keyed = groups.map((group) => ({ group, key: sortKey(group.first) }))
   keyed.sort(
     (a, b) =>
-      DIRECTION_ORDER[a.rule.direction] - DIRECTION_ORDER[b.rule.direction] ||
-      KIND_ORDER[a.rule.destination.kind] - KIND_ORDER[b.rule.destination.kind] ||
-      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) ||
-      (a.rule.id < b.rule.id ? -1 : a.rule.id > b.rule.id ? 1 : 0),
+      DIRECTION_ORDER[a.group.first.direction] - DIRECTION_ORDER[b.group.first.direction] ||
+      KIND_ORDER[a.group.destination.kind] - KIND_ORDER[b.group.destination.kind] ||
+      compareOrdinal(a.key, b.key) ||
+      compareOrdinal(idOf(a.group), idOf(b.group)),
   )
-  return keyed.map(({ rule }) => rule)
+  return keyed.map(({ group }) => group)
 }
 
 /** The IPv4 block of every address: an unrestricted source. */
@@ -1233,6 +1280,7 @@ function catalogDrafts(
     // A rule names its workspaces when its destination is theirs: their hosts, their region.
     const namesWorkspaces = scope === 'workspace' || namesRegion(requirement)
     const fallbacksByRegion = new Map<string, string[]>()
+    const parentsByRegion = new Map<string, readonly string[]>()
     for (const { workspace, index, ids } of groups) {
       if (outsideDocumentedRegions(requirement, workspace, advisories)) continue
       expand({
@@ -1245,6 +1293,7 @@ function catalogDrafts(
         workspaceIds: namesWorkspaces ? ids : [],
         subnets,
         fallbacksByRegion,
+        parentsByRegion,
         tagNames,
         drafts,
         diagnostics: advisories,
@@ -1289,6 +1338,7 @@ function customDrafts(
       workspaceIds: ids.map((w) => w.id),
       subnets: input.subnets,
       fallbacksByRegion: new Map(),
+      parentsByRegion: new Map(),
       tagNames: input.tagNames,
       drafts,
       diagnostics: input.advisories,
@@ -1383,8 +1433,10 @@ export function resolvePlan(profile: Profile, options: ResolveOptions = {}): Pla
     names: tagNames,
     withHost: (draft, fqdn) =>
       createDraft(draft, {
-        ...draft,
+        direction: draft.direction,
+        source: draft.source,
         destination: { kind: 'fqdn', fqdn },
+        protocol: draft.protocol,
         serviceTagFallbacks: [],
       }),
     diagnostics: advisories,
@@ -1393,7 +1445,7 @@ export function resolvePlan(profile: Profile, options: ResolveOptions = {}): Pla
   const drafts = own.length === 0 ? chosen : [...chosen, ...withoutCovered(chosen, own, advisories)]
   const shared = createSharedLists()
   const groups = groupDrafts(drafts, shared)
-  const rules = sortRules(writeRules(subsume(groups, shared), shared))
+  const rules = writeRules(sortGroups(subsume(groups, shared)), shared)
   const uniqueAdvisories = new Map(advisories.map((d) => [`${d.code}|${d.message}`, d]))
   return {
     catalog: { version: catalog.version, docDate: catalog.docDate },
