@@ -54,8 +54,8 @@ type Draft = {
   requirement: Requirement
   /** In catalog order; shared by every draft of the bundle. */
   requirements: readonly Requirement[]
-  /** Empty for an estate-wide need. */
-  workspaceIds: readonly string[]
+  /** Sorted and unique, as the plan lists them; empty for an estate-wide need. */
+  workspaceIds: string[]
   direction: PlanRule['direction']
   source: RuleEndpoint
   destination: RuleEndpoint
@@ -93,7 +93,10 @@ const PER_WORKSPACE_CONDITIONS: ReadonlySet<Requirement['applicability']['condit
 
 type WorkspaceGroup = { workspace: Workspace; index: number; ids: string[] }
 
-/** Workspaces grouped by a key, each group with its first workspace (and its index in the profile). */
+/**
+ * Workspaces grouped by a key, each group with its first workspace (and its index in the profile)
+ * and its ids sorted once, as the rules of every requirement expanded for it list them.
+ */
 function groupWorkspaces(
   workspaces: readonly Workspace[],
   keyOf: (workspace: Workspace) => string,
@@ -106,6 +109,7 @@ function groupWorkspaces(
     if (group) group.ids.push(workspace.id)
     else groups.set(keyOf(workspace), { workspace, index, ids: [workspace.id] })
   })
+  for (const group of groups.values()) uniqueSorted(group.ids)
   return [...groups.values()]
 }
 
@@ -214,8 +218,16 @@ const HOST_LISTS = [
   ['{containerRegistry}', 'containerRegistries', 'the container registry names'],
 ] as const
 
-/** A host pattern cut at its placeholders: `parts[i]` comes before `placeholders[i]`. */
-type HostTemplate = { parts: readonly string[]; placeholders: readonly string[] }
+/**
+ * A host pattern cut at its placeholders (`parts[i]` comes before `placeholders[i]`), and at its
+ * first dot: the first label's pattern and the parent domain's (none for a one-label host).
+ */
+type HostTemplate = {
+  parts: readonly string[]
+  placeholders: readonly string[]
+  label: string
+  parent: string | undefined
+}
 
 const hostTemplates = new Map<string, HostTemplate>()
 
@@ -224,9 +236,12 @@ function hostTemplate(pattern: string): HostTemplate {
   let template = hostTemplates.get(pattern)
   if (!template) {
     const pieces = pattern.split(/(\{[A-Za-z]+\})/)
+    const dot = pattern.indexOf('.')
     template = {
       parts: pieces.filter((_, index) => index % 2 === 0),
       placeholders: pieces.filter((_, index) => index % 2 === 1),
+      label: dot === -1 ? pattern : pattern.slice(0, dot),
+      parent: dot === -1 ? undefined : pattern.slice(dot + 1),
     }
     hostTemplates.set(pattern, template)
   }
@@ -300,8 +315,8 @@ type ExpandInput = {
   /** The group's first workspace and its index in the profile. */
   workspace: Workspace
   index: number
-  /** The workspaces the drafts name (empty for estate-wide needs). */
-  workspaceIds: readonly string[]
+  /** The workspaces the drafts name, sorted (empty for estate-wide needs). */
+  workspaceIds: string[]
   subnets: RuleEndpoint
   /** This requirement's fallback tags per region: shared by its drafts, which never change them. */
   fallbacksByRegion: Map<string, string[]>
@@ -380,12 +395,10 @@ function expandHost(input: ExpandInput, destination: DestinationOf<'fqdn'>): voi
   }
   const fallbacks = fallbacksFor(input)
   const urlPath = 'urlPath' in destination ? destination.urlPath : undefined
-  // Cut at the first dot: the label varies per workspace, the parent domain mostly per region.
-  const { pattern } = destination
-  const dot = pattern.indexOf('.')
-  const labels = fillPattern(dot === -1 ? pattern : pattern.slice(0, dot), input)
-  const parents = dot === -1 ? [''] : parentDomainsFor(input, pattern.slice(dot + 1))
-  for (const firstLabel of labels)
+  // The first label varies per workspace, the parent domain mostly per region.
+  const { label, parent } = hostTemplate(destination.pattern)
+  const parents = parent === undefined ? [''] : parentDomainsFor(input, parent)
+  for (const firstLabel of fillPattern(label, input))
     for (const parentDomain of parents) {
       const fqdn = parentDomain ? `${firstLabel}.${parentDomain}` : firstLabel
       drafts.push(
@@ -784,7 +797,7 @@ function strongestLevel(requirements: Iterable<Requirement>): Level {
  */
 function createSharedLists(): {
   ofRequirements(requirements: readonly Requirement[]): RequirementLists
-  /** The sorted, unique copy of a list that drafts share (fallback tags, workspace ids). */
+  /** The sorted, unique copy of a list that drafts share (fallback tags). */
   sortedOnce(names: readonly string[]): string[]
   /** The shared copy of a sorted list of names, by content. */
   intern<T extends string>(names: T[]): T[]
@@ -880,7 +893,7 @@ function singleRule(id: string, group: DraftGroup, shared: SharedLists): PlanRul
     serviceTagFallbacks: shared.sortedOnce(draft.serviceTagFallbacks),
     requirementIds: lists.requirementIds,
     scenarios: lists.scenarios,
-    workspaces: shared.sortedOnce(draft.workspaceIds),
+    workspaces: draft.workspaceIds,
     risks: lists.risks,
     subsumes: group.subsumes,
   }
@@ -1335,7 +1348,7 @@ function customDrafts(
       profile,
       workspace,
       index: profile.workspaces.indexOf(workspace),
-      workspaceIds: ids.map((w) => w.id),
+      workspaceIds: uniqueSorted(ids.map((w) => w.id)),
       subnets: input.subnets,
       fallbacksByRegion: new Map(),
       parentsByRegion: new Map(),
