@@ -339,7 +339,7 @@ function createDraft(
     Partial<Pick<Draft, 'firstLabel' | 'parentDomain'>>,
 ): Draft {
   const fqdn = fields.destination.kind === 'fqdn' ? fields.destination.fqdn : ''
-  const dot = fqdn.indexOf('.')
+  const dot = fields.parentDomain === undefined ? fqdn.indexOf('.') : -1
   return {
     requirement: input.requirement,
     requirements: input.requirements,
