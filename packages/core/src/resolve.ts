@@ -653,11 +653,7 @@ function coverageBy(
     for (const tag of tags) {
       const key = tagKey(tag)
       if (!include(key)) continue
-      let byProtocol = coverage.get(key)
-      if (!byProtocol) {
-        byProtocol = new Map()
-        coverage.set(key, byProtocol)
-      }
+      const byProtocol = innerMap(coverage, key)
       if (draft.protocol !== 'ANY') provide(byProtocol, draft.protocol, draft.ports)
       else for (const protocol of ANY_PROVIDES) provide(byProtocol, protocol, draft.ports)
     }
@@ -956,15 +952,15 @@ function innerMap<K, L, V>(outer: Map<K, Map<L, V>>, key: K): Map<L, V> {
 
 /**
  * Groups drafts with the same id (direction, protocol, source, destination) in one pass, in the
- * order their first draft came. Most drafts are outbound hosts: grouped by protocol and host name,
- * a string made once by expandHost, rather than by an id string built and hashed per draft.
+ * order their first draft came. Most drafts are outbound hosts: grouped by protocol, parent domain
+ * and first label, strings that expandHost shares between hosts, rather than by an id string built
+ * and hashed per draft.
  */
 function groupDrafts(drafts: readonly Draft[], shared: SharedLists): DraftGroup[] {
   const order: DraftGroup[] = []
-  // By protocol, parent domain and first label: strings shared by many hosts, hashed once each.
   const hosts = new Map<Protocol, Map<string, Map<string, DraftGroup>>>()
   const byId = new Map<string, DraftGroup>()
-  // Most groups keep one draft and fold nothing in: they share their bundle's ports and one empty list.
+  // Most groups keep one draft and fold no host in: they share their bundle's ports, one empty list.
   const nothingSubsumed: PlanRule['subsumes'] = []
   const start = (draft: Draft, id: string | undefined): DraftGroup => {
     const group: DraftGroup = {
@@ -1058,10 +1054,13 @@ function coveringWildcard(
   const { direction, protocol, firstLabel, parentDomain } = group.first
   const ofKind = wildcards.get(ID_PREFIXES[direction][protocol])
   if (group.destination.kind !== 'fqdn' || !ofKind) return undefined
-  // `*.x.com` looks above `x.com`, a host above its parent domain.
-  const dot = firstLabel === '*' ? parentDomain.indexOf('.') : -1
-  const parent = firstLabel !== '*' ? parentDomain : dot === -1 ? '' : parentDomain.slice(dot + 1)
-  for (const candidate of wildcardsOver(parent, ofKind))
+  // A host looks from its parent domain up; `*.x.com` from the parent of `x.com` up.
+  let from = parentDomain
+  if (firstLabel === '*') {
+    const dot = parentDomain.indexOf('.')
+    from = dot === -1 ? '' : parentDomain.slice(dot + 1)
+  }
+  for (const candidate of wildcardsOver(from, ofKind))
     if (candidate !== group && mergedRangesCover(candidate.ports, group.ports)) return candidate
   return undefined
 }
