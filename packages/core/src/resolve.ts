@@ -54,11 +54,14 @@ type Draft = {
   requirement: Requirement
   /** In catalog order; shared by every draft of the bundle. */
   requirements: readonly Requirement[]
-  /** Empty for an estate-wide need. */
-  workspaceIds: readonly string[]
+  /** Sorted and unique, as the plan lists them; empty for an estate-wide need. */
+  workspaceIds: string[]
   direction: PlanRule['direction']
   source: RuleEndpoint
   destination: RuleEndpoint
+  /** A host destination cut at its first dot, which grouping, folding and sorting read; else ''. */
+  firstLabel: string
+  parentDomain: string
   protocol: Protocol
   ports: PortRange[]
   serviceTagFallbacks: string[]
@@ -90,7 +93,10 @@ const PER_WORKSPACE_CONDITIONS: ReadonlySet<Requirement['applicability']['condit
 
 type WorkspaceGroup = { workspace: Workspace; index: number; ids: string[] }
 
-/** Workspaces grouped by a key, each group with its first workspace (and its index in the profile). */
+/**
+ * Workspaces grouped by a key, each group with its first workspace (and its index in the profile)
+ * and its ids sorted once, as the rules of every requirement expanded for it list them.
+ */
 function groupWorkspaces(
   workspaces: readonly Workspace[],
   keyOf: (workspace: Workspace) => string,
@@ -103,6 +109,7 @@ function groupWorkspaces(
     if (group) group.ids.push(workspace.id)
     else groups.set(keyOf(workspace), { workspace, index, ids: [workspace.id] })
   })
+  for (const group of groups.values()) uniqueSorted(group.ids)
   return [...groups.values()]
 }
 
@@ -115,6 +122,9 @@ function namesRegion(requirement: Requirement): boolean {
   )
 }
 
+/** Placeholders that stand for one workspace's own values. */
+const WORKSPACE_PLACEHOLDER = /\{(storageAccount|containerRegistry|workspaceId)\}/
+
 /**
  * How far one expansion of a requirement reaches: the whole estate (no placeholder, nothing
  * regional), every workspace of a region, or a single workspace (its own names and ids).
@@ -122,8 +132,7 @@ function namesRegion(requirement: Requirement): boolean {
 function scopeOf(requirement: Requirement): 'estate' | 'region' | 'workspace' {
   const destination = requirement.destination
   if (destination.kind === 'fqdn') {
-    if (/\{(storageAccount|containerRegistry|workspaceId)\}/.test(destination.pattern))
-      return 'workspace'
+    if (WORKSPACE_PLACEHOLDER.test(destination.pattern)) return 'workspace'
     if (
       destination.pattern.includes('{region}') ||
       serviceTagForHost(destination.pattern)?.regional ||
@@ -209,8 +218,16 @@ const HOST_LISTS = [
   ['{containerRegistry}', 'containerRegistries', 'the container registry names'],
 ] as const
 
-/** A host pattern cut at its placeholders: `parts[i]` comes before `placeholders[i]`. */
-type HostTemplate = { parts: readonly string[]; placeholders: readonly string[] }
+/**
+ * A host pattern cut at its placeholders (`parts[i]` comes before `placeholders[i]`), and at its
+ * first dot: the first label's pattern and the parent domain's (none for a one-label host).
+ */
+type HostTemplate = {
+  parts: readonly string[]
+  placeholders: readonly string[]
+  label: string
+  parent: string | undefined
+}
 
 const hostTemplates = new Map<string, HostTemplate>()
 
@@ -219,9 +236,12 @@ function hostTemplate(pattern: string): HostTemplate {
   let template = hostTemplates.get(pattern)
   if (!template) {
     const pieces = pattern.split(/(\{[A-Za-z]+\})/)
+    const dot = pattern.indexOf('.')
     template = {
       parts: pieces.filter((_, index) => index % 2 === 0),
       placeholders: pieces.filter((_, index) => index % 2 === 1),
+      label: dot === -1 ? pattern : pattern.slice(0, dot),
+      parent: dot === -1 ? undefined : pattern.slice(dot + 1),
     }
     hostTemplates.set(pattern, template)
   }
@@ -251,36 +271,37 @@ function placeholderValues(
   }
 }
 
-/**
- * Fills the placeholders of a host pattern for one workspace, calling `emit` once per host (one per
- * value of a list; the product, should a pattern name two lists). Names in the profile are
- * validated (no dots, no spaces), so lower-casing them keeps every host canonical. Returns what is
- * missing, if anything.
- */
-function expandHostPattern(
-  input: { pattern: string; profile: Profile; workspace: Workspace; index: number },
-  emit: (host: string) => void,
+/** The profile list a host pattern names that this workspace leaves empty, if any. */
+function missingList(
+  pattern: string,
+  input: Pick<ExpandInput, 'workspace' | 'index'>,
 ): { field: string; what: string } | undefined {
-  const { pattern, profile, workspace } = input
-  const { parts, placeholders } = hostTemplate(pattern)
-  if (placeholders.length === 0) {
-    emit(pattern)
-    return undefined
-  }
+  const { placeholders } = hostTemplate(pattern)
   for (const [placeholder, field, what] of HOST_LISTS)
-    if (placeholders.includes(placeholder) && workspace[field].length === 0)
+    if (placeholders.includes(placeholder) && input.workspace[field].length === 0)
       return { field: `workspaces.${input.index}.${field}`, what }
-  const fill = (at: number, host: string): void => {
-    if (at === placeholders.length) {
-      emit(host)
-      return
-    }
-    const after = parts[at + 1] as string
-    for (const value of placeholderValues(placeholders[at] as string, profile, workspace))
-      fill(at + 1, `${host}${value}${after}`)
-  }
-  fill(0, parts[0] as string)
   return undefined
+}
+
+/**
+ * A pattern filled for one workspace: one string per value of a list (the product, should it name
+ * two lists). Names in the profile are validated (no dots, no spaces), so lower-casing them keeps
+ * every host canonical, and a filled label is one label.
+ */
+function fillPattern(
+  pattern: string,
+  input: Pick<ExpandInput, 'profile' | 'workspace'>,
+): readonly string[] {
+  const { parts, placeholders } = hostTemplate(pattern)
+  let filled = [parts[0] as string]
+  placeholders.forEach((placeholder, at) => {
+    const longer: string[] = []
+    for (const start of filled)
+      for (const value of placeholderValues(placeholder, input.profile, input.workspace))
+        longer.push(`${start}${value}${parts[at + 1]}`)
+    filled = longer
+  })
+  return filled
 }
 
 /** One requirement (or bundle of requirements) expanded for one group of workspaces. */
@@ -294,11 +315,13 @@ type ExpandInput = {
   /** The group's first workspace and its index in the profile. */
   workspace: Workspace
   index: number
-  /** The workspaces the drafts name (empty for estate-wide needs). */
-  workspaceIds: readonly string[]
+  /** The workspaces the drafts name, sorted (empty for estate-wide needs). */
+  workspaceIds: string[]
   subnets: RuleEndpoint
   /** This requirement's fallback tags per region: shared by its drafts, which never change them. */
   fallbacksByRegion: Map<string, string[]>
+  /** The parent domains of its hosts per region, when they name no workspace's own values. */
+  parentsByRegion: Map<string, readonly string[]>
   /** The cloud's published tag names: regional tags are looked up, never spelled. */
   tagNames: ServiceTagNames
   /** Where drafts and diagnostics go: a fleet makes hundreds of thousands, so no arrays per call. */
@@ -306,11 +329,17 @@ type ExpandInput = {
   diagnostics: Diagnostic[]
 }
 
-/** Every draft comes from this one function, so all drafts share one V8 shape. */
+/**
+ * Every draft comes from this one function, so all drafts share one V8 shape. A host is cut at its
+ * first dot here unless the caller has the pieces (`expandHost` fills them from the pattern).
+ */
 function createDraft(
   input: Pick<ExpandInput, 'requirement' | 'requirements' | 'workspaceIds'>,
-  fields: Pick<Draft, 'direction' | 'source' | 'destination' | 'protocol' | 'serviceTagFallbacks'>,
+  fields: Pick<Draft, 'direction' | 'source' | 'destination' | 'protocol' | 'serviceTagFallbacks'> &
+    Partial<Pick<Draft, 'firstLabel' | 'parentDomain'>>,
 ): Draft {
+  const fqdn = fields.destination.kind === 'fqdn' ? fields.destination.fqdn : ''
+  const dot = fields.parentDomain === undefined ? fqdn.indexOf('.') : -1
   return {
     requirement: input.requirement,
     requirements: input.requirements,
@@ -318,6 +347,8 @@ function createDraft(
     direction: fields.direction,
     source: fields.source,
     destination: fields.destination,
+    firstLabel: fields.firstLabel ?? (dot === -1 ? fqdn : fqdn.slice(0, dot)),
+    parentDomain: fields.parentDomain ?? (dot === -1 ? '' : fqdn.slice(dot + 1)),
     protocol: fields.protocol,
     ports: input.requirement.ports,
     serviceTagFallbacks: fields.serviceTagFallbacks,
@@ -355,26 +386,44 @@ function fallbacksFor(input: ExpandInput): string[] {
 }
 
 function expandHost(input: ExpandInput, destination: DestinationOf<'fqdn'>): void {
-  const { requirement, profile, workspace, subnets, drafts } = input
+  const { requirement, subnets, drafts } = input
+  const missing = missingList(destination.pattern, input)
+  if (missing) {
+    for (const each of input.requirements)
+      input.diagnostics.push(unresolved(each, missing.field, missing.what))
+    return
+  }
   const fallbacks = fallbacksFor(input)
   const urlPath = 'urlPath' in destination ? destination.urlPath : undefined
-  const missing = expandHostPattern(
-    { pattern: destination.pattern, profile, workspace, index: input.index },
-    (fqdn) => {
+  // The first label varies per workspace, the parent domain mostly per region.
+  const { label, parent } = hostTemplate(destination.pattern)
+  const parents = parent === undefined ? [''] : parentDomainsFor(input, parent)
+  for (const firstLabel of fillPattern(label, input))
+    for (const parentDomain of parents) {
+      const fqdn = parentDomain ? `${firstLabel}.${parentDomain}` : firstLabel
       drafts.push(
         createDraft(input, {
           direction: 'outbound',
           source: subnets,
           destination: urlPath ? { kind: 'fqdn', fqdn, urlPath } : { kind: 'fqdn', fqdn },
+          firstLabel,
+          parentDomain,
           protocol: requirement.protocol,
           serviceTagFallbacks: fallbacks,
         }),
       )
-    },
-  )
-  if (missing)
-    for (const each of input.requirements)
-      input.diagnostics.push(unresolved(each, missing.field, missing.what))
+    }
+}
+
+/** A host's parent domains in one workspace; the same strings for each workspace of a region. */
+function parentDomainsFor(input: ExpandInput, pattern: string): readonly string[] {
+  if (WORKSPACE_PLACEHOLDER.test(pattern)) return fillPattern(pattern, input)
+  let parents = input.parentsByRegion.get(input.workspace.region)
+  if (!parents) {
+    parents = fillPattern(pattern, input)
+    input.parentsByRegion.set(input.workspace.region, parents)
+  }
+  return parents
 }
 
 function expandServiceTag(input: ExpandInput, destination: DestinationOf<'serviceTag'>): void {
@@ -594,18 +643,21 @@ function coverageBy(
   tagKey: (tag: string) => string,
 ): Coverage {
   const coverage: Coverage = new Map()
-  for (const draft of drafts)
-    for (const tag of tagsOf(draft)) {
+  // A bundle's drafts in one region share their list of tags, protocol and ports: added once.
+  const lastWithTags = new Map<readonly string[], Draft>()
+  for (const draft of drafts) {
+    const tags = tagsOf(draft)
+    const last = lastWithTags.get(tags)
+    if (last?.protocol === draft.protocol && last.ports === draft.ports) continue
+    lastWithTags.set(tags, draft)
+    for (const tag of tags) {
       const key = tagKey(tag)
       if (!include(key)) continue
-      let byProtocol = coverage.get(key)
-      if (!byProtocol) {
-        byProtocol = new Map()
-        coverage.set(key, byProtocol)
-      }
+      const byProtocol = innerMap(coverage, key)
       if (draft.protocol !== 'ANY') provide(byProtocol, draft.protocol, draft.ports)
       else for (const protocol of ANY_PROVIDES) provide(byProtocol, protocol, draft.ports)
     }
+  }
   return coverage
 }
 
@@ -677,11 +729,17 @@ function endpointKey(endpoint: RuleEndpoint): string {
   }
 }
 
-const PROTOCOL_ID: Record<Protocol, string> = { TCP: 'tcp', UDP: 'udp', ANY: 'any' }
+/** `outbound/tcp/`: how every rule id starts, made once rather than built per rule. */
+const ID_PREFIXES = Object.fromEntries(
+  (['outbound', 'inbound', 'inCluster'] as const).map((direction) => [
+    direction,
+    { TCP: `${direction}/tcp/`, UDP: `${direction}/udp/`, ANY: `${direction}/any/` },
+  ]),
+) as Record<PlanRule['direction'], Record<Protocol, string>>
 
 function ruleId(draft: Pick<Draft, 'direction' | 'protocol' | 'source' | 'destination'>): string {
   const source = draft.direction === 'outbound' ? '' : `${endpointKey(draft.source)}->`
-  return `${draft.direction}/${PROTOCOL_ID[draft.protocol]}/${source}${endpointKey(draft.destination)}`
+  return `${ID_PREFIXES[draft.direction][draft.protocol]}${source}${endpointKey(draft.destination)}`
 }
 
 /** Sorts a fresh array in place and drops duplicates: no set per list (there are ~10 per rule). */
@@ -735,7 +793,7 @@ function strongestLevel(requirements: Iterable<Requirement>): Level {
  */
 function createSharedLists(): {
   ofRequirements(requirements: readonly Requirement[]): RequirementLists
-  /** The sorted, unique copy of a list that drafts share (fallback tags, workspace ids). */
+  /** The sorted, unique copy of a list that drafts share (fallback tags). */
   sortedOnce(names: readonly string[]): string[]
   /** The shared copy of a sorted list of names, by content. */
   intern<T extends string>(names: T[]): T[]
@@ -793,7 +851,7 @@ type SharedLists = ReturnType<typeof createSharedLists>
  * written only if no wildcard folds the group in.
  */
 type DraftGroup = {
-  /** Set for groups keyed by id; host groups make theirs when written. */
+  /** Set for groups keyed by id; host groups make theirs when needed (`idOf`). */
   id: string | undefined
   first: Draft
   /** The other drafts, if any. */
@@ -801,7 +859,7 @@ type DraftGroup = {
   destination: RuleEndpoint
   /** Merged; empty is every port. */
   ports: PortRange[]
-  /** Hosts folded into this group. */
+  /** Hosts folded into this group; groups with none share one empty list. */
   subsumes: PlanRule['subsumes']
 }
 
@@ -831,7 +889,7 @@ function singleRule(id: string, group: DraftGroup, shared: SharedLists): PlanRul
     serviceTagFallbacks: shared.sortedOnce(draft.serviceTagFallbacks),
     requirementIds: lists.requirementIds,
     scenarios: lists.scenarios,
-    workspaces: shared.sortedOnce(draft.workspaceIds),
+    workspaces: draft.workspaceIds,
     risks: lists.risks,
     subsumes: group.subsumes,
   }
@@ -872,34 +930,46 @@ function mergeGroup(id: string, group: DraftGroup, shared: SharedLists): PlanRul
   }
 }
 
-/** The merged ports of a group of drafts; empty (every port) absorbs any other ports. */
-function groupPorts(group: DraftGroup, shared: SharedLists): PortRange[] {
-  if (!group.rest) return shared.ofRequirements(group.first.requirements).ports
+/** The merged ports of drafts; empty (every port) absorbs any other ports. */
+function mergedPorts(drafts: readonly Draft[]): PortRange[] {
   const ports: PortRange[] = []
-  for (const draft of [group.first, ...group.rest]) {
+  for (const draft of drafts) {
     if (draft.ports.length === 0) return []
     ports.push(...draft.ports)
   }
   return mergePortRanges(ports).slice()
 }
 
+/** The map under a key of another, made when first asked for. */
+function innerMap<K, L, V>(outer: Map<K, Map<L, V>>, key: K): Map<L, V> {
+  let inner = outer.get(key)
+  if (!inner) {
+    inner = new Map()
+    outer.set(key, inner)
+  }
+  return inner
+}
+
 /**
  * Groups drafts with the same id (direction, protocol, source, destination) in one pass, in the
- * order their first draft came. Most drafts are outbound hosts: grouped by protocol and host name,
- * a string made once by expandHost, rather than by an id string built and hashed per draft.
+ * order their first draft came. Most drafts are outbound hosts: grouped by protocol, parent domain
+ * and first label, strings that expandHost shares between hosts, rather than by an id string built
+ * and hashed per draft.
  */
 function groupDrafts(drafts: readonly Draft[], shared: SharedLists): DraftGroup[] {
   const order: DraftGroup[] = []
-  const hostsByProtocol = new Map<Protocol, Map<string, DraftGroup>>()
+  const hosts = new Map<Protocol, Map<string, Map<string, DraftGroup>>>()
   const byId = new Map<string, DraftGroup>()
+  // Most groups keep one draft and fold no host in: they share their bundle's ports, one empty list.
+  const nothingSubsumed: PlanRule['subsumes'] = []
   const start = (draft: Draft, id: string | undefined): DraftGroup => {
     const group: DraftGroup = {
       id,
       first: draft,
       rest: undefined,
       destination: draft.destination,
-      ports: [],
-      subsumes: [],
+      ports: shared.ofRequirements(draft.requirements).ports,
+      subsumes: nothingSubsumed,
     }
     order.push(group)
     return group
@@ -908,14 +978,10 @@ function groupDrafts(drafts: readonly Draft[], shared: SharedLists): DraftGroup[
     const destination = draft.destination
     let group: DraftGroup | undefined
     if (draft.direction === 'outbound' && destination.kind === 'fqdn' && !destination.urlPath) {
-      let hosts = hostsByProtocol.get(draft.protocol)
-      if (!hosts) {
-        hosts = new Map()
-        hostsByProtocol.set(draft.protocol, hosts)
-      }
-      group = hosts.get(destination.fqdn)
+      const byLabel = innerMap(innerMap(hosts, draft.protocol), draft.parentDomain)
+      group = byLabel.get(draft.firstLabel)
       if (!group) {
-        hosts.set(destination.fqdn, start(draft, undefined))
+        byLabel.set(draft.firstLabel, start(draft, undefined))
         continue
       }
     } else {
@@ -929,7 +995,7 @@ function groupDrafts(drafts: readonly Draft[], shared: SharedLists): DraftGroup[
     if (group.rest) group.rest.push(draft)
     else group.rest = [draft]
   }
-  for (const group of order) group.ports = groupPorts(group, shared)
+  for (const group of order) if (group.rest) group.ports = mergedPorts([group.first, ...group.rest])
   return order
 }
 
@@ -937,63 +1003,84 @@ function groupDrafts(drafts: readonly Draft[], shared: SharedLists): DraftGroup[
 function writeRules(groups: readonly DraftGroup[], shared: SharedLists): PlanRule[] {
   const rules: PlanRule[] = []
   for (const group of groups) {
-    const id = group.id ?? ruleId(group.first)
+    const id = idOf(group)
     rules.push(group.rest ? mergeGroup(id, group, shared) : singleRule(id, group, shared))
   }
   return rules
 }
 
-/** `direction/protocol` keys, made once: a key built per rule would be a new string to hash. */
-const KIND_KEYS = Object.fromEntries(
-  (['outbound', 'inbound', 'inCluster'] as const).map((direction) => [
-    direction,
-    { TCP: `${direction}/TCP`, UDP: `${direction}/UDP`, ANY: `${direction}/ANY` },
-  ]),
-) as Record<PlanRule['direction'], Record<Protocol, string>>
+/** The wildcard groups of one direction and protocol, by suffix (`*.x.com` under `x.com`). */
+type Wildcards = {
+  bySuffix: Map<string, DraftGroup>
+  /** What `wildcardsOver` found for each parent domain: a fleet's hosts share a few dozen. */
+  byParent: Map<string, readonly DraftGroup[]>
+}
+
+function wildcardsOf(groups: readonly DraftGroup[]): Map<string, Wildcards> {
+  const wildcards = new Map<string, Wildcards>()
+  for (const group of groups) {
+    const destination = group.destination
+    if (destination.kind === 'fqdn' && group.first.firstLabel === '*' && !destination.urlPath) {
+      const kind = ID_PREFIXES[group.first.direction][group.first.protocol]
+      let ofKind = wildcards.get(kind)
+      if (!ofKind) {
+        ofKind = { bySuffix: new Map(), byParent: new Map() }
+        wildcards.set(kind, ofKind)
+      }
+      ofKind.bySuffix.set(group.first.parentDomain, group)
+    }
+  }
+  return wildcards
+}
+
+/** The wildcards whose suffix is `parent` or a parent of it (two or more labels), nearest first. */
+function wildcardsOver(parent: string, wildcards: Wildcards): readonly DraftGroup[] {
+  let found = wildcards.byParent.get(parent)
+  if (!found) {
+    const dot = parent.indexOf('.')
+    const own = dot === -1 ? undefined : wildcards.bySuffix.get(parent)
+    const further = dot === -1 ? [] : wildcardsOver(parent.slice(dot + 1), wildcards)
+    found = own ? [own, ...further] : further
+    wildcards.byParent.set(parent, found)
+  }
+  return found
+}
+
+/** The nearest wildcard group of the same kind that covers a host group and its ports. */
+function coveringWildcard(
+  group: DraftGroup,
+  wildcards: ReadonlyMap<string, Wildcards>,
+): DraftGroup | undefined {
+  const { direction, protocol, firstLabel, parentDomain } = group.first
+  const ofKind = wildcards.get(ID_PREFIXES[direction][protocol])
+  if (group.destination.kind !== 'fqdn' || !ofKind) return undefined
+  // A host looks from its parent domain up; `*.x.com` from the parent of `x.com` up.
+  let from = parentDomain
+  if (firstLabel === '*') {
+    const dot = parentDomain.indexOf('.')
+    from = dot === -1 ? '' : parentDomain.slice(dot + 1)
+  }
+  for (const candidate of wildcardsOver(from, ofKind))
+    if (candidate !== group && mergedRangesCover(candidate.ports, group.ports)) return candidate
+  return undefined
+}
 
 /**
  * Folds hosts that a wildcard rule with the same protocol and ports covers into it: a hash of the
- * wildcards, then one lookup per parent suffix of each host, so O(n · labels), never pairwise.
+ * wildcards, then one lookup per host's parent domain, so O(n), never pairwise.
  */
 function subsume(groups: DraftGroup[], shared: SharedLists): DraftGroup[] {
-  // Per direction and protocol, the wildcard groups by their suffix (`*.x.com` under `x.com`).
-  const wildcards = new Map<string, Map<string, DraftGroup>>()
-  for (const group of groups) {
-    const destination = group.destination
-    if (destination.kind === 'fqdn' && destination.fqdn.startsWith('*.') && !destination.urlPath) {
-      const kind = KIND_KEYS[group.first.direction][group.first.protocol]
-      let bySuffix = wildcards.get(kind)
-      if (!bySuffix) {
-        bySuffix = new Map()
-        wildcards.set(kind, bySuffix)
-      }
-      bySuffix.set(destination.fqdn.slice(2), group)
-    }
-  }
+  const wildcards = wildcardsOf(groups)
   const kept: DraftGroup[] = []
   for (const group of groups) {
-    const destination = group.destination
-    let cover: DraftGroup | undefined
-    const bySuffix =
-      destination.kind === 'fqdn'
-        ? wildcards.get(KIND_KEYS[group.first.direction][group.first.protocol])
-        : undefined
-    if (bySuffix && destination.kind === 'fqdn') {
-      // Each parent suffix of two or more labels, nearest first: one hash lookup per label.
-      const name = destination.fqdn.startsWith('*.') ? destination.fqdn.slice(2) : destination.fqdn
-      for (let dot = name.indexOf('.'); dot !== -1 && !cover; dot = name.indexOf('.', dot + 1)) {
-        if (name.indexOf('.', dot + 1) === -1) break
-        const candidate = bySuffix.get(name.slice(dot + 1))
-        if (candidate && candidate !== group && mergedRangesCover(candidate.ports, group.ports))
-          cover = candidate
-      }
-    }
-    if (cover && destination.kind === 'fqdn')
+    const cover = coveringWildcard(group, wildcards)
+    if (cover && group.destination.kind === 'fqdn') {
+      if (cover.subsumes.length === 0) cover.subsumes = []
       cover.subsumes.push({
-        fqdn: destination.fqdn,
+        fqdn: group.destination.fqdn,
         requirementIds: requirementIdsOf(group, shared),
       })
-    else kept.push(group)
+    } else kept.push(group)
   }
   for (const group of kept) sortInPlace(group.subsumes, (a, b) => compareOrdinal(a.fqdn, b.fqdn))
   return kept
@@ -1002,24 +1089,42 @@ function subsume(groups: DraftGroup[], shared: SharedLists): DraftGroup[] {
 const DIRECTION_ORDER = { outbound: 0, inbound: 1, inCluster: 2 } as const
 const KIND_ORDER = { fqdn: 0, serviceTag: 1, addresses: 2, apiServer: 3, pods: 4 } as const
 
-function sortKey(endpoint: RuleEndpoint): string {
-  if (endpoint.kind !== 'fqdn') return endpointKey(endpoint).toLowerCase()
-  // Plan hosts are canonical already: no need for reversedLabels' canonicalHost pass.
-  const host = endpoint.fqdn.startsWith('*.') ? endpoint.fqdn.slice(2) : endpoint.fqdn
-  return host.split('.').reverse().join('.')
+/**
+ * Sort keys by reversed labels (`com.contoso.pypi`); a host's is its parent domain's, reversed
+ * once per domain (a fleet's hosts share a few dozen), then its first label.
+ */
+function createSortKeys(): (draft: Draft) => string {
+  const reversedDomains = new Map<string, string>()
+  return ({ destination, firstLabel, parentDomain }) => {
+    if (destination.kind !== 'fqdn') return endpointKey(destination).toLowerCase()
+    if (!parentDomain) return firstLabel
+    let reversed = reversedDomains.get(parentDomain)
+    if (reversed === undefined) {
+      reversed = parentDomain.split('.').reverse().join('.')
+      reversedDomains.set(parentDomain, reversed)
+    }
+    return firstLabel === '*' ? reversed : `${reversed}.${firstLabel}`
+  }
 }
 
-/** Sorts by direction, destination kind, reversed labels, id; keys computed once per rule. */
-function sortRules(rules: readonly PlanRule[]): PlanRule[] {
-  const keyed = rules.map((rule) => ({ rule, key: sortKey(rule.destination) }))
+/** The rule id of a group, made once: when a tie in the sort needs it, else when it is written. */
+function idOf(group: DraftGroup): string {
+  group.id ??= ruleId(group.first)
+  return group.id
+}
+
+/** Plan order: direction, destination kind, reversed labels, id; keys computed once per group. */
+function sortGroups(groups: readonly DraftGroup[]): DraftGroup[] {
+  const sortKey = createSortKeys()
+  const keyed = groups.map((group) => ({ group, key: sortKey(group.first) }))
   keyed.sort(
     (a, b) =>
-      DIRECTION_ORDER[a.rule.direction] - DIRECTION_ORDER[b.rule.direction] ||
-      KIND_ORDER[a.rule.destination.kind] - KIND_ORDER[b.rule.destination.kind] ||
-      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) ||
-      (a.rule.id < b.rule.id ? -1 : a.rule.id > b.rule.id ? 1 : 0),
+      DIRECTION_ORDER[a.group.first.direction] - DIRECTION_ORDER[b.group.first.direction] ||
+      KIND_ORDER[a.group.destination.kind] - KIND_ORDER[b.group.destination.kind] ||
+      compareOrdinal(a.key, b.key) ||
+      compareOrdinal(idOf(a.group), idOf(b.group)),
   )
-  return keyed.map(({ rule }) => rule)
+  return keyed.map(({ group }) => group)
 }
 
 /** The IPv4 block of every address: an unrestricted source. */
@@ -1187,6 +1292,7 @@ function catalogDrafts(
     // A rule names its workspaces when its destination is theirs: their hosts, their region.
     const namesWorkspaces = scope === 'workspace' || namesRegion(requirement)
     const fallbacksByRegion = new Map<string, string[]>()
+    const parentsByRegion = new Map<string, readonly string[]>()
     for (const { workspace, index, ids } of groups) {
       if (outsideDocumentedRegions(requirement, workspace, advisories)) continue
       expand({
@@ -1199,6 +1305,7 @@ function catalogDrafts(
         workspaceIds: namesWorkspaces ? ids : [],
         subnets,
         fallbacksByRegion,
+        parentsByRegion,
         tagNames,
         drafts,
         diagnostics: advisories,
@@ -1240,9 +1347,10 @@ function customDrafts(
       profile,
       workspace,
       index: profile.workspaces.indexOf(workspace),
-      workspaceIds: ids.map((w) => w.id),
+      workspaceIds: uniqueSorted(ids.map((w) => w.id)),
       subnets: input.subnets,
       fallbacksByRegion: new Map(),
+      parentsByRegion: new Map(),
       tagNames: input.tagNames,
       drafts,
       diagnostics: input.advisories,
@@ -1337,8 +1445,10 @@ export function resolvePlan(profile: Profile, options: ResolveOptions = {}): Pla
     names: tagNames,
     withHost: (draft, fqdn) =>
       createDraft(draft, {
-        ...draft,
+        direction: draft.direction,
+        source: draft.source,
         destination: { kind: 'fqdn', fqdn },
+        protocol: draft.protocol,
         serviceTagFallbacks: [],
       }),
     diagnostics: advisories,
@@ -1347,7 +1457,7 @@ export function resolvePlan(profile: Profile, options: ResolveOptions = {}): Pla
   const drafts = own.length === 0 ? chosen : [...chosen, ...withoutCovered(chosen, own, advisories)]
   const shared = createSharedLists()
   const groups = groupDrafts(drafts, shared)
-  const rules = sortRules(writeRules(subsume(groups, shared), shared))
+  const rules = writeRules(sortGroups(subsume(groups, shared)), shared)
   const uniqueAdvisories = new Map(advisories.map((d) => [`${d.code}|${d.message}`, d]))
   return {
     catalog: { version: catalog.version, docDate: catalog.docDate },
