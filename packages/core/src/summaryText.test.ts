@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { createDiagnostic, type Diagnostic } from './diagnostics'
 import type { DiagnosticSummary } from './summary'
 import { fitLine, formatDiagnosticSummaries } from './summaryText'
-import { formatCount } from './text'
 
 const DNS_FIX = 'Enable the DNS proxy.'
 
@@ -44,18 +43,6 @@ function infoSummary(
     ...fields,
   }
 }
-
-describe('formatCount', () => {
-  it('groups thousands with commas', () => {
-    expect([0, 999, 1000, 60_129, 1_234_567].map(formatCount)).toStrictEqual([
-      '0',
-      '999',
-      '1,000',
-      '60,129',
-      '1,234,567',
-    ])
-  })
-})
 
 describe('fitLine', () => {
   it('keeps a line that fits, whitespace runs made one space and control characters shown', () => {
