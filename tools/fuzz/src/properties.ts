@@ -10,7 +10,7 @@ import {
   rulesAllowingFlow,
   sampleAddress,
 } from '@aml-egress/core'
-import { governsFlow, unexpressedFlows } from '@aml-egress/test-matrix'
+import { governsFlow, unexpressedFlows, widenedFlows } from '@aml-egress/test-matrix'
 
 /**
  * A registered format (`loadFormats()` of the CLI), with a check that its output holds no syntax
@@ -116,7 +116,8 @@ export type Failure = string
  * The properties every format must hold for a plan: deterministic rendering, an output its own
  * reader interprets completely (no syntax or unsupported diagnostics: nothing injected), every
  * plan flow allowed or one the format cannot express (the shared matrix's `unexpressedFlows`),
- * every deny flow denied (or 'unknown' where the format lacks the capability; never 'allowed').
+ * every deny flow denied (or 'unknown' where the format lacks the capability; never 'allowed')
+ * unless the renderer reported the widening that allows it (HTTP_PORTS_WIDENED).
  */
 export async function checkFormat(input: {
   format: FuzzedFormat
@@ -150,7 +151,10 @@ export async function checkFormat(input: {
       `${format.name}: plan flow ${describeFlow(flow)} [${flow.ruleId}] is ${verdict.verdict}: ${verdict.reason}`,
     )
   }
+  // As in the shared matrix: a target that opens both HTTP ports of a host says so.
+  const widened = widenedFlows(plan, result)
   for (const flow of pick(input.denies)) {
+    if (widened(flow)) continue
     const verdict = evaluate(flow)
     // A format may answer 'unknown' for a flow it does not govern, never 'allowed'.
     const ok = governsFlow(format, flow)

@@ -43,6 +43,25 @@ const regressions: readonly { title: string; fuzzCase: FuzzCase }[] = [
       flowOffset: 0,
     },
   },
+  {
+    // Seed -1318490651: the managed network's FQDN rule for cdn.auth0.com (HTTPS only in the plan)
+    // also opens HTTP 80, as the renderer reports (HTTP_PORTS_WIDENED), and the shared matrix
+    // excuses; the fuzzer called the flow on 80 over-broad. It now excuses the same flows.
+    title:
+      'returns no failure for a host the managed network opens on both HTTP ports, as reported',
+    fuzzCase: {
+      profile: {
+        cloud: 'public',
+        workspaces: [{ id: '00000000-0000-1000-8000-000000000000', region: 'australiacentral' }],
+        compute: ['computeInstance'],
+        features: { huggingFace: true },
+        sourceAddresses: ['0.0.0.0/8'],
+      },
+      randomHosts: ['a.aa'],
+      port: 80,
+      flowOffset: 81,
+    },
+  },
 ]
 
 describe('fuzz: regressions', () => {

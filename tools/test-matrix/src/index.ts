@@ -1,5 +1,5 @@
 export { type DescribeFormatOptions, describeFormat } from './describeFormat'
-export { flowRule, governsFlow, unexpressedFlows } from './expressible'
+export { flowRule, governsFlow, unexpressedFlows, widenedFlows } from './expressible'
 export { deniedSummary, type ReadLogResult, readLogText } from './logs'
 export {
   createPlan,
