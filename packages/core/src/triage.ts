@@ -44,15 +44,29 @@ export function capabilitiesNeeded(
   flow?: { protocol: FlowProtocol; port: number },
   plan?: RuleSource,
 ): Capability[] {
+  return neededFor(rule, {
+    protocol: flow?.protocol ?? rule.protocol,
+    ports: flow ? [{ from: flow.port, to: flow.port }] : rule.ports,
+    attachedOnly: ruleServesOnlyAttachedCompute(rule, plan),
+  })
+}
+
+/** `capabilitiesNeeded` of a rule's traffic, or part of it, once the compute it serves is known. */
+function neededFor(
+  rule: PlanRule,
+  traffic: {
+    protocol: FlowProtocol | Protocol
+    ports: readonly PortRange[]
+    attachedOnly: boolean
+  },
+): Capability[] {
   if (rule.direction === 'inCluster') return ['inCluster']
   const needed: Capability[] = rule.direction === 'inbound' ? ['inbound'] : []
-  if (ruleServesOnlyAttachedCompute(rule, plan)) needed.push('attachedCompute')
+  if (traffic.attachedOnly) needed.push('attachedCompute')
   const endpoint = endpointCapability(remoteEndpoint(rule))
   if (endpoint !== undefined && !needed.includes(endpoint)) needed.push(endpoint)
-  const protocol = flow?.protocol ?? rule.protocol
-  if (protocol !== 'TCP') needed.push('udp')
-  const ports = flow ? [{ from: flow.port, to: flow.port }] : rule.ports
-  if (nonHttpRanges(ports).length > 0) needed.push('nonHttpPorts')
+  if (traffic.protocol !== 'TCP') needed.push('udp')
+  if (nonHttpRanges(traffic.ports).length > 0) needed.push('nonHttpPorts')
   return needed
 }
 
@@ -184,6 +198,22 @@ type Sink = {
   diagnostics: Diagnostic[] | undefined
   /** One `needs` array per distinct list: a fleet's thousands of diagnostics share a few. */
   needs: Map<string, Capability[]>
+  /** `ruleServesOnlyAttachedCompute` by requirement list, which a plan's rules share. */
+  attachedOnly: Map<readonly string[], boolean>
+}
+
+function servesOnlyAttached(sink: Sink, rule: PlanRule): boolean {
+  let only = sink.attachedOnly.get(rule.requirementIds)
+  if (only === undefined) {
+    only = ruleServesOnlyAttachedCompute(rule, sink.plan)
+    sink.attachedOnly.set(rule.requirementIds, only)
+  }
+  return only
+}
+
+/** Where a rule goes, or for inbound rules comes from, in words. */
+function farEnd(rule: PlanRule): string {
+  return describeEndpoint(remoteEndpoint(rule))
 }
 
 function sharedNeeds(sink: Sink, needs: Capability[]): Capability[] {
@@ -205,7 +235,8 @@ function leftOut(
     rule: PlanRule
     index: number
     missing: Capability
-    message: string
+    /** Built only when the diagnostic is kept: `countExpressedRules` keeps none. */
+    message: () => string
     part?: Partial<Pick<PlanRule, 'protocol' | 'ports'>>
   },
 ): void {
@@ -215,14 +246,18 @@ function leftOut(
   diagnostics.push(
     createDiagnostic({
       code: missing === 'inbound' ? 'AML_EGRESS_NOT_EGRESS' : 'AML_EGRESS_OUT_OF_SCOPE',
-      message: input.message,
+      message: input.message(),
       format: format.name,
       rule,
       index: input.index,
       lacks: missing,
       needs: sharedNeeds(
         sink,
-        capabilitiesNeeded(input.part ? { ...rule, ...input.part } : rule, undefined, sink.plan),
+        neededFor(rule, {
+          protocol: input.part?.protocol ?? rule.protocol,
+          ports: input.part?.ports ?? rule.ports,
+          attachedOnly: servesOnlyAttached(sink, rule),
+        }),
       ),
       help: format.unsupportedHelp?.[missing],
     }),
@@ -240,18 +275,21 @@ function trafficText(rule: PlanRule): string {
 function triageEndpoint(sink: Sink, rule: PlanRule, index: number): boolean | undefined {
   const { capabilities, name } = sink.format
   if (rule.direction === 'inCluster' && !capabilities.inCluster) {
-    const message = `in-cluster ${trafficText(rule)} to ${describeEndpoint(rule.destination)} never passes ${name}`
+    const message = () =>
+      `in-cluster ${trafficText(rule)} to ${describeEndpoint(rule.destination)} never passes ${name}`
     leftOut(sink, { rule, index, missing: 'inCluster', message })
     return undefined
   }
   if (rule.direction === 'inbound' && !capabilities.inbound) {
-    const message = `inbound ${trafficText(rule)} from ${describeEndpoint(rule.source)} is not egress; ${name} does not filter it`
+    const message = () =>
+      `inbound ${trafficText(rule)} from ${describeEndpoint(rule.source)} is not egress; ${name} does not filter it`
     leftOut(sink, { rule, index, missing: 'inbound', message })
     return undefined
   }
   const remote = remoteEndpoint(rule)
-  if (!capabilities.attachedCompute && ruleServesOnlyAttachedCompute(rule, sink.plan)) {
-    const message = `${describeEndpoint(remote)} (${trafficText(rule)}) is needed only by Kubernetes compute or attached VMs, which ${name} does not host`
+  if (!capabilities.attachedCompute && servesOnlyAttached(sink, rule)) {
+    const message = () =>
+      `${describeEndpoint(remote)} (${trafficText(rule)}) is needed only by Kubernetes compute or attached VMs, which ${name} does not host`
     leftOut(sink, { rule, index, missing: 'attachedCompute', message })
     return undefined
   }
@@ -259,35 +297,42 @@ function triageEndpoint(sink: Sink, rule: PlanRule, index: number): boolean | un
   if (needed === undefined || capabilities[needed]) return false
   const fallback = remote.kind === 'fqdn' && capabilities.serviceTag
   if (fallback && rule.serviceTagFallbacks.length > 0) return true
-  const message = `${name} cannot express ${capabilityWords[needed]}: ${describeEndpoint(remote)} (${trafficText(rule)})${fallbackNote(rule)}`
+  const message = () =>
+    `${name} cannot express ${capabilityWords[needed]}: ${describeEndpoint(remote)} (${trafficText(rule)})${fallbackNote(rule)}`
   leftOut(sink, { rule, index, missing: needed, message })
   return undefined
 }
 
-/** The protocol and ports the format carries; undefined when it carries none of them. */
+/**
+ * The rule with the protocol and ports the format carries; undefined when it carries none of
+ * them. Most rules pass whole: one object, and no text unless a diagnostic is kept.
+ */
 function triageTraffic(
   sink: Sink,
   rule: PlanRule,
   index: number,
-): { protocol: Protocol; ports: readonly PortRange[] } | undefined {
+  viaServiceTagFallback: boolean,
+): TriagedRule | undefined {
   const { capabilities, name } = sink.format
-  // Most rules pass whole: the texts below are built only for a diagnostic.
-  const target = () => describeEndpoint(remoteEndpoint(rule))
   if (rule.protocol === 'UDP' && !capabilities.udp) {
-    const message = `${name} cannot carry UDP: UDP ${formatPortRanges(rule.ports).join(',')} to ${target()}${fallbackNote(rule)}`
+    const message = () =>
+      `${name} cannot carry UDP: UDP ${formatPortRanges(rule.ports).join(',')} to ${farEnd(rule)}${fallbackNote(rule)}`
     leftOut(sink, { rule, index, missing: 'udp', message })
     return undefined
   }
   let protocol = rule.protocol
   if (protocol === 'ANY' && !capabilities.udp) {
-    const message = `${name} cannot carry UDP: the UDP half of protocol ANY to ${target()} is left out; only TCP is rendered`
+    const message = () =>
+      `${name} cannot carry UDP: the UDP half of protocol ANY to ${farEnd(rule)} is left out; only TCP is rendered`
     leftOut(sink, { rule, index, missing: 'udp', message, part: { protocol: 'UDP' } })
     protocol = 'TCP'
   }
-  if (capabilities.nonHttpPorts) return { protocol, ports: rule.ports }
+  if (capabilities.nonHttpPorts)
+    return { rule, index, protocol, ports: rule.ports, viaServiceTagFallback }
   const rest = nonHttpRanges(rule.ports)
   if (rest.length > 0) {
-    const message = `${name} carries only HTTP 80 and HTTPS 443: TCP ${formatPortRanges(rest).join(',')} to ${target()} is left out${fallbackNote(rule)}`
+    const message = () =>
+      `${name} carries only HTTP 80 and HTTPS 443: TCP ${formatPortRanges(rest).join(',')} to ${farEnd(rule)} is left out${fallbackNote(rule)}`
     leftOut(sink, {
       rule,
       index,
@@ -297,14 +342,16 @@ function triageTraffic(
     })
   }
   const http = httpRanges(rule.ports)
-  return http.length > 0 ? { protocol, ports: rest.length > 0 ? http : rule.ports } : undefined
+  if (http.length === 0) return undefined
+  const ports = rest.length > 0 ? http : rule.ports
+  return { rule, index, protocol, ports, viaServiceTagFallback }
 }
 
 function triageRule(sink: Sink, rule: PlanRule, index: number): TriagedRule | undefined {
   const viaServiceTagFallback = triageEndpoint(sink, rule, index)
   if (viaServiceTagFallback === undefined) return undefined
-  const traffic = triageTraffic(sink, rule, index)
-  if (!traffic) return undefined
+  const triaged = triageTraffic(sink, rule, index, viaServiceTagFallback)
+  if (!triaged) return undefined
   const { destination } = rule
   const { diagnostics } = sink
   if (
@@ -323,7 +370,7 @@ function triageRule(sink: Sink, rule: PlanRule, index: number): TriagedRule | un
         help: sink.format.unsupportedHelp?.urlPath,
       }),
     )
-  return { rule, index, protocol: traffic.protocol, ports: traffic.ports, viaServiceTagFallback }
+  return triaged
 }
 
 /**
@@ -335,7 +382,13 @@ function triageRule(sink: Sink, rule: PlanRule, index: number): TriagedRule | un
  * @example const { rules, diagnostics } = triagePlan(plan, squidFormat)
  */
 export function triagePlan(plan: Plan, format: TriageFormat): Triage {
-  const sink: Sink = { format, plan, diagnostics: [], needs: new Map() }
+  const sink: Sink = {
+    format,
+    plan,
+    diagnostics: [],
+    needs: new Map(),
+    attachedOnly: new Map(),
+  }
   const byDirection: Triage['byDirection'] = { outbound: [], inbound: [], inCluster: [] }
   const rules: TriagedRule[] = []
   plan.rules.forEach((rule, index) => {
@@ -352,7 +405,13 @@ export function triagePlan(plan: Plan, format: TriageFormat): Triage {
  * without building the diagnostics, for a caller that has the render's already.
  */
 export function countExpressedRules(plan: Plan, format: TriageFormat): number {
-  const sink: Sink = { format, plan, diagnostics: undefined, needs: new Map() }
+  const sink: Sink = {
+    format,
+    plan,
+    diagnostics: undefined,
+    needs: new Map(),
+    attachedOnly: new Map(),
+  }
   let count = 0
   plan.rules.forEach((rule, index) => {
     if (triageRule(sink, rule, index)) count++
