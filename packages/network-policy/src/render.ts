@@ -10,7 +10,6 @@ import {
   isValidHostPattern,
   isWildcardPattern,
   type Plan,
-  type PlanRule,
   type Protocol,
   type RenderResult,
   type RuleEndpoint,
@@ -18,6 +17,12 @@ import {
   type TriagedRule,
   triagePlan,
 } from '@aml-egress/core'
+import {
+  type CiliumDrafts,
+  type CiliumHostItem,
+  ciliumDraftOf,
+  createCiliumDrafts,
+} from './ciliumDrafts'
 import { ciliumDescriptor, type FlavourDescriptor, networkPolicyDescriptor } from './descriptors'
 import type {
   CiliumEgressRule,
@@ -28,7 +33,7 @@ import type {
   NetworkPolicyPort,
   ServiceTagsFile,
 } from './model'
-import { oneLine, policyFiles, SYSTEM_NAMESPACES, sortedLabels } from './policies'
+import { oneLine, policyFiles, ruleComment, SYSTEM_NAMESPACES, sortedLabels } from './policies'
 import { lookupServiceTag, type TagPrefixes } from './serviceTags'
 import { isDns1123Label, isValidLabelKey, isValidLabelValue } from './validate'
 
@@ -82,21 +87,6 @@ export type NpEntry = PodSource & {
   sharesObjects: boolean
 }
 
-/** A rule entry waiting for its CiliumNetworkPolicy: one `egress` item with its comment. */
-export type CiliumEntry = PodSource & {
-  rule: CiliumEgressRule
-  comment: string
-  /** toFQDNs only work when the pod's DNS goes through Cilium's proxy. */
-  needsDns: boolean
-  /** Another entry of the same policy holds the same objects (see `repeatsNamespace`). */
-  sharesObjects: boolean
-  /**
-   * Host entries that may share one egress item: those with equal keys (direction, protocol,
-   * ports, requirements) list their names together. Absent for every other entry.
-   */
-  byName?: { key: string; kind: string; requirementIds: readonly string[] }
-}
-
 /** One render: the plan, the flavour, and what the rules became so far. */
 export type Context = {
   plan: Plan
@@ -108,7 +98,7 @@ export type Context = {
   addressSources: PodSource[]
   diagnostics: Diagnostic[]
   npEntries: NpEntry[]
-  ciliumEntries: CiliumEntry[]
+  cilium: CiliumDrafts
 }
 
 /** Path of the plain NetworkPolicy output file. */
@@ -118,14 +108,6 @@ export const ciliumPolicyFile = 'kubernetes/cilium-network-policies.yaml'
 
 function report(context: Context, input: Omit<DiagnosticInput, 'format'>): void {
   context.diagnostics.push(createDiagnostic({ ...input, format: context.flavour }))
-}
-
-/** `id [requirement, …] - note`, on one printable line. */
-function ruleComment(rule: PlanRule, note?: string): string {
-  const ids = rule.requirementIds
-  return oneLine(
-    `${rule.id}${ids.length > 0 ? ` [${ids.join(', ')}]` : ''}${note ? ` - ${note}` : ''}`,
-  )
 }
 
 /** The AML namespace and the namespaces whose pods stand for the compute subnets. */
@@ -237,9 +219,9 @@ function ipBlockPeers(cidrs: readonly string[]): NetworkPolicyPeer[] {
 function addEgress(
   context: Context,
   triaged: TriagedRule,
+  sources: readonly PodSource[],
   { peers, note }: { peers: NetworkPolicyPeer[]; note?: string | undefined },
 ): void {
-  const sources = sourcesOf(context, triaged.rule.source) ?? []
   const comment = ruleComment(triaged.rule, note)
   const sharesObjects = repeatsNamespace(sources)
   for (const { namespace, podLabels } of sources)
@@ -254,31 +236,68 @@ function addEgress(
     })
 }
 
-/** Cilium egress from the rule's sources. */
+/** Cilium egress from the rule's sources: an item of its own in each source's policy. */
 function addCilium(
   context: Context,
   triaged: TriagedRule,
-  { rule, needsDns, byName }: Pick<CiliumEntry, 'rule' | 'needsDns' | 'byName'>,
+  sources: readonly PodSource[],
+  egress: CiliumEgressRule,
 ): void {
-  const sources = sourcesOf(context, triaged.rule.source) ?? []
-  const comment = ruleComment(triaged.rule)
   const sharesObjects = repeatsNamespace(sources)
-  for (const { namespace, podLabels } of sources) {
-    const entry: CiliumEntry = {
-      namespace,
-      podLabels,
-      // One object per item, sharing the lists: what the library has always written for this.
-      rule: sharesObjects ? { ...rule } : rule,
-      comment,
-      needsDns,
-      sharesObjects,
-    }
-    if (byName) entry.byName = byName
-    context.ciliumEntries.push(entry)
+  for (const source of sources) {
+    const draft = ciliumDraftOf(context.cilium, source)
+    draft.sharesObjects ||= sharesObjects
+    // One object per item, sharing the lists: what the library has always written for this.
+    draft.items.push({
+      rule: sharesObjects ? { ...egress } : egress,
+      first: triaged.rule,
+      hosts: 1,
+    })
   }
 }
 
-function renderPodRule(context: Context, triaged: TriagedRule): void {
+/**
+ * Host rules that may share one egress item, which lists their names: equal direction,
+ * protocol, ports (which alone decide `toPorts`) and requirements.
+ */
+function hostItemKey({ rule, protocol, ports }: TriagedRule): string {
+  return `${rule.direction}/${rule.protocol}\u0000${protocol} ${formatPortRanges(ports).join()}\u0000${rule.requirementIds.join()}`
+}
+
+/** Cilium egress by name: the names join the item of their key in each source's policy. */
+function addCiliumHosts(
+  context: Context,
+  triaged: TriagedRule,
+  sources: readonly PodSource[],
+  selectors: readonly CiliumFqdnSelector[],
+): void {
+  const key = hostItemKey(triaged)
+  const sharesObjects = repeatsNamespace(sources)
+  for (const source of sources) {
+    const draft = ciliumDraftOf(context.cilium, source)
+    draft.sharesObjects ||= sharesObjects
+    draft.needsDns = true
+    const item = draft.hostItems.get(key)
+    if (item) {
+      item.rule.toFQDNs.push(...selectors)
+      item.hosts++
+      continue
+    }
+    const created: CiliumHostItem = {
+      rule: { toFQDNs: [...selectors], toPorts: ciliumPorts(triaged) },
+      first: triaged.rule,
+      hosts: 1,
+    }
+    draft.hostItems.set(key, created)
+    draft.items.push(created)
+  }
+}
+
+function renderPodRule(
+  context: Context,
+  triaged: TriagedRule,
+  sources: readonly PodSource[],
+): void {
   const { rule, index } = triaged
   const { source, destination } = rule
   if (
@@ -296,7 +315,7 @@ function renderPodRule(context: Context, triaged: TriagedRule): void {
     return
   }
   const skipped = destination.namespaces.filter((namespace) => SYSTEM_NAMESPACES.has(namespace))
-  addEgress(context, triaged, {
+  addEgress(context, triaged, sources, {
     peers: podPeers(destination),
     note:
       skipped.length > 0
@@ -318,14 +337,18 @@ function renderPodRule(context: Context, triaged: TriagedRule): void {
   }
 }
 
-function renderApiServerRule(context: Context, triaged: TriagedRule): void {
+function renderApiServerRule(
+  context: Context,
+  triaged: TriagedRule,
+  sources: readonly PodSource[],
+): void {
   const { rule, index } = triaged
   if (rule.destination.kind !== 'apiServer') return
   if (context.flavour === 'cilium') {
     // The kube-apiserver entity names the API server whatever its address.
-    addCilium(context, triaged, {
-      rule: { toEntities: ['kube-apiserver'], toPorts: ciliumPorts(triaged) },
-      needsDns: false,
+    addCilium(context, triaged, sources, {
+      toEntities: ['kube-apiserver'],
+      toPorts: ciliumPorts(triaged),
     })
     return
   }
@@ -340,7 +363,7 @@ function renderApiServerRule(context: Context, triaged: TriagedRule): void {
     })
     return
   }
-  addEgress(context, triaged, {
+  addEgress(context, triaged, sources, {
     peers: ipBlockPeers(valid),
     note: 'the API server address after service translation',
   })
@@ -352,7 +375,11 @@ function wildcardDepth(options: CiliumRenderOptions): number {
 }
 
 /** Cilium toFQDNs for a host: its name, or its wildcard one pattern per label depth. */
-function renderFqdnSelectors(context: Context, triaged: TriagedRule, fqdn: string): void {
+function renderFqdnSelectors(
+  context: Context,
+  { triaged, sources }: { triaged: TriagedRule; sources: readonly PodSource[] },
+  fqdn: string,
+): void {
   const { rule, index } = triaged
   let selectors: CiliumFqdnSelector[] = [{ matchName: fqdn }]
   if (isWildcardPattern(fqdn)) {
@@ -367,18 +394,7 @@ function renderFqdnSelectors(context: Context, triaged: TriagedRule, fqdn: strin
       index,
     })
   }
-  const toPorts = ciliumPorts(triaged)
-  const kind = `${rule.direction}/${rule.protocol.toLowerCase()}`
-  addCilium(context, triaged, {
-    rule: { toFQDNs: selectors, toPorts },
-    needsDns: true,
-    byName: {
-      // The protocol and ports stand for `toPorts`, which they alone decide.
-      key: `${kind}\0${triaged.protocol} ${formatPortRanges(triaged.ports).join()}\0${rule.requirementIds.join()}`,
-      kind,
-      requirementIds: rule.requirementIds,
-    },
-  })
+  addCiliumHosts(context, triaged, sources, selectors)
 }
 
 /** Of the documented equivalents (each contains the host), the one with the fewest addresses. */
@@ -400,7 +416,11 @@ function narrowestTag(
 }
 
 /** NetworkPolicy cannot name the host: its narrowest documented service tag, as ipBlocks. */
-function renderViaServiceTag(context: Context, triaged: TriagedRule, fqdn: string): void {
+function renderViaServiceTag(
+  context: Context,
+  { triaged, sources }: { triaged: TriagedRule; sources: readonly PodSource[] },
+  fqdn: string,
+): void {
   const { rule, index } = triaged
   const tags = rule.serviceTagFallbacks
   const fallback = context.options.serviceTags && narrowestTag(context.options.serviceTags, tags)
@@ -421,10 +441,17 @@ function renderViaServiceTag(context: Context, triaged: TriagedRule, fqdn: strin
     rule,
     index,
   })
-  addEgress(context, triaged, { peers: ipBlockPeers(prefixes.ipv4), note: `service tag ${tag}` })
+  addEgress(context, triaged, sources, {
+    peers: ipBlockPeers(prefixes.ipv4),
+    note: `service tag ${tag}`,
+  })
 }
 
-function renderHostRule(context: Context, triaged: TriagedRule): void {
+function renderHostRule(
+  context: Context,
+  triaged: TriagedRule,
+  sources: readonly PodSource[],
+): void {
   const { rule, index } = triaged
   if (rule.destination.kind !== 'fqdn') return
   const { fqdn } = rule.destination
@@ -438,12 +465,16 @@ function renderHostRule(context: Context, triaged: TriagedRule): void {
     return
   }
   // Triage hands over host rules only to a flavour that names hosts (Cilium), or for their tag.
-  if (triaged.viaServiceTagFallback) renderViaServiceTag(context, triaged, fqdn)
-  else renderFqdnSelectors(context, triaged, fqdn)
+  if (triaged.viaServiceTagFallback) renderViaServiceTag(context, { triaged, sources }, fqdn)
+  else renderFqdnSelectors(context, { triaged, sources }, fqdn)
 }
 
 /** A service tag, which triage hands over only with a service-tags file: its IPv4 ranges. */
-function renderServiceTagRule(context: Context, triaged: TriagedRule): void {
+function renderServiceTagRule(
+  context: Context,
+  triaged: TriagedRule,
+  sources: readonly PodSource[],
+): void {
   const { rule, index } = triaged
   if (rule.destination.kind !== 'serviceTag') return
   const tag = oneLine(rule.destination.tag)
@@ -465,13 +496,17 @@ function renderServiceTagRule(context: Context, triaged: TriagedRule): void {
       rule,
       index,
     })
-  addEgress(context, triaged, {
+  addEgress(context, triaged, sources, {
     peers: ipBlockPeers(prefixes.ipv4),
     note: `service tag ${tag} (snapshot of the service-tags file)`,
   })
 }
 
-function renderAddressRule(context: Context, triaged: TriagedRule): void {
+function renderAddressRule(
+  context: Context,
+  triaged: TriagedRule,
+  sources: readonly PodSource[],
+): void {
   const { rule, index } = triaged
   if (rule.destination.kind !== 'addresses') return
   const { addresses } = rule.destination
@@ -485,11 +520,14 @@ function renderAddressRule(context: Context, triaged: TriagedRule): void {
     })
     return
   }
-  addEgress(context, triaged, { peers: ipBlockPeers(valid) })
+  addEgress(context, triaged, sources, { peers: ipBlockPeers(valid) })
 }
 
 /** Rules by destination kind. */
-const renderers: Record<RuleEndpoint['kind'], (context: Context, triaged: TriagedRule) => void> = {
+const renderers: Record<
+  RuleEndpoint['kind'],
+  (context: Context, triaged: TriagedRule, sources: readonly PodSource[]) => void
+> = {
   pods: renderPodRule,
   apiServer: renderApiServerRule,
   fqdn: renderHostRule,
@@ -500,7 +538,8 @@ const renderers: Record<RuleEndpoint['kind'], (context: Context, triaged: Triage
 /** One rule the flavour can express, into entries (or a diagnostic of this format's own). */
 function renderRule(context: Context, triaged: TriagedRule): void {
   const { rule, index } = triaged
-  if (!sourcesOf(context, rule.source)) {
+  const sources = sourcesOf(context, rule.source)
+  if (!sources) {
     report(context, {
       code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
       message: `The rule's source (${rule.source.kind}) is not a pod, so no pod policy can express it.`,
@@ -509,7 +548,7 @@ function renderRule(context: Context, triaged: TriagedRule): void {
     })
     return
   }
-  renderers[rule.destination.kind](context, triaged)
+  renderers[rule.destination.kind](context, triaged, sources)
 }
 
 function createContext(
@@ -531,7 +570,7 @@ function createContext(
     addressSources: sourceNamespaces.map((namespace) => ({ namespace, podLabels: {} })),
     diagnostics: [],
     npEntries: [],
-    ciliumEntries: [],
+    cilium: createCiliumDrafts(),
   }
   if (options.namespace !== undefined && requested === undefined)
     report(context, {
