@@ -1,6 +1,7 @@
 import type { PlanRule } from '@aml-egress/core'
 import type { CiliumEgressRule, CiliumFqdnSelector } from './model'
 import { oneLine, ruleComment } from './policies'
+import type { RuleSource } from './render'
 
 /*
  * The CiliumNetworkPolicies of a render as its rules arrive: one draft per namespace and pod
@@ -39,40 +40,20 @@ export type CiliumDraft = {
   sharesObjects: boolean
 }
 
-/** The drafts of one render. */
-export type CiliumDrafts = {
-  byKey: Map<string, CiliumDraft>
-  /** Rules share their label objects (every rule from the compute subnets, one): one text each. */
-  labelTexts: Map<Readonly<Record<string, string>>, string>
-}
-
-export function createCiliumDrafts(): CiliumDrafts {
-  return { byKey: new Map(), labelTexts: new Map() }
-}
-
-/** The draft of the policy for these pods, made when its first rule arrives. */
-export function ciliumDraftOf(
-  drafts: CiliumDrafts,
-  { namespace, podLabels }: { namespace: string; podLabels: Readonly<Record<string, string>> },
-): CiliumDraft {
-  let labels = drafts.labelTexts.get(podLabels)
-  if (labels === undefined) {
-    labels = JSON.stringify(podLabels)
-    drafts.labelTexts.set(podLabels, labels)
-  }
-  const key = `${namespace}\u0000${labels}`
-  let draft = drafts.byKey.get(key)
+/** The draft of the policy for these pods, made when their first rule arrives. */
+export function ciliumDraftOf(drafts: Map<string, CiliumDraft>, source: RuleSource): CiliumDraft {
+  let draft = drafts.get(source.policyKey)
   if (draft === undefined) {
     draft = {
-      namespace,
-      podLabels,
-      key,
+      namespace: source.namespace,
+      podLabels: source.podLabels,
+      key: source.policyKey,
       items: [],
       hostItems: new Map(),
       needsDns: false,
       sharesObjects: false,
     }
-    drafts.byKey.set(key, draft)
+    drafts.set(source.policyKey, draft)
   }
   return draft
 }

@@ -292,7 +292,7 @@ function ciliumPolicy(context: Context, draft: CiliumDraft, name: string): Rende
 }
 
 function ciliumPolicies(context: Context): Rendered[] {
-  const drafts = [...context.cilium.byKey.values()].sort((a, b) => compareOrdinal(a.key, b.key))
+  const drafts = [...context.ciliumDrafts.values()].sort((a, b) => compareOrdinal(a.key, b.key))
   return withNames(drafts, () => 'aml-egress-cilium-from').map(({ policy, name }) =>
     ciliumPolicy(context, policy, name),
   )

@@ -17,12 +17,7 @@ import {
   type TriagedRule,
   triagePlan,
 } from '@aml-egress/core'
-import {
-  type CiliumDrafts,
-  type CiliumHostItem,
-  ciliumDraftOf,
-  createCiliumDrafts,
-} from './ciliumDrafts'
+import { type CiliumDraft, type CiliumHostItem, ciliumDraftOf } from './ciliumDrafts'
 import { ciliumDescriptor, type FlavourDescriptor, networkPolicyDescriptor } from './descriptors'
 import type {
   CiliumEgressRule,
@@ -75,6 +70,12 @@ export type PodSource = {
   podLabels: Readonly<Record<string, string>>
 }
 
+/** Pods a rule starts from. */
+export type RuleSource = PodSource & {
+  /** Namespace and labels as one text: names the Cilium policy their egress goes to. */
+  policyKey: string
+}
+
 /** A rule entry waiting for its NetworkPolicy: one `egress`/`ingress` item with its comment. */
 export type NpEntry = PodSource & {
   /** Only makes the policy exist: egress isolation even when no rule could be expressed. */
@@ -95,10 +96,11 @@ export type Context = {
   amlNamespace: string
   sourceNamespaces: string[]
   /** The pods that stand for the compute subnets: the sources of rules from addresses. */
-  addressSources: PodSource[]
+  addressSources: RuleSource[]
   diagnostics: Diagnostic[]
   npEntries: NpEntry[]
-  cilium: CiliumDrafts
+  /** The CiliumNetworkPolicies being built, by `policyKey`. */
+  ciliumDrafts: Map<string, CiliumDraft>
 }
 
 /** Path of the plain NetworkPolicy output file. */
@@ -189,22 +191,31 @@ function ciliumPorts({ protocol, ports }: TriagedRule): CiliumPortRule[] {
 }
 
 /** The pods an outbound rule starts from: the rule's pods, or the source namespaces' pods. */
-function sourcesOf(context: Context, source: RuleEndpoint): PodSource[] | undefined {
-  if (source.kind === 'pods') {
-    const podLabels = sortedLabels(source.podLabels)
-    return [...source.namespaces]
-      .sort(compareOrdinal)
-      .map((namespace) => ({ namespace, podLabels }))
-  }
+function sourcesOf(context: Context, source: RuleEndpoint): RuleSource[] | undefined {
+  if (source.kind === 'pods')
+    return ruleSources([...source.namespaces].sort(compareOrdinal), sortedLabels(source.podLabels))
   if (source.kind === 'addresses') return context.addressSources
   return undefined
+}
+
+/** The pods with these labels in each namespace, as rule sources. */
+function ruleSources(
+  namespaces: readonly string[],
+  podLabels: Readonly<Record<string, string>>,
+): RuleSource[] {
+  const labels = JSON.stringify(podLabels)
+  return namespaces.map((namespace) => ({
+    namespace,
+    podLabels,
+    policyKey: `${namespace}\u0000${labels}`,
+  }))
 }
 
 /**
  * A plan's pod list may name a namespace twice, which puts a rule twice in one policy, the two
  * entries sharing its objects: the YAML library writes those as anchors, as it always has.
  */
-function repeatsNamespace(sources: readonly PodSource[]): boolean {
+function repeatsNamespace(sources: readonly RuleSource[]): boolean {
   // Sources come sorted by namespace.
   return sources.some((source, at) => at > 0 && source.namespace === sources[at - 1]?.namespace)
 }
@@ -219,7 +230,7 @@ function ipBlockPeers(cidrs: readonly string[]): NetworkPolicyPeer[] {
 function addEgress(
   context: Context,
   triaged: TriagedRule,
-  sources: readonly PodSource[],
+  sources: readonly RuleSource[],
   { peers, note }: { peers: NetworkPolicyPeer[]; note?: string | undefined },
 ): void {
   const comment = ruleComment(triaged.rule, note)
@@ -240,12 +251,12 @@ function addEgress(
 function addCilium(
   context: Context,
   triaged: TriagedRule,
-  sources: readonly PodSource[],
+  sources: readonly RuleSource[],
   egress: CiliumEgressRule,
 ): void {
   const sharesObjects = repeatsNamespace(sources)
   for (const source of sources) {
-    const draft = ciliumDraftOf(context.cilium, source)
+    const draft = ciliumDraftOf(context.ciliumDrafts, source)
     draft.sharesObjects ||= sharesObjects
     // One object per item, sharing the lists: what the library has always written for this.
     draft.items.push({
@@ -268,13 +279,13 @@ function hostItemKey({ rule, protocol, ports }: TriagedRule): string {
 function addCiliumHosts(
   context: Context,
   triaged: TriagedRule,
-  sources: readonly PodSource[],
+  sources: readonly RuleSource[],
   selectors: readonly CiliumFqdnSelector[],
 ): void {
   const key = hostItemKey(triaged)
   const sharesObjects = repeatsNamespace(sources)
   for (const source of sources) {
-    const draft = ciliumDraftOf(context.cilium, source)
+    const draft = ciliumDraftOf(context.ciliumDrafts, source)
     draft.sharesObjects ||= sharesObjects
     draft.needsDns = true
     const item = draft.hostItems.get(key)
@@ -296,7 +307,7 @@ function addCiliumHosts(
 function renderPodRule(
   context: Context,
   triaged: TriagedRule,
-  sources: readonly PodSource[],
+  sources: readonly RuleSource[],
 ): void {
   const { rule, index } = triaged
   const { source, destination } = rule
@@ -340,7 +351,7 @@ function renderPodRule(
 function renderApiServerRule(
   context: Context,
   triaged: TriagedRule,
-  sources: readonly PodSource[],
+  sources: readonly RuleSource[],
 ): void {
   const { rule, index } = triaged
   if (rule.destination.kind !== 'apiServer') return
@@ -377,7 +388,7 @@ function wildcardDepth(options: CiliumRenderOptions): number {
 /** Cilium toFQDNs for a host: its name, or its wildcard one pattern per label depth. */
 function renderFqdnSelectors(
   context: Context,
-  { triaged, sources }: { triaged: TriagedRule; sources: readonly PodSource[] },
+  { triaged, sources }: { triaged: TriagedRule; sources: readonly RuleSource[] },
   fqdn: string,
 ): void {
   const { rule, index } = triaged
@@ -418,7 +429,7 @@ function narrowestTag(
 /** NetworkPolicy cannot name the host: its narrowest documented service tag, as ipBlocks. */
 function renderViaServiceTag(
   context: Context,
-  { triaged, sources }: { triaged: TriagedRule; sources: readonly PodSource[] },
+  { triaged, sources }: { triaged: TriagedRule; sources: readonly RuleSource[] },
   fqdn: string,
 ): void {
   const { rule, index } = triaged
@@ -450,7 +461,7 @@ function renderViaServiceTag(
 function renderHostRule(
   context: Context,
   triaged: TriagedRule,
-  sources: readonly PodSource[],
+  sources: readonly RuleSource[],
 ): void {
   const { rule, index } = triaged
   if (rule.destination.kind !== 'fqdn') return
@@ -473,7 +484,7 @@ function renderHostRule(
 function renderServiceTagRule(
   context: Context,
   triaged: TriagedRule,
-  sources: readonly PodSource[],
+  sources: readonly RuleSource[],
 ): void {
   const { rule, index } = triaged
   if (rule.destination.kind !== 'serviceTag') return
@@ -505,7 +516,7 @@ function renderServiceTagRule(
 function renderAddressRule(
   context: Context,
   triaged: TriagedRule,
-  sources: readonly PodSource[],
+  sources: readonly RuleSource[],
 ): void {
   const { rule, index } = triaged
   if (rule.destination.kind !== 'addresses') return
@@ -526,7 +537,7 @@ function renderAddressRule(
 /** Rules by destination kind. */
 const renderers: Record<
   RuleEndpoint['kind'],
-  (context: Context, triaged: TriagedRule, sources: readonly PodSource[]) => void
+  (context: Context, triaged: TriagedRule, sources: readonly RuleSource[]) => void
 > = {
   pods: renderPodRule,
   apiServer: renderApiServerRule,
@@ -567,10 +578,10 @@ function createContext(
     options,
     amlNamespace,
     sourceNamespaces,
-    addressSources: sourceNamespaces.map((namespace) => ({ namespace, podLabels: {} })),
+    addressSources: ruleSources(sourceNamespaces, {}),
     diagnostics: [],
     npEntries: [],
-    cilium: createCiliumDrafts(),
+    ciliumDrafts: new Map(),
   }
   if (options.namespace !== undefined && requested === undefined)
     report(context, {
