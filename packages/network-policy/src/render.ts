@@ -101,6 +101,8 @@ export type Context = {
   npEntries: NpEntry[]
   /** The CiliumNetworkPolicies being built, by `policyKey`. */
   ciliumDrafts: Map<string, CiliumDraft>
+  /** The text of each port or requirement list in merge keys (see `hostItemKey`). */
+  listTexts: Map<readonly unknown[], string>
 }
 
 /** Path of the plain NetworkPolicy output file. */
@@ -271,8 +273,20 @@ function addCilium(
  * Host rules that may share one egress item, which lists their names: equal direction,
  * protocol, ports (which alone decide `toPorts`) and requirements.
  */
-function hostItemKey({ rule, protocol, ports }: TriagedRule): string {
-  return `${rule.direction}/${rule.protocol}\u0000${protocol} ${formatPortRanges(ports).join()}\u0000${rule.requirementIds.join()}`
+function hostItemKey(context: Context, { rule, protocol, ports }: TriagedRule): string {
+  // A fleet's rules share a few dozen port and requirement lists: one text per list.
+  const texts = context.listTexts
+  let portsText = texts.get(ports)
+  if (portsText === undefined) {
+    portsText = formatPortRanges(ports).join()
+    texts.set(ports, portsText)
+  }
+  let requirementsText = texts.get(rule.requirementIds)
+  if (requirementsText === undefined) {
+    requirementsText = rule.requirementIds.join()
+    texts.set(rule.requirementIds, requirementsText)
+  }
+  return `${rule.direction}/${rule.protocol}\u0000${protocol} ${portsText}\u0000${requirementsText}`
 }
 
 /** Cilium egress by name: the names join the item of their key in each source's policy. */
@@ -282,7 +296,7 @@ function addCiliumHosts(
   sources: readonly RuleSource[],
   selectors: readonly CiliumFqdnSelector[],
 ): void {
-  const key = hostItemKey(triaged)
+  const key = hostItemKey(context, triaged)
   const sharesObjects = repeatsNamespace(sources)
   for (const source of sources) {
     const draft = ciliumDraftOf(context.ciliumDrafts, source)
@@ -290,7 +304,7 @@ function addCiliumHosts(
     draft.needsDns = true
     const item = draft.hostItems.get(key)
     if (item) {
-      item.rule.toFQDNs.push(...selectors)
+      for (const selector of selectors) item.rule.toFQDNs.push(selector)
       item.hosts++
       continue
     }
@@ -582,6 +596,7 @@ function createContext(
     diagnostics: [],
     npEntries: [],
     ciliumDrafts: new Map(),
+    listTexts: new Map(),
   }
   if (options.namespace !== undefined && requested === undefined)
     report(context, {
