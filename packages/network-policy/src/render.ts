@@ -215,7 +215,8 @@ function ruleSources(
 
 /**
  * A plan's pod list may name a namespace twice, which puts a rule twice in one policy, the two
- * entries sharing its objects: the YAML library writes those as anchors, as it always has.
+ * items (or one host item's two names) sharing its objects: the YAML library writes those as
+ * anchors, as it always has.
  */
 function repeatsNamespace(sources: readonly RuleSource[]): boolean {
   // Sources come sorted by namespace.
