@@ -59,7 +59,7 @@ export function ciliumDraftOf(drafts: Map<string, CiliumDraft>, source: RuleSour
 }
 
 /** `direction/protocol`, as item comments name the kind of their hosts. */
-export function hostKind(rule: PlanRule): string {
+function hostKind(rule: PlanRule): string {
   return `${rule.direction}/${rule.protocol.toLowerCase()}`
 }
 

@@ -95,6 +95,7 @@ function withNames<T extends PodSource>(
     return { policy, name }
   })
 }
+
 /** Entries by policy, with unique DNS-1123 names per namespace decided in sorted order. */
 function nameGroups<T extends PodSource>(
   entries: readonly T[],
