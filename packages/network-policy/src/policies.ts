@@ -4,8 +4,10 @@ import {
   createDiagnostic,
   isIpv4Cidr,
   type Plan,
+  type PlanRule,
   type RenderedFile,
 } from '@aml-egress/core'
+import { type CiliumDraft, itemComment } from './ciliumDrafts'
 import type {
   CiliumEgressRule,
   CiliumNetworkPolicy,
@@ -14,7 +16,6 @@ import type {
   ObjectMeta,
 } from './model'
 import {
-  type CiliumEntry,
   type Context,
   ciliumPolicyFile,
   type NpEntry,
@@ -38,6 +39,14 @@ const NOT_PRINTABLE = /[^\x20-\x7e]/
 export function oneLine(text: string): string {
   // Tested first: a fleet's 60,000 rule comments are printable already.
   return (NOT_PRINTABLE.test(text) ? text.replace(/[^\x20-\x7e]+/g, ' ') : text).trim()
+}
+
+/** `id [requirement, …] - note`, on one printable line: the comment of a rule's item. */
+export function ruleComment(rule: PlanRule, note?: string): string {
+  const ids = rule.requirementIds
+  return oneLine(
+    `${rule.id}${ids.length > 0 ? ` [${ids.join(', ')}]` : ''}${note ? ` - ${note}` : ''}`,
+  )
 }
 
 /** Labels in key order (ordinal: the same on every machine). */
@@ -68,6 +77,25 @@ function slugOf(labels: Record<string, string>): string {
   return text === '' ? 'all-pods' : text
 }
 
+/**
+ * Names of policies in the order given (sorted), unique per namespace: the prefix, the pods'
+ * labels as a DNS-1123 slug, and a number after the first.
+ */
+function withNames<T extends PodSource>(
+  policies: readonly T[],
+  prefix: (policy: T) => string,
+): { policy: T; name: string }[] {
+  const used = new Set<string>()
+  return policies.map((policy) => {
+    const { namespace } = policy
+    const base = `${prefix(policy)}-${slugOf(policy.podLabels)}`
+    let name = base
+    for (let n = 2; used.has(`${namespace}/${name}`); n++) name = `${base}-${n}`
+    used.add(`${namespace}/${name}`)
+    return { policy, name }
+  })
+}
+
 /** Entries by policy, with unique DNS-1123 names per namespace decided in sorted order. */
 function nameGroups<T extends PodSource>(
   entries: readonly T[],
@@ -91,16 +119,15 @@ function nameGroups<T extends PodSource>(
     }
     group.entries.push(entry)
   }
-  const used = new Set<string>()
-  return [...groups.entries()]
+  const sorted = [...groups.entries()]
     .sort(([a], [b]) => compareOrdinal(a, b))
-    .map(([, { prefix: start, namespace, podLabels, entries: grouped }]) => {
-      const base = `${start}-${slugOf(podLabels)}`
-      let name = base
-      for (let n = 2; used.has(`${namespace}/${name}`); n++) name = `${base}-${n}`
-      used.add(`${namespace}/${name}`)
-      return { name, namespace, podLabels, entries: grouped }
-    })
+    .map(([, group]) => group)
+  return withNames(sorted, (group) => group.prefix).map(({ policy, name }) => ({
+    name,
+    namespace: policy.namespace,
+    podLabels: policy.podLabels,
+    entries: policy.entries,
+  }))
 }
 
 function metadata(
@@ -239,73 +266,36 @@ function dnsProxyRule(plan: Plan): CiliumEgressRule {
   }
 }
 
-/**
- * The policy's egress items: host entries of one kind, ports and requirements become one item
- * listing every name (in plan order), so a fleet's thousands of hosts are a list, not thousands
- * of items. Each item stays where its first host was.
- */
-function egressItems(
-  entries: readonly CiliumEntry[],
-): { rule: CiliumEgressRule; comment: string }[] {
-  const items: {
-    rule: CiliumEgressRule
-    comment: string
-    byName?: CiliumEntry['byName']
-    hosts: number
-  }[] = []
-  const byKey = new Map<string, (typeof items)[number]>()
-  for (const entry of entries) {
-    const merged = entry.byName && byKey.get(entry.byName.key)
-    if (merged) {
-      merged.rule.toFQDNs?.push(...(entry.rule.toFQDNs ?? []))
-      merged.hosts++
-      continue
-    }
-    const { byName } = entry
-    const rule = byName ? { ...entry.rule, toFQDNs: [...(entry.rule.toFQDNs ?? [])] } : entry.rule
-    const item = { rule, comment: entry.comment, hosts: 1, ...(byName ? { byName } : {}) }
-    if (byName) byKey.set(byName.key, item)
-    items.push(item)
-  }
-  return items.map(({ rule, comment, byName, hosts }) => ({
-    rule,
-    comment:
-      byName && hosts > 1
-        ? oneLine(`${byName.kind} to ${hosts} hosts [${byName.requirementIds.join(', ')}]`)
-        : comment,
-  }))
-}
-
-function ciliumPolicy(context: Context, group: Group<CiliumEntry>): Rendered {
-  const merged = egressItems(group.entries)
-  const rules = merged.map((item) => item.rule)
-  const items = merged.map((item) => item.comment)
-  if (group.entries.some((entry) => entry.needsDns)) {
+function ciliumPolicy(context: Context, draft: CiliumDraft, name: string): Rendered {
+  const rules = draft.items.map((item) => item.rule)
+  const items = draft.items.map(itemComment)
+  if (draft.needsDns) {
     rules.unshift(dnsProxyRule(context.plan))
     items.unshift(
       'DNS through the Cilium DNS proxy: toFQDNs only learn addresses from answers the proxy sees',
     )
   }
-  const selected = Object.keys(group.podLabels).length > 0
+  const selected = Object.keys(draft.podLabels).length > 0
   return {
     document: {
       apiVersion: 'cilium.io/v2',
       kind: 'CiliumNetworkPolicy',
-      metadata: metadata(context, group),
+      metadata: metadata(context, { name, namespace: draft.namespace }),
       spec: {
-        endpointSelector: selected ? { matchLabels: ciliumLabels(group.podLabels) } : {},
+        endpointSelector: selected ? { matchLabels: ciliumLabels(draft.podLabels) } : {},
         egress: rules,
       },
     },
-    comment: `Egress by name (toFQDNs) and to the API server from ${selected ? 'selected pods' : 'all pods'} in ${group.namespace}.`,
+    comment: `Egress by name (toFQDNs) and to the API server from ${selected ? 'selected pods' : 'all pods'} in ${draft.namespace}.`,
     items,
-    sharesObjects: group.entries.some((entry) => entry.sharesObjects),
+    sharesObjects: draft.sharesObjects,
   }
 }
 
 function ciliumPolicies(context: Context): Rendered[] {
-  return nameGroups(context.ciliumEntries, () => 'aml-egress-cilium-from').map((group) =>
-    ciliumPolicy(context, group),
+  const drafts = [...context.ciliumDrafts.values()].sort((a, b) => compareOrdinal(a.key, b.key))
+  return withNames(drafts, () => 'aml-egress-cilium-from').map(({ policy, name }) =>
+    ciliumPolicy(context, policy, name),
   )
 }
 

@@ -1,8 +1,11 @@
-import { parseProfile, resolvePlan } from '@aml-egress/core'
+import { type Flow, parseProfile, resolvePlan } from '@aml-egress/core'
 import { describe, expect, it } from 'vitest'
+import { toApiServer as toApiServerFlow, toHost } from '../test/flows'
 import { planOf, planRule, SUBNET, serviceTags } from '../test/plan'
 import { documentsOf, schemaProblems } from '../test/validators'
+import { evaluateNetworkPolicy } from './evaluate'
 import { oneLine } from './policies'
+import { readNetworkPolicy } from './read'
 import {
   renderCilium,
   renderCiliumPolicies,
@@ -344,6 +347,48 @@ describe('format: cilium', () => {
     ])
     const text = result.files.find((f) => f.path.includes('cilium'))?.contents ?? ''
     expect(text).toContain('# outbound/tcp to 2 hosts [')
+  })
+
+  it('returns host items that allow their hosts from every source namespace, one named twice included', async () => {
+    // GIVEN two hosts of one requirement from labelled pods in b, a and b again (a namespace named
+    // twice puts each rule twice in one policy), a host of another requirement from the compute
+    // subnets, and the API server from pods in azureml (named twice too)
+    const fromPods = { kind: 'pods', namespaces: ['b', 'a', 'b'], podLabels: { app: 'x' } } as const
+    const account = (name: string) =>
+      planRule({
+        ...toBlob,
+        id: name,
+        source: fromPods,
+        destination: { kind: 'fqdn', fqdn: `${name}.blob.core.windows.net` },
+      })
+    const vault = planRule({
+      ...toBlob,
+      id: 'kv',
+      destination: { kind: 'fqdn', fqdn: 'kv.vault.azure.net' },
+      requirementIds: ['other-requirement'],
+    })
+    const apiServer = planRule({
+      ...toApiServer([]),
+      source: { kind: 'pods', namespaces: ['azureml', 'azureml'], podLabels: {} },
+    })
+    const result = renderCilium(planOf([account('sa1'), vault, apiServer, account('sa2')]))
+    expect(documentsOf(result.files).flatMap(schemaProblems)).toStrictEqual([])
+    // WHEN the policies are read back and flows evaluated
+    const config = (await readNetworkPolicy(result.files)).config
+    const verdict = (flow: Flow) => evaluateNetworkPolicy(config, flow).verdict
+    const labelled = (namespace: string) => ({ namespace, labels: { app: 'x' } })
+    // THEN the labelled pods in a and b reach both accounts on 443 only, not the vault
+    for (const pod of [labelled('a'), labelled('b')]) {
+      expect(verdict(toHost(pod, 'sa1.blob.core.windows.net', 443))).toBe('allowed')
+      expect(verdict(toHost(pod, 'sa2.blob.core.windows.net', 443))).toBe('allowed')
+      expect(verdict(toHost(pod, 'sa1.blob.core.windows.net', 80))).toBe('denied')
+      expect(verdict(toHost(pod, 'kv.vault.azure.net', 443))).toBe('denied')
+    }
+    // AND the compute subnets' pods (azureml) reach the vault and the API server, not the accounts
+    const compute = { namespace: 'azureml' }
+    expect(verdict(toHost(compute, 'kv.vault.azure.net', 443))).toBe('allowed')
+    expect(verdict(toHost(compute, 'sa1.blob.core.windows.net', 443))).toBe('denied')
+    expect(verdict(toApiServerFlow(compute, 443))).toBe('allowed')
   })
 
   it('returns the kube-apiserver entity when the API server address is unknown', () => {

@@ -10,7 +10,6 @@ import {
   isValidHostPattern,
   isWildcardPattern,
   type Plan,
-  type PlanRule,
   type Protocol,
   type RenderResult,
   type RuleEndpoint,
@@ -18,6 +17,7 @@ import {
   type TriagedRule,
   triagePlan,
 } from '@aml-egress/core'
+import { type CiliumDraft, type CiliumHostItem, ciliumDraftOf } from './ciliumDrafts'
 import { ciliumDescriptor, type FlavourDescriptor, networkPolicyDescriptor } from './descriptors'
 import type {
   CiliumEgressRule,
@@ -28,7 +28,7 @@ import type {
   NetworkPolicyPort,
   ServiceTagsFile,
 } from './model'
-import { oneLine, policyFiles, SYSTEM_NAMESPACES, sortedLabels } from './policies'
+import { oneLine, policyFiles, ruleComment, SYSTEM_NAMESPACES, sortedLabels } from './policies'
 import { lookupServiceTag, type TagPrefixes } from './serviceTags'
 import { isDns1123Label, isValidLabelKey, isValidLabelValue } from './validate'
 
@@ -70,6 +70,12 @@ export type PodSource = {
   podLabels: Readonly<Record<string, string>>
 }
 
+/** Pods a rule starts from. */
+export type RuleSource = PodSource & {
+  /** Namespace and labels as one text: names the Cilium policy their egress goes to. */
+  policyKey: string
+}
+
 /** A rule entry waiting for its NetworkPolicy: one `egress`/`ingress` item with its comment. */
 export type NpEntry = PodSource & {
   /** Only makes the policy exist: egress isolation even when no rule could be expressed. */
@@ -82,21 +88,6 @@ export type NpEntry = PodSource & {
   sharesObjects: boolean
 }
 
-/** A rule entry waiting for its CiliumNetworkPolicy: one `egress` item with its comment. */
-export type CiliumEntry = PodSource & {
-  rule: CiliumEgressRule
-  comment: string
-  /** toFQDNs only work when the pod's DNS goes through Cilium's proxy. */
-  needsDns: boolean
-  /** Another entry of the same policy holds the same objects (see `repeatsNamespace`). */
-  sharesObjects: boolean
-  /**
-   * Host entries that may share one egress item: those with equal keys (direction, protocol,
-   * ports, requirements) list their names together. Absent for every other entry.
-   */
-  byName?: { key: string; kind: string; requirementIds: readonly string[] }
-}
-
 /** One render: the plan, the flavour, and what the rules became so far. */
 export type Context = {
   plan: Plan
@@ -105,10 +96,13 @@ export type Context = {
   amlNamespace: string
   sourceNamespaces: string[]
   /** The pods that stand for the compute subnets: the sources of rules from addresses. */
-  addressSources: PodSource[]
+  addressSources: RuleSource[]
   diagnostics: Diagnostic[]
   npEntries: NpEntry[]
-  ciliumEntries: CiliumEntry[]
+  /** The CiliumNetworkPolicies being built, by `policyKey`. */
+  ciliumDrafts: Map<string, CiliumDraft>
+  /** The text of each port or requirement list in merge keys (see `hostItemKey`). */
+  listTexts: Map<readonly unknown[], string>
 }
 
 /** Path of the plain NetworkPolicy output file. */
@@ -118,14 +112,6 @@ export const ciliumPolicyFile = 'kubernetes/cilium-network-policies.yaml'
 
 function report(context: Context, input: Omit<DiagnosticInput, 'format'>): void {
   context.diagnostics.push(createDiagnostic({ ...input, format: context.flavour }))
-}
-
-/** `id [requirement, …] - note`, on one printable line. */
-function ruleComment(rule: PlanRule, note?: string): string {
-  const ids = rule.requirementIds
-  return oneLine(
-    `${rule.id}${ids.length > 0 ? ` [${ids.join(', ')}]` : ''}${note ? ` - ${note}` : ''}`,
-  )
 }
 
 /** The AML namespace and the namespaces whose pods stand for the compute subnets. */
@@ -207,22 +193,32 @@ function ciliumPorts({ protocol, ports }: TriagedRule): CiliumPortRule[] {
 }
 
 /** The pods an outbound rule starts from: the rule's pods, or the source namespaces' pods. */
-function sourcesOf(context: Context, source: RuleEndpoint): PodSource[] | undefined {
-  if (source.kind === 'pods') {
-    const podLabels = sortedLabels(source.podLabels)
-    return [...source.namespaces]
-      .sort(compareOrdinal)
-      .map((namespace) => ({ namespace, podLabels }))
-  }
+function sourcesOf(context: Context, source: RuleEndpoint): RuleSource[] | undefined {
+  if (source.kind === 'pods')
+    return ruleSources([...source.namespaces].sort(compareOrdinal), sortedLabels(source.podLabels))
   if (source.kind === 'addresses') return context.addressSources
   return undefined
 }
 
+/** The pods with these labels in each namespace, as rule sources. */
+function ruleSources(
+  namespaces: readonly string[],
+  podLabels: Readonly<Record<string, string>>,
+): RuleSource[] {
+  const labels = JSON.stringify(podLabels)
+  return namespaces.map((namespace) => ({
+    namespace,
+    podLabels,
+    policyKey: `${namespace}\u0000${labels}`,
+  }))
+}
+
 /**
  * A plan's pod list may name a namespace twice, which puts a rule twice in one policy, the two
- * entries sharing its objects: the YAML library writes those as anchors, as it always has.
+ * items (or one host item's two names) sharing its objects: the YAML library writes those as
+ * anchors, as it always has.
  */
-function repeatsNamespace(sources: readonly PodSource[]): boolean {
+function repeatsNamespace(sources: readonly RuleSource[]): boolean {
   // Sources come sorted by namespace.
   return sources.some((source, at) => at > 0 && source.namespace === sources[at - 1]?.namespace)
 }
@@ -237,9 +233,9 @@ function ipBlockPeers(cidrs: readonly string[]): NetworkPolicyPeer[] {
 function addEgress(
   context: Context,
   triaged: TriagedRule,
+  sources: readonly RuleSource[],
   { peers, note }: { peers: NetworkPolicyPeer[]; note?: string | undefined },
 ): void {
-  const sources = sourcesOf(context, triaged.rule.source) ?? []
   const comment = ruleComment(triaged.rule, note)
   const sharesObjects = repeatsNamespace(sources)
   for (const { namespace, podLabels } of sources)
@@ -254,31 +250,80 @@ function addEgress(
     })
 }
 
-/** Cilium egress from the rule's sources. */
+/** Cilium egress from the rule's sources: an item of its own in each source's policy. */
 function addCilium(
   context: Context,
   triaged: TriagedRule,
-  { rule, needsDns, byName }: Pick<CiliumEntry, 'rule' | 'needsDns' | 'byName'>,
+  sources: readonly RuleSource[],
+  egress: CiliumEgressRule,
 ): void {
-  const sources = sourcesOf(context, triaged.rule.source) ?? []
-  const comment = ruleComment(triaged.rule)
   const sharesObjects = repeatsNamespace(sources)
-  for (const { namespace, podLabels } of sources) {
-    const entry: CiliumEntry = {
-      namespace,
-      podLabels,
-      // One object per item, sharing the lists: what the library has always written for this.
-      rule: sharesObjects ? { ...rule } : rule,
-      comment,
-      needsDns,
-      sharesObjects,
-    }
-    if (byName) entry.byName = byName
-    context.ciliumEntries.push(entry)
+  for (const source of sources) {
+    const draft = ciliumDraftOf(context.ciliumDrafts, source)
+    draft.sharesObjects ||= sharesObjects
+    // One object per item, sharing the lists: what the library has always written for this.
+    draft.items.push({
+      rule: sharesObjects ? { ...egress } : egress,
+      first: triaged.rule,
+      hosts: 1,
+    })
   }
 }
 
-function renderPodRule(context: Context, triaged: TriagedRule): void {
+/**
+ * Host rules that may share one egress item, which lists their names: equal direction,
+ * protocol, ports (which alone decide `toPorts`) and requirements.
+ */
+function hostItemKey(context: Context, { rule, protocol, ports }: TriagedRule): string {
+  // A fleet's rules share a few dozen port and requirement lists: one text per list.
+  const texts = context.listTexts
+  let portsText = texts.get(ports)
+  if (portsText === undefined) {
+    portsText = formatPortRanges(ports).join()
+    texts.set(ports, portsText)
+  }
+  let requirementsText = texts.get(rule.requirementIds)
+  if (requirementsText === undefined) {
+    requirementsText = rule.requirementIds.join()
+    texts.set(rule.requirementIds, requirementsText)
+  }
+  return `${rule.direction}/${rule.protocol}\u0000${protocol} ${portsText}\u0000${requirementsText}`
+}
+
+/** Cilium egress by name: the names join the item of their key in each source's policy. */
+function addCiliumHosts(
+  context: Context,
+  triaged: TriagedRule,
+  sources: readonly RuleSource[],
+  selectors: readonly CiliumFqdnSelector[],
+): void {
+  const key = hostItemKey(context, triaged)
+  const sharesObjects = repeatsNamespace(sources)
+  for (const source of sources) {
+    const draft = ciliumDraftOf(context.ciliumDrafts, source)
+    draft.sharesObjects ||= sharesObjects
+    draft.needsDns = true
+    const item = draft.hostItems.get(key)
+    if (item) {
+      for (const selector of selectors) item.rule.toFQDNs.push(selector)
+      item.hosts++
+      continue
+    }
+    const created: CiliumHostItem = {
+      rule: { toFQDNs: [...selectors], toPorts: ciliumPorts(triaged) },
+      first: triaged.rule,
+      hosts: 1,
+    }
+    draft.hostItems.set(key, created)
+    draft.items.push(created)
+  }
+}
+
+function renderPodRule(
+  context: Context,
+  triaged: TriagedRule,
+  sources: readonly RuleSource[],
+): void {
   const { rule, index } = triaged
   const { source, destination } = rule
   if (
@@ -296,7 +341,7 @@ function renderPodRule(context: Context, triaged: TriagedRule): void {
     return
   }
   const skipped = destination.namespaces.filter((namespace) => SYSTEM_NAMESPACES.has(namespace))
-  addEgress(context, triaged, {
+  addEgress(context, triaged, sources, {
     peers: podPeers(destination),
     note:
       skipped.length > 0
@@ -318,14 +363,18 @@ function renderPodRule(context: Context, triaged: TriagedRule): void {
   }
 }
 
-function renderApiServerRule(context: Context, triaged: TriagedRule): void {
+function renderApiServerRule(
+  context: Context,
+  triaged: TriagedRule,
+  sources: readonly RuleSource[],
+): void {
   const { rule, index } = triaged
   if (rule.destination.kind !== 'apiServer') return
   if (context.flavour === 'cilium') {
     // The kube-apiserver entity names the API server whatever its address.
-    addCilium(context, triaged, {
-      rule: { toEntities: ['kube-apiserver'], toPorts: ciliumPorts(triaged) },
-      needsDns: false,
+    addCilium(context, triaged, sources, {
+      toEntities: ['kube-apiserver'],
+      toPorts: ciliumPorts(triaged),
     })
     return
   }
@@ -340,7 +389,7 @@ function renderApiServerRule(context: Context, triaged: TriagedRule): void {
     })
     return
   }
-  addEgress(context, triaged, {
+  addEgress(context, triaged, sources, {
     peers: ipBlockPeers(valid),
     note: 'the API server address after service translation',
   })
@@ -352,7 +401,11 @@ function wildcardDepth(options: CiliumRenderOptions): number {
 }
 
 /** Cilium toFQDNs for a host: its name, or its wildcard one pattern per label depth. */
-function renderFqdnSelectors(context: Context, triaged: TriagedRule, fqdn: string): void {
+function renderFqdnSelectors(
+  context: Context,
+  { triaged, sources }: { triaged: TriagedRule; sources: readonly RuleSource[] },
+  fqdn: string,
+): void {
   const { rule, index } = triaged
   let selectors: CiliumFqdnSelector[] = [{ matchName: fqdn }]
   if (isWildcardPattern(fqdn)) {
@@ -367,18 +420,7 @@ function renderFqdnSelectors(context: Context, triaged: TriagedRule, fqdn: strin
       index,
     })
   }
-  const toPorts = ciliumPorts(triaged)
-  const kind = `${rule.direction}/${rule.protocol.toLowerCase()}`
-  addCilium(context, triaged, {
-    rule: { toFQDNs: selectors, toPorts },
-    needsDns: true,
-    byName: {
-      // The protocol and ports stand for `toPorts`, which they alone decide.
-      key: `${kind}\0${triaged.protocol} ${formatPortRanges(triaged.ports).join()}\0${rule.requirementIds.join()}`,
-      kind,
-      requirementIds: rule.requirementIds,
-    },
-  })
+  addCiliumHosts(context, triaged, sources, selectors)
 }
 
 /** Of the documented equivalents (each contains the host), the one with the fewest addresses. */
@@ -400,7 +442,11 @@ function narrowestTag(
 }
 
 /** NetworkPolicy cannot name the host: its narrowest documented service tag, as ipBlocks. */
-function renderViaServiceTag(context: Context, triaged: TriagedRule, fqdn: string): void {
+function renderViaServiceTag(
+  context: Context,
+  { triaged, sources }: { triaged: TriagedRule; sources: readonly RuleSource[] },
+  fqdn: string,
+): void {
   const { rule, index } = triaged
   const tags = rule.serviceTagFallbacks
   const fallback = context.options.serviceTags && narrowestTag(context.options.serviceTags, tags)
@@ -421,10 +467,17 @@ function renderViaServiceTag(context: Context, triaged: TriagedRule, fqdn: strin
     rule,
     index,
   })
-  addEgress(context, triaged, { peers: ipBlockPeers(prefixes.ipv4), note: `service tag ${tag}` })
+  addEgress(context, triaged, sources, {
+    peers: ipBlockPeers(prefixes.ipv4),
+    note: `service tag ${tag}`,
+  })
 }
 
-function renderHostRule(context: Context, triaged: TriagedRule): void {
+function renderHostRule(
+  context: Context,
+  triaged: TriagedRule,
+  sources: readonly RuleSource[],
+): void {
   const { rule, index } = triaged
   if (rule.destination.kind !== 'fqdn') return
   const { fqdn } = rule.destination
@@ -438,12 +491,16 @@ function renderHostRule(context: Context, triaged: TriagedRule): void {
     return
   }
   // Triage hands over host rules only to a flavour that names hosts (Cilium), or for their tag.
-  if (triaged.viaServiceTagFallback) renderViaServiceTag(context, triaged, fqdn)
-  else renderFqdnSelectors(context, triaged, fqdn)
+  if (triaged.viaServiceTagFallback) renderViaServiceTag(context, { triaged, sources }, fqdn)
+  else renderFqdnSelectors(context, { triaged, sources }, fqdn)
 }
 
 /** A service tag, which triage hands over only with a service-tags file: its IPv4 ranges. */
-function renderServiceTagRule(context: Context, triaged: TriagedRule): void {
+function renderServiceTagRule(
+  context: Context,
+  triaged: TriagedRule,
+  sources: readonly RuleSource[],
+): void {
   const { rule, index } = triaged
   if (rule.destination.kind !== 'serviceTag') return
   const tag = oneLine(rule.destination.tag)
@@ -465,13 +522,17 @@ function renderServiceTagRule(context: Context, triaged: TriagedRule): void {
       rule,
       index,
     })
-  addEgress(context, triaged, {
+  addEgress(context, triaged, sources, {
     peers: ipBlockPeers(prefixes.ipv4),
     note: `service tag ${tag} (snapshot of the service-tags file)`,
   })
 }
 
-function renderAddressRule(context: Context, triaged: TriagedRule): void {
+function renderAddressRule(
+  context: Context,
+  triaged: TriagedRule,
+  sources: readonly RuleSource[],
+): void {
   const { rule, index } = triaged
   if (rule.destination.kind !== 'addresses') return
   const { addresses } = rule.destination
@@ -485,11 +546,14 @@ function renderAddressRule(context: Context, triaged: TriagedRule): void {
     })
     return
   }
-  addEgress(context, triaged, { peers: ipBlockPeers(valid) })
+  addEgress(context, triaged, sources, { peers: ipBlockPeers(valid) })
 }
 
 /** Rules by destination kind. */
-const renderers: Record<RuleEndpoint['kind'], (context: Context, triaged: TriagedRule) => void> = {
+const renderers: Record<
+  RuleEndpoint['kind'],
+  (context: Context, triaged: TriagedRule, sources: readonly RuleSource[]) => void
+> = {
   pods: renderPodRule,
   apiServer: renderApiServerRule,
   fqdn: renderHostRule,
@@ -500,7 +564,8 @@ const renderers: Record<RuleEndpoint['kind'], (context: Context, triaged: Triage
 /** One rule the flavour can express, into entries (or a diagnostic of this format's own). */
 function renderRule(context: Context, triaged: TriagedRule): void {
   const { rule, index } = triaged
-  if (!sourcesOf(context, rule.source)) {
+  const sources = sourcesOf(context, rule.source)
+  if (!sources) {
     report(context, {
       code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
       message: `The rule's source (${rule.source.kind}) is not a pod, so no pod policy can express it.`,
@@ -509,7 +574,7 @@ function renderRule(context: Context, triaged: TriagedRule): void {
     })
     return
   }
-  renderers[rule.destination.kind](context, triaged)
+  renderers[rule.destination.kind](context, triaged, sources)
 }
 
 function createContext(
@@ -528,10 +593,11 @@ function createContext(
     options,
     amlNamespace,
     sourceNamespaces,
-    addressSources: sourceNamespaces.map((namespace) => ({ namespace, podLabels: {} })),
+    addressSources: ruleSources(sourceNamespaces, {}),
     diagnostics: [],
     npEntries: [],
-    ciliumEntries: [],
+    ciliumDrafts: new Map(),
+    listTexts: new Map(),
   }
   if (options.namespace !== undefined && requested === undefined)
     report(context, {

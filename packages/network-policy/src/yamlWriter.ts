@@ -213,53 +213,68 @@ export function writePolicyYaml(input: PolicyYamlInput, out: string[]): void {
 }
 
 /** `- matchName: …` or `- matchPattern: …` per selector, dashes at `indent`. */
-function fqdnLines(selectors: readonly CiliumFqdnSelector[], indent: string): string[] | undefined {
-  const lines: string[] = []
+function fqdnLines(
+  selectors: readonly CiliumFqdnSelector[],
+  indent: string,
+  lines: string[],
+): boolean {
   for (const selector of selectors) {
     const [key, value] =
       'matchName' in selector
         ? ['matchName', selector.matchName]
         : ['matchPattern', selector.matchPattern]
     const text = scalar(value)
-    if (text === undefined) return undefined
+    if (text === undefined) return false
     lines.push(`${indent}- ${key}: ${text}\n`)
   }
-  return lines
+  return true
 }
 
 /** `- entity` per entity, dashes at `indent`. */
-function entityLines(entities: readonly string[], indent: string): string[] | undefined {
-  const lines: string[] = []
+function entityLines(entities: readonly string[], indent: string, lines: string[]): boolean {
   for (const entity of entities) {
     const text = scalar(entity)
-    if (text === undefined) return undefined
+    if (text === undefined) return false
     lines.push(`${indent}- ${text}\n`)
   }
-  return lines
+  return true
 }
 
 /** `- ports:` per rule, each port as the renderer builds it: port, endPort, protocol. */
-function portRuleLines(rules: readonly CiliumPortRule[], indent: string): string[] | undefined {
-  const lines: string[] = []
+function portRuleLines(rules: readonly CiliumPortRule[], indent: string, lines: string[]): boolean {
   for (const rule of rules) {
-    if (rule.rules !== undefined || rule.ports.length === 0) return undefined
+    if (rule.rules !== undefined || rule.ports.length === 0) return false
     lines.push(`${indent}- ports:\n`)
     for (const { port, endPort, protocol } of rule.ports) {
       const text = scalar(port)
       const end = endPort === undefined ? '' : scalar(endPort)
-      if (text === undefined || end === undefined) return undefined
+      if (text === undefined || end === undefined) return false
       lines.push(`${indent}    - port: ${text}\n`)
       if (endPort !== undefined) lines.push(`${indent}      endPort: ${end}\n`)
       if (protocol !== undefined) lines.push(`${indent}      protocol: ${protocol}\n`)
     }
   }
-  return lines
+  return true
+}
+
+/** The peers of a `toFQDNs` or `toEntities` item; false for any other field or an empty list. */
+function peerLines(
+  rule: CiliumEgressRule,
+  field: string | undefined,
+  indent: string,
+  lines: string[],
+): boolean {
+  if (field === 'toFQDNs' && rule.toFQDNs?.length) return fqdnLines(rule.toFQDNs, indent, lines)
+  if (field === 'toEntities' && rule.toEntities?.length)
+    return entityLines(rule.toEntities, indent, lines)
+  return false
 }
 
 /**
  * The item writer for the egress rules plan rules become: `toFQDNs` or `toEntities`, then
  * `toPorts` with ports as the renderer builds them. A fleet's Cilium file is tens of thousands
- * of these; writing them by their shape instead of walking them halves its render time.
+ * of host names in these; writing them by their shape instead of walking them halves its render
+ * time.
  * @example writeCiliumEgressItem({ toEntities: ['kube-apiserver'], toPorts }, '    ') // '    - toEntities:\n        - kube-apiserver\n      toPorts: …'
  */
 export function writeCiliumEgressItem(item: object, indent: string): string | undefined {
@@ -267,14 +282,11 @@ export function writeCiliumEgressItem(item: object, indent: string): string | un
   const [field, ...rest] = Object.keys(rule)
   if (rest.join() !== 'toPorts' || !rule.toPorts?.length) return undefined
   const lists = `${indent}    `
-  const peers =
-    field === 'toFQDNs' && rule.toFQDNs?.length
-      ? fqdnLines(rule.toFQDNs, lists)
-      : field === 'toEntities' && rule.toEntities?.length
-        ? entityLines(rule.toEntities, lists)
-        : undefined
-  const ports = portRuleLines(rule.toPorts, lists)
-  if (peers === undefined || ports === undefined) return undefined
-  // Joined, not concatenated: 40,000 chains of pieces waiting for the file's join cost 40 % more.
-  return [`${indent}- ${field}:\n`, ...peers, `${indent}  toPorts:\n`, ...ports].join('')
+  const lines = [`${indent}- ${field}:\n`]
+  if (!peerLines(rule, field, lists, lines)) return undefined
+  lines.push(`${indent}  toPorts:\n`)
+  if (!portRuleLines(rule.toPorts, lists, lines)) return undefined
+  // Joined here, not in the file's list: one flat string per item keeps that list and the
+  // collector's work small (a fleet's items hold tens of thousands of lines).
+  return lines.join('')
 }
