@@ -33,6 +33,16 @@ const WILDCARD = '*.'
  * about once): past their common ending, only the label where they differ decides.
  */
 function compareReversedLabels(a: string, aFrom: number, b: string, bFrom: number): number {
+  // Neighbours in a plan mostly differ in their first label only: compared natively.
+  const aDot = a.indexOf('.', aFrom)
+  const bDot = b.indexOf('.', bFrom)
+  if (
+    aDot !== -1 &&
+    bDot !== -1 &&
+    a.length - aDot === b.length - bDot &&
+    a.endsWith(b.slice(bDot))
+  )
+    return compareOrdinal(a.slice(aFrom, aDot), b.slice(bFrom, bDot))
   let aAt = a.length - 1
   let bAt = b.length - 1
   while (aAt >= aFrom && bAt >= bFrom && a.charCodeAt(aAt) === b.charCodeAt(bAt)) {
