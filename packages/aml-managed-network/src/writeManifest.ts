@@ -15,31 +15,14 @@ const LINES_PER_CHUNK = 256
 /** Where the renderer writes it. */
 export const MANIFEST_PATH = 'aml-managed-network/managed-by-aml.json'
 
-/**
- * One rule as a line of JSON, the text `JSON.stringify` gives its fields in this order. Rules share
- * their id lists, port lists and (in one workspace or all) workspace lists: each list's text is
- * made once, not once per rule of a 40,000-rule fleet.
- */
-function createRuleLines(): (rule: AmlManagedRule) => string {
-  const listTexts = new Map<readonly unknown[], string>()
-  const listText = (list: readonly unknown[], text: () => string) => {
-    let known = listTexts.get(list)
-    if (known === undefined) {
-      known = text()
-      listTexts.set(list, known)
-    }
-    return known
-  }
-  return ({ destination, protocol, ports, workspaces, requirementIds }) => {
-    const to =
-      'fqdn' in destination
-        ? `{"fqdn":${JSON.stringify(destination.fqdn)}}`
-        : `{"serviceTag":${JSON.stringify(destination.serviceTag)}}`
-    const portsText = listText(ports, () => JSON.stringify(portRangesText(ports)))
-    const workspacesText = listText(workspaces, () => JSON.stringify(workspaces))
-    const requirementsText = listText(requirementIds, () => JSON.stringify(requirementIds))
-    return `{"destination":${to},"protocol":${JSON.stringify(protocol)},"ports":${portsText},"workspaces":${workspacesText},"requirements":${requirementsText}}`
-  }
+function ruleLine(rule: AmlManagedRule): string {
+  return JSON.stringify({
+    destination: rule.destination,
+    protocol: rule.protocol,
+    ports: portRangesText(rule.ports),
+    workspaces: rule.workspaces,
+    requirements: rule.requirementIds,
+  })
 }
 
 /**
@@ -63,9 +46,8 @@ export function managedByAmlJson(input: {
     workspaces: input.workspaces,
   }
   const body = JSON.stringify(head, null, 2).slice(0, -2)
-  const ruleLine = createRuleLines()
-  // Joined a few hundred at a time: a fleet's 40,000 lines, each a chain of pieces until joined,
-  // would otherwise all live until one final join, for the garbage collector to copy.
+  // Joined a few hundred at a time: a fleet's 40,000 lines would otherwise all live until one
+  // final join, for the garbage collector to copy (twice as costly, measured).
   const chunks: string[] = []
   for (let start = 0; start < input.rules.length; start += LINES_PER_CHUNK)
     chunks.push(
