@@ -21,7 +21,7 @@ import {
   type TriagedRule,
   triagePlan,
 } from '@aml-egress/core'
-import { providerOf, storageHost } from './classify'
+import { type Provider, providerOf, type StorageHost, storageHost } from './classify'
 import { FORMAT_NAME, managedNetworkDescriptor } from './descriptor'
 import type { AmlManagedRule, IsolationMode, ManagedNetworkRenderOptions } from './model'
 import { portRangesText } from './portRanges'
@@ -40,6 +40,8 @@ export type ManagedNetworkBuild = {
 
 type Context = {
   plan: Plan
+  /** Provider by requirement id list: a fleet's rules share a few dozen lists. */
+  providers: Map<readonly string[], Provider>
   approvedOnly: boolean
   privateEndpoints: ReadonlyMap<string, string>
   entries: RuleEntry[]
@@ -176,15 +178,17 @@ function hostRule(context: Context, triaged: TriagedRule, fqdn: string): void {
   hostRemainder(context, triaged, parts)
 }
 
-function privateEndpointEntry(context: Context, triaged: TriagedRule, resourceId: string): void {
-  const storage = storageHost(destinationText(triaged.rule))
-  if (!storage) return
+function privateEndpointEntry(
+  context: Context,
+  triaged: TriagedRule,
+  target: { resourceId: string; storage: StorageHost },
+): void {
   context.entries.push({
     rule: {
       type: 'PrivateEndpoint',
       category: 'UserDefined',
-      serviceResourceId: resourceId,
-      subresourceTarget: storage.subresource,
+      serviceResourceId: target.resourceId,
+      subresourceTarget: target.storage.subresource,
       sparkEnabled: false,
     },
     workspaces: triaged.rule.workspaces,
@@ -202,7 +206,7 @@ function storageRule(context: Context, triaged: TriagedRule, fqdn: string): void
   })
 }
 
-function userRule(context: Context, triaged: TriagedRule): void {
+function userRule(context: Context, triaged: TriagedRule, storage: StorageHost | undefined): void {
   const { rule } = triaged
   const { destination } = rule
   if (!context.approvedOnly) {
@@ -225,16 +229,20 @@ function userRule(context: Context, triaged: TriagedRule): void {
   else if (destination.kind === 'serviceTag')
     serviceTagEntry(context, rule, { tag: destination.tag, ...triaged })
   else if (destination.kind === 'fqdn')
-    if (storageHost(destination.fqdn)) storageRule(context, triaged, destination.fqdn)
+    if (storage) storageRule(context, triaged, destination.fqdn)
     else hostRule(context, triaged, destination.fqdn)
 }
 
 function buildRule(context: Context, triaged: TriagedRule): void {
   const { rule } = triaged
-  const provider = providerOf(rule, context.plan)
+  let provider = context.providers.get(rule.requirementIds)
+  if (provider === undefined) {
+    provider = providerOf(rule, context.plan)
+    context.providers.set(rule.requirementIds, provider)
+  }
   const storage = rule.destination.kind === 'fqdn' ? storageHost(rule.destination.fqdn) : undefined
   const resourceId = storage?.account ? context.privateEndpoints.get(storage.account) : undefined
-  if (resourceId) privateEndpointEntry(context, triaged, resourceId)
+  if (resourceId && storage) privateEndpointEntry(context, triaged, { resourceId, storage })
   else if (provider === 'aml')
     listManagedByAml(
       context,
@@ -243,7 +251,7 @@ function buildRule(context: Context, triaged: TriagedRule): void {
         ? `${destinationText(rule)}: Azure ML creates the private endpoint to the workspace's default storage account; if ${storage.account} is another account, list it in privateEndpoints`
         : `${destinationText(rule)} (${describeTraffic(triaged.protocol, triaged.ports)}): Azure ML applies its required configuration itself`,
     )
-  else userRule(context, triaged)
+  else userRule(context, triaged, storage)
 }
 
 /** The workspace ids the plan's rules name, sorted; an id unfit for a directory is an error. */
@@ -251,16 +259,18 @@ function workspaceIds(plan: Plan, diagnostics: Diagnostic[]): string[] {
   // A loop, not flatMap: a fleet's plan has 60,000 rules, each with its own short list.
   const named = new Set<string>()
   for (const rule of plan.rules) for (const id of rule.workspaces) named.add(id)
-  const ids = [...named].sort(compareOrdinal)
-  for (const id of ids.filter((id) => !WORKSPACE_ID.test(id)))
-    diagnostics.push(
-      createDiagnostic({
-        code: 'AML_EGRESS_INVALID_INPUT',
-        message: `workspace id ${JSON.stringify(id)} is not a workspace GUID; its rules were left out`,
-        format: FORMAT_NAME,
-      }),
-    )
-  return ids.filter((id) => WORKSPACE_ID.test(id))
+  const ids: string[] = []
+  for (const id of [...named].sort(compareOrdinal))
+    if (WORKSPACE_ID.test(id)) ids.push(id)
+    else
+      diagnostics.push(
+        createDiagnostic({
+          code: 'AML_EGRESS_INVALID_INPUT',
+          message: `workspace id ${JSON.stringify(id)} is not a workspace GUID; its rules were left out`,
+          format: FORMAT_NAME,
+        }),
+      )
+  return ids
 }
 
 /**
@@ -277,6 +287,7 @@ export function buildManagedNetwork(
   const approvedOnly = options.isolationMode !== 'allow_internet_outbound'
   const context: Context = {
     plan,
+    providers: new Map(),
     approvedOnly,
     privateEndpoints: targets.byAccount,
     entries: [],

@@ -74,10 +74,12 @@ export type StorageHost = { account?: string; subresource: string }
  * @example storageHost('contoso.file.core.windows.net') // { account: 'contoso', subresource: 'file' }
  */
 export function storageHost(fqdn: string): StorageHost | undefined {
-  const labels = fqdn.split('.')
-  const [account, subresource] = labels
-  if (labels.length < 4 || account === undefined || subresource === undefined) return undefined
-  const suffix = labels.slice(2).join('.')
-  if (!STORAGE_SUFFIXES.has(suffix) || !STORAGE_SUBRESOURCES.has(subresource)) return undefined
+  // Cut in place, no label array: every host of a fleet is asked. Each suffix has 3 labels.
+  const first = fqdn.indexOf('.')
+  const second = first === -1 ? -1 : fqdn.indexOf('.', first + 1)
+  if (second === -1 || !STORAGE_SUFFIXES.has(fqdn.slice(second + 1))) return undefined
+  const subresource = fqdn.slice(first + 1, second)
+  if (!STORAGE_SUBRESOURCES.has(subresource)) return undefined
+  const account = fqdn.slice(0, first)
   return account === '*' ? { subresource } : { account, subresource }
 }

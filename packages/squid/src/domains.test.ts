@@ -1,6 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { collapseDomains, type DomainPattern, DomainSet } from './domains'
+import {
+  collapseDomains,
+  compareHostPatterns,
+  coveredEnd,
+  type DomainPattern,
+  DomainSet,
+} from './domains'
 
 const exact = (name: string): DomainPattern => ({ name, wildcard: false })
 const wild = (name: string): DomainPattern => ({ name, wildcard: true })
@@ -67,6 +73,48 @@ describe('format: squid', () => {
       const elapsed = performance.now() - started
       expect(result.length).toBe(100_000)
       expect(elapsed).toBeLessThan(5_000)
+    })
+  })
+
+  describe('compareHostPatterns', () => {
+    // The order Squid 5 needs, written the obvious way: labels reversed and joined with a character
+    // below every label character, compared as strings; `*.x` just before `x`.
+    const reversedKey = (pattern: string) =>
+      pattern.replace(/^\*\./, '').split('.').reverse().join('\u0001')
+    const byKey = (a: string, b: string) => {
+      const [keyA, keyB] = [reversedKey(a), reversedKey(b)]
+      if (keyA !== keyB) return keyA < keyB ? -1 : 1
+      return Number(b.startsWith('*.')) - Number(a.startsWith('*.'))
+    }
+
+    it('returns siblings by reversed labels, x.com before x-y.com before a.x.com never between', () => {
+      const sorted = ['x-y.com', 'a.x.com', 'b.org', 'x.com', '*.x.com', 'com'].sort(
+        compareHostPatterns,
+      )
+      expect(sorted).toStrictEqual(['com', '*.x.com', 'x.com', 'a.x.com', 'x-y.com', 'b.org'])
+    })
+
+    it('returns the sign of the reversed-label key comparison, for any two patterns', () => {
+      const label = fc.constantFrom('a', 'b', 'ab', 'ba', 'x', 'x-y', 'xy', 'c0', 'com')
+      const pattern = fc
+        .tuple(fc.boolean(), fc.array(label, { minLength: 1, maxLength: 4 }))
+        .map(([wildcard, labels]) => `${wildcard ? '*.' : ''}${labels.join('.')}`)
+      fc.assert(
+        fc.property(pattern, pattern, (a, b) => {
+          return Math.sign(compareHostPatterns(a, b)) === Math.sign(byKey(a, b))
+        }),
+        { numRuns: 2000 },
+      )
+    })
+  })
+
+  describe('coveredEnd', () => {
+    it('returns the end of the run a value stands for: its subtree after `*.x`, repeats after `x`', () => {
+      const sorted = ['*.x.com', 'x.com', '*.a.x.com', 'b.x.com', 'x-y.com', 'x-y.com', 'y.com']
+      const identity = (pattern: string) => pattern
+      expect(coveredEnd(sorted, 0, identity)).toBe(4)
+      expect(coveredEnd(sorted, 4, identity)).toBe(6)
+      expect(coveredEnd(sorted, 6, identity)).toBe(7)
     })
   })
 

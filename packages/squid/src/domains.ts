@@ -23,66 +23,145 @@ export type CollapsedDomain<T extends DomainPattern> = {
   covers: T[]
 }
 
-// Joining the reversed labels with a character below every label character makes plain string
-// order equal label-by-label order, so each subtree is one contiguous run.
-const SEPARATOR = '\u0001'
-const SEPARATOR_CODE = SEPARATOR.charCodeAt(0)
+const DOT = 46
+const WILDCARD = '*.'
 
-function sortKey(name: string): string {
-  return name.split('.').reverse().join(SEPARATOR)
+/**
+ * Ordinal order of the reversed labels of `a` (from `aFrom`) and `b` (from `bFrom`), label by
+ * label: `com` < `com.x` < `com.x.a` < `com.x-y`. Read in place, so sorting a fleet's names builds
+ * no key per name (the plan lists hosts in nearly this order already, so a sort compares each
+ * about once): past their common ending, only the label where they differ decides.
+ */
+function compareReversedLabels(a: string, aFrom: number, b: string, bFrom: number): number {
+  // Neighbours in a plan mostly differ in their first label only: compared natively.
+  const aDot = a.indexOf('.', aFrom)
+  const bDot = b.indexOf('.', bFrom)
+  if (
+    aDot !== -1 &&
+    bDot !== -1 &&
+    a.length - aDot === b.length - bDot &&
+    a.endsWith(b.slice(bDot))
+  )
+    return compareOrdinal(a.slice(aFrom, aDot), b.slice(bFrom, bDot))
+  let aAt = a.length - 1
+  let bAt = b.length - 1
+  while (aAt >= aFrom && bAt >= bFrom && a.charCodeAt(aAt) === b.charCodeAt(bAt)) {
+    aAt--
+    bAt--
+  }
+  // The differing labels end where the common ending's first whole label starts.
+  let tail = a.length - aAt - 1
+  while (tail > 0 && a.charCodeAt(a.length - tail) !== DOT) tail--
+  const aStart = labelStart(a, aAt, aFrom)
+  const bStart = labelStart(b, bAt, bFrom)
+  const aLength = a.length - tail - aStart
+  const bLength = b.length - tail - bStart
+  const shared = Math.min(aLength, bLength)
+  for (let at = 0; at < shared; at++) {
+    const difference = a.charCodeAt(aStart + at) - b.charCodeAt(bStart + at)
+    if (difference !== 0) return difference
+  }
+  // A label before a longer one it starts; equal labels: the name with fewer labels first.
+  if (aLength !== bLength) return aLength - bLength
+  return Number(aStart > aFrom) - Number(bStart > bFrom)
+}
+
+/** Where the label holding `at` starts (`at + 1` when `at` is a dot or before `from`). */
+function labelStart(text: string, at: number, from: number): number {
+  let start = at + 1
+  while (start > from && text.charCodeAt(start - 1) !== DOT) start--
+  return start
 }
 
 /**
- * True when `key`, which starts with `parentKey`, is it or a name under it. Checks the character
- * after instead of building `parentKey + SEPARATOR` for every entry.
+ * The order of a dstdomain list, for plan host patterns (`*.name` or `name`): by reversed labels,
+ * so every subtree is one run after its root, and `*.x` just before `x`, so the apex folds into
+ * `.x`.
+ * @example ['b.x.com', 'x.com', '*.x.com'].sort(compareHostPatterns) // ['*.x.com', 'x.com', 'b.x.com']
  */
-function isSubtreeKey(key: string, parentKey: string): boolean {
-  return key.length === parentKey.length || key.charCodeAt(parentKey.length) === SEPARATOR_CODE
+export function compareHostPatterns(a: string, b: string): number {
+  const aWildcard = a.startsWith(WILDCARD)
+  const bWildcard = b.startsWith(WILDCARD)
+  return (
+    compareReversedLabels(a, aWildcard ? 2 : 0, b, bWildcard ? 2 : 0) ||
+    Number(bWildcard) - Number(aWildcard)
+  )
+}
+
+/**
+ * True when the dstdomain value of plan pattern `value` stands for `pattern` too: `*.x` (`.x`)
+ * for `x` and every name and pattern under it, `x` for `x` only.
+ */
+export function dstdomainCovers(value: string, pattern: string): boolean {
+  if (!value.startsWith(WILDCARD)) return pattern === value
+  // `x` itself, or a name ending with `.x`.
+  return pattern.length === value.length - 2
+    ? endsWithPart(pattern, value, 2)
+    : endsWithPart(pattern, value, 1)
+}
+
+/** True when `text` ends with `suffix.slice(from)`, compared in place. */
+function endsWithPart(text: string, suffix: string, from: number): boolean {
+  const offset = text.length - suffix.length
+  if (offset + from < 0) return false
+  for (let at = suffix.length - 1; at >= from; at--)
+    if (text.charCodeAt(offset + at) !== suffix.charCodeAt(at)) return false
+  return true
+}
+
+/**
+ * Where the run of `sorted` (in `compareHostPatterns` order) that the dstdomain value of
+ * `sorted[start]` stands for ends: each subtree follows its root, each repeat its first.
+ */
+export function coveredEnd<T>(
+  sorted: readonly T[],
+  start: number,
+  patternOf: (item: T) => string,
+): number {
+  const value = patternOf(sorted[start] as T)
+  let end = start + 1
+  while (end < sorted.length && dstdomainCovers(value, patternOf(sorted[end] as T))) end++
+  return end
+}
+
+/** A pattern as the plan writes it: `*.name` or `name`. */
+function planPattern({ name, wildcard }: DomainPattern): string {
+  return wildcard ? `${WILDCARD}${name}` : name
+}
+
+/**
+ * A name's labels reversed and joined with a character below every label character: plain string
+ * order is then `compareHostPatterns`' label order.
+ */
+function sortKey(name: string): string {
+  return name.split('.').reverse().join('\u0001')
 }
 
 /**
  * Collapses patterns into a dstdomain list Squid 5 accepts without warnings: every pattern covered
  * by a wildcard ancestor (or equal to the apex of a wildcard) is folded into it; the rest is sorted
- * by reversed labels. O(n log n).
+ * by reversed labels. O(n log n), for input in any order: each key is made once.
  * @example collapseDomains([{ name: 'a.x.com', wildcard: false }, { name: 'x.com', wildcard: true }])
  * // → [{ value: '.x.com', … covers: [*.x.com, a.x.com] }]
  */
 export function collapseDomains<T extends DomainPattern>(
   patterns: readonly T[],
 ): CollapsedDomain<T>[] {
-  const keyed = patterns.map((pattern) => ({ pattern, key: sortKey(pattern.name) }))
-  // Same name: the wildcard first, so the exact apex folds into `.name`.
+  const keyed = patterns.map((item) => ({
+    item,
+    key: sortKey(item.name),
+    pattern: planPattern(item),
+  }))
   keyed.sort(
-    (a, b) =>
-      compareOrdinal(a.key, b.key) || Number(b.pattern.wildcard) - Number(a.pattern.wildcard),
+    (a, b) => compareOrdinal(a.key, b.key) || Number(b.item.wildcard) - Number(a.item.wildcard),
   )
   const out: CollapsedDomain<T>[] = []
-  // The last wildcard entry (whose subtree follows it) and the last entry, with their keys.
-  let parent: CollapsedDomain<T> | undefined
-  let parentKey = ''
-  let previous: CollapsedDomain<T> | undefined
-  let previousKey = ''
-  for (const { pattern, key } of keyed) {
-    if (parent && key.startsWith(parentKey) && isSubtreeKey(key, parentKey)) {
-      parent.covers.push(pattern)
-      continue
-    }
-    if (previous && !pattern.wildcard && !previous.pattern.wildcard && key === previousKey) {
-      previous.covers.push(pattern)
-      continue
-    }
-    const entry: CollapsedDomain<T> = {
-      value: pattern.wildcard ? `.${pattern.name}` : pattern.name,
-      pattern,
-      covers: [pattern],
-    }
-    out.push(entry)
-    previous = entry
-    previousKey = key
-    if (pattern.wildcard) {
-      parent = entry
-      parentKey = key
-    }
+  for (let start = 0; start < keyed.length; ) {
+    const end = coveredEnd(keyed, start, (entry) => entry.pattern)
+    const covers = keyed.slice(start, end).map((entry) => entry.item)
+    const [pattern] = covers as [T]
+    out.push({ value: pattern.wildcard ? `.${pattern.name}` : pattern.name, pattern, covers })
+    start = end
   }
   return out
 }

@@ -203,6 +203,35 @@ describe('format: squid', () => {
       expect(text).toContain('# ml.azure.com <- a b\n')
     })
 
+    it('returns each of 1,500 hosts once, after its comment, in dstdomain order, whatever the plan order', async () => {
+      // GIVEN more hosts than one chunk of lines, listed in reverse, a wildcard and its subtree among them
+      const names = Array.from({ length: 1500 }, (_, at) => `h${at}.r${at % 7}.example.com`)
+      const hosts = ['*.r3.example.com', ...names].reverse()
+      const result = renderSquid(
+        plan(hosts.map((fqdn) => hostRule({ fqdn, requirementIds: ['q'] }))),
+      )
+      const lines = contents(result).split('\n')
+      const values = lines.filter((line) => line.startsWith('acl aml_egress_https_443_domains '))
+      // THEN every name outside .r3.example.com once, by reversed labels (r0 < r1 < … ; h0 < h1 < h10 …)
+      const expected = [0, 1, 2, 3, 4, 5, 6].flatMap((region) =>
+        region === 3
+          ? ['.r3.example.com']
+          : names
+              .filter((name) => name.includes(`.r${region}.`))
+              .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+      )
+      expect(values.map((line) => line.split(' ').at(-1))).toStrictEqual(expected)
+      // AND each value after the comment naming what it stands for
+      const firstValue = lines.indexOf(values[0] ?? '')
+      expect(lines[firstValue - 1]).toBe(`# ${expected[0]} <- q`)
+      const wildcard = lines.indexOf('acl aml_egress_https_443_domains dstdomain .r3.example.com')
+      const folded = names.filter((name) => name.includes('.r3.')).sort((a, b) => (a < b ? -1 : 1))
+      expect(lines[wildcard - 1]).toBe(`# *.r3.example.com ${folded.join(' ')} <- q`)
+      // AND the reader takes the whole file without a diagnostic
+      const read = await readSquid(result.files)
+      expect(read.diagnostics).toStrictEqual([])
+    })
+
     it('returns a comment without control characters or a trailing backslash', () => {
       const p = plan([hostRule({ fqdn: 'ml.azure.com', requirementIds: ['r\u0007', 'x\\\\'] })])
       expect(contents(renderSquid(p))).toContain('# ml.azure.com <- r? x\n')

@@ -15,7 +15,7 @@ import {
   triagePlan,
 } from '@aml-egress/core'
 import { squidDescriptor } from './descriptor'
-import { collapseDomains, type DomainPattern } from './domains'
+import { compareHostPatterns, coveredEnd } from './domains'
 import type { SquidRenderOptions } from './model'
 
 /** Every ACL this package writes starts with this, so it cannot collide with an operator's names. */
@@ -33,26 +33,23 @@ type Mode = 'http' | 'https'
 const MODES: readonly Mode[] = ['http', 'https']
 const MODE_PORT: Record<Mode, number> = { http: 80, https: 443 }
 
-type Entry = DomainPattern & {
-  rule: PlanRule
-  /** The plan's host pattern: `*.name` or `name`. */
-  fqdn: string
-}
-
-/** Hosts that share sources and request mode: one `http_access` line. */
+/** Rules that share sources and request mode: one `http_access` line. */
 type Group = {
   /** The src ACL's values, `10.0.0.0/24 10.1.0.0/24`. */
   sources: string
   mode: Mode
-  entries: Entry[]
+  /** Each rule's host is a valid lower-case `*.name` or `name`. */
+  rules: PlanRule[]
 }
+
+/** Lines joined at a time: enough to make joining cheap, few enough to die young. */
+const LINES_PER_CHUNK = 512
 
 const NOT_PRINTABLE = /[^\x20-\x7e]/
 
 /** Text for a comment line: printable ASCII only, so nothing in it can start a new directive. */
 export function commentText(text: string): string {
   // A trailing backslash would continue the line in some parsers; control characters end it.
-  // Tested first: a fleet writes 40,000 comments, nearly all printable ASCII already.
   const printable = NOT_PRINTABLE.test(text) ? text.replace(/[^\x20-\x7e]/g, '?') : text
   return printable.endsWith('\\') ? printable.replace(/\\+$/, '') : printable
 }
@@ -85,29 +82,32 @@ function refuse(diagnostics: Diagnostic[], triaged: TriagedRule, message: string
   return undefined
 }
 
-/** A rule's host as a dstdomain entry, and its sources; undefined when Squid cannot take them. */
-function entryOf(
+/** A rule's host pattern as the plan writes it (triage lets only host names through). */
+function hostOf(rule: PlanRule): string {
+  return rule.destination.kind === 'fqdn' ? rule.destination.fqdn : ''
+}
+
+/** The rule's src values; undefined, with an error, when Squid cannot take its host or sources. */
+function checkedSources(
   triaged: TriagedRule,
   input: { diagnostics: Diagnostic[]; sourcesOf: (rule: PlanRule) => string | undefined },
-): { entry: Entry; sources: string } | undefined {
-  const { rule } = triaged
-  // Triage let only host names through.
-  const fqdn = rule.destination.kind === 'fqdn' ? rule.destination.fqdn : ''
-  if (!isValidHostPattern(fqdn) || fqdn !== fqdn.toLowerCase())
+): string | undefined {
+  const fqdn = hostOf(triaged.rule)
+  // Valid host patterns are lower case.
+  if (!isValidHostPattern(fqdn))
     return refuse(
       input.diagnostics,
       triaged,
       `destination ${JSON.stringify(fqdn)} is not a lower-case DNS name or *.suffix; rule not rendered`,
     )
-  const sources = input.sourcesOf(rule)
+  const sources = input.sourcesOf(triaged.rule)
   if (sources === undefined)
     return refuse(
       input.diagnostics,
       triaged,
       `the rule's source must be a non-empty list of IPv4 CIDRs for a Squid src ACL; rule not rendered`,
     )
-  const wildcard = fqdn.startsWith('*.')
-  return { entry: { name: wildcard ? fqdn.slice(2) : fqdn, wildcard, rule, fqdn }, sources }
+  return sources
 }
 
 /** Sorts the rules triage let through into groups by sources and mode, in output order. */
@@ -122,20 +122,22 @@ function groupRules(rules: readonly TriagedRule[], diagnostics: Diagnostic[]): G
     return sourcesByList.get(source.addresses)
   }
   for (const triaged of rules) {
-    const found = entryOf(triaged, { diagnostics, sourcesOf })
-    if (found === undefined) continue
-    const { entry, sources } = found
+    const sources = checkedSources(triaged, { diagnostics, sourcesOf })
+    if (sources === undefined) continue
     for (const mode of MODES) {
       if (!portInRanges(MODE_PORT[mode], triaged.ports)) continue
-      const group = groups[mode].get(sources) ?? { sources, mode, entries: [] }
-      groups[mode].set(sources, group)
-      group.entries.push(entry)
+      let group = groups[mode].get(sources)
+      if (!group) {
+        group = { sources, mode, rules: [] }
+        groups[mode].set(sources, group)
+      }
+      group.rules.push(triaged.rule)
     }
-    if (entry.rule.websocket && portInRanges(MODE_PORT.http, triaged.ports))
+    if (triaged.rule.websocket && portInRanges(MODE_PORT.http, triaged.ports))
       diagnostics.push(
         createDiagnostic({
           code: 'AML_EGRESS_ADVISORY',
-          message: `WebSocket over plain HTTP to ${entry.fqdn} needs http_upgrade_request_protocols WebSocket allow; over CONNECT it passes as a tunnel`,
+          message: `WebSocket over plain HTTP to ${hostOf(triaged.rule)} needs http_upgrade_request_protocols WebSocket allow; over CONNECT it passes as a tunnel`,
           ...about(triaged),
         }),
       )
@@ -149,32 +151,60 @@ function compareGroups(a: Group, b: Group): number {
   return compareOrdinal(order(a), order(b))
 }
 
-/** The plan patterns a dstdomain value stands for, as its comment lists them. */
-function patternsText(covers: readonly Entry[]): string {
-  // Most values stand for one pattern.
-  if (covers.length === 1) return covers[0]?.fqdn ?? ''
-  return [...new Set(covers.map((entry) => entry.fqdn))].sort(compareOrdinal).join(' ')
-}
-
-/** Requirement ids of the covered rules and of the rules the resolver folded into them. */
-function requirementsText(covers: readonly Entry[]): string {
-  // Most values stand for one rule that folded nothing in, its ids sorted once each already.
-  const only = covers.length === 1 ? covers[0]?.rule : undefined
-  if (only && only.subsumes.length === 0 && isSortedSet(only.requirementIds))
-    return only.requirementIds.join(' ') || 'no requirement id'
-  const ids = new Set<string>()
-  for (const { rule } of covers) {
-    for (const id of rule.requirementIds) ids.add(id)
-    for (const folded of rule.subsumes) for (const id of folded.requirementIds) ids.add(id)
-  }
-  return [...ids].sort(compareOrdinal).join(' ') || 'no requirement id'
-}
-
 /** Strictly increasing in ordinal order: sorted, each once. */
 function isSortedSet(values: readonly string[]): boolean {
   for (let at = 1; at < values.length; at++)
     if (compareOrdinal(values[at - 1] ?? '', values[at] ?? '') >= 0) return false
   return true
+}
+
+/**
+ * The comment before each dstdomain value: the plan patterns and requirement ids of the rules it
+ * stands for, and of the rules the resolver folded into them. Host patterns are printable already;
+ * only the ids need `commentText`. Most values stand for one rule whose id list many rules share:
+ * its text is made once per list.
+ */
+function createValueComments(): (rules: readonly PlanRule[], start: number, end: number) => string {
+  const byList = new Map<readonly string[], string>()
+  const idsText = (sortedIds: readonly string[]) => {
+    const joined = sortedIds.join(' ')
+    return joined ? commentText(joined) : 'no requirement id'
+  }
+  const ruleIdsText = ({ requirementIds }: PlanRule) => {
+    let known = byList.get(requirementIds)
+    if (known === undefined) {
+      const sorted = isSortedSet(requirementIds)
+      known = idsText(sorted ? requirementIds : [...new Set(requirementIds)].sort(compareOrdinal))
+      byList.set(requirementIds, known)
+    }
+    return known
+  }
+  return (rules, start, end) => {
+    const only = rules[start] as PlanRule
+    if (end - start === 1 && only.subsumes.length === 0)
+      return `# ${hostOf(only)} <- ${ruleIdsText(only)}`
+    const patterns = new Set<string>()
+    const ids = new Set<string>()
+    for (let at = start; at < end; at++) {
+      const rule = rules[at] as PlanRule
+      patterns.add(hostOf(rule))
+      for (const id of rule.requirementIds) ids.add(id)
+      for (const folded of rule.subsumes) for (const id of folded.requirementIds) ids.add(id)
+    }
+    const patternsText = [...patterns].sort(compareOrdinal).join(' ')
+    return `# ${patternsText} <- ${idsText([...ids].sort(compareOrdinal))}`
+  }
+}
+
+/** True when rules start..end list `name` itself, not only as `*.name`. */
+function isListedExactly(
+  name: string,
+  rules: readonly PlanRule[],
+  run: { start: number; end: number },
+): boolean {
+  for (let at = run.start; at < run.end; at++)
+    if (hostOf(rules[at] as PlanRule) === name) return true
+  return false
 }
 
 /**
@@ -193,10 +223,14 @@ function sourceSuffixes(groups: readonly Group[]): Map<string, string> {
  * Writes one group's ACLs: its port, its hosts (each after a comment naming the plan patterns and
  * requirement ids it stands for), and the apex names to exclude. Returns its http_access line.
  */
-function writeGroup(out: string[], group: Group, suffix: string): string {
+function writeGroup(
+  out: string[],
+  group: Group,
+  input: { suffix: string; valueComment: ReturnType<typeof createValueComments> },
+): string {
   const port = MODE_PORT[group.mode]
-  const sourceName = `${ACL_PREFIX}sources${suffix}`
-  const name = `${ACL_PREFIX}${group.mode}_${port}${suffix}`
+  const sourceName = `${ACL_PREFIX}sources${input.suffix}`
+  const name = `${ACL_PREFIX}${group.mode}_${port}${input.suffix}`
   out.push(
     '',
     group.mode === 'https'
@@ -204,16 +238,29 @@ function writeGroup(out: string[], group: Group, suffix: string): string {
       : `# Plain HTTP to port ${port} from ${sourceName}`,
     `acl ${name}_ports port ${port}`,
   )
+  const domainsAcl = `acl ${name}_domains dstdomain `
   // Squid's `.x` also matches `x`; the plan's `*.x` does not, unless `x` itself is listed (then
   // `.x` covers it).
   const apexes: string[] = []
-  for (const { value, pattern, covers } of collapseDomains(group.entries)) {
-    out.push(
-      commentText(`# ${patternsText(covers)} <- ${requirementsText(covers)}`),
-      `acl ${name}_domains dstdomain ${value}`,
+  const rules = group.rules.sort((a, b) => compareHostPatterns(hostOf(a), hostOf(b)))
+  // Joined a few hundred lines at a time: a fleet's 120,000 lines, each a chain of pieces until
+  // joined, would otherwise all live until one final join, for the garbage collector to copy.
+  let lines: string[] = []
+  for (let start = 0; start < rules.length; ) {
+    const end = coveredEnd(rules, start, hostOf)
+    const pattern = hostOf(rules[start] as PlanRule)
+    const wildcard = pattern.startsWith('*.')
+    lines.push(
+      input.valueComment(rules, start, end),
+      domainsAcl + (wildcard ? pattern.slice(1) : pattern),
     )
-    if (pattern.wildcard && !covers.some((e) => !e.wildcard && e.name === pattern.name))
-      apexes.push(pattern.name)
+    if (lines.length >= LINES_PER_CHUNK || end === rules.length) {
+      out.push(lines.join('\n'))
+      lines = []
+    }
+    if (wildcard && !isListedExactly(pattern.slice(2), rules, { start, end }))
+      apexes.push(pattern.slice(2))
+    start = end
   }
   if (apexes.length > 0) {
     out.push('# Apex names that only a wildcard covers: *.x allows sub.x, never x itself.')
@@ -231,7 +278,10 @@ function writeAccess(out: string[], groups: readonly Group[]): void {
   for (const [sources, suffix] of suffixes)
     out.push(`acl ${ACL_PREFIX}sources${suffix} src ${sources}`)
   out.push(`acl ${ACL_PREFIX}connect method CONNECT`)
-  const access = groups.map((group) => writeGroup(out, group, suffixes.get(group.sources) ?? ''))
+  const valueComment = createValueComments()
+  const access = groups.map((group) =>
+    writeGroup(out, group, { suffix: suffixes.get(group.sources) ?? '', valueComment }),
+  )
   out.push('', '# First match wins: each line needs source, method, port and host to match.')
   for (const line of access) out.push(line)
 }
@@ -320,5 +370,7 @@ export function renderSquid(plan: Plan, options: SquidRenderOptions = {}): Rende
   else out.push('# The plan has no rule a proxy can carry.')
   if (mode === 'standalone') out.push('', '# Everything else is refused.', 'http_access deny all')
   const path = mode === 'standalone' ? STANDALONE_PATH : INCLUDE_PATH
-  return { files: [{ path, contents: `${out.join('\n')}\n` }], diagnostics }
+  // The last, empty line ends the file with a newline: one join, one flat string.
+  out.push('')
+  return { files: [{ path, contents: out.join('\n') }], diagnostics }
 }
