@@ -590,6 +590,17 @@ function withDestinations(draft: Draft, destinations: string[]): Draft {
 }
 
 /**
+ * The list sorted and without repeats. Host rules come in plan order, which lists each draft's
+ * hosts sorted: one pass finds that, and the list is kept as it is.
+ */
+function sortedUnique(list: string[]): string[] {
+  for (let at = 1; at < list.length; at++)
+    if (compareOrdinal(list[at - 1] as string, list[at] as string) >= 0)
+      return [...new Set(list)].sort(compareOrdinal)
+  return list
+}
+
+/**
  * The merged drafts as rules: destinations sorted and without repeats, at most `maxPerRule` per
  * rule (sorted first, so one more workspace moves few lines), each rule named after its first
  * destination and how many follow.
@@ -597,7 +608,7 @@ function withDestinations(draft: Draft, destinations: string[]): Draft {
 function splitDestinations(merged: Iterable<Draft>, maxPerRule: number): Draft[] {
   const drafts: Draft[] = []
   for (const draft of merged) {
-    const destinations = [...new Set(destinationsOf(draft))].sort(compareOrdinal)
+    const destinations = sortedUnique(destinationsOf(draft))
     for (let from = 0; from < destinations.length; from += maxPerRule)
       drafts.push(withDestinations(draft, destinations.slice(from, from + maxPerRule)))
   }
