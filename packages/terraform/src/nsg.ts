@@ -37,11 +37,10 @@ type Draft = {
   source: string[]
   /** Sorted. */
   destination: string[]
-  /** The ports of its rules, merged; every port when `allPorts`. */
-  ports: PortRange[]
-  allPorts: boolean
   ruleIds: string[]
-  requirementIds: Set<string>
+  /** The requirement and port lists of its rules, merged once it is complete (`placed`). */
+  requirementLists: Set<readonly string[]>
+  portLists: Set<readonly PortRange[]>
 }
 
 /** One NSG rule as rendered, with the plan provenance the HCL comments need. */
@@ -78,16 +77,100 @@ function prefixLists(rule: PlanRule, side: 'source' | 'destination'): string[][]
   }
 }
 
+/**
+ * What every rule of one shape does: the drafts it joins and, for a host rule, the tail of the note
+ * that its NSG rules name service tags instead of the host. The shape is all that decides them:
+ * direction, protocol, source, and destination (a host rule's service tags).
+ */
+type NsgShape = {
+  direction: Draft['direction']
+  protocol: NsgProtocol
+  drafts: Draft[]
+  fallbackNoteTail?: string
+}
+
+/**
+ * Shapes by source endpoint, then destination (a host rule's service-tag list, else its endpoint):
+ * objects the resolver shares between rules, looked up by identity without a key per rule.
+ */
+type NsgShapes = Map<object, Map<object, NsgShape[]>>
+
+/** What the drafts are collected in: every draft in the order first met, and by key. */
+type DraftIndex = { drafts: Draft[]; byKey: Map<string, Draft>; shapes: NsgShapes }
+
+/** The shape of a rule, worked out on its first rule. */
+function nsgShapeOf(index: DraftIndex, triaged: TriagedRule): NsgShape {
+  const { rule } = triaged
+  const direction = rule.direction === 'inbound' ? 'Inbound' : 'Outbound'
+  const protocol = nsgProtocol(triaged.protocol)
+  const far = rule.destination.kind === 'fqdn' ? rule.serviceTagFallbacks : rule.destination
+  const byFar = entry(index.shapes, rule.source, () => new Map())
+  const shapes = entry(byFar, far, (): NsgShape[] => [])
+  for (const shape of shapes)
+    if (shape.direction === direction && shape.protocol === protocol) return shape
+  const shape = nsgShape(index, { rule, direction, protocol })
+  shapes.push(shape)
+  return shape
+}
+
+/** The value of `key`, added by `make` when missing. */
+function entry<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key)
+  if (value === undefined) {
+    value = make()
+    map.set(key, value)
+  }
+  return value
+}
+
+/** Plan rules with the same direction, protocol and peers share one draft, made when first met. */
+function nsgShape(
+  index: DraftIndex,
+  input: { rule: PlanRule; direction: Draft['direction']; protocol: NsgProtocol },
+): NsgShape {
+  const { rule, direction, protocol } = input
+  const sources = prefixLists(rule, 'source')
+  const destinations = prefixLists(rule, 'destination')
+  const drafts: Draft[] = []
+  for (const source of sources)
+    for (const destination of destinations) {
+      const key = `${direction}|${protocol}|${source.join(',')}|${destination.join(',')}`
+      let draft = index.byKey.get(key)
+      if (!draft) {
+        draft = {
+          direction,
+          protocol,
+          source,
+          destination,
+          ruleIds: [],
+          requirementLists: new Set(),
+          portLists: new Set(),
+        }
+        index.byKey.set(key, draft)
+        index.drafts.push(draft)
+      }
+      drafts.push(draft)
+    }
+  const shape: NsgShape = { direction, protocol, drafts }
+  if (rule.destination.kind === 'fqdn' && drafts.length > 0) {
+    const tags = rule.serviceTagFallbacks
+    shape.fallbackNoteTail = ` use its documented service tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')} (NSGs have no FQDNs); the firewall rule still names the host.`
+  }
+  return shape
+}
+
 /** The note that a host rule's NSG rules name its service tags instead of the host. */
-function fallbackDiagnostic(triaged: TriagedRule, fqdn: string): Diagnostic {
+function fallbackDiagnostic(
+  triaged: TriagedRule,
+  input: { fqdn: string; tail: string },
+): Diagnostic {
   const { rule, index } = triaged
-  const tags = rule.serviceTagFallbacks
   return createDiagnostic({
     code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
     // Info, not the code's warning: the firewall rule still names the host, so the wider NSG rule
     // lets nothing through that the firewall does not.
     severity: 'info',
-    message: `NSG rules for ${fqdn} use its documented service tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')} (NSGs have no FQDNs); the firewall rule still names the host.`,
+    message: `NSG rules for ${input.fqdn}${input.tail}`,
     format: formatName,
     rule,
     index,
@@ -100,52 +183,39 @@ function fallbackDiagnostic(triaged: TriagedRule, fqdn: string): Diagnostic {
  * in `diagnostics`.
  */
 function draftsOf(rules: readonly TriagedRule[], diagnostics: Diagnostic[]): Draft[] {
-  const drafts: Draft[] = []
-  const byKey = new Map<string, Draft>()
+  const index: DraftIndex = { drafts: [], byKey: new Map(), shapes: new Map() }
   for (const triaged of rules) {
     const { rule } = triaged
-    const direction = rule.direction === 'inbound' ? 'Inbound' : 'Outbound'
-    const protocol = nsgProtocol(triaged.protocol)
-    const sources = prefixLists(rule, 'source')
-    const destinations = prefixLists(rule, 'destination')
-    for (const source of sources)
-      for (const destination of destinations) {
-        const key = `${direction}|${protocol}|${source.join(',')}|${destination.join(',')}`
-        let draft = byKey.get(key)
-        if (!draft) {
-          draft = {
-            direction,
-            protocol,
-            source,
-            destination,
-            ports: [],
-            allPorts: false,
-            ruleIds: [],
-            requirementIds: new Set(),
-          }
-          byKey.set(key, draft)
-          drafts.push(draft)
-        }
-        addRule(draft, triaged)
-      }
-    if (rule.destination.kind === 'fqdn' && sources.length > 0 && destinations.length > 0)
-      diagnostics.push(fallbackDiagnostic(triaged, rule.destination.fqdn))
+    const shape = nsgShapeOf(index, triaged)
+    for (const draft of shape.drafts) {
+      // A rule whose fallback tags repeat one reaches its draft twice in a row.
+      if (draft.ruleIds.at(-1) !== rule.id) draft.ruleIds.push(rule.id)
+      draft.requirementLists.add(rule.requirementIds)
+      draft.portLists.add(triaged.ports)
+    }
+    if (shape.fallbackNoteTail !== undefined && rule.destination.kind === 'fqdn')
+      diagnostics.push(
+        fallbackDiagnostic(triaged, { fqdn: rule.destination.fqdn, tail: shape.fallbackNoteTail }),
+      )
   }
-  return drafts
+  return index.drafts
 }
 
-/** True when every range lies inside one of the merged ranges. */
-function covers(merged: readonly PortRange[], ranges: readonly PortRange[]): boolean {
-  return ranges.every((range) => merged.some((m) => m.from <= range.from && range.to <= m.to))
+/** The ports of a draft's rules, merged; none (every port) when one rule has every port. */
+function draftPorts(draft: Draft): PortRange[] {
+  const ranges: PortRange[] = []
+  for (const ports of draft.portLists) {
+    if (ports.length === 0) return []
+    ranges.push(...ports)
+  }
+  return mergePortRanges(ranges)
 }
 
-function addRule(draft: Draft, triaged: TriagedRule): void {
-  // A rule whose fallback tags repeat one reaches its draft twice in a row.
-  if (draft.ruleIds.at(-1) !== triaged.rule.id) draft.ruleIds.push(triaged.rule.id)
-  for (const id of triaged.rule.requirementIds) draft.requirementIds.add(id)
-  if (triaged.ports.length === 0) draft.allPorts = true
-  else if (!draft.allPorts && !covers(draft.ports, triaged.ports))
-    draft.ports = mergePortRanges([...draft.ports, ...triaged.ports])
+/** The requirements of a draft's rules, sorted. */
+function draftRequirements(draft: Draft): string[] {
+  const ids = new Set<string>()
+  for (const list of draft.requirementLists) for (const id of list) ids.add(id)
+  return [...ids].sort(compareOrdinal)
 }
 
 /**
@@ -171,7 +241,7 @@ type PlacedDraft = Pick<Draft, 'direction' | 'protocol' | 'source' | 'destinatio
 }
 
 function placed(draft: Draft): PlacedDraft {
-  const ports = draft.allPorts ? [] : draft.ports
+  const ports = draftPorts(draft)
   return {
     direction: draft.direction,
     protocol: draft.protocol,
@@ -180,7 +250,7 @@ function placed(draft: Draft): PlacedDraft {
     ports,
     portText: formatPortRanges(ports).join(','),
     ruleIds: draft.ruleIds.sort(compareOrdinal),
-    requirementIds: [...draft.requirementIds].sort(compareOrdinal),
+    requirementIds: draftRequirements(draft),
   }
 }
 
