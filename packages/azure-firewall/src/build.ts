@@ -101,6 +101,8 @@ type Draft = { scenario: string; label: string; prefix: string; stem?: string } 
 type NetworkFqdns = 'all' | 'untagged' | 'none'
 
 type Context = {
+  /** The format the diagnostics name. */
+  format: string
   networkFqdns: NetworkFqdns
   /** The sources of every rule: one list, shared by the rules. */
   sourceAddresses: string[]
@@ -134,7 +136,7 @@ const DESCRIPTION_MAX = 1000
 function report(context: Context, input: Omit<DiagnosticInput, 'format'>): void {
   const { code, message, severity, rule, index } = input
   context.diagnostics.push(
-    createDiagnostic({ code, message, severity, rule, index, format: formatName }),
+    createDiagnostic({ code, message, severity, rule, index, format: context.format }),
   )
 }
 
@@ -853,17 +855,20 @@ function checkPolicyLimits(
  * application rules, everything else network rules; what `triagePlan` leaves out (inbound,
  * in-cluster) is a diagnostic. Pure and deterministic; every call builds a new model. A format
  * that renders more than the firewall (terraform: inbound rules as NSG rules) passes its own
- * `triage`: its outbound rules become the policy, its diagnostics start the build's.
+ * `triage`: its outbound rules become the policy, its diagnostics start the build's; and its
+ * name as `format`, the format the build's own diagnostics name (default `azure-firewall`).
  * @example const { policy, diagnostics } = buildFirewallPolicy(plan, { basePriority: 1000 })
  */
 export function buildFirewallPolicy(
   plan: Plan,
   options: AzureFirewallRenderOptions = {},
   triage: Triage = triagePlan(plan, azureFirewallTriage),
+  format: string = formatName,
 ): FirewallPolicyBuild {
   const sourceAddresses = azureAddresses(options.sourceAddresses ?? plan.sourceAddresses)
   const sourceIpGroups = [...(options.sourceIpGroups ?? [])]
   const context: Context = {
+    format,
     networkFqdns:
       options.dnsProxy === undefined
         ? defaultNetworkFqdns(triage, sourceAddresses.length + sourceIpGroups.length)
