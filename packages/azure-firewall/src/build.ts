@@ -326,9 +326,8 @@ type HostShapes = Map<
 /** The shape of a host rule, worked out on its first rule. */
 function hostShapeOf(context: Context, triaged: TriagedRule, wildcard: boolean): HostShape {
   const { rule, protocol, ports } = triaged
-  const byPorts = entry(context.hostShapes, rule.requirementIds, () => new Map())
-  const byTags = entry(byPorts, ports, () => new Map())
-  const shapes = entry(byTags, rule.serviceTagFallbacks, (): (ShapeTraffic & HostShape)[] => [])
+  const byPorts = childMap(context.hostShapes, rule.requirementIds)
+  const shapes = childList(childMap(byPorts, ports), rule.serviceTagFallbacks)
   const scenario = scenarioOf(rule)
   for (const shape of shapes)
     if (
@@ -349,14 +348,24 @@ function hostShapeOf(context: Context, triaged: TriagedRule, wildcard: boolean):
   return shape
 }
 
-/** The value of `key`, added by `make` when missing. */
-function entry<K, V>(map: Map<K, V>, key: K, make: () => V): V {
-  let value = map.get(key)
-  if (value === undefined) {
-    value = make()
-    map.set(key, value)
+/** The map under `key`, added when missing. */
+function childMap<K, L, V>(map: Map<K, Map<L, V>>, key: K): Map<L, V> {
+  let child = map.get(key)
+  if (child === undefined) {
+    child = new Map()
+    map.set(key, child)
   }
-  return value
+  return child
+}
+
+/** The list under `key`, added when missing. */
+function childList<K, V>(map: Map<K, V[]>, key: K): V[] {
+  let child = map.get(key)
+  if (child === undefined) {
+    child = []
+    map.set(key, child)
+  }
+  return child
 }
 
 /**

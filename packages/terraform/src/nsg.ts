@@ -104,8 +104,7 @@ function nsgShapeOf(index: DraftIndex, triaged: TriagedRule): NsgShape {
   const direction = rule.direction === 'inbound' ? 'Inbound' : 'Outbound'
   const protocol = nsgProtocol(triaged.protocol)
   const far = rule.destination.kind === 'fqdn' ? rule.serviceTagFallbacks : rule.destination
-  const byFar = entry(index.shapes, rule.source, () => new Map())
-  const shapes = entry(byFar, far, (): NsgShape[] => [])
+  const shapes = childList(childMap(index.shapes, rule.source), far)
   for (const shape of shapes)
     if (shape.direction === direction && shape.protocol === protocol) return shape
   const shape = nsgShape(index, { rule, direction, protocol })
@@ -113,14 +112,24 @@ function nsgShapeOf(index: DraftIndex, triaged: TriagedRule): NsgShape {
   return shape
 }
 
-/** The value of `key`, added by `make` when missing. */
-function entry<K, V>(map: Map<K, V>, key: K, make: () => V): V {
-  let value = map.get(key)
-  if (value === undefined) {
-    value = make()
-    map.set(key, value)
+/** The map under `key`, added when missing. */
+function childMap<K, L, V>(map: Map<K, Map<L, V>>, key: K): Map<L, V> {
+  let child = map.get(key)
+  if (child === undefined) {
+    child = new Map()
+    map.set(key, child)
   }
-  return value
+  return child
+}
+
+/** The list under `key`, added when missing. */
+function childList<K, V>(map: Map<K, V[]>, key: K): V[] {
+  let child = map.get(key)
+  if (child === undefined) {
+    child = []
+    map.set(key, child)
+  }
+  return child
 }
 
 /** Plan rules with the same direction, protocol and peers share one draft, made when first met. */
