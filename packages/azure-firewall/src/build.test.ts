@@ -483,6 +483,35 @@ describe('format: azure-firewall', () => {
       ])
     })
 
+    it('returns rules apart when requirement, tag or port lists differ after their first item', () => {
+      // GIVEN hosts whose lists start alike: one more requirement, one more tag, one more port
+      const input = plan([
+        files('a', 'a.example.com'),
+        files('b', 'b.example.com', { requirementIds: ['req-files', 'req-more'] }),
+        files('c', 'c.example.com', { serviceTagFallbacks: ['Storage.WestEurope', 'Storage'] }),
+        files('d', 'd.example.com', { ports: [...ports, { from: 446, to: 446 }] }),
+      ])
+      // WHEN built with service tags for the non-HTTP ports
+      const built = rules(buildFirewallPolicy(input, { dnsProxy: false }).policy)
+      // THEN each difference is a rule of its own: the reason, the tags and the ports stay exact
+      expect(
+        built
+          .map((r) =>
+            r.ruleType === 'NetworkRule'
+              ? `${r.description} | ${r.destinationAddresses} | ${r.destinationPorts}`
+              : `${r.description} | ${r.targetFqdns}`,
+          )
+          .sort(),
+      ).toStrictEqual([
+        'aml-egress required: req-files | a.example.com,c.example.com,d.example.com',
+        'aml-egress required: req-files, req-more | b.example.com',
+        'aml-egress required: req-files, req-more; service tag Storage.WestEurope for its hosts | Storage.WestEurope | 445',
+        'aml-egress required: req-files; service tag Storage.WestEurope for its hosts | Storage.WestEurope | 445',
+        'aml-egress required: req-files; service tag Storage.WestEurope for its hosts | Storage.WestEurope | 445-446',
+        'aml-egress required: req-files; service tag Storage.WestEurope, Storage for its hosts | Storage,Storage.WestEurope | 445',
+      ])
+    })
+
     it('returns each host once, sorted, when plan rules repeat hosts or come out of order', () => {
       const input = plan([
         files('b', 'b.example.com'),

@@ -21,7 +21,7 @@ import {
 } from '@aml-egress/core'
 import { filterRuleBytes, ruleCollectionBytes } from './arm'
 import { azureFirewallTriage, formatName } from './descriptor'
-import { sameList } from './lists'
+import { sameList, samePorts } from './lists'
 import {
   type ApplicationRule,
   type ApplicationRuleProtocol,
@@ -310,37 +310,29 @@ type HostShape = {
   ownTagRuleParts?: readonly NetworkPart[]
 }
 
-/** The traffic of a host shape: what its rules share besides their lists. */
-type ShapeTraffic = Pick<PlanRule, 'level' | 'protocol'> & { scenario: string; wildcard: boolean }
+/** All of a host rule but its host: what decides its shape. */
+type ShapeKey = Pick<PlanRule, 'requirementIds' | 'serviceTagFallbacks' | 'level'> &
+  Pick<TriagedRule, 'protocol' | 'ports'> & { scenario: string; wildcard: boolean }
 
 /**
- * Host shapes by the lists of their rules (requirements, ports, service tags), then by traffic.
- * The resolver shares these lists between the rules of a requirement: looked up by identity, they
- * key a shape without building a key per rule.
+ * Host shapes by first requirement, then first service tag: strings the plan holds, so a look-up
+ * builds no key. A shape is found among those by comparing the rest of its key.
  */
-type HostShapes = Map<
-  readonly string[],
-  Map<readonly PortRange[], Map<readonly string[], (ShapeTraffic & HostShape)[]>>
->
+type HostShapes = Map<string, Map<string, (ShapeKey & HostShape)[]>>
 
 /** The shape of a host rule, worked out on its first rule. */
 function hostShapeOf(context: Context, triaged: TriagedRule, wildcard: boolean): HostShape {
-  const { rule, protocol, ports } = triaged
-  const byPorts = childMap(context.hostShapes, rule.requirementIds)
-  const shapes = childList(childMap(byPorts, ports), rule.serviceTagFallbacks)
-  const scenario = scenarioOf(rule)
-  for (const shape of shapes)
-    if (
-      shape.level === rule.level &&
-      shape.protocol === protocol &&
-      shape.scenario === scenario &&
-      shape.wildcard === wildcard
-    )
-      return shape
+  const { rule } = triaged
+  const byTag = childMap(context.hostShapes, rule.requirementIds[0] ?? '')
+  const shapes = childList(byTag, rule.serviceTagFallbacks[0] ?? '')
+  for (const shape of shapes) if (isShapeOf(shape, triaged, wildcard)) return shape
   const shape = {
+    requirementIds: rule.requirementIds,
+    serviceTagFallbacks: rule.serviceTagFallbacks,
     level: rule.level,
-    protocol,
-    scenario,
+    protocol: triaged.protocol,
+    ports: triaged.ports,
+    scenario: scenarioOf(rule),
     wildcard,
     ...hostShape(context, triaged, wildcard),
   }
@@ -366,6 +358,19 @@ function childList<K, V>(map: Map<K, V[]>, key: K): V[] {
     map.set(key, child)
   }
   return child
+}
+
+function isShapeOf(key: ShapeKey, triaged: TriagedRule, wildcard: boolean): boolean {
+  const { rule } = triaged
+  return (
+    key.wildcard === wildcard &&
+    key.protocol === triaged.protocol &&
+    key.level === rule.level &&
+    key.scenario === scenarioOf(rule) &&
+    sameList(key.requirementIds, rule.requirementIds) &&
+    sameList(key.serviceTagFallbacks, rule.serviceTagFallbacks) &&
+    samePorts(key.ports, triaged.ports)
+  )
 }
 
 /**

@@ -80,64 +80,91 @@ function prefixLists(rule: PlanRule, side: 'source' | 'destination'): string[][]
 /**
  * What every rule of one shape does: the drafts it joins and, for a host rule, the tail of the note
  * that its NSG rules name service tags instead of the host. The shape is all that decides them:
- * direction, protocol, source, and destination (a host rule's service tags).
+ * direction, protocol, and the prefixes of both ends (a host rule's service tags).
  */
 type NsgShape = {
-  direction: Draft['direction']
-  protocol: NsgProtocol
+  /** The rule the shape was worked out on: later rules compare their ends with its. */
+  rule: PlanRule
+  protocol: Protocol
   drafts: Draft[]
   fallbackNoteTail?: string
 }
 
 /**
- * Shapes by source endpoint, then destination (a host rule's service-tag list, else its endpoint):
- * objects the resolver shares between rules, looked up by identity without a key per rule.
+ * Shapes by a string of their far end (its tag, first address or first service tag), which the
+ * plan holds: a look-up builds no key. A shape is found among those by comparing the rest.
  */
-type NsgShapes = Map<object, Map<object, NsgShape[]>>
+type NsgShapes = Map<string, NsgShape[]>
 
 /** What the drafts are collected in: every draft in the order first met, and by key. */
 type DraftIndex = { drafts: Draft[]; byKey: Map<string, Draft>; shapes: NsgShapes }
 
+function farHint(rule: PlanRule): string {
+  const { destination } = rule
+  switch (destination.kind) {
+    case 'serviceTag':
+      return destination.tag
+    case 'addresses':
+      return destination.addresses[0] ?? ''
+    case 'fqdn':
+      return rule.serviceTagFallbacks[0] ?? ''
+    default:
+      return ''
+  }
+}
+
 /** The shape of a rule, worked out on its first rule. */
 function nsgShapeOf(index: DraftIndex, triaged: TriagedRule): NsgShape {
-  const { rule } = triaged
-  const direction = rule.direction === 'inbound' ? 'Inbound' : 'Outbound'
-  const protocol = nsgProtocol(triaged.protocol)
-  const far = rule.destination.kind === 'fqdn' ? rule.serviceTagFallbacks : rule.destination
-  const shapes = childList(childMap(index.shapes, rule.source), far)
-  for (const shape of shapes)
-    if (shape.direction === direction && shape.protocol === protocol) return shape
-  const shape = nsgShape(index, { rule, direction, protocol })
+  const hint = farHint(triaged.rule)
+  let shapes = index.shapes.get(hint)
+  if (shapes === undefined) {
+    shapes = []
+    index.shapes.set(hint, shapes)
+  }
+  for (const shape of shapes) if (isNsgShapeOf(shape, triaged)) return shape
+  const shape = nsgShape(index, triaged)
   shapes.push(shape)
   return shape
 }
 
-/** The map under `key`, added when missing. */
-function childMap<K, L, V>(map: Map<K, Map<L, V>>, key: K): Map<L, V> {
-  let child = map.get(key)
-  if (child === undefined) {
-    child = new Map()
-    map.set(key, child)
-  }
-  return child
+function isNsgShapeOf(shape: NsgShape, triaged: TriagedRule): boolean {
+  const { rule } = triaged
+  return (
+    shape.protocol === triaged.protocol &&
+    shape.rule.direction === rule.direction &&
+    samePrefixes(shape.rule, rule, 'source') &&
+    samePrefixes(shape.rule, rule, 'destination')
+  )
 }
 
-/** The list under `key`, added when missing. */
-function childList<K, V>(map: Map<K, V[]>, key: K): V[] {
-  let child = map.get(key)
-  if (child === undefined) {
-    child = []
-    map.set(key, child)
+/** Do both rules have the same prefixes at this end (what `prefixLists` reads)? */
+function samePrefixes(a: PlanRule, b: PlanRule, side: 'source' | 'destination'): boolean {
+  const mine = a[side]
+  const theirs = b[side]
+  switch (mine.kind) {
+    case 'serviceTag':
+      return theirs.kind === 'serviceTag' && mine.tag === theirs.tag
+    case 'addresses':
+      return theirs.kind === 'addresses' && sameStrings(mine.addresses, theirs.addresses)
+    case 'fqdn':
+      return (
+        theirs.kind === 'fqdn' &&
+        (side === 'source' || sameStrings(a.serviceTagFallbacks, b.serviceTagFallbacks))
+      )
+    default:
+      return theirs.kind === mine.kind
   }
-  return child
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return a === b || (a.length === b.length && a.every((value, at) => value === b[at]))
 }
 
 /** Plan rules with the same direction, protocol and peers share one draft, made when first met. */
-function nsgShape(
-  index: DraftIndex,
-  input: { rule: PlanRule; direction: Draft['direction']; protocol: NsgProtocol },
-): NsgShape {
-  const { rule, direction, protocol } = input
+function nsgShape(index: DraftIndex, triaged: TriagedRule): NsgShape {
+  const { rule } = triaged
+  const direction = rule.direction === 'inbound' ? 'Inbound' : 'Outbound'
+  const protocol = nsgProtocol(triaged.protocol)
   const sources = prefixLists(rule, 'source')
   const destinations = prefixLists(rule, 'destination')
   const drafts: Draft[] = []
@@ -160,7 +187,7 @@ function nsgShape(
       }
       drafts.push(draft)
     }
-  const shape: NsgShape = { direction, protocol, drafts }
+  const shape: NsgShape = { rule, protocol: triaged.protocol, drafts }
   if (rule.destination.kind === 'fqdn' && drafts.length > 0) {
     const tags = rule.serviceTagFallbacks
     shape.fallbackNoteTail = ` use its documented service tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')} (NSGs have no FQDNs); the firewall rule still names the host.`

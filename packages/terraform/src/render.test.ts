@@ -270,6 +270,40 @@ describe('format: terraform — render', () => {
     ])
   })
 
+  it('returns NSG rules and notes by the far end of each rule when far ends start alike', () => {
+    // GIVEN a host with one tag, the same tag as a destination, and a host with that tag and another
+    const input = plan([
+      rule({
+        id: 'x',
+        destination: { kind: 'fqdn', fqdn: 'x.example.com' },
+        serviceTagFallbacks: ['AzureMonitor'],
+      }),
+      rule({ id: 'y', destination: { kind: 'serviceTag', tag: 'AzureMonitor' } }),
+      rule({
+        id: 'z',
+        destination: { kind: 'fqdn', fqdn: 'z.example.com' },
+        serviceTagFallbacks: ['AzureMonitor', 'AzureFrontDoor.FirstParty'],
+      }),
+    ])
+    const { rules, diagnostics } = nsgRulesOf(input, 1000)
+    // THEN the three share the AzureMonitor rule and only z adds AzureFrontDoor.FirstParty
+    expect(rules.map((r) => [r.destinationAddressPrefixes, r.ruleIds])).toStrictEqual([
+      [['AzureFrontDoor.FirstParty'], ['z']],
+      [['AzureMonitor'], ['x', 'y', 'z']],
+    ])
+    // AND the hosts, not the tag rule, say that their NSG rules name tags
+    expect(diagnostics.map((d) => [d.ruleId, d.message])).toStrictEqual([
+      [
+        'x',
+        'NSG rules for x.example.com use its documented service tag AzureMonitor (NSGs have no FQDNs); the firewall rule still names the host.',
+      ],
+      [
+        'z',
+        'NSG rules for z.example.com use its documented service tags AzureMonitor, AzureFrontDoor.FirstParty (NSGs have no FQDNs); the firewall rule still names the host.',
+      ],
+    ])
+  })
+
   it('returns literal strings when plan values hold HCL syntax', async () => {
     // GIVEN a plan whose tag and requirement ids try to inject an expression and a new line
     const hostile = plan([
