@@ -1,3 +1,4 @@
+import type { PlanRule } from '@aml-egress/core'
 import { describe, expect, it } from 'vitest'
 import { plan, rule, SUBNET } from '../test/helpers'
 import { buildFirewallPolicy } from './build'
@@ -374,6 +375,165 @@ describe('format: azure-firewall', () => {
         ['error', 'Group priorities reach 65001; the maximum is 65000. Lower basePriority.'],
       ])
       expect(exceeded(64999)).toStrictEqual([])
+    })
+  })
+
+  describe('buildFirewallPolicy, host rules that share their lists', () => {
+    // The resolver shares requirement, port and tag lists between the rules of a requirement, as
+    // these rules do: what else differs between them must still keep their rules apart.
+    const requirementIds = ['req-files']
+    const ports = [
+      { from: 443, to: 443 },
+      { from: 445, to: 445 },
+    ]
+    const serviceTagFallbacks = ['Storage.WestEurope']
+    const files = (id: string, fqdn: string, more: Partial<PlanRule> = {}) => ({
+      ...rule({ id, destination: { kind: 'fqdn', fqdn } }),
+      requirementIds,
+      ports,
+      serviceTagFallbacks,
+      ...more,
+    })
+
+    it('returns rules apart by level and wildcard, and the wildcard on its service tag', () => {
+      // GIVEN an exact and a wildcard host, then an exact host of a lower level, on 443 and 445
+      const input = plan([
+        files('sa1', 'sa1.file.core.windows.net'),
+        files('any', '*.file.core.windows.net'),
+        files('sa2', 'sa2.file.core.windows.net', { level: 'recommended' }),
+      ])
+      // WHEN the policy is built (few rules: exact hosts on 445 are network-rule FQDNs)
+      const { policy, diagnostics } = buildFirewallPolicy(input)
+      // THEN 443 is one application rule per level; 445 names each exact host, and the wildcard,
+      // which network-rule FQDNs cannot take, becomes its tag in a rule named after it
+      expect(
+        rules(policy).map((r) => [
+          r.name,
+          r.description,
+          r.ruleType === 'ApplicationRule'
+            ? r.targetFqdns
+            : [...r.destinationFqdns, ...r.destinationAddresses],
+        ]),
+      ).toStrictEqual([
+        [
+          'sa2.file.core.windows.net-https',
+          'aml-egress recommended: req-files',
+          ['sa2.file.core.windows.net'],
+        ],
+        [
+          'wildcard.file.core.windows.net-and-1-more-https',
+          'aml-egress required: req-files',
+          ['*.file.core.windows.net', 'sa1.file.core.windows.net'],
+        ],
+        [
+          'sa1.file.core.windows.net-tcp-445',
+          'aml-egress required: req-files',
+          ['sa1.file.core.windows.net'],
+        ],
+        [
+          'sa2.file.core.windows.net-tcp-445',
+          'aml-egress recommended: req-files',
+          ['sa2.file.core.windows.net'],
+        ],
+        [
+          'wildcard.file.core.windows.net-tcp-445',
+          'aml-egress required: req-files; service tag Storage.WestEurope for *.file.core.windows.net',
+          ['Storage.WestEurope'],
+        ],
+      ])
+      // AND each host has its own diagnostic, naming it
+      expect(diagnostics.map((d) => [d.code, d.ruleId, d.message])).toStrictEqual([
+        [
+          'AML_EGRESS_DNS_PROXY_REQUIRED',
+          'sa1',
+          'sa1.file.core.windows.net on TCP 445 is a network rule with a destination FQDN: the firewall policy needs DNS proxy on (dnsSettings.enableProxy).',
+        ],
+        [
+          'AML_EGRESS_SERVICE_TAG_FALLBACK',
+          'any',
+          '*.file.core.windows.net on TCP 445 is rendered as service tag Storage.WestEurope (network-rule FQDNs take no wildcards); the tag covers more than the host.',
+        ],
+        [
+          'AML_EGRESS_DNS_PROXY_REQUIRED',
+          'sa2',
+          'sa2.file.core.windows.net on TCP 445 is a network rule with a destination FQDN: the firewall policy needs DNS proxy on (dnsSettings.enableProxy).',
+        ],
+      ])
+    })
+
+    it('returns rules apart by scenario and protocol', () => {
+      // GIVEN hosts of one requirement and one port list, in two scenarios, one of them on UDP
+      const input = plan([
+        files('a', 'a.example.com', { scenarios: ['training'] }),
+        files('b', 'b.example.com', { scenarios: ['inference'] }),
+        files('c', 'c.example.com', { scenarios: ['training'], protocol: 'UDP' }),
+      ])
+      const { policy } = buildFirewallPolicy(input, { dnsProxy: true })
+      // THEN a collection per scenario; the UDP host gets no application rule (HTTP is TCP)
+      expect(
+        policy.ruleCollectionGroups[0]?.ruleCollections.map((c) => [
+          c.name,
+          c.rules.map((r) => r.name),
+        ]),
+      ).toStrictEqual([
+        ['aml-app-inference', ['b.example.com-https']],
+        ['aml-app-training', ['a.example.com-https']],
+        ['aml-net-inference', ['b.example.com-tcp-445']],
+        ['aml-net-training', ['a.example.com-tcp-445', 'c.example.com-udp-443_445']],
+      ])
+    })
+
+    it('returns rules apart when requirement, tag or port lists differ after their first item', () => {
+      // GIVEN hosts whose lists start alike: one more requirement, one more tag, one more port
+      const input = plan([
+        files('a', 'a.example.com'),
+        files('b', 'b.example.com', { requirementIds: ['req-files', 'req-more'] }),
+        files('c', 'c.example.com', { serviceTagFallbacks: ['Storage.WestEurope', 'Storage'] }),
+        files('d', 'd.example.com', { ports: [...ports, { from: 446, to: 446 }] }),
+      ])
+      // WHEN built with service tags for the non-HTTP ports
+      const built = rules(buildFirewallPolicy(input, { dnsProxy: false }).policy)
+      // THEN each difference is a rule of its own: the reason, the tags and the ports stay exact
+      expect(
+        built
+          .map((r) =>
+            r.ruleType === 'NetworkRule'
+              ? `${r.description} | ${r.destinationAddresses} | ${r.destinationPorts}`
+              : `${r.description} | ${r.targetFqdns}`,
+          )
+          .sort(),
+      ).toStrictEqual([
+        'aml-egress required: req-files | a.example.com,c.example.com,d.example.com',
+        'aml-egress required: req-files, req-more | b.example.com',
+        'aml-egress required: req-files, req-more; service tag Storage.WestEurope for its hosts | Storage.WestEurope | 445',
+        'aml-egress required: req-files; service tag Storage.WestEurope for its hosts | Storage.WestEurope | 445',
+        'aml-egress required: req-files; service tag Storage.WestEurope for its hosts | Storage.WestEurope | 445-446',
+        'aml-egress required: req-files; service tag Storage.WestEurope, Storage for its hosts | Storage,Storage.WestEurope | 445',
+      ])
+    })
+
+    it('returns each host once, sorted, when plan rules repeat hosts or come out of order', () => {
+      const input = plan([
+        files('b', 'b.example.com'),
+        files('a', 'a.example.com'),
+        files('b-again', 'B.example.com.'),
+        files('a-again', 'a.example.com'),
+      ])
+      const [application] = rules(buildFirewallPolicy(input, { dnsProxy: false }).policy).filter(
+        (r) => r.ruleType === 'ApplicationRule',
+      )
+      expect(application?.ruleType === 'ApplicationRule' && application.targetFqdns).toStrictEqual([
+        'a.example.com',
+        'b.example.com',
+      ])
+    })
+
+    it('returns diagnostics naming the format it is given (terraform renders this policy too)', () => {
+      const input = plan([files('sa1', 'sa1.file.core.windows.net')])
+      const { diagnostics } = buildFirewallPolicy(input, {}, undefined, 'terraform')
+      expect(diagnostics.map((d) => [d.code, d.format])).toStrictEqual([
+        ['AML_EGRESS_DNS_PROXY_REQUIRED', 'terraform'],
+      ])
     })
   })
 })

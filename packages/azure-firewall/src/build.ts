@@ -3,6 +3,7 @@ import {
   compareOrdinal,
   createDiagnostic,
   type Diagnostic,
+  type DiagnosticCode,
   type DiagnosticInput,
   formatPortRanges,
   isIpv4Cidr,
@@ -20,7 +21,7 @@ import {
 } from '@aml-egress/core'
 import { filterRuleBytes, ruleCollectionBytes } from './arm'
 import { azureFirewallTriage, formatName } from './descriptor'
-import { sameList } from './lists'
+import { sameList, samePorts } from './lists'
 import {
   type ApplicationRule,
   type ApplicationRuleProtocol,
@@ -100,6 +101,8 @@ type Draft = { scenario: string; label: string; prefix: string; stem?: string } 
 type NetworkFqdns = 'all' | 'untagged' | 'none'
 
 type Context = {
+  /** The format the diagnostics name. */
+  format: string
   networkFqdns: NetworkFqdns
   /** The sources of every rule: one list, shared by the rules. */
   sourceAddresses: string[]
@@ -114,6 +117,7 @@ type Context = {
     PlanRule['requirementIds'],
     { level: PlanRule['level']; description: string }
   >
+  hostShapes: HostShapes
 }
 
 const ALL_PORTS: readonly PortRange[] = [{ from: 1, to: 65535 }]
@@ -132,7 +136,7 @@ const DESCRIPTION_MAX = 1000
 function report(context: Context, input: Omit<DiagnosticInput, 'format'>): void {
   const { code, message, severity, rule, index } = input
   context.diagnostics.push(
-    createDiagnostic({ code, message, severity, rule, index, format: formatName }),
+    createDiagnostic({ code, message, severity, rule, index, format: context.format }),
   )
 }
 
@@ -189,47 +193,46 @@ function ipProtocolsOf(protocol: Protocol): NetworkIpProtocol[] {
 /** A network rule's protocols and formatted ports. */
 type NetworkPart = { protocols: NetworkIpProtocol[]; ports: string[] }
 
-function pushNetwork(
+type NetworkDraft = Extract<Draft, { ruleType: 'network' }>
+type ApplicationDraft = Extract<Draft, { ruleType: 'application' }>
+
+/**
+ * The network draft a part of a plan rule joins, made when first needed: one per scenario,
+ * description, protocols and ports, name, and kind of destination (FQDNs or addresses).
+ */
+function networkDraft(
   context: Context,
   rule: PlanRule,
-  input: NetworkPart & {
-    prefix?: string
-    stem?: string
-    destination: Pick<NetworkRule, 'destinationAddresses' | 'destinationFqdns'>
-    note?: string
-  },
-): void {
+  input: NetworkPart & { prefix?: string; stem?: string; byFqdn: boolean; note?: string },
+): NetworkDraft {
   const scenario = scenarioOf(rule)
   const description = describe(context, rule, input.note)
   const label = protocolLabel(input.protocols, input.ports)
   const prefix = input.prefix ?? ''
-  const byFqdn = input.destination.destinationFqdns.length > 0
-  const key = `net\0${scenario}\0${description}\0${label}\0${prefix}\0${input.stem}\0${byFqdn}`
-  let draft = context.merged.get(key)
-  if (draft?.ruleType !== 'network') {
-    draft = {
-      ruleType: 'network',
-      scenario,
-      label,
-      prefix,
-      ...(input.stem !== undefined ? { stem: input.stem } : {}),
-      rule: {
-        ruleType: 'NetworkRule',
-        name: '',
-        description,
-        ipProtocols: input.protocols,
-        sourceAddresses: context.sourceAddresses,
-        sourceIpGroups: context.sourceIpGroups,
-        destinationAddresses: [],
-        destinationFqdns: [],
-        destinationIpGroups: [],
-        destinationPorts: input.ports,
-      },
-    }
-    context.merged.set(key, draft)
+  const key = `net\0${scenario}\0${description}\0${label}\0${prefix}\0${input.stem}\0${input.byFqdn}`
+  const known = context.merged.get(key)
+  if (known?.ruleType === 'network') return known
+  const draft: NetworkDraft = {
+    ruleType: 'network',
+    scenario,
+    label,
+    prefix,
+    ...(input.stem !== undefined ? { stem: input.stem } : {}),
+    rule: {
+      ruleType: 'NetworkRule',
+      name: '',
+      description,
+      ipProtocols: input.protocols,
+      sourceAddresses: context.sourceAddresses,
+      sourceIpGroups: context.sourceIpGroups,
+      destinationAddresses: [],
+      destinationFqdns: [],
+      destinationIpGroups: [],
+      destinationPorts: input.ports,
+    },
   }
-  draft.rule.destinationAddresses.push(...input.destination.destinationAddresses)
-  draft.rule.destinationFqdns.push(...input.destination.destinationFqdns)
+  context.merged.set(key, draft)
+  return draft
 }
 
 /** Which of HTTP 80 and HTTPS 443 an application rule carries. */
@@ -247,36 +250,36 @@ function webProtocols({ http, https }: WebPorts): ApplicationRuleProtocol[] {
   return http ? [httpEntry] : [httpsEntry]
 }
 
-function pushApplication(context: Context, rule: PlanRule, host: string, web: WebPorts): void {
+/** The application draft a plan rule's hosts join, made when first needed. */
+function applicationDraft(context: Context, rule: PlanRule, web: WebPorts): ApplicationDraft {
   const scenario = scenarioOf(rule)
   const description = describe(context, rule)
   const label = `${web.http ? 'http' : ''}${web.http && web.https ? '-' : ''}${web.https ? 'https' : ''}`
   const key = `app\0${scenario}\0${description}\0${label}`
-  let draft = context.merged.get(key)
-  if (draft?.ruleType !== 'application') {
-    draft = {
-      ruleType: 'application',
-      scenario,
-      label,
-      prefix: '',
-      rule: {
-        ruleType: 'ApplicationRule',
-        name: '',
-        description,
-        sourceAddresses: context.sourceAddresses,
-        sourceIpGroups: context.sourceIpGroups,
-        protocols: webProtocols(web),
-        targetFqdns: [],
-        fqdnTags: [],
-        targetUrls: [],
-        terminateTLS: false,
-        destinationAddresses: [],
-        webCategories: [],
-      },
-    }
-    context.merged.set(key, draft)
+  const known = context.merged.get(key)
+  if (known?.ruleType === 'application') return known
+  const draft: ApplicationDraft = {
+    ruleType: 'application',
+    scenario,
+    label,
+    prefix: '',
+    rule: {
+      ruleType: 'ApplicationRule',
+      name: '',
+      description,
+      sourceAddresses: context.sourceAddresses,
+      sourceIpGroups: context.sourceIpGroups,
+      protocols: webProtocols(web),
+      targetFqdns: [],
+      fqdnTags: [],
+      targetUrls: [],
+      terminateTLS: false,
+      destinationAddresses: [],
+      webCategories: [],
+    },
   }
-  draft.rule.targetFqdns.push(host)
+  context.merged.set(key, draft)
+  return draft
 }
 
 /** TCP and UDP ranges as network-rule parts: one part when both have the same ports. */
@@ -293,83 +296,143 @@ function networkParts(tcpRanges: readonly PortRange[], udpRanges: readonly PortR
 }
 
 /**
- * The network-rule remainder of a host rule (what application rules do not carry): by FQDN with
- * DNS proxy, else by the plan's service tag equivalent, else not at all.
+ * What every host rule of one shape does with its host. The shape is all of a host rule but the
+ * host (requirements, level, scenario, protocol, ports, service tags, wildcard or exact): a fleet
+ * has tens of thousands of host rules and a few hundred shapes, so the drafts, ports and messages
+ * are worked out once per shape.
  */
-function hostNetworkPart(
-  context: Context,
-  input: { triaged: TriagedRule; host: string; parts: readonly NetworkPart[] },
-): void {
-  const { triaged, host, parts } = input
-  const { rule, index } = triaged
-  if (parts.length === 0) return
-  const wildcard = host.startsWith('*')
+type HostShape = {
+  /** The destination lists of the drafts each host joins. */
+  lists: string[][]
+  /** The diagnostic each host gets: its message is the host, then `messageTail`. */
+  diagnostic?: { code: DiagnosticCode; messageTail: string }
+  /** A wildcard whose network part is its service tags gets rules of its own, of these parts. */
+  ownTagRuleParts?: readonly NetworkPart[]
+}
+
+/** All of a host rule but its host: what decides its shape. */
+type ShapeKey = Pick<PlanRule, 'requirementIds' | 'serviceTagFallbacks' | 'level'> &
+  Pick<TriagedRule, 'protocol' | 'ports'> & { scenario: string; wildcard: boolean }
+
+/**
+ * Host shapes by first requirement, then first service tag: strings the plan holds, so a look-up
+ * builds no key. A shape is found among those by comparing the rest of its key.
+ */
+type HostShapes = Map<string, Map<string, (ShapeKey & HostShape)[]>>
+
+/** The shape of a host rule, worked out on its first rule. */
+function hostShapeOf(context: Context, triaged: TriagedRule, wildcard: boolean): HostShape {
+  const { rule } = triaged
+  const byTag = childMap(context.hostShapes, rule.requirementIds[0] ?? '')
+  const shapes = childList(byTag, rule.serviceTagFallbacks[0] ?? '')
+  for (const shape of shapes) if (isShapeOf(shape, triaged, wildcard)) return shape
+  const shape = {
+    requirementIds: rule.requirementIds,
+    serviceTagFallbacks: rule.serviceTagFallbacks,
+    level: rule.level,
+    protocol: triaged.protocol,
+    ports: triaged.ports,
+    scenario: scenarioOf(rule),
+    wildcard,
+    ...hostShape(context, triaged, wildcard),
+  }
+  shapes.push(shape)
+  return shape
+}
+
+/** The map under `key`, added when missing. */
+function childMap<K, L, V>(map: Map<K, Map<L, V>>, key: K): Map<L, V> {
+  let child = map.get(key)
+  if (child === undefined) {
+    child = new Map()
+    map.set(key, child)
+  }
+  return child
+}
+
+/** The list under `key`, added when missing. */
+function childList<K, V>(map: Map<K, V[]>, key: K): V[] {
+  let child = map.get(key)
+  if (child === undefined) {
+    child = []
+    map.set(key, child)
+  }
+  return child
+}
+
+function isShapeOf(key: ShapeKey, triaged: TriagedRule, wildcard: boolean): boolean {
+  const { rule } = triaged
+  return (
+    key.wildcard === wildcard &&
+    key.protocol === triaged.protocol &&
+    key.level === rule.level &&
+    key.scenario === scenarioOf(rule) &&
+    sameList(key.requirementIds, rule.requirementIds) &&
+    sameList(key.serviceTagFallbacks, rule.serviceTagFallbacks) &&
+    samePorts(key.ports, triaged.ports)
+  )
+}
+
+/**
+ * HTTP 80 and HTTPS 443 as an application rule; the network-rule remainder by FQDN with DNS
+ * proxy, else by the plan's service tag equivalent, else not at all.
+ */
+function hostShape(context: Context, triaged: TriagedRule, wildcard: boolean): HostShape {
+  const { rule } = triaged
+  const networkByName = namesHostInNetworkRules(context.networkFqdns, rule, wildcard)
+  const { web, parts } = hostParts(triaged, { networkByName })
+  const lists = web.http || web.https ? [applicationDraft(context, rule, web).rule.targetFqdns] : []
+  if (parts.length === 0) return { lists }
   const what = parts
     .map((part) => `${part.protocols.join('/')} ${part.ports.join(',')}`)
     .join(' and ')
-  if (namesHostInNetworkRules(context.networkFqdns, rule, host)) {
+  if (networkByName) {
     for (const part of parts)
-      pushNetwork(context, rule, {
-        ...part,
-        destination: { destinationAddresses: [], destinationFqdns: [host] },
-      })
-    report(context, {
-      code: 'AML_EGRESS_DNS_PROXY_REQUIRED',
-      message: `${host} on ${what} is a network rule with a destination FQDN: the firewall policy needs DNS proxy on (dnsSettings.enableProxy).`,
-      rule,
-      index,
-    })
-    return
+      lists.push(networkDraft(context, rule, { ...part, byFqdn: true }).rule.destinationFqdns)
+    const messageTail = ` on ${what} is a network rule with a destination FQDN: the firewall policy needs DNS proxy on (dnsSettings.enableProxy).`
+    return { lists, diagnostic: { code: 'AML_EGRESS_DNS_PROXY_REQUIRED', messageTail } }
+  }
+  const tags = rule.serviceTagFallbacks
+  if (tags.length === 0) {
+    const messageTail = ` on ${what} cannot be expressed: application rules carry only HTTP/HTTPS, network-rule FQDNs ${wildcard ? 'take no wildcards' : 'need DNS proxy (dnsProxy option is off)'} and the plan gives no service tag equivalent. Allow it by address, or with a proxy that matches host names on this port.`
+    return { lists, diagnostic: { code: 'AML_EGRESS_UNSUPPORTED_FEATURE', messageTail } }
   }
   const why = wildcard
     ? 'network-rule FQDNs take no wildcards'
     : context.networkFqdns === 'untagged'
       ? `network rules naming every host would exceed Azure's ${firewallLimits.maxNetworkRulePairs} source/destination pairs; --dns-proxy keeps the hosts`
       : 'the dnsProxy option is off, so network-rule FQDNs are not used'
-  if (rule.serviceTagFallbacks.length > 0) {
-    serviceTagFallback(context, { triaged, host, parts, what, why })
-    return
-  }
-  report(context, {
-    code: 'AML_EGRESS_UNSUPPORTED_FEATURE',
-    message: `${host} on ${what} cannot be expressed: application rules carry only HTTP/HTTPS, network-rule FQDNs ${wildcard ? 'take no wildcards' : 'need DNS proxy (dnsProxy option is off)'} and the plan gives no service tag equivalent. Allow it by address, or with a proxy that matches host names on this port.`,
-    rule,
-    index,
-  })
+  const tagText = tags.join(', ')
+  const messageTail = ` on ${what} is rendered as service tag ${tagText} (${why}); the tag covers more than the host.`
+  const diagnostic = { code: 'AML_EGRESS_SERVICE_TAG_FALLBACK', messageTail } as const
+  if (wildcard) return { lists, diagnostic, ownTagRuleParts: parts }
+  // Exact hosts (storage accounts on SMB, when FQDNs are off or over Azure's limit) share their
+  // tag's rule, whose destinations are the tags: a fleet has thousands of them and a few tags.
+  for (const part of parts)
+    networkDraft(context, rule, {
+      stem: tagText,
+      ...part,
+      byFqdn: false,
+      note: `service tag ${tagText} for its hosts`,
+    }).rule.destinationAddresses.push(...tags)
+  return { lists, diagnostic }
 }
 
-/** A host's network part as its documented service tags, which cover more than the host. */
-function serviceTagFallback(
+/** A wildcard's network part as its documented service tags, in rules named after it. */
+function wildcardTagRules(
   context: Context,
-  input: {
-    triaged: TriagedRule
-    host: string
-    parts: readonly NetworkPart[]
-    what: string
-    why: string
-  },
+  input: { rule: PlanRule; host: string; parts: readonly NetworkPart[] },
 ): void {
-  const { rule, index } = input.triaged
+  const { rule, host } = input
   const tags = rule.serviceTagFallbacks
   const tagText = tags.join(', ')
-  // A wildcard's rule is named after it. Exact hosts (storage accounts on SMB, when FQDNs are off
-  // or over Azure's limit) share their tag's rule: a fleet has thousands of them and a few tags.
-  const byHost = input.host.startsWith('*')
   for (const part of input.parts)
-    pushNetwork(context, rule, {
-      stem: byHost ? input.host : tagText,
+    networkDraft(context, rule, {
+      stem: host,
       ...part,
-      destination: { destinationAddresses: [...tags], destinationFqdns: [] },
-      note: byHost
-        ? `service tag ${tagText} for ${input.host}`
-        : `service tag ${tagText} for its hosts`,
-    })
-  report(context, {
-    code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
-    message: `${input.host} on ${input.what} is rendered as service tag ${tagText} (${input.why}); the tag covers more than the host.`,
-    rule,
-    index,
-  })
+      byFqdn: false,
+      note: `service tag ${tagText} for ${host}`,
+    }).rule.destinationAddresses.push(...tags)
 }
 
 /** HTTP 80 and HTTPS 443 as an application rule, every other port as network rules. */
@@ -385,16 +448,21 @@ function hostRule(context: Context, triaged: TriagedRule, fqdn: string): void {
     })
     return
   }
-  const { web, parts } = hostParts(triaged, {
-    networkByName: namesHostInNetworkRules(context.networkFqdns, rule, host),
-  })
-  if (web.http || web.https) pushApplication(context, rule, host, web)
-  hostNetworkPart(context, { triaged, host, parts })
+  const shape = hostShapeOf(context, triaged, host.startsWith('*'))
+  for (const list of shape.lists) list.push(host)
+  if (shape.ownTagRuleParts) wildcardTagRules(context, { rule, host, parts: shape.ownTagRuleParts })
+  if (shape.diagnostic)
+    report(context, {
+      code: shape.diagnostic.code,
+      message: `${host}${shape.diagnostic.messageTail}`,
+      rule,
+      index,
+    })
 }
 
 /** Does the host itself go into network rules (an FQDN), rather than its service tag? */
-function namesHostInNetworkRules(mode: NetworkFqdns, rule: PlanRule, host: string): boolean {
-  if (host.startsWith('*')) return false
+function namesHostInNetworkRules(mode: NetworkFqdns, rule: PlanRule, wildcard: boolean): boolean {
+  if (wildcard) return false
   return mode === 'all' || (mode === 'untagged' && rule.serviceTagFallbacks.length === 0)
 }
 
@@ -433,12 +501,21 @@ function defaultNetworkFqdns(triage: Triage, sources: number): NetworkFqdns {
   const limit = firewallLimits.maxNetworkRulePairs
   // At most two parts (TCP, UDP) per rule: below this bound, no need to count.
   if (outbound.length * 2 * sources <= limit) return 'all'
-  let pairs = 0
-  for (const triaged of outbound) {
-    const { destination } = triaged.rule
+  // Exact-host rules by protocol and ports (lists the resolver shares): parts counted once each.
+  const hostRules = { TCP: new Map(), UDP: new Map(), ANY: new Map() } satisfies Record<
+    Protocol,
+    Map<readonly PortRange[], number>
+  >
+  for (const { rule, protocol, ports } of outbound) {
+    const { destination } = rule
     if (destination.kind !== 'fqdn' || destination.fqdn.startsWith('*')) continue
-    pairs += hostParts(triaged, { networkByName: true }).parts.length * sources
+    hostRules[protocol].set(ports, (hostRules[protocol].get(ports) ?? 0) + 1)
   }
+  let pairs = 0
+  for (const protocol of ['TCP', 'UDP', 'ANY'] as const)
+    for (const [ports, rules] of hostRules[protocol])
+      pairs +=
+        hostParts({ protocol, ports }, { networkByName: true }).parts.length * rules * sources
   return pairs > limit ? 'untagged' : 'all'
 }
 
@@ -462,12 +539,12 @@ function addressRule(
     })
     return
   }
-  pushNetwork(context, rule, {
+  networkDraft(context, rule, {
     prefix: apiServer ? 'apiserver-' : '',
     protocols: ipProtocolsOf(triaged.protocol),
     ports: formatPortRanges(triaged.ports.length === 0 ? ALL_PORTS : triaged.ports),
-    destination: { destinationAddresses: addresses, destinationFqdns: [] },
-  })
+    byFqdn: false,
+  }).rule.destinationAddresses.push(...addresses)
 }
 
 /** An outbound rule `triagePlan` passed: in-cluster and inbound rules never get here. */
@@ -488,11 +565,11 @@ function outboundRule(context: Context, triaged: TriagedRule): void {
       hostRule(context, triaged, destination.fqdn)
       return
     case 'serviceTag':
-      pushNetwork(context, rule, {
+      networkDraft(context, rule, {
         protocols: ipProtocolsOf(triaged.protocol),
         ports: formatPortRanges(triaged.ports.length === 0 ? ALL_PORTS : triaged.ports),
-        destination: { destinationAddresses: [destination.tag], destinationFqdns: [] },
-      })
+        byFqdn: false,
+      }).rule.destinationAddresses.push(destination.tag)
       return
     case 'addresses':
     case 'apiServer':
@@ -529,6 +606,17 @@ function withDestinations(draft: Draft, destinations: string[]): Draft {
 }
 
 /**
+ * The list sorted and without repeats. Host rules come in plan order, which lists each draft's
+ * hosts sorted: one pass finds that, and the list is kept as it is.
+ */
+function sortedUnique(list: string[]): string[] {
+  for (let at = 1; at < list.length; at++)
+    if (compareOrdinal(list[at - 1] as string, list[at] as string) >= 0)
+      return [...new Set(list)].sort(compareOrdinal)
+  return list
+}
+
+/**
  * The merged drafts as rules: destinations sorted and without repeats, at most `maxPerRule` per
  * rule (sorted first, so one more workspace moves few lines), each rule named after its first
  * destination and how many follow.
@@ -536,7 +624,7 @@ function withDestinations(draft: Draft, destinations: string[]): Draft {
 function splitDestinations(merged: Iterable<Draft>, maxPerRule: number): Draft[] {
   const drafts: Draft[] = []
   for (const draft of merged) {
-    const destinations = [...new Set(destinationsOf(draft))].sort(compareOrdinal)
+    const destinations = sortedUnique(destinationsOf(draft))
     for (let from = 0; from < destinations.length; from += maxPerRule)
       drafts.push(withDestinations(draft, destinations.slice(from, from + maxPerRule)))
   }
@@ -781,17 +869,20 @@ function checkPolicyLimits(
  * application rules, everything else network rules; what `triagePlan` leaves out (inbound,
  * in-cluster) is a diagnostic. Pure and deterministic; every call builds a new model. A format
  * that renders more than the firewall (terraform: inbound rules as NSG rules) passes its own
- * `triage`: its outbound rules become the policy, its diagnostics start the build's.
+ * `triage`: its outbound rules become the policy, its diagnostics start the build's; and its
+ * name as `format`, the format the build's own diagnostics name (default `azure-firewall`).
  * @example const { policy, diagnostics } = buildFirewallPolicy(plan, { basePriority: 1000 })
  */
 export function buildFirewallPolicy(
   plan: Plan,
   options: AzureFirewallRenderOptions = {},
   triage: Triage = triagePlan(plan, azureFirewallTriage),
+  format: string = formatName,
 ): FirewallPolicyBuild {
   const sourceAddresses = azureAddresses(options.sourceAddresses ?? plan.sourceAddresses)
   const sourceIpGroups = [...(options.sourceIpGroups ?? [])]
   const context: Context = {
+    format,
     networkFqdns:
       options.dnsProxy === undefined
         ? defaultNetworkFqdns(triage, sourceAddresses.length + sourceIpGroups.length)
@@ -804,6 +895,7 @@ export function buildFirewallPolicy(
     diagnostics: [...triage.diagnostics],
     descriptions: new Map(),
     descriptionsByRequirements: new Map(),
+    hostShapes: new Map(),
   }
   if (context.sourceAddresses.length === 0 && context.sourceIpGroups.length === 0)
     report(context, {

@@ -37,11 +37,10 @@ type Draft = {
   source: string[]
   /** Sorted. */
   destination: string[]
-  /** The ports of its rules, merged; every port when `allPorts`. */
-  ports: PortRange[]
-  allPorts: boolean
   ruleIds: string[]
-  requirementIds: Set<string>
+  /** The requirement and port lists of its rules, merged once it is complete (`placed`). */
+  requirementLists: Set<readonly string[]>
+  portLists: Set<readonly PortRange[]>
 }
 
 /** One NSG rule as rendered, with the plan provenance the HCL comments need. */
@@ -78,16 +77,136 @@ function prefixLists(rule: PlanRule, side: 'source' | 'destination'): string[][]
   }
 }
 
+/**
+ * What every rule of one shape does: the drafts it joins and, for a host rule, the tail of the note
+ * that its NSG rules name service tags instead of the host. The shape is all that decides them:
+ * direction, protocol, and the prefixes of both ends (a host rule's service tags).
+ */
+type NsgShape = {
+  /** The rule the shape was worked out on: later rules compare their ends with its. */
+  rule: PlanRule
+  protocol: Protocol
+  drafts: Draft[]
+  fallbackNoteTail?: string
+}
+
+/**
+ * Shapes by a string of their far end (its tag, first address or first service tag), which the
+ * plan holds: a look-up builds no key. A shape is found among those by comparing the rest.
+ */
+type NsgShapes = Map<string, NsgShape[]>
+
+/** What the drafts are collected in: every draft in the order first met, and by key. */
+type DraftIndex = { drafts: Draft[]; byKey: Map<string, Draft>; shapes: NsgShapes }
+
+function farHint(rule: PlanRule): string {
+  const { destination } = rule
+  switch (destination.kind) {
+    case 'serviceTag':
+      return destination.tag
+    case 'addresses':
+      return destination.addresses[0] ?? ''
+    case 'fqdn':
+      return rule.serviceTagFallbacks[0] ?? ''
+    default:
+      return ''
+  }
+}
+
+/** The shape of a rule, worked out on its first rule. */
+function nsgShapeOf(index: DraftIndex, triaged: TriagedRule): NsgShape {
+  const hint = farHint(triaged.rule)
+  let shapes = index.shapes.get(hint)
+  if (shapes === undefined) {
+    shapes = []
+    index.shapes.set(hint, shapes)
+  }
+  for (const shape of shapes) if (isNsgShapeOf(shape, triaged)) return shape
+  const shape = nsgShape(index, triaged)
+  shapes.push(shape)
+  return shape
+}
+
+function isNsgShapeOf(shape: NsgShape, triaged: TriagedRule): boolean {
+  const { rule } = triaged
+  return (
+    shape.protocol === triaged.protocol &&
+    shape.rule.direction === rule.direction &&
+    samePrefixes(shape.rule, rule, 'source') &&
+    samePrefixes(shape.rule, rule, 'destination')
+  )
+}
+
+/** Do both rules have the same prefixes at this end (what `prefixLists` reads)? */
+function samePrefixes(a: PlanRule, b: PlanRule, side: 'source' | 'destination'): boolean {
+  const mine = a[side]
+  const theirs = b[side]
+  switch (mine.kind) {
+    case 'serviceTag':
+      return theirs.kind === 'serviceTag' && mine.tag === theirs.tag
+    case 'addresses':
+      return theirs.kind === 'addresses' && sameStrings(mine.addresses, theirs.addresses)
+    case 'fqdn':
+      return (
+        theirs.kind === 'fqdn' &&
+        (side === 'source' || sameStrings(a.serviceTagFallbacks, b.serviceTagFallbacks))
+      )
+    default:
+      return theirs.kind === mine.kind
+  }
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return a === b || (a.length === b.length && a.every((value, at) => value === b[at]))
+}
+
+/** Plan rules with the same direction, protocol and peers share one draft, made when first met. */
+function nsgShape(index: DraftIndex, triaged: TriagedRule): NsgShape {
+  const { rule } = triaged
+  const direction = rule.direction === 'inbound' ? 'Inbound' : 'Outbound'
+  const protocol = nsgProtocol(triaged.protocol)
+  const sources = prefixLists(rule, 'source')
+  const destinations = prefixLists(rule, 'destination')
+  const drafts: Draft[] = []
+  for (const source of sources)
+    for (const destination of destinations) {
+      const key = `${direction}|${protocol}|${source.join(',')}|${destination.join(',')}`
+      let draft = index.byKey.get(key)
+      if (!draft) {
+        draft = {
+          direction,
+          protocol,
+          source,
+          destination,
+          ruleIds: [],
+          requirementLists: new Set(),
+          portLists: new Set(),
+        }
+        index.byKey.set(key, draft)
+        index.drafts.push(draft)
+      }
+      drafts.push(draft)
+    }
+  const shape: NsgShape = { rule, protocol: triaged.protocol, drafts }
+  if (rule.destination.kind === 'fqdn' && drafts.length > 0) {
+    const tags = rule.serviceTagFallbacks
+    shape.fallbackNoteTail = ` use its documented service tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')} (NSGs have no FQDNs); the firewall rule still names the host.`
+  }
+  return shape
+}
+
 /** The note that a host rule's NSG rules name its service tags instead of the host. */
-function fallbackDiagnostic(triaged: TriagedRule, fqdn: string): Diagnostic {
+function fallbackDiagnostic(
+  triaged: TriagedRule,
+  input: { fqdn: string; tail: string },
+): Diagnostic {
   const { rule, index } = triaged
-  const tags = rule.serviceTagFallbacks
   return createDiagnostic({
     code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
     // Info, not the code's warning: the firewall rule still names the host, so the wider NSG rule
     // lets nothing through that the firewall does not.
     severity: 'info',
-    message: `NSG rules for ${fqdn} use its documented service tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')} (NSGs have no FQDNs); the firewall rule still names the host.`,
+    message: `NSG rules for ${input.fqdn}${input.tail}`,
     format: formatName,
     rule,
     index,
@@ -100,52 +219,39 @@ function fallbackDiagnostic(triaged: TriagedRule, fqdn: string): Diagnostic {
  * in `diagnostics`.
  */
 function draftsOf(rules: readonly TriagedRule[], diagnostics: Diagnostic[]): Draft[] {
-  const drafts: Draft[] = []
-  const byKey = new Map<string, Draft>()
+  const index: DraftIndex = { drafts: [], byKey: new Map(), shapes: new Map() }
   for (const triaged of rules) {
     const { rule } = triaged
-    const direction = rule.direction === 'inbound' ? 'Inbound' : 'Outbound'
-    const protocol = nsgProtocol(triaged.protocol)
-    const sources = prefixLists(rule, 'source')
-    const destinations = prefixLists(rule, 'destination')
-    for (const source of sources)
-      for (const destination of destinations) {
-        const key = `${direction}|${protocol}|${source.join(',')}|${destination.join(',')}`
-        let draft = byKey.get(key)
-        if (!draft) {
-          draft = {
-            direction,
-            protocol,
-            source,
-            destination,
-            ports: [],
-            allPorts: false,
-            ruleIds: [],
-            requirementIds: new Set(),
-          }
-          byKey.set(key, draft)
-          drafts.push(draft)
-        }
-        addRule(draft, triaged)
-      }
-    if (rule.destination.kind === 'fqdn' && sources.length > 0 && destinations.length > 0)
-      diagnostics.push(fallbackDiagnostic(triaged, rule.destination.fqdn))
+    const shape = nsgShapeOf(index, triaged)
+    for (const draft of shape.drafts) {
+      // A rule whose fallback tags repeat one reaches its draft twice in a row.
+      if (draft.ruleIds.at(-1) !== rule.id) draft.ruleIds.push(rule.id)
+      draft.requirementLists.add(rule.requirementIds)
+      draft.portLists.add(triaged.ports)
+    }
+    if (shape.fallbackNoteTail !== undefined && rule.destination.kind === 'fqdn')
+      diagnostics.push(
+        fallbackDiagnostic(triaged, { fqdn: rule.destination.fqdn, tail: shape.fallbackNoteTail }),
+      )
   }
-  return drafts
+  return index.drafts
 }
 
-/** True when every range lies inside one of the merged ranges. */
-function covers(merged: readonly PortRange[], ranges: readonly PortRange[]): boolean {
-  return ranges.every((range) => merged.some((m) => m.from <= range.from && range.to <= m.to))
+/** The ports of a draft's rules, merged; none (every port) when one rule has every port. */
+function draftPorts(draft: Draft): PortRange[] {
+  const ranges: PortRange[] = []
+  for (const ports of draft.portLists) {
+    if (ports.length === 0) return []
+    ranges.push(...ports)
+  }
+  return mergePortRanges(ranges)
 }
 
-function addRule(draft: Draft, triaged: TriagedRule): void {
-  // A rule whose fallback tags repeat one reaches its draft twice in a row.
-  if (draft.ruleIds.at(-1) !== triaged.rule.id) draft.ruleIds.push(triaged.rule.id)
-  for (const id of triaged.rule.requirementIds) draft.requirementIds.add(id)
-  if (triaged.ports.length === 0) draft.allPorts = true
-  else if (!draft.allPorts && !covers(draft.ports, triaged.ports))
-    draft.ports = mergePortRanges([...draft.ports, ...triaged.ports])
+/** The requirements of a draft's rules, sorted. */
+function draftRequirements(draft: Draft): string[] {
+  const ids = new Set<string>()
+  for (const list of draft.requirementLists) for (const id of list) ids.add(id)
+  return [...ids].sort(compareOrdinal)
 }
 
 /**
@@ -171,7 +277,7 @@ type PlacedDraft = Pick<Draft, 'direction' | 'protocol' | 'source' | 'destinatio
 }
 
 function placed(draft: Draft): PlacedDraft {
-  const ports = draft.allPorts ? [] : draft.ports
+  const ports = draftPorts(draft)
   return {
     direction: draft.direction,
     protocol: draft.protocol,
@@ -180,7 +286,7 @@ function placed(draft: Draft): PlacedDraft {
     ports,
     portText: formatPortRanges(ports).join(','),
     ruleIds: draft.ruleIds.sort(compareOrdinal),
-    requirementIds: [...draft.requirementIds].sort(compareOrdinal),
+    requirementIds: draftRequirements(draft),
   }
 }
 

@@ -1,5 +1,5 @@
 import { buildFirewallPolicy } from '@aml-egress/azure-firewall'
-import { type Plan, triagePlan } from '@aml-egress/core'
+import { type Plan, type PlanRule, triagePlan } from '@aml-egress/core'
 import { parse } from '@cdktf/hcl2json'
 import { describe, expect, it } from 'vitest'
 import { fromTag, plan, rule, SUBNET, schemaErrors, toHost, toTag } from '../test/helpers'
@@ -234,6 +234,73 @@ describe('format: terraform — render', () => {
     expect(rules.map((r) => [r.destinationAddressPrefixes, r.priority])).toStrictEqual([
       [['AzureFrontDoor.FirstParty'], 4090],
       [['MicrosoftContainerRegistry'], 4091],
+    ])
+  })
+
+  it('returns one NSG rule per tag and protocol, merging the ports and requirements of its rules', () => {
+    // GIVEN host rules sharing one tag list (as the resolver shares them): TCP 443 and 445 of two
+    // requirements, UDP 443, and TCP on every port
+    const serviceTagFallbacks = ['Storage.WestEurope']
+    const host = (id: string, more: Partial<PlanRule>) => ({
+      ...rule({ id, destination: { kind: 'fqdn', fqdn: `${id}.example.com` } }),
+      serviceTagFallbacks,
+      ...more,
+    })
+    const tcp = [
+      host('b', { requirementIds: ['req-2'], ports: [{ from: 445, to: 445 }] }),
+      host('a', { requirementIds: ['req-1'], ports: [{ from: 443, to: 443 }] }),
+    ]
+    const udp = host('c', { requirementIds: ['req-1'], protocol: 'UDP' })
+    const summary = (input: Plan) =>
+      nsgRulesOf(input, 1000).rules.map((r) => [
+        r.name,
+        r.destinationPortRanges,
+        r.ruleIds,
+        r.requirementIds,
+      ])
+    // THEN TCP is one rule of both ports and both requirements, UDP another
+    expect(summary(plan([...tcp, udp]))).toStrictEqual([
+      ['aml-out-Storage.WestEurope-tcp', ['443', '445'], ['a', 'b'], ['req-1', 'req-2']],
+      ['aml-out-Storage.WestEurope-udp', ['443'], ['c'], ['req-1']],
+    ])
+    // AND a TCP rule on every port makes the TCP rule every port
+    const everyPort = host('d', { requirementIds: ['req-3'], ports: [] })
+    expect(summary(plan([...tcp, everyPort]))).toStrictEqual([
+      ['aml-out-Storage.WestEurope-tcp', ['*'], ['a', 'b', 'd'], ['req-1', 'req-2', 'req-3']],
+    ])
+  })
+
+  it('returns NSG rules and notes by the far end of each rule when far ends start alike', () => {
+    // GIVEN a host with one tag, the same tag as a destination, and a host with that tag and another
+    const input = plan([
+      rule({
+        id: 'x',
+        destination: { kind: 'fqdn', fqdn: 'x.example.com' },
+        serviceTagFallbacks: ['AzureMonitor'],
+      }),
+      rule({ id: 'y', destination: { kind: 'serviceTag', tag: 'AzureMonitor' } }),
+      rule({
+        id: 'z',
+        destination: { kind: 'fqdn', fqdn: 'z.example.com' },
+        serviceTagFallbacks: ['AzureMonitor', 'AzureFrontDoor.FirstParty'],
+      }),
+    ])
+    const { rules, diagnostics } = nsgRulesOf(input, 1000)
+    // THEN the three share the AzureMonitor rule and only z adds AzureFrontDoor.FirstParty
+    expect(rules.map((r) => [r.destinationAddressPrefixes, r.ruleIds])).toStrictEqual([
+      [['AzureFrontDoor.FirstParty'], ['z']],
+      [['AzureMonitor'], ['x', 'y', 'z']],
+    ])
+    // AND the hosts, not the tag rule, say that their NSG rules name tags
+    expect(diagnostics.map((d) => [d.ruleId, d.message])).toStrictEqual([
+      [
+        'x',
+        'NSG rules for x.example.com use its documented service tag AzureMonitor (NSGs have no FQDNs); the firewall rule still names the host.',
+      ],
+      [
+        'z',
+        'NSG rules for z.example.com use its documented service tags AzureMonitor, AzureFrontDoor.FirstParty (NSGs have no FQDNs); the firewall rule still names the host.',
+      ],
     ])
   })
 

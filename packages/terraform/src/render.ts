@@ -45,16 +45,6 @@ function settingsOf(options: TerraformRenderOptions): Settings {
   }
 }
 
-/** The firewall build's diagnostics under this format's name. */
-function asTerraform(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  // The builder's severity is kept: its codes span hard limits and advice.
-  return diagnostics.map((diagnostic) =>
-    diagnostic.format === formatName
-      ? diagnostic
-      : createDiagnostic({ ...diagnostic, format: formatName }),
-  )
-}
-
 /** Application rules that name a service tag in `destination_addresses`, which azurerm rejects. */
 function applicationRuleChecks(groups: readonly RuleCollectionGroup[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = []
@@ -130,14 +120,11 @@ export function renderTerraform(plan: Plan, options: TerraformRenderOptions = {}
   const settings = settingsOf(options)
   // One triage for the module: outbound rules go to the firewall policy, all of them to NSGs.
   const triage = triagePlan(plan, terraformTriage)
-  const firewall = buildFirewallPolicy(plan, settings.firewall, triage)
+  const firewall = buildFirewallPolicy(plan, settings.firewall, triage, formatName)
   const nsg = buildNsgRules({ rules: triage.rules, basePriority: settings.nsgBasePriority })
   const groups = firewall.policy.ruleCollectionGroups
-  const diagnostics = [
-    ...asTerraform(firewall.diagnostics),
-    ...nsg.diagnostics,
-    ...applicationRuleChecks(groups),
-  ]
+  // `concat` copies a fleet's 80,000 diagnostics without iterating them one by one, as spread does.
+  const diagnostics = firewall.diagnostics.concat(nsg.diagnostics, applicationRuleChecks(groups))
   const path = (name: string) => `${settings.directory}/${name}`
   const variables = variablesFile(plan, {
     basePriority: groups[0]?.priority ?? settings.firewall.basePriority,
