@@ -9,8 +9,10 @@
 import {
   compareOrdinal,
   createDiagnostic,
+  createDiagnosticSink,
   type Diagnostic,
   type DiagnosticCode,
+  type DiagnosticSink,
   formatPortRanges,
   isValidHostPattern,
   type Plan,
@@ -46,7 +48,7 @@ type Context = {
   privateEndpoints: ReadonlyMap<string, string>
   entries: RuleEntry[]
   amlManaged: AmlManagedRule[]
-  diagnostics: Diagnostic[]
+  diagnostics: DiagnosticSink
 }
 
 const HTTP: readonly PortRange[] = [
@@ -63,13 +65,11 @@ const OTHER_LAST = 65535
 function report(
   context: Context,
   triaged: TriagedRule,
-  input: { code: DiagnosticCode; message: string; help?: string },
+  input: { code: DiagnosticCode; message: string | (() => string); help?: string },
 ): void {
   const { rule, index } = triaged
   const { code, message, help } = input
-  context.diagnostics.push(
-    createDiagnostic({ code, message, help, format: FORMAT_NAME, rule, index }),
-  )
+  context.diagnostics.add({ code, message, help, format: FORMAT_NAME, rule, index })
 }
 
 function describeTraffic(protocol: Protocol, ports: readonly PortRange[]): string {
@@ -91,7 +91,7 @@ function nonHttpRanges(ports: readonly PortRange[]): PortRange[] {
   return rest
 }
 
-function listManagedByAml(context: Context, triaged: TriagedRule, why: string): void {
+function listManagedByAml(context: Context, triaged: TriagedRule, why: () => string): void {
   const { rule } = triaged
   const { destination } = rule
   if (destination.kind === 'fqdn' || destination.kind === 'serviceTag')
@@ -197,7 +197,7 @@ function privateEndpointEntry(
 
 function storageRule(context: Context, triaged: TriagedRule, fqdn: string): void {
   if (!context.approvedOnly) {
-    listManagedByAml(context, triaged, `${fqdn}: allow_internet_outbound allows it`)
+    listManagedByAml(context, triaged, () => `${fqdn}: allow_internet_outbound allows it`)
     return
   }
   report(context, triaged, {
@@ -213,7 +213,8 @@ function userRule(context: Context, triaged: TriagedRule, storage: StorageHost |
     listManagedByAml(
       context,
       triaged,
-      `${destinationText(rule)}: allow_internet_outbound allows all internet egress (only private endpoint rules can be added)`,
+      () =>
+        `${destinationText(rule)}: allow_internet_outbound allows all internet egress (only private endpoint rules can be added)`,
     )
     return
   }
@@ -244,9 +245,7 @@ function buildRule(context: Context, triaged: TriagedRule): void {
   const resourceId = storage?.account ? context.privateEndpoints.get(storage.account) : undefined
   if (resourceId && storage) privateEndpointEntry(context, triaged, { resourceId, storage })
   else if (provider === 'aml')
-    listManagedByAml(
-      context,
-      triaged,
+    listManagedByAml(context, triaged, () =>
       storage?.account
         ? `${destinationText(rule)}: Azure ML creates the private endpoint to the workspace's default storage account; if ${storage.account} is another account, list it in privateEndpoints`
         : `${destinationText(rule)} (${describeTraffic(triaged.protocol, triaged.ports)}): Azure ML applies its required configuration itself`,
@@ -255,7 +254,7 @@ function buildRule(context: Context, triaged: TriagedRule): void {
 }
 
 /** The workspace ids the plan's rules name, sorted; an id unfit for a directory is an error. */
-function workspaceIds(plan: Plan, diagnostics: Diagnostic[]): string[] {
+function workspaceIds(plan: Plan, diagnostics: DiagnosticSink): string[] {
   // A loop, not flatMap: a fleet's plan has 60,000 rules, each with its own short list.
   const named = new Set<string>()
   for (const rule of plan.rules) for (const id of rule.workspaces) named.add(id)
@@ -283,7 +282,7 @@ export function buildManagedNetwork(
   options: ManagedNetworkRenderOptions = {},
 ): ManagedNetworkBuild {
   const targets = privateEndpointTargets(options.privateEndpoints)
-  const triage = triagePlan(plan, managedNetworkDescriptor)
+  const triage = triagePlan(plan, managedNetworkDescriptor, options)
   const approvedOnly = options.isolationMode !== 'allow_internet_outbound'
   const context: Context = {
     plan,
@@ -292,8 +291,10 @@ export function buildManagedNetwork(
     privateEndpoints: targets.byAccount,
     entries: [],
     amlManaged: [],
-    diagnostics: [...targets.diagnostics, ...triage.diagnostics],
+    diagnostics: createDiagnosticSink(options.diagnostics),
   }
+  for (const diagnostic of targets.diagnostics.concat(triage.diagnostics))
+    context.diagnostics.push(diagnostic)
   for (const triaged of triage.byDirection.outbound) buildRule(context, triaged)
   const workspaces = workspaceIds(plan, context.diagnostics)
   return {
@@ -301,6 +302,6 @@ export function buildManagedNetwork(
     workspaces,
     ruleSets: ruleSets(context.entries, workspaces),
     amlManaged: context.amlManaged,
-    diagnostics: context.diagnostics,
+    diagnostics: context.diagnostics.list(),
   }
 }

@@ -1,4 +1,4 @@
-import type { PortRange, Protocol } from '@aml-egress/core'
+import type { DiagnosticDetailOption, PortRange, Protocol } from '@aml-egress/core'
 import type { ManagedNetworkEvaluationIndex } from './evaluateIndex'
 
 /** A workspace's managed network mode, as ARM spells it. */
@@ -115,7 +115,7 @@ export type ManagedNetworkConfig = {
 export type ManagedNetworkOutput = 'all' | 'yaml' | 'cli' | 'arm' | 'terraform'
 
 /** Options of `renderManagedNetwork`. */
-export type ManagedNetworkRenderOptions = {
+export type ManagedNetworkRenderOptions = DiagnosticDetailOption & {
   /** The mode the rules are for (default `allow_only_approved_outbound`). */
   isolationMode?: 'allow_only_approved_outbound' | 'allow_internet_outbound'
   /** Which shapes to write (default `all`); `managed-by-aml.json` is always written. */

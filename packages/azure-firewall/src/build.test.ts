@@ -402,8 +402,9 @@ describe('format: azure-firewall', () => {
         files('any', '*.file.core.windows.net'),
         files('sa2', 'sa2.file.core.windows.net', { level: 'recommended' }),
       ])
-      // WHEN the policy is built (few rules: exact hosts on 445 are network-rule FQDNs)
-      const { policy, diagnostics } = buildFirewallPolicy(input)
+      // WHEN the policy is built (few rules: exact hosts on 445 are network-rule FQDNs), with a
+      // diagnostic per rule
+      const { policy, diagnostics } = buildFirewallPolicy(input, { diagnostics: 'every' })
       // THEN 443 is one application rule per level; 445 names each exact host, and the wildcard,
       // which network-rule FQDNs cannot take, becomes its tag in a rule named after it
       expect(

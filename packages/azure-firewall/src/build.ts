@@ -2,9 +2,11 @@ import {
   canonicalHost,
   compareOrdinal,
   createDiagnostic,
+  createDiagnosticSink,
   type Diagnostic,
   type DiagnosticCode,
-  type DiagnosticInput,
+  type DiagnosticDetailOption,
+  type DiagnosticSink,
   formatPortRanges,
   isIpv4Cidr,
   isValidHostPattern,
@@ -14,6 +16,7 @@ import {
   type PortRange,
   type Protocol,
   portInRanges,
+  type RuleDiagnosticInput,
   type RuleEndpoint,
   type Triage,
   type TriagedRule,
@@ -37,7 +40,7 @@ import { fingerprint, firewallName } from './names'
 // `read.ts` takes the format name from here.
 
 /** How the plan becomes a policy. Every field is optional; defaults are documented per field. */
-export type AzureFirewallRenderOptions = {
+export type AzureFirewallRenderOptions = DiagnosticDetailOption & {
   /** Name of the (first) rule collection group; later groups get `-2`, `-3`. Default `aml-egress`. */
   groupName?: string
   /** Priority of the first group; later groups get +1 each. Default 1000. */
@@ -109,7 +112,7 @@ type Context = {
   sourceIpGroups: string[]
   /** Drafts by everything but their destinations: one rule per collection, protocol and reason. */
   merged: Map<string, Draft>
-  diagnostics: Diagnostic[]
+  diagnostics: DiagnosticSink
   /** One string per distinct description: the rules of a fleet share about 50 of them. */
   // Shared, not one copy per rule: the copies cost the GC 5 % of the 10,000-workspace fleet.
   descriptions: Map<string, string>
@@ -133,11 +136,19 @@ export function azureAddresses(addresses: readonly string[]): string[] {
 const DESCRIPTION_MAX = 1000
 
 /** Adds a diagnostic of this format. */
-function report(context: Context, input: Omit<DiagnosticInput, 'format'>): void {
+function report(
+  context: Context,
+  input: Omit<RuleDiagnosticInput, 'format' | 'rule' | 'index'> &
+    Partial<Pick<RuleDiagnosticInput, 'rule' | 'index'>>,
+): void {
   const { code, message, severity, rule, index } = input
-  context.diagnostics.push(
-    createDiagnostic({ code, message, severity, rule, index, format: context.format }),
-  )
+  const format = context.format
+  if (rule && index !== undefined)
+    context.diagnostics.add({ code, message, severity, rule, index, format })
+  else {
+    const text = typeof message === 'string' ? message : message()
+    context.diagnostics.push(createDiagnostic({ code, message: text, severity, format }))
+  }
 }
 
 /** Ranges minus single ports (ascending), e.g. 80-443 minus 80 and 443 → 81-442. */
@@ -451,10 +462,11 @@ function hostRule(context: Context, triaged: TriagedRule, fqdn: string): void {
   const shape = hostShapeOf(context, triaged, host.startsWith('*'))
   for (const list of shape.lists) list.push(host)
   if (shape.ownTagRuleParts) wildcardTagRules(context, { rule, host, parts: shape.ownTagRuleParts })
-  if (shape.diagnostic)
+  const { diagnostic } = shape
+  if (diagnostic)
     report(context, {
-      code: shape.diagnostic.code,
-      message: `${host}${shape.diagnostic.messageTail}`,
+      code: diagnostic.code,
+      message: () => `${host}${diagnostic.messageTail}`,
       rule,
       index,
     })
@@ -876,7 +888,7 @@ function checkPolicyLimits(
 export function buildFirewallPolicy(
   plan: Plan,
   options: AzureFirewallRenderOptions = {},
-  triage: Triage = triagePlan(plan, azureFirewallTriage),
+  triage: Triage = triagePlan(plan, azureFirewallTriage, options),
   format: string = formatName,
 ): FirewallPolicyBuild {
   const sourceAddresses = azureAddresses(options.sourceAddresses ?? plan.sourceAddresses)
@@ -892,11 +904,12 @@ export function buildFirewallPolicy(
     sourceAddresses,
     sourceIpGroups,
     merged: new Map(),
-    diagnostics: [...triage.diagnostics],
+    diagnostics: createDiagnosticSink(options.diagnostics),
     descriptions: new Map(),
     descriptionsByRequirements: new Map(),
     hostShapes: new Map(),
   }
+  for (const diagnostic of triage.diagnostics) context.diagnostics.push(diagnostic)
   if (context.sourceAddresses.length === 0 && context.sourceIpGroups.length === 0)
     report(context, {
       code: 'AML_EGRESS_INVALID_INPUT',
@@ -934,6 +947,6 @@ export function buildFirewallPolicy(
       catalog: { version: plan.catalog.version, docDate: plan.catalog.docDate },
       ...(networkFqdns ? { dnsProxy: true } : {}),
     },
-    diagnostics: context.diagnostics,
+    diagnostics: context.diagnostics.list(),
   }
 }

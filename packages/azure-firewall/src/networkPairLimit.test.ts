@@ -36,9 +36,10 @@ function networkRules(policy: FirewallPolicy): NetworkRule[] {
   )
 }
 
-function codeCounts(diagnostics: { code: string }[]): Record<string, number> {
+/** Rules per code: a summarised diagnostic counts the rules it stands for. */
+function codeCounts(diagnostics: { code: string; count?: number }[]): Record<string, number> {
   const counts: Record<string, number> = {}
-  for (const { code } of diagnostics) counts[code] = (counts[code] ?? 0) + 1
+  for (const { code, count } of diagnostics) counts[code] = (counts[code] ?? 0) + (count ?? 1)
   return counts
 }
 
@@ -70,6 +71,10 @@ describe('azure-firewall: network rules within 20,000 source/destination pairs',
     // Each host is told it is wider than asked; the limit itself is no longer exceeded.
     const counts = codeCounts(diagnostics)
     expect(counts).toStrictEqual({ AML_EGRESS_SERVICE_TAG_FALLBACK: 101 })
+    // The hosts share one requirement: one finding, naming the first rules of the plan.
+    expect(diagnostics.map((d) => d.exampleRuleIds)).toStrictEqual([
+      ['files-0', 'files-1', 'files-2'],
+    ])
     expect(diagnostics[0]?.message).toContain('20000 source/destination pairs')
   })
 

@@ -238,12 +238,20 @@ export const DiagnosticSchema = z.object({
   /** Where in a read file. */
   location: z.object({ file: z.string(), line: z.number().int().optional() }).optional(),
   help: z.string().optional(),
+  /**
+   * How many plan rules the diagnostic stands for, when a render summarised them (the `summary`
+   * detail, the default): the rules of one requirement list with the same finding. The message,
+   * `ruleId` and `path` are the first rule's. Absent: one.
+   */
+  count: z.number().int().min(2).optional(),
+  /** With `count`: the first few rules it stands for, the first included. */
+  exampleRuleIds: z.array(z.string()).optional(),
 })
 /** A coded finding: what could not be expressed, read or resolved, and where. */
 export type Diagnostic = z.infer<typeof DiagnosticSchema>
 
 /** What `createDiagnostic` takes: a diagnostic whose severity and help may be left to the code. */
-export type DiagnosticInput = Omit<Diagnostic, 'severity'> & {
+export type DiagnosticInput = Omit<Diagnostic, 'severity' | 'count' | 'exampleRuleIds'> & {
   /** Default: the code's documented severity, the one policy every format follows. */
   severity?: DiagnosticSeverity
   /** The plan rule concerned: sets `ruleId` and `requirementIds`. */
@@ -322,7 +330,8 @@ export function formatDiagnostics(diagnostics: readonly ReadonlyDeep<Diagnostic>
         ? ` ${d.location.file}${d.location.line ? `:${d.location.line}` : ''}`
         : ''
       const format = d.format ? ` [${d.format}]` : ''
-      const rule = d.ruleId ? ` (${d.ruleId})` : ''
+      const more = d.count ? ` and ${d.count - 1} more` : ''
+      const rule = d.ruleId ? ` (${d.ruleId}${more})` : ''
       const help = d.help ? `\n    fix: ${d.help}` : ''
       // Messages and locations quote input files: a control character is shown, never obeyed.
       return escapeControlCharacters(

@@ -50,6 +50,13 @@ export {
   type ReportedEndpoint,
 } from './dependencies'
 export {
+  createDiagnosticSink,
+  type DiagnosticDetail,
+  type DiagnosticDetailOption,
+  type DiagnosticSink,
+  type RuleDiagnosticInput,
+} from './diagnosticSink'
+export {
   createDiagnostic,
   type Diagnostic,
   type DiagnosticCode,

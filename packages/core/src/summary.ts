@@ -156,7 +156,7 @@ function collect(diagnostics: readonly Diagnostic[], limit: number): Group[] {
       groups.set(key, group)
     }
     previous = diagnostic
-    group.count += 1
+    group.count += diagnostic.count ?? 1
     for (const id of diagnostic.requirementIds ?? []) group.requirementIds.add(id)
     const { needs } = diagnostic
     if (needs && !group.needsSeen.has(needs)) {

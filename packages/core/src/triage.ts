@@ -1,5 +1,10 @@
 import { ruleServesOnlyAttachedCompute } from './computeScope'
-import { createDiagnostic, type Diagnostic } from './diagnostics'
+import {
+  createDiagnosticSink,
+  type DiagnosticDetailOption,
+  type DiagnosticSink,
+} from './diagnosticSink'
+import type { Diagnostic } from './diagnostics'
 import type { Capability, FormatCapabilities } from './format'
 import type { Plan, PlanRule, RuleDirection, RuleEndpoint } from './plan'
 import { type FlowProtocol, formatPortRanges, type PortRange, type Protocol } from './ports'
@@ -110,7 +115,8 @@ export type Triage = {
   byDirection: Record<RuleDirection, TriagedRule[]>
   /**
    * One standard diagnostic for each rule, or part of a rule, left out (out of scope, not egress),
-   * or whose URL path is not filtered (TLS inspection required).
+   * or whose URL path is not filtered (TLS inspection required); with the `summary` detail, one
+   * per finding and requirement list, with a `count`.
    */
   diagnostics: Diagnostic[]
 }
@@ -195,7 +201,7 @@ type Sink = {
   format: TriageFormat
   plan: Plan
   /** Undefined when only the rules are wanted (`countExpressedRules`). */
-  diagnostics: Diagnostic[] | undefined
+  diagnostics: DiagnosticSink | undefined
   /** One `needs` array per distinct list: a fleet's thousands of diagnostics share a few. */
   needs: Map<string, Capability[]>
   /** `ruleServesOnlyAttachedCompute` by requirement list, which a plan's rules share. */
@@ -243,25 +249,23 @@ function leftOut(
   const { format, diagnostics } = sink
   if (!diagnostics) return
   const { rule, missing } = input
-  diagnostics.push(
-    createDiagnostic({
-      code: missing === 'inbound' ? 'AML_EGRESS_NOT_EGRESS' : 'AML_EGRESS_OUT_OF_SCOPE',
-      message: input.message(),
-      format: format.name,
-      rule,
-      index: input.index,
-      lacks: missing,
-      needs: sharedNeeds(
-        sink,
-        neededFor(rule, {
-          protocol: input.part?.protocol ?? rule.protocol,
-          ports: input.part?.ports ?? rule.ports,
-          attachedOnly: servesOnlyAttached(sink, rule),
-        }),
-      ),
-      help: format.unsupportedHelp?.[missing],
-    }),
-  )
+  diagnostics.add({
+    code: missing === 'inbound' ? 'AML_EGRESS_NOT_EGRESS' : 'AML_EGRESS_OUT_OF_SCOPE',
+    message: input.message,
+    format: format.name,
+    rule,
+    index: input.index,
+    lacks: missing,
+    needs: sharedNeeds(
+      sink,
+      neededFor(rule, {
+        protocol: input.part?.protocol ?? rule.protocol,
+        ports: input.part?.ports ?? rule.ports,
+        attachedOnly: servesOnlyAttached(sink, rule),
+      }),
+    ),
+    help: format.unsupportedHelp?.[missing],
+  })
 }
 
 function trafficText(rule: PlanRule): string {
@@ -360,16 +364,15 @@ function triageRule(sink: Sink, rule: PlanRule, index: number): TriagedRule | un
     diagnostics &&
     !sink.format.capabilities.urlPath
   )
-    diagnostics.push(
-      createDiagnostic({
-        code: 'AML_EGRESS_TLS_INSPECTION_REQUIRED',
-        message: `only the host ${destination.fqdn} is allowed; the path ${destination.urlPath} can only be filtered with TLS inspection`,
-        format: sink.format.name,
-        rule,
-        index,
-        help: sink.format.unsupportedHelp?.urlPath,
-      }),
-    )
+    diagnostics.add({
+      code: 'AML_EGRESS_TLS_INSPECTION_REQUIRED',
+      message: () =>
+        `only the host ${destination.fqdn} is allowed; the path ${destination.urlPath} can only be filtered with TLS inspection`,
+      format: sink.format.name,
+      rule,
+      index,
+      help: sink.format.unsupportedHelp?.urlPath,
+    })
   return triaged
 }
 
@@ -378,14 +381,18 @@ function triageRule(sink: Sink, rule: PlanRule, index: number): TriagedRule | un
  * express, for its renderer, and one standard diagnostic, with one severity policy, for each rule
  * or part it cannot (out of its scope: direction, the compute served, far end, protocol or ports;
  * not egress) and each URL path it cannot filter. Renderers add only what is truly theirs: syntax,
- * limits, fallbacks.
- * @example const { rules, diagnostics } = triagePlan(plan, squidFormat)
+ * limits, fallbacks. `options.diagnostics` is the render's detail (default `summary`).
+ * @example const { rules, diagnostics } = triagePlan(plan, squidFormat, { diagnostics: 'every' })
  */
-export function triagePlan(plan: Plan, format: TriageFormat): Triage {
+export function triagePlan(
+  plan: Plan,
+  format: TriageFormat,
+  options: DiagnosticDetailOption = {},
+): Triage {
   const sink: Sink = {
     format,
     plan,
-    diagnostics: [],
+    diagnostics: createDiagnosticSink(options.diagnostics),
     needs: new Map(),
     attachedOnly: new Map(),
   }
@@ -397,7 +404,7 @@ export function triagePlan(plan: Plan, format: TriageFormat): Triage {
     rules.push(triaged)
     byDirection[rule.direction].push(triaged)
   })
-  return { rules, byDirection, diagnostics: sink.diagnostics ?? [] }
+  return { rules, byDirection, diagnostics: sink.diagnostics?.list() ?? [] }
 }
 
 /**

@@ -3,8 +3,10 @@ import {
   compareCidrs,
   compareOrdinal,
   createDiagnostic,
-  type Diagnostic,
+  createDiagnosticSink,
+  type DiagnosticDetailOption,
   type DiagnosticInput,
+  type DiagnosticSink,
   formatPortRanges,
   isIpv4Cidr,
   isValidHostPattern,
@@ -33,7 +35,7 @@ import { lookupServiceTag, type TagPrefixes } from './serviceTags'
 import { isDns1123Label, isValidLabelKey, isValidLabelValue } from './validate'
 
 /** Options of the plain NetworkPolicy rendering. */
-export type NetworkPolicyRenderOptions = {
+export type NetworkPolicyRenderOptions = DiagnosticDetailOption & {
   /**
    * Azure service tags (the weekly `ServiceTags_Public.json`). With it, service-tag rules, and
    * host rules that carry a `serviceTagFallback`, become `ipBlock`s: a snapshot of that week's
@@ -97,7 +99,7 @@ export type Context = {
   sourceNamespaces: string[]
   /** The pods that stand for the compute subnets: the sources of rules from addresses. */
   addressSources: RuleSource[]
-  diagnostics: Diagnostic[]
+  diagnostics: DiagnosticSink
   npEntries: NpEntry[]
   /** The CiliumNetworkPolicies being built, by `policyKey`. */
   ciliumDrafts: Map<string, CiliumDraft>
@@ -111,7 +113,10 @@ export const networkPolicyFile = 'kubernetes/network-policies.yaml'
 export const ciliumPolicyFile = 'kubernetes/cilium-network-policies.yaml'
 
 function report(context: Context, input: Omit<DiagnosticInput, 'format'>): void {
-  context.diagnostics.push(createDiagnostic({ ...input, format: context.flavour }))
+  const { rule, index } = input
+  if (rule && index !== undefined)
+    context.diagnostics.add({ ...input, rule, index, format: context.flavour })
+  else context.diagnostics.push(createDiagnostic({ ...input, format: context.flavour }))
 }
 
 /** The AML namespace and the namespaces whose pods stand for the compute subnets. */
@@ -594,7 +599,7 @@ function createContext(
     amlNamespace,
     sourceNamespaces,
     addressSources: ruleSources(sourceNamespaces, {}),
-    diagnostics: [],
+    diagnostics: createDiagnosticSink(options.diagnostics),
     npEntries: [],
     ciliumDrafts: new Map(),
     listTexts: new Map(),
@@ -618,14 +623,15 @@ function render(
   const capabilities = options.serviceTags
     ? { ...descriptor.capabilities, serviceTag: true }
     : descriptor.capabilities
-  const triage = triagePlan(plan, {
-    name: descriptor.name,
-    capabilities,
-    unsupportedHelp: descriptor.unsupportedHelp,
-  })
+  const triage = triagePlan(
+    plan,
+    { name: descriptor.name, capabilities, unsupportedHelp: descriptor.unsupportedHelp },
+    options,
+  )
   for (const triaged of triage.rules) renderRule(context, triaged)
   const files = policyFiles(context)
-  return { files, diagnostics: sortDiagnostics([...triage.diagnostics, ...context.diagnostics]) }
+  const diagnostics = triage.diagnostics.concat(context.diagnostics.list())
+  return { files, diagnostics: sortDiagnostics(diagnostics) }
 }
 
 /**

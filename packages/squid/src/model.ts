@@ -1,3 +1,4 @@
+import type { DiagnosticDetailOption } from '@aml-egress/core'
 import type { SquidMatchers } from './matchers'
 
 /**
@@ -100,7 +101,7 @@ export type SquidConfig = {
 }
 
 /** How the renderer lays out its output. */
-export type SquidRenderOptions = {
+export type SquidRenderOptions = DiagnosticDetailOption & {
   /**
    * `include` (default): a fragment to `include` in your `squid.conf` before its final
    * `http_access deny all`. `standalone`: a complete `squid.conf` for a dedicated egress proxy.

@@ -3,7 +3,8 @@ import {
   compareCidrs,
   compareOrdinal,
   createDiagnostic,
-  type Diagnostic,
+  createDiagnosticSink,
+  type DiagnosticSink,
   isIpv4Address,
   isIpv4Cidr,
   isValidHostPattern,
@@ -75,10 +76,8 @@ function about(triaged: TriagedRule) {
 }
 
 /** An error for a rule Squid cannot be given; nothing of the rule is written. */
-function refuse(diagnostics: Diagnostic[], triaged: TriagedRule, message: string): undefined {
-  diagnostics.push(
-    createDiagnostic({ code: 'AML_EGRESS_INVALID_INPUT', message, ...about(triaged) }),
-  )
+function refuse(diagnostics: DiagnosticSink, triaged: TriagedRule, message: string): undefined {
+  diagnostics.add({ code: 'AML_EGRESS_INVALID_INPUT', message, ...about(triaged) })
   return undefined
 }
 
@@ -90,7 +89,7 @@ function hostOf(rule: PlanRule): string {
 /** The rule's src values; undefined, with an error, when Squid cannot take its host or sources. */
 function checkedSources(
   triaged: TriagedRule,
-  input: { diagnostics: Diagnostic[]; sourcesOf: (rule: PlanRule) => string | undefined },
+  input: { diagnostics: DiagnosticSink; sourcesOf: (rule: PlanRule) => string | undefined },
 ): string | undefined {
   const fqdn = hostOf(triaged.rule)
   // Valid host patterns are lower case.
@@ -111,7 +110,7 @@ function checkedSources(
 }
 
 /** Sorts the rules triage let through into groups by sources and mode, in output order. */
-function groupRules(rules: readonly TriagedRule[], diagnostics: Diagnostic[]): Group[] {
+function groupRules(rules: readonly TriagedRule[], diagnostics: DiagnosticSink): Group[] {
   const groups: Record<Mode, Map<string, Group>> = { http: new Map(), https: new Map() }
   // Rules share their source list: canonicalised once per list, a quarter of the fleet's render.
   const sourcesByList = new Map<readonly string[], string | undefined>()
@@ -134,13 +133,12 @@ function groupRules(rules: readonly TriagedRule[], diagnostics: Diagnostic[]): G
       group.rules.push(triaged.rule)
     }
     if (triaged.rule.websocket && portInRanges(MODE_PORT.http, triaged.ports))
-      diagnostics.push(
-        createDiagnostic({
-          code: 'AML_EGRESS_ADVISORY',
-          message: `WebSocket over plain HTTP to ${hostOf(triaged.rule)} needs http_upgrade_request_protocols WebSocket allow; over CONNECT it passes as a tunnel`,
-          ...about(triaged),
-        }),
-      )
+      diagnostics.add({
+        code: 'AML_EGRESS_ADVISORY',
+        message: () =>
+          `WebSocket over plain HTTP to ${hostOf(triaged.rule)} needs http_upgrade_request_protocols WebSocket allow; over CONNECT it passes as a tunnel`,
+        ...about(triaged),
+      })
   }
   return [...groups.http.values(), ...groups.https.values()].sort(compareGroups)
 }
@@ -349,9 +347,10 @@ function standalonePrologue(options: SquidRenderOptions): string[] {
  */
 export function renderSquid(plan: Plan, options: SquidRenderOptions = {}): RenderResult {
   const mode = options.mode ?? 'include'
-  const triage = triagePlan(plan, squidDescriptor)
-  const diagnostics = [...triage.diagnostics]
-  const groups = groupRules(triage.rules, diagnostics)
+  const triage = triagePlan(plan, squidDescriptor, options)
+  const sink = createDiagnosticSink(options.diagnostics)
+  const groups = groupRules(triage.rules, sink)
+  const diagnostics = triage.diagnostics.concat(sink.list())
   const errors = mode === 'standalone' ? standaloneErrors(options) : []
   if (errors.length > 0) {
     for (const error of errors)

@@ -4,6 +4,7 @@
  * specifics live in this package.
  */
 import type { FirewallPolicyConfig, ModelOrigin } from '@aml-egress/azure-firewall'
+import type { DiagnosticDetailOption } from '@aml-egress/core'
 import type { NsgIndex } from './nsgIndex'
 
 /** `protocol` of an NSG rule as azurerm spells it; `*` is any. */
@@ -63,7 +64,7 @@ export type TerraformConfig = {
 }
 
 /** Options of `renderTerraform`. */
-export type TerraformRenderOptions = {
+export type TerraformRenderOptions = DiagnosticDetailOption & {
   /** Directory of the module in the output, POSIX, relative. Default `terraform`. */
   directory?: string
   /** Name of the rule collection group. Default `aml-egress`. */

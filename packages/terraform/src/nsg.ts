@@ -9,13 +9,17 @@ import { azureAddresses } from '@aml-egress/azure-firewall'
 import {
   compareOrdinal,
   createDiagnostic,
+  createDiagnosticSink,
   type Diagnostic,
+  type DiagnosticDetailOption,
+  type DiagnosticSink,
   formatPortRanges,
   mergePortRanges,
   type Plan,
   type PlanRule,
   type PortRange,
   type Protocol,
+  type RuleDiagnosticInput,
   type TriagedRule,
   triagePlan,
 } from '@aml-egress/core'
@@ -199,18 +203,18 @@ function nsgShape(index: DraftIndex, triaged: TriagedRule): NsgShape {
 function fallbackDiagnostic(
   triaged: TriagedRule,
   input: { fqdn: string; tail: string },
-): Diagnostic {
+): RuleDiagnosticInput {
   const { rule, index } = triaged
-  return createDiagnostic({
+  return {
     code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
     // Info, not the code's warning: the firewall rule still names the host, so the wider NSG rule
     // lets nothing through that the firewall does not.
     severity: 'info',
-    message: `NSG rules for ${input.fqdn}${input.tail}`,
+    message: () => `NSG rules for ${input.fqdn}${input.tail}`,
     format: formatName,
     rule,
     index,
-  })
+  }
 }
 
 /**
@@ -218,7 +222,7 @@ function fallbackDiagnostic(
  * and peers share one NSG rule. A host rule that gets NSG rules through its service tags says so
  * in `diagnostics`.
  */
-function draftsOf(rules: readonly TriagedRule[], diagnostics: Diagnostic[]): Draft[] {
+function draftsOf(rules: readonly TriagedRule[], diagnostics: DiagnosticSink): Draft[] {
   const index: DraftIndex = { drafts: [], byKey: new Map(), shapes: new Map() }
   for (const triaged of rules) {
     const { rule } = triaged
@@ -230,7 +234,7 @@ function draftsOf(rules: readonly TriagedRule[], diagnostics: Diagnostic[]): Dra
       draft.portLists.add(triaged.ports)
     }
     if (shape.fallbackNoteTail !== undefined && rule.destination.kind === 'fqdn')
-      diagnostics.push(
+      diagnostics.add(
         fallbackDiagnostic(triaged, { fqdn: rule.destination.fqdn, tail: shape.fallbackNoteTail }),
       )
   }
@@ -343,7 +347,7 @@ function nsgRule(draft: PlacedDraft, priority: number, used: Names): BuiltNsgRul
  */
 function numbered(
   drafts: readonly PlacedDraft[],
-  input: { basePriority: number; used: Names; diagnostics: Diagnostic[] },
+  input: { basePriority: number; used: Names; diagnostics: DiagnosticSink },
 ): BuiltNsgRule[] {
   const { basePriority } = input
   const step = basePriority + (drafts.length - 1) * 10 <= nsgPriorityRange.max ? 10 : 1
@@ -370,7 +374,7 @@ function numbered(
  */
 export function buildNsgRules(
   input:
-    | { rules: readonly TriagedRule[]; basePriority: number }
+    | ({ rules: readonly TriagedRule[]; basePriority: number } & DiagnosticDetailOption)
     | {
         /** @deprecated Pass `rules: triagePlan(plan, terraformFormat).rules`. */
         plan: Plan
@@ -381,7 +385,7 @@ export function buildNsgRules(
   diagnostics: Diagnostic[]
 } {
   const triaged = 'rules' in input ? input.rules : triagePlan(input.plan, terraformTriage).rules
-  const diagnostics: Diagnostic[] = []
+  const diagnostics = createDiagnosticSink('rules' in input ? input.diagnostics : undefined)
   const sorted = draftsOf(triaged, diagnostics).map(placed).sort(compareNsgRules)
   const used: Names = { names: new Set(), localNames: new Set() }
   const rules = (['Inbound', 'Outbound'] as const).flatMap((direction) =>
@@ -390,5 +394,5 @@ export function buildNsgRules(
       { basePriority: input.basePriority, used, diagnostics },
     ),
   )
-  return { rules, diagnostics }
+  return { rules, diagnostics: diagnostics.list() }
 }

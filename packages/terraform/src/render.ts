@@ -38,6 +38,7 @@ function settingsOf(options: TerraformRenderOptions): Settings {
     nsgBasePriority: options.nsgBasePriority ?? 1000,
     firewall: {
       groupName: options.ruleCollectionGroupName ?? 'aml-egress',
+      ...(options.diagnostics !== undefined ? { diagnostics: options.diagnostics } : {}),
       basePriority: options.basePriority ?? 500,
       ...(options.dnsProxy !== undefined ? { dnsProxy: options.dnsProxy } : {}),
       ...(options.maxGroupBytes !== undefined ? { maxGroupBytes: options.maxGroupBytes } : {}),
@@ -119,9 +120,13 @@ function nsgSpan(rules: readonly BuiltNsgRule[], base: number): number {
 export function renderTerraform(plan: Plan, options: TerraformRenderOptions = {}): RenderResult {
   const settings = settingsOf(options)
   // One triage for the module: outbound rules go to the firewall policy, all of them to NSGs.
-  const triage = triagePlan(plan, terraformTriage)
+  const triage = triagePlan(plan, terraformTriage, options)
   const firewall = buildFirewallPolicy(plan, settings.firewall, triage, formatName)
-  const nsg = buildNsgRules({ rules: triage.rules, basePriority: settings.nsgBasePriority })
+  const nsg = buildNsgRules({
+    rules: triage.rules,
+    basePriority: settings.nsgBasePriority,
+    ...(options.diagnostics !== undefined ? { diagnostics: options.diagnostics } : {}),
+  })
   const groups = firewall.policy.ruleCollectionGroups
   // `concat` copies a fleet's 80,000 diagnostics without iterating them one by one, as spread does.
   const diagnostics = firewall.diagnostics.concat(nsg.diagnostics, applicationRuleChecks(groups))

@@ -132,8 +132,9 @@ export async function checkFormat(input: {
   const pick = <T>(items: readonly T[]): readonly T[] =>
     spread({ items, limit: input.flowLimit, offset: input.flowOffset ?? 0 })
   const failures: Failure[] = []
-  const result = format.render(plan)
-  const again = format.render(plan)
+  // One diagnostic per rule: which rules were not rendered is asked rule by rule.
+  const result = format.render(plan, { diagnostics: 'every' })
+  const again = format.render(plan, { diagnostics: 'every' })
   if (JSON.stringify(again) !== JSON.stringify(result))
     failures.push(`${format.name}: two renders of the same plan differ`)
   failures.push(...(format.injected?.(result.files) ?? []))

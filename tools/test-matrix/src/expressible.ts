@@ -33,6 +33,14 @@ const NOT_RENDERED = new Set<Diagnostic['code']>([
 /** The same diagnostic: what `triagePlan` wrote, found among what the renderer returned. */
 const diagnosticKey = (d: Diagnostic) => `${d.code}\u0000${d.ruleId ?? ''}\u0000${d.message}`
 
+/** The excuses below go rule by rule: a summarised render names only a finding's first rules. */
+function assertEveryRule(result: RenderResult): void {
+  if (result.diagnostics.some((d) => d.count !== undefined))
+    throw new Error(
+      "render with { diagnostics: 'every' }: a summarised diagnostic names only its first rules",
+    )
+}
+
 /**
  * Which flows of the plan the read-back output may leave not allowed: those whose every allowing
  * rule the format cannot express for that flow (core's `missingCapabilities`, the question `check`
@@ -45,7 +53,9 @@ export function unexpressedFlows(
   plan: Plan,
   result: RenderResult,
 ): (flow: Flow) => boolean {
-  const standard = new Set(triagePlan(plan, format).diagnostics.map(diagnosticKey))
+  assertEveryRule(result)
+  const every = { diagnostics: 'every' } as const
+  const standard = new Set(triagePlan(plan, format, every).diagnostics.map(diagnosticKey))
   const reported = new Set(
     result.diagnostics
       .filter((d) => NOT_RENDERED.has(d.code) && d.ruleId && !standard.has(diagnosticKey(d)))
@@ -75,6 +85,7 @@ const HTTP_PORTS = [
  * renderer reported as HTTP_PORTS_WIDENED listed 80 and 443. Nothing else is excused.
  */
 export function widenedFlows(plan: Plan, result: RenderResult): (flow: Flow) => boolean {
+  assertEveryRule(result)
   const widened = new Set(
     result.diagnostics
       .filter((d) => d.code === 'AML_EGRESS_HTTP_PORTS_WIDENED' && d.ruleId)

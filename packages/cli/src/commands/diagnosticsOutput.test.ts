@@ -76,7 +76,9 @@ describe('cli: render diagnostics', () => {
   })
 
   it("prints a proxy's rules out of scope, of several kinds, on its one info line", async () => {
-    const outOfScope = squidFormat.render(plan).diagnostics.filter((d) => d.lacks !== undefined)
+    const outOfScope = squidFormat
+      .render(plan, { diagnostics: 'every' })
+      .diagnostics.filter((d) => d.lacks !== undefined)
     const text = await render({ profile: exampleText, format: 'squid' })
     const infos = text.split('\n').filter((line) => line.startsWith('  info'))
     expect(infos).toHaveLength(1)
@@ -115,7 +117,7 @@ describe('cli: render diagnostics', () => {
   })
 
   it('lists every diagnostic with --verbose, each with its rule', async () => {
-    const { diagnostics } = squidFormat.render(plan)
+    const { diagnostics } = squidFormat.render(plan, { diagnostics: 'every' })
     const text = await render({ profile: exampleText, format: 'squid', verbose: true })
     expect(text.match(/^ {4}\w+ AML_EGRESS_\w+ \[squid\] \(/gm)).toHaveLength(diagnostics.length)
   })
@@ -139,7 +141,7 @@ describe('cli: render diagnostics', () => {
   })
 
   it('returns summarised diagnostics in --json, and every one under allDiagnostics with --verbose', async () => {
-    const { diagnostics } = squidFormat.render(plan)
+    const { diagnostics } = squidFormat.render(plan, { diagnostics: 'every' })
     type Summary = { code: string; count: number; examples: Diagnostic[] }
     type Output = { formats: { diagnostics: Summary[]; allDiagnostics?: Diagnostic[] }[] }
     const summary = JSON.parse(

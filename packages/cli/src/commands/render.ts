@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import {
   countExpressedRules,
   type Diagnostic,
+  type DiagnosticDetail,
   type DiagnosticSummary,
   formatDiagnostics,
   type Plan,
@@ -93,7 +94,7 @@ export type PlannedStale = StaleFile & { before: string; edited: boolean }
  * about 100 MB at 10,000 workspaces, so only `--verbose` keeps them.
  */
 export type DiagnosticsDigest = {
-  /** How many diagnostics the format returned. */
+  /** How many plan rules or other findings the format's diagnostics stand for. */
   count: number
   /** Those of severity error: each printed in full, and the exit code. */
   errors: Diagnostic[]
@@ -103,7 +104,7 @@ export type DiagnosticsDigest = {
    * `--quiet`, which prints no summary.
    */
   summaries: DiagnosticSummary[]
-  /** Every diagnostic, with `--verbose`; otherwise undefined. */
+  /** Every diagnostic, one per rule (the render's `every` detail), with `--verbose`; otherwise undefined. */
   all: readonly Diagnostic[] | undefined
 }
 
@@ -214,7 +215,7 @@ async function digestDiagnostics(input: {
       : diagnostics.filter((d) => d.severity !== 'error')
   const formats = summarised.some((d) => d.lacks !== undefined) ? await input.scopeFormats() : []
   return {
-    count: diagnostics.length,
+    count: diagnostics.reduce((sum, d) => sum + (d.count ?? 1), 0),
     errors,
     summaries: summariseDiagnostics(summarised, { formats }),
     all: mode.verbose ? diagnostics : undefined,
@@ -248,8 +249,9 @@ async function renderWithFormats(input: {
   )
   const scopeFormats = scopeFormatsLoader(input.registry)
   const rendered: Rendered[] = []
+  const detail: DiagnosticDetail = input.mode.verbose ? 'every' : 'summary'
   for (const [index, format] of formats.entries()) {
-    const result: RenderResult = format.render(plan, options[index])
+    const result: RenderResult = format.render(plan, { ...options[index], diagnostics: detail })
     rendered.push({
       format,
       files: result.files,

@@ -1,0 +1,124 @@
+import {
+  createDiagnostic,
+  type Diagnostic,
+  type DiagnosticInput,
+  diagnosticCodes,
+} from './diagnostics'
+import type { Capability } from './format'
+
+/**
+ * How a render reports its plan rules' diagnostics: `summary` (the default) gives one diagnostic
+ * per finding, code × requirement list, with a `count` and `exampleRuleIds`; `every` gives one per
+ * rule, as `check`, the shared matrix and `--verbose` need.
+ */
+export type DiagnosticDetail = 'summary' | 'every'
+
+/** The render option every format takes, whatever its own options are. */
+export type DiagnosticDetailOption = {
+  /** Default `summary`: a fleet of 10,000 workspaces gives a few dozen diagnostics, not 80,000. */
+  diagnostics?: DiagnosticDetail
+}
+
+/** A diagnostic about a plan rule; the message may be a function, called only when it is kept. */
+export type RuleDiagnosticInput = Omit<DiagnosticInput, 'message' | 'rule' | 'index'> & {
+  message: string | (() => string)
+  rule: { id: string; requirementIds: readonly string[] }
+  index: number
+}
+
+/** Rule ids a summarised diagnostic lists, the first included. */
+const EXAMPLE_RULES = 3
+
+/** One finding so far: the first rule's input, and the diagnostic that stands for them all. */
+type Finding = { input: RuleDiagnosticInput; diagnostic: Diagnostic }
+
+/**
+ * Where a render puts its diagnostics. Rule diagnostics (`add`) are kept one per rule or folded
+ * into one per finding, by the detail asked for; others (`push`) are always kept as they are.
+ * `list` returns them in the order they first came.
+ */
+export type DiagnosticSink = {
+  readonly detail: DiagnosticDetail
+  add(input: RuleDiagnosticInput): void
+  push(diagnostic: Diagnostic): void
+  list(): Diagnostic[]
+}
+
+function createdFrom(input: RuleDiagnosticInput): Diagnostic {
+  const message = typeof input.message === 'string' ? input.message : input.message()
+  return createDiagnostic({ ...input, message })
+}
+
+/** Severity, code, format, capability and requirement list: what makes rules one finding. */
+function sameFinding(a: RuleDiagnosticInput, b: RuleDiagnosticInput): boolean {
+  return (
+    a.code === b.code &&
+    a.severity === b.severity &&
+    a.format === b.format &&
+    a.lacks === b.lacks &&
+    a.help === b.help &&
+    sameList(a.needs, b.needs) &&
+    sameList(a.rule.requirementIds, b.rule.requirementIds)
+  )
+}
+
+function sameList(
+  a: readonly (string | Capability)[] | undefined,
+  b: readonly (string | Capability)[] | undefined,
+): boolean {
+  if (a === b) return true
+  if (!a || !b || a.length !== b.length) return false
+  return a.every((item, at) => item === b[at])
+}
+
+function findingKey(input: RuleDiagnosticInput): string {
+  const severity = input.severity ?? diagnosticCodes[input.code].severity
+  return [
+    severity,
+    input.code,
+    input.format ?? '',
+    input.lacks ?? '',
+    input.help ?? '',
+    (input.needs ?? []).join(' '),
+    input.rule.requirementIds.join(' '),
+  ].join('\u0000')
+}
+
+function countIn(diagnostic: Diagnostic, ruleId: string): void {
+  diagnostic.count = (diagnostic.count ?? 1) + 1
+  if (!diagnostic.exampleRuleIds) diagnostic.exampleRuleIds = [diagnostic.ruleId ?? '']
+  if (diagnostic.exampleRuleIds.length < EXAMPLE_RULES) diagnostic.exampleRuleIds.push(ruleId)
+}
+
+/**
+ * A sink for one render. In `summary` the rules of one finding share one diagnostic: the first
+ * rule's, with `count` and `exampleRuleIds`; messages of the others are never built.
+ * @example const sink = createDiagnosticSink(options.diagnostics); sink.add({ code, message, format, rule, index })
+ */
+export function createDiagnosticSink(detail: DiagnosticDetail = 'summary'): DiagnosticSink {
+  const kept: Diagnostic[] = []
+  const findings = new Map<string, Finding>()
+  let last: Finding | undefined
+  const fold = (input: RuleDiagnosticInput): void => {
+    const found = last && sameFinding(last.input, input) ? last : findings.get(findingKey(input))
+    if (found) {
+      countIn(found.diagnostic, input.rule.id)
+      last = found
+      return
+    }
+    last = { input, diagnostic: createdFrom(input) }
+    findings.set(findingKey(input), last)
+    kept.push(last.diagnostic)
+  }
+  const every = (input: RuleDiagnosticInput): void => {
+    kept.push(createdFrom(input))
+  }
+  return {
+    detail,
+    add: detail === 'every' ? every : fold,
+    push: (diagnostic) => {
+      kept.push(diagnostic)
+    },
+    list: () => kept,
+  }
+}
