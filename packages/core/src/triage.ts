@@ -197,6 +197,31 @@ const capabilityWords: Record<Capability, string> = {
   urlPath: 'URL paths',
 }
 
+/** A part of a rule that the format leaves out: what it lacks and needs, and how to say it. */
+type LeftOutPart = {
+  missing: Capability
+  /** Every capability the part needs; one array per distinct list (`sharedNeeds`). */
+  needs: Capability[]
+  message: (rule: PlanRule) => string
+}
+
+/**
+ * What triage makes of every rule of one shape (direction, far end's kind, protocol, ports, the
+ * compute served, documented service tags or not): the parts left out and what is rendered.
+ * Only the rule, its host and its texts differ between the rules of a shape.
+ */
+type Verdict = {
+  leftOut: LeftOutPart[]
+  /** Undefined when nothing of the rule is rendered. */
+  rendered?: {
+    protocol: Protocol
+    /** The rule's own ports are rendered, not only 80 and 443 of them. */
+    ownPorts: boolean
+    httpPorts: readonly PortRange[]
+    viaServiceTagFallback: boolean
+  }
+}
+
 type Sink = {
   format: TriageFormat
   plan: Plan
@@ -206,6 +231,25 @@ type Sink = {
   needs: Map<string, Capability[]>
   /** `ruleServesOnlyAttachedCompute` by requirement list, which a plan's rules share. */
   attachedOnly: Map<readonly string[], boolean>
+  /** The text of each port list in shape keys: a plan's rules share a few dozen lists. */
+  portTexts: Map<readonly PortRange[], string>
+  /**
+   * Verdicts by port list text, then by shape: a fleet's 60,000 rules have a few dozen shapes,
+   * each judged once (`verdictOf`).
+   */
+  verdicts: Map<string, (Verdict | undefined)[]>
+}
+
+function createSink(plan: Plan, format: TriageFormat, diagnostics?: DiagnosticSink): Sink {
+  return {
+    format,
+    plan,
+    diagnostics,
+    needs: new Map(),
+    attachedOnly: new Map(),
+    portTexts: new Map(),
+    verdicts: new Map(),
+  }
 }
 
 function servesOnlyAttached(sink: Sink, rule: PlanRule): boolean {
@@ -231,41 +275,26 @@ function sharedNeeds(sink: Sink, needs: Capability[]): Capability[] {
 }
 
 /**
- * A rule, or the part of it in `part`, is out of the format's scope: one `info` diagnostic that
- * records what the format lacks and what the part needs, so a summary can name the formats that
- * carry it. Never a warning: what a target is not meant to carry is not the user's to fix in it.
+ * A rule of the shape, or the part of it in `part`, is out of the format's scope: it gets one
+ * `info` diagnostic that records what the format lacks and what the part needs, so a summary can
+ * name the formats that carry it. Never a warning: what a target is not meant to carry is not the
+ * user's to fix in it.
  */
-function leftOut(
+function leftOutPart(
   sink: Sink,
+  rule: PlanRule,
   input: {
-    rule: PlanRule
-    index: number
     missing: Capability
-    /** Built only when the diagnostic is kept: `countExpressedRules` keeps none. */
-    message: () => string
+    message: (rule: PlanRule) => string
     part?: Partial<Pick<PlanRule, 'protocol' | 'ports'>>
   },
-): void {
-  const { format, diagnostics } = sink
-  if (!diagnostics) return
-  const { rule, missing } = input
-  diagnostics.add({
-    code: missing === 'inbound' ? 'AML_EGRESS_NOT_EGRESS' : 'AML_EGRESS_OUT_OF_SCOPE',
-    message: input.message,
-    format: format.name,
-    rule,
-    index: input.index,
-    lacks: missing,
-    needs: sharedNeeds(
-      sink,
-      neededFor(rule, {
-        protocol: input.part?.protocol ?? rule.protocol,
-        ports: input.part?.ports ?? rule.ports,
-        attachedOnly: servesOnlyAttached(sink, rule),
-      }),
-    ),
-    help: format.unsupportedHelp?.[missing],
+): LeftOutPart {
+  const needs = neededFor(rule, {
+    protocol: input.part?.protocol ?? rule.protocol,
+    ports: input.part?.ports ?? rule.ports,
+    attachedOnly: servesOnlyAttached(sink, rule),
   })
+  return { missing: input.missing, needs: sharedNeeds(sink, needs), message: input.message }
 }
 
 function trafficText(rule: PlanRule): string {
@@ -273,107 +302,178 @@ function trafficText(rule: PlanRule): string {
 }
 
 /**
- * Whole-rule checks: direction and far endpoint. Undefined when the rule is left out, else whether
- * the format renders the host's documented service tags instead of the host.
+ * Whole-rule checks: direction and far endpoint. Undefined when the rule is left out (the part is
+ * in `leftOut`), else whether the format renders the host's documented service tags instead.
  */
-function triageEndpoint(sink: Sink, rule: PlanRule, index: number): boolean | undefined {
+function judgeEndpoint(sink: Sink, rule: PlanRule, leftOut: LeftOutPart[]): boolean | undefined {
   const { capabilities, name } = sink.format
-  if (rule.direction === 'inCluster' && !capabilities.inCluster) {
-    const message = () =>
-      `in-cluster ${trafficText(rule)} to ${describeEndpoint(rule.destination)} never passes ${name}`
-    leftOut(sink, { rule, index, missing: 'inCluster', message })
+  const leave = (missing: Capability, message: (rule: PlanRule) => string): undefined => {
+    leftOut.push(leftOutPart(sink, rule, { missing, message }))
     return undefined
   }
-  if (rule.direction === 'inbound' && !capabilities.inbound) {
-    const message = () =>
-      `inbound ${trafficText(rule)} from ${describeEndpoint(rule.source)} is not egress; ${name} does not filter it`
-    leftOut(sink, { rule, index, missing: 'inbound', message })
-    return undefined
-  }
+  if (rule.direction === 'inCluster' && !capabilities.inCluster)
+    return leave(
+      'inCluster',
+      (r) =>
+        `in-cluster ${trafficText(r)} to ${describeEndpoint(r.destination)} never passes ${name}`,
+    )
+  if (rule.direction === 'inbound' && !capabilities.inbound)
+    return leave(
+      'inbound',
+      (r) =>
+        `inbound ${trafficText(r)} from ${describeEndpoint(r.source)} is not egress; ${name} does not filter it`,
+    )
   const remote = remoteEndpoint(rule)
-  if (!capabilities.attachedCompute && servesOnlyAttached(sink, rule)) {
-    const message = () =>
-      `${describeEndpoint(remote)} (${trafficText(rule)}) is needed only by Kubernetes compute or attached VMs, which ${name} does not host`
-    leftOut(sink, { rule, index, missing: 'attachedCompute', message })
-    return undefined
-  }
+  if (!capabilities.attachedCompute && servesOnlyAttached(sink, rule))
+    return leave(
+      'attachedCompute',
+      (r) =>
+        `${farEnd(r)} (${trafficText(r)}) is needed only by Kubernetes compute or attached VMs, which ${name} does not host`,
+    )
   const needed = endpointCapability(remote)
   if (needed === undefined || capabilities[needed]) return false
   const fallback = remote.kind === 'fqdn' && capabilities.serviceTag
   if (fallback && rule.serviceTagFallbacks.length > 0) return true
-  const message = () =>
-    `${name} cannot express ${capabilityWords[needed]}: ${describeEndpoint(remote)} (${trafficText(rule)})${fallbackNote(rule)}`
-  leftOut(sink, { rule, index, missing: needed, message })
-  return undefined
+  return leave(
+    needed,
+    (r) =>
+      `${name} cannot express ${capabilityWords[needed]}: ${farEnd(r)} (${trafficText(r)})${fallbackNote(r)}`,
+  )
 }
 
 /**
- * The rule with the protocol and ports the format carries; undefined when it carries none of
- * them. Most rules pass whole: one object, and no text unless a diagnostic is kept.
+ * The protocol and ports the format carries (`leftOut` gets the rest); undefined when it carries
+ * none of them.
  */
-function triageTraffic(
+function judgeTraffic(
   sink: Sink,
   rule: PlanRule,
-  index: number,
-  viaServiceTagFallback: boolean,
-): TriagedRule | undefined {
+  input: { leftOut: LeftOutPart[]; viaServiceTagFallback: boolean },
+): Verdict['rendered'] {
   const { capabilities, name } = sink.format
+  const { leftOut, viaServiceTagFallback } = input
   if (rule.protocol === 'UDP' && !capabilities.udp) {
-    const message = () =>
-      `${name} cannot carry UDP: UDP ${formatPortRanges(rule.ports).join(',')} to ${farEnd(rule)}${fallbackNote(rule)}`
-    leftOut(sink, { rule, index, missing: 'udp', message })
+    const message = (r: PlanRule) =>
+      `${name} cannot carry UDP: UDP ${formatPortRanges(r.ports).join(',')} to ${farEnd(r)}${fallbackNote(r)}`
+    leftOut.push(leftOutPart(sink, rule, { missing: 'udp', message }))
     return undefined
   }
   let protocol = rule.protocol
   if (protocol === 'ANY' && !capabilities.udp) {
-    const message = () =>
-      `${name} cannot carry UDP: the UDP half of protocol ANY to ${farEnd(rule)} is left out; only TCP is rendered`
-    leftOut(sink, { rule, index, missing: 'udp', message, part: { protocol: 'UDP' } })
+    const message = (r: PlanRule) =>
+      `${name} cannot carry UDP: the UDP half of protocol ANY to ${farEnd(r)} is left out; only TCP is rendered`
+    leftOut.push(leftOutPart(sink, rule, { missing: 'udp', message, part: { protocol: 'UDP' } }))
     protocol = 'TCP'
   }
-  if (capabilities.nonHttpPorts)
-    return { rule, index, protocol, ports: rule.ports, viaServiceTagFallback }
+  const all = { protocol, ownPorts: true, httpPorts: rule.ports, viaServiceTagFallback }
+  if (capabilities.nonHttpPorts) return all
   const rest = nonHttpRanges(rule.ports)
   if (rest.length > 0) {
-    const message = () =>
-      `${name} carries only HTTP 80 and HTTPS 443: TCP ${formatPortRanges(rest).join(',')} to ${farEnd(rule)} is left out${fallbackNote(rule)}`
-    leftOut(sink, {
-      rule,
-      index,
-      missing: 'nonHttpPorts',
-      message,
-      part: { protocol, ports: rest },
-    })
+    const restText = formatPortRanges(rest).join(',')
+    const message = (r: PlanRule) =>
+      `${name} carries only HTTP 80 and HTTPS 443: TCP ${restText} to ${farEnd(r)} is left out${fallbackNote(r)}`
+    const part = { protocol, ports: rest }
+    leftOut.push(leftOutPart(sink, rule, { missing: 'nonHttpPorts', message, part }))
   }
   const http = httpRanges(rule.ports)
   if (http.length === 0) return undefined
-  const ports = rest.length > 0 ? http : rule.ports
-  return { rule, index, protocol, ports, viaServiceTagFallback }
+  return rest.length > 0 ? { ...all, ownPorts: false, httpPorts: http } : all
+}
+
+const directionRank: Record<RuleDirection, number> = { outbound: 0, inbound: 1, inCluster: 2 }
+const endpointRank: Record<RuleEndpoint['kind'], number> = {
+  fqdn: 0,
+  serviceTag: 2,
+  addresses: 3,
+  apiServer: 4,
+  pods: 5,
+}
+const protocolRank: Record<Protocol, number> = { TCP: 0, UDP: 1, ANY: 2 }
+/** Shapes per port list: 3 directions × 6 far ends × 3 protocols × compute × service tags. */
+const SHAPES_PER_PORTS = 3 * 6 * 3 * 2 * 2
+
+/** A rule's shape among those of its port list: a number, as rules are many and shapes few. */
+function shapeIndex(sink: Sink, rule: PlanRule): number {
+  const remote = remoteEndpoint(rule)
+  const wildcard = remote.kind === 'fqdn' && remote.fqdn.startsWith('*.') ? 1 : 0
+  const endpoint = endpointRank[remote.kind] + wildcard
+  const traffic = (directionRank[rule.direction] * 6 + endpoint) * 3 + protocolRank[rule.protocol]
+  const attached = servesOnlyAttached(sink, rule) ? 1 : 0
+  return (traffic * 2 + attached) * 2 + (rule.serviceTagFallbacks.length > 0 ? 1 : 0)
+}
+
+/** The verdicts of the rules with this port list, by shape (`shapeIndex`). */
+function verdictsFor(sink: Sink, ports: readonly PortRange[]): (Verdict | undefined)[] {
+  let text = sink.portTexts.get(ports)
+  if (text === undefined) {
+    text = formatPortRanges(ports).join(',')
+    sink.portTexts.set(ports, text)
+  }
+  let verdicts = sink.verdicts.get(text)
+  if (!verdicts) {
+    verdicts = new Array<Verdict | undefined>(SHAPES_PER_PORTS).fill(undefined)
+    sink.verdicts.set(text, verdicts)
+  }
+  return verdicts
+}
+
+function verdictOf(sink: Sink, rule: PlanRule): Verdict {
+  const verdicts = verdictsFor(sink, rule.ports)
+  const shape = shapeIndex(sink, rule)
+  const known = verdicts[shape]
+  if (known) return known
+  const leftOut: LeftOutPart[] = []
+  const viaServiceTagFallback = judgeEndpoint(sink, rule, leftOut)
+  const rendered =
+    viaServiceTagFallback === undefined
+      ? undefined
+      : judgeTraffic(sink, rule, { leftOut, viaServiceTagFallback })
+  const verdict = rendered ? { leftOut, rendered } : { leftOut }
+  verdicts[shape] = verdict
+  return verdict
+}
+
+/** The diagnostics of a rule: each part left out, and a URL path only TLS inspection filters. */
+function reportRule(
+  sink: Sink,
+  diagnostics: DiagnosticSink,
+  input: { rule: PlanRule; index: number; verdict: Verdict },
+): void {
+  const { rule, index, verdict } = input
+  const { format } = sink
+  for (const part of verdict.leftOut)
+    diagnostics.add({
+      code: part.missing === 'inbound' ? 'AML_EGRESS_NOT_EGRESS' : 'AML_EGRESS_OUT_OF_SCOPE',
+      message: () => part.message(rule),
+      format: format.name,
+      rule,
+      index,
+      lacks: part.missing,
+      needs: part.needs,
+      help: format.unsupportedHelp?.[part.missing],
+    })
+  const { destination } = rule
+  if (verdict.rendered && destination.kind === 'fqdn' && destination.urlPath)
+    if (!format.capabilities.urlPath)
+      diagnostics.add({
+        code: 'AML_EGRESS_TLS_INSPECTION_REQUIRED',
+        message: () =>
+          `only the host ${destination.fqdn} is allowed; the path ${destination.urlPath} can only be filtered with TLS inspection`,
+        format: format.name,
+        rule,
+        index,
+        help: format.unsupportedHelp?.urlPath,
+      })
 }
 
 function triageRule(sink: Sink, rule: PlanRule, index: number): TriagedRule | undefined {
-  const viaServiceTagFallback = triageEndpoint(sink, rule, index)
-  if (viaServiceTagFallback === undefined) return undefined
-  const triaged = triageTraffic(sink, rule, index, viaServiceTagFallback)
-  if (!triaged) return undefined
-  const { destination } = rule
-  const { diagnostics } = sink
-  if (
-    destination.kind === 'fqdn' &&
-    destination.urlPath &&
-    diagnostics &&
-    !sink.format.capabilities.urlPath
-  )
-    diagnostics.add({
-      code: 'AML_EGRESS_TLS_INSPECTION_REQUIRED',
-      message: () =>
-        `only the host ${destination.fqdn} is allowed; the path ${destination.urlPath} can only be filtered with TLS inspection`,
-      format: sink.format.name,
-      rule,
-      index,
-      help: sink.format.unsupportedHelp?.urlPath,
-    })
-  return triaged
+  const verdict = verdictOf(sink, rule)
+  if (sink.diagnostics) reportRule(sink, sink.diagnostics, { rule, index, verdict })
+  const { rendered } = verdict
+  if (!rendered) return undefined
+  const { protocol, viaServiceTagFallback } = rendered
+  const ports = rendered.ownPorts ? rule.ports : rendered.httpPorts
+  return { rule, index, protocol, ports, viaServiceTagFallback }
 }
 
 /**
@@ -389,13 +489,7 @@ export function triagePlan(
   format: TriageFormat,
   options: DiagnosticDetailOption = {},
 ): Triage {
-  const sink: Sink = {
-    format,
-    plan,
-    diagnostics: createDiagnosticSink(options.diagnostics),
-    needs: new Map(),
-    attachedOnly: new Map(),
-  }
+  const sink = createSink(plan, format, createDiagnosticSink(options.diagnostics))
   const byDirection: Triage['byDirection'] = { outbound: [], inbound: [], inCluster: [] }
   const rules: TriagedRule[] = []
   plan.rules.forEach((rule, index) => {
@@ -412,13 +506,7 @@ export function triagePlan(
  * without building the diagnostics, for a caller that has the render's already.
  */
 export function countExpressedRules(plan: Plan, format: TriageFormat): number {
-  const sink: Sink = {
-    format,
-    plan,
-    diagnostics: undefined,
-    needs: new Map(),
-    attachedOnly: new Map(),
-  }
+  const sink = createSink(plan, format)
   let count = 0
   plan.rules.forEach((rule, index) => {
     if (triageRule(sink, rule, index)) count++
