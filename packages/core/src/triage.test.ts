@@ -259,3 +259,44 @@ describe('countExpressedRules', () => {
     }
   })
 })
+
+describe('triagePlan, rules of one shape', () => {
+  const files = (id: string, tag: string) =>
+    rule({
+      id,
+      destination: { kind: 'fqdn', fqdn: `${id}.file.core.windows.net` },
+      ports: [{ from: 443, to: 445 }],
+      serviceTagFallbacks: [tag],
+    })
+
+  it('returns each rule its own host, service tag and port list', () => {
+    // GIVEN two rules that differ only in host, documented tag and port list object (equal content)
+    const plan = planOf([files('sa1', 'Storage.WestEurope'), files('sa2', 'Storage.NorthEurope')])
+    // WHEN a proxy (HTTP and HTTPS only) triages them, one diagnostic per rule
+    const { rules, diagnostics } = triagePlan(
+      plan,
+      { name: 'proxy', capabilities: proxy },
+      { diagnostics: 'every' },
+    )
+    // THEN each keeps 443 and leaves out 444-445, said with its own host and tag
+    expect(rules.map((r) => [r.rule.id, r.ports])).toStrictEqual([
+      ['sa1', [{ from: 443, to: 443 }]],
+      ['sa2', [{ from: 443, to: 443 }]],
+    ])
+    expect(diagnostics.map((d) => d.message)).toStrictEqual([
+      'proxy carries only HTTP 80 and HTTPS 443: TCP 444-445 to sa1.file.core.windows.net is left out (documented service tag: Storage.WestEurope)',
+      'proxy carries only HTTP 80 and HTTPS 443: TCP 444-445 to sa2.file.core.windows.net is left out (documented service tag: Storage.NorthEurope)',
+    ])
+  })
+
+  it('returns a rule rendered whole with its own port list', () => {
+    // GIVEN two rules of one shape, each with its own port list
+    const first = files('sa1', 'Storage.WestEurope')
+    const second = files('sa2', 'Storage.WestEurope')
+    // WHEN a format that carries every port triages them
+    const { rules } = triagePlan(planOf([first, second]), { name: 'firewall', capabilities: all })
+    // THEN each triaged rule holds its rule's own ports, not the first rule's
+    expect(rules[0]?.ports).toBe(first.ports)
+    expect(rules[1]?.ports).toBe(second.ports)
+  })
+})
