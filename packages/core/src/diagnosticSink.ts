@@ -35,7 +35,7 @@ type Finding = { input: RuleDiagnosticInput; diagnostic: Diagnostic }
 /**
  * Where a render puts its diagnostics. Rule diagnostics (`add`) are kept one per rule or folded
  * into one per finding, by the detail asked for; others (`push`) are always kept as they are.
- * `list` returns them in the order they first came.
+ * `list` returns them in the order they first came, as a new array.
  */
 export type DiagnosticSink = {
   readonly detail: DiagnosticDetail
@@ -119,6 +119,6 @@ export function createDiagnosticSink(detail: DiagnosticDetail = 'summary'): Diag
     push: (diagnostic) => {
       kept.push(diagnostic)
     },
-    list: () => kept,
+    list: () => kept.slice(),
   }
 }
