@@ -21,6 +21,7 @@ export type DiagnosticDetailOption = {
 
 /** A diagnostic about a plan rule; the message may be a function, called only when it is kept. */
 export type RuleDiagnosticInput = Omit<DiagnosticInput, 'message' | 'rule' | 'index'> & {
+  /** The message, or a function that makes it: a summary builds only its first rule's. */
   message: string | (() => string)
   rule: { id: string; requirementIds: readonly string[] }
   index: number
@@ -39,8 +40,11 @@ type Finding = { input: RuleDiagnosticInput; diagnostic: Diagnostic }
  */
 export type DiagnosticSink = {
   readonly detail: DiagnosticDetail
+  /** A diagnostic about one plan rule: kept, or counted in its finding's. */
   add(input: RuleDiagnosticInput): void
+  /** A diagnostic kept as it is (about the render, a limit, an option). */
   push(diagnostic: Diagnostic): void
+  /** Everything so far, in the order first met. */
   list(): Diagnostic[]
 }
 
