@@ -125,7 +125,8 @@ const regionsByName = new Map(regions.map((region) => [region.name, region]))
 
 /** Looks a region up by ARM name (case- and space-insensitive: `West Europe` works). */
 export function findRegion(name: string): Region | undefined {
-  return regionsByName.get(name.toLowerCase().replace(/\s+/g, ''))
+  // The ARM name itself (every validated profile's spelling) needs no normalising.
+  return regionsByName.get(name) ?? regionsByName.get(name.toLowerCase().replace(/\s+/g, ''))
 }
 
 /**

@@ -225,7 +225,8 @@ export function checkExtraRequirements(
   input: {
     entries: readonly CheckedEntry[]
     cloud: Cloud
-    workspaceIds: readonly string[]
+    /** Read only when an entry names workspaces. */
+    workspaceIds: Iterable<string>
     /** Ids already taken (the profile's own entries, when checking entries passed in code). */
     takenIds?: ReadonlyMap<string, string>
     field?: string
@@ -234,7 +235,11 @@ export function checkExtraRequirements(
 ): void {
   const field = input.field ?? 'extraRequirements'
   const seen = new Map(input.takenIds ?? [])
-  const workspaces = new Set(input.workspaceIds.map((id) => id.toLowerCase()))
+  let workspaces: ReadonlySet<string> | undefined
+  const isWorkspace = (id: string) => {
+    workspaces ??= new Set(Array.from(input.workspaceIds, (known) => known.toLowerCase()))
+    return workspaces.has(id.toLowerCase())
+  }
   input.entries.forEach((entry, index) => {
     const at = (...path: (string | number)[]) => [field, index, ...path]
     const first = seen.get(entry.id)
@@ -249,7 +254,7 @@ export function checkExtraRequirements(
     for (const issue of endpointIssues(entry, input.cloud))
       addIssue({ path: at(issue.field), message: issue.message })
     entry.workspaces?.forEach((id, position) => {
-      if (!workspaces.has(id.toLowerCase()))
+      if (!isWorkspace(id))
         addIssue({
           path: at('workspaces', position),
           message: `no workspace of this profile has id '${id}' (use an id from workspaces[].id)`,

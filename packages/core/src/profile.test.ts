@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type ProfileError, parseProfile, parseProfileText } from './profile'
+import { type ProfileError, ProfileSchema, parseProfile, parseProfileText } from './profile'
 
 const minimal = {
   workspaces: [{ id: '6f1c2b9e-4a7d-4c1e-9b2a-3d5e7f8a9b0c', region: 'westeurope' }],
@@ -144,5 +144,69 @@ describe('profile', () => {
       expect((error as ProfileError).code).toBe('AML_EGRESS_INVALID_INPUT')
     }
     expect.assertions(1)
+  })
+})
+
+describe('profile of a fleet (workspaces checked by the compiled validator)', () => {
+  const fleet = Array.from({ length: 40 }, (_, index) => ({
+    id: `6f1c2b9e-4a7d-4c1e-9b2a-${String(index).padStart(12, '0')}`,
+    ...(index % 3 === 0 ? { name: `ws-${index}` } : {}),
+    region: index % 2 === 0 ? 'westeurope' : 'East US',
+    storageAccounts: [`store${index}`],
+    ...(index % 4 === 0 ? { containerRegistries: [`Registry${index}`] } : {}),
+    ...(index % 5 === 0 ? { hbiWorkspace: true } : {}),
+  }))
+
+  it('gives what the schema gives, defaults and key order included', () => {
+    const input = { ...minimal, workspaces: fleet }
+    const profile = parseProfile(input)
+    expect(JSON.stringify(profile)).toBe(JSON.stringify(ProfileSchema.parse(input)))
+    // By hand: the ARM name, the lowercased registry, the defaults.
+    expect(profile.workspaces[1]).toStrictEqual({
+      id: '6f1c2b9e-4a7d-4c1e-9b2a-000000000001',
+      region: 'eastus',
+      storageAccounts: ['store1'],
+      containerRegistries: [],
+      hbiWorkspace: false,
+    })
+    expect(profile.workspaces[4]?.containerRegistries).toStrictEqual(['registry4'])
+  })
+
+  it('names every bad workspace field of a long list, in order', () => {
+    const workspaces = fleet.map((workspace, index) => {
+      if (index === 7) return { ...workspace, storageAccounts: ['store7', 'Bad_Name'] }
+      if (index === 23) return { ...workspace, region: 'westeurop' }
+      if (index === 31) return { ...workspace, hbiWorkspce: true }
+      return workspace
+    })
+    expect(issuesOf({ ...minimal, workspaces })).toStrictEqual([
+      {
+        path: 'workspaces[7].storageAccounts[1]',
+        message: 'storage account names are 3–24 lowercase letters and digits',
+      },
+      {
+        path: 'workspaces[23].region',
+        message:
+          "unknown Azure region; did you mean 'westeurope'? (use the ARM name, e.g. 'westeurope')",
+      },
+      {
+        path: 'workspaces[31].hbiWorkspce',
+        message:
+          "unknown field; did you mean 'hbiWorkspace'? (allowed: id, name, region, storageAccounts, containerRegistries, hbiWorkspace)",
+      },
+    ])
+  })
+
+  it('reports estate totals, then regions of another cloud, then duplicate ids', () => {
+    const workspaces = [...fleet.slice(0, 2), fleet[0]]
+    const result = ProfileSchema.safeParse({ ...minimal, cloud: 'china', workspaces })
+    expect(
+      result.error?.issues.map((issue) => [issue.path.join('.'), issue.message]),
+    ).toStrictEqual([
+      ['workspaces.0.region', "region 'westeurope' is in the public cloud, but cloud is 'china'"],
+      ['workspaces.1.region', "region 'eastus' is in the public cloud, but cloud is 'china'"],
+      ['workspaces.2.region', "region 'westeurope' is in the public cloud, but cloud is 'china'"],
+      ['workspaces.2.id', 'duplicate workspace id (also workspaces[0].id)'],
+    ])
   })
 })

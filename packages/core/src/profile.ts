@@ -226,38 +226,90 @@ export const KubernetesSchema = z
 /** Kubernetes settings of a profile, with their defaults filled in. */
 export type KubernetesSettings = z.infer<typeof KubernetesSchema>
 
-/**
- * The estate-wide bounds broken by a list of workspaces (validated or not): storage accounts and
- * registries over every workspace, each as an issue message.
- */
-function estateTotalProblems(workspaces: readonly unknown[]): string[] {
+/** The estate-wide bounds broken by these totals over every workspace, each as an issue message. */
+function estateTotalMessages(storageAccounts: number, containerRegistries: number): string[] {
   const totals = [
-    ['storageAccounts', profileLimits.storageAccounts, 'storage accounts'],
-    ['containerRegistries', profileLimits.containerRegistries, 'container registries'],
+    [storageAccounts, profileLimits.storageAccounts, 'storage accounts'],
+    [containerRegistries, profileLimits.containerRegistries, 'container registries'],
   ] as const
-  return totals.flatMap(([field, limit, what]) => {
-    let total = 0
-    for (const workspace of workspaces) {
-      const list =
-        typeof workspace === 'object' && workspace !== null
-          ? Reflect.get(workspace, field)
-          : undefined
-      if (Array.isArray(list)) total += list.length
-    }
-    return total > limit
-      ? [
-          `${formatCount(total)} ${what} across the workspaces; at most ${formatCount(limit)} per profile: split the estate into several profiles (e.g. one per region)`,
-        ]
-      : []
-  })
+  return totals
+    .filter(([total, limit]) => total > limit)
+    .map(
+      ([total, limit, what]) =>
+        `${formatCount(total)} ${what} across the workspaces; at most ${formatCount(limit)} per profile: split the estate into several profiles (e.g. one per region)`,
+    )
 }
 
-function checkEstateTotals(
-  profile: { workspaces: readonly Workspace[] },
+/** `estateTotalMessages` of a list of workspaces not validated yet. */
+function estateTotalProblems(workspaces: readonly unknown[]): string[] {
+  let storageAccounts = 0
+  let containerRegistries = 0
+  for (const workspace of workspaces) {
+    if (typeof workspace !== 'object' || workspace === null) continue
+    storageAccounts += listLength(Reflect.get(workspace, 'storageAccounts'))
+    containerRegistries += listLength(Reflect.get(workspace, 'containerRegistries'))
+  }
+  return estateTotalMessages(storageAccounts, containerRegistries)
+}
+
+function listLength(value: unknown): number {
+  return Array.isArray(value) ? value.length : 0
+}
+
+type CheckIssue = { path: (string | number)[]; message: string }
+
+/**
+ * The checks across fields, in one pass over the workspaces: estate totals, each region in the
+ * profile's cloud, unique ids, then the extra requirements. Issues in that order.
+ */
+function checkProfile(
+  profile: {
+    cloud: Cloud
+    workspaces: readonly Workspace[]
+    extraRequirements: readonly ExtraRequirement[]
+  },
   context: z.RefinementCtx,
 ): void {
-  for (const message of estateTotalProblems(profile.workspaces))
-    context.addIssue({ code: 'custom', path: ['workspaces'], message })
+  const regionIssues: CheckIssue[] = []
+  const idIssues: CheckIssue[] = []
+  const ids = new Map<string, number>()
+  let storageAccounts = 0
+  let containerRegistries = 0
+  profile.workspaces.forEach((workspace, index) => {
+    storageAccounts += workspace.storageAccounts.length
+    containerRegistries += workspace.containerRegistries.length
+    const region = findRegion(workspace.region)
+    if (region && region.cloud !== profile.cloud)
+      regionIssues.push({
+        path: ['workspaces', index, 'region'],
+        message: `region '${workspace.region}' is in the ${region.cloud} cloud, but cloud is '${profile.cloud}'`,
+      })
+    const id = workspace.id.toLowerCase()
+    const first = ids.get(id)
+    if (first !== undefined)
+      idIssues.push({
+        path: ['workspaces', index, 'id'],
+        message: `duplicate workspace id (also workspaces[${first}].id)`,
+      })
+    else ids.set(id, index)
+  })
+  const totalIssues = estateTotalMessages(storageAccounts, containerRegistries).map(
+    (message): CheckIssue => ({ path: ['workspaces'], message }),
+  )
+  for (const issue of [...totalIssues, ...regionIssues, ...idIssues])
+    context.addIssue({ code: 'custom', ...issue })
+  checkExtraRequirements(
+    { entries: profile.extraRequirements, cloud: profile.cloud, workspaceIds: ids.keys() },
+    (issue) => context.addIssue({ code: 'custom', ...issue }),
+  )
+}
+
+/** The `workspaces` field around a given schema of one workspace. */
+function workspaceList(workspace: typeof WorkspaceSchema) {
+  return boundedList(workspace, profileLimits.workspaces, 'workspaces').min(
+    1,
+    'list at least one workspace',
+  )
 }
 
 /** A user's estate: the input of `resolvePlan`. Field names are the public contract. */
@@ -266,10 +318,7 @@ export const ProfileSchema = z
     /** JSON Schema reference for editors. */
     $schema: z.string().max(profileLimits.schemaReferenceLength).optional(),
     cloud: z.enum(clouds).default('public'),
-    workspaces: boundedList(WorkspaceSchema, profileLimits.workspaces, 'workspaces').min(
-      1,
-      'list at least one workspace',
-    ),
+    workspaces: workspaceList(WorkspaceSchema),
     compute: z
       .array(ComputeKindSchema)
       .min(1, 'list the compute kinds you use, e.g. [computeInstance, computeCluster]'),
@@ -294,37 +343,22 @@ export const ProfileSchema = z
       'extra requirements',
     ).default([]),
   })
-  .superRefine((profile, context) => {
-    checkEstateTotals(profile, context)
-    profile.workspaces.forEach((workspace, index) => {
-      const region = findRegion(workspace.region)
-      if (region && region.cloud !== profile.cloud)
-        context.addIssue({
-          code: 'custom',
-          path: ['workspaces', index, 'region'],
-          message: `region '${workspace.region}' is in the ${region.cloud} cloud, but cloud is '${profile.cloud}'`,
-        })
-    })
-    const ids = new Map<string, number>()
-    profile.workspaces.forEach((workspace, index) => {
-      const first = ids.get(workspace.id.toLowerCase())
-      if (first !== undefined)
-        context.addIssue({
-          code: 'custom',
-          path: ['workspaces', index, 'id'],
-          message: `duplicate workspace id (also workspaces[${first}].id)`,
-        })
-      else ids.set(workspace.id.toLowerCase(), index)
-    })
-    checkExtraRequirements(
-      {
-        entries: profile.extraRequirements,
-        cloud: profile.cloud,
-        workspaceIds: profile.workspaces.map((workspace) => workspace.id),
-      },
-      (issue) => context.addIssue({ code: 'custom', ...issue }),
-    )
+  .superRefine(checkProfile)
+
+let compiledProfileSchema: typeof ProfileSchema | undefined
+
+/**
+ * `ProfileSchema` with the workspaces checked by zod's compiled validator (`z.compile`): one flat
+ * loop instead of a walk of the schema per field of each workspace, several times faster on a
+ * fleet, with the same results and the same issues (an invalid list is parsed again by the schema
+ * itself). Compiled on first use, so commands that read no profile do not pay for it.
+ */
+function profileSchemaForParsing(): typeof ProfileSchema {
+  compiledProfileSchema ??= ProfileSchema.safeExtend({
+    workspaces: z.compile(workspaceList(WorkspaceSchema)),
   })
+  return compiledProfileSchema
+}
 
 /** A validated profile with every default filled in. */
 export type Profile = z.infer<typeof ProfileSchema>
@@ -453,7 +487,7 @@ export function parseProfile(input: unknown, source?: string): Profile {
       problems.map((message) => ({ path: 'workspaces', message })),
       source,
     )
-  const result = ProfileSchema.safeParse(input, { reportInput: true })
+  const result = profileSchemaForParsing().safeParse(input, { reportInput: true })
   if (!result.success) throw new ProfileError(toIssues(result.error), source)
   return result.data
 }

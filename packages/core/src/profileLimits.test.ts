@@ -82,6 +82,11 @@ sourceAddresses: [10.10.0.0/24]
     expect(exceedsExpandedValues(shared, 1000)).toBe(true)
     expect(exceedsExpandedValues([leaf, leaf], 23)).toBe(false)
     expect(exceedsExpandedValues([leaf, leaf], 22)).toBe(true)
+    // A mapping's values count, its keys do not: 1 + 2 + 10 + 1.
+    expect(exceedsExpandedValues({ a: leaf, b: { c: 1 } }, 14)).toBe(false)
+    expect(exceedsExpandedValues({ a: leaf, b: { c: 1 } }, 13)).toBe(true)
+    expect(exceedsExpandedValues('x', 1)).toBe(false)
+    expect(exceedsExpandedValues('x', 0)).toBe(true)
   })
 
   it('refuses text over the size bound before parsing it', () => {
