@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { catalog } from './catalog/catalog'
 import type { Plan, PlanRule } from './plan'
 import { type ProfileInput, parseProfile } from './profile'
 import { resolvePlan } from './resolve'
@@ -163,6 +164,34 @@ describe('resolvePlan', () => {
     expect(new Set(paths)).toStrictEqual(
       new Set(['workspaces.2.storageAccounts', 'workspaces.2.containerRegistries']),
     )
+  })
+
+  it('reports a host of your own covered by the first covering record in catalog order', () => {
+    // GIVEN a host of your own that the wildcard *.kusto.windows.net (k8s-out-01) and the exact
+    // ingest-vienna{region}.kusto.windows.net (k8s-fe-06) both cover, the wildcard listed first
+    const order = ['k8s-out-01', 'k8s-fe-06'].map((id) =>
+      catalog.requirements.findIndex((r) => r.id === id),
+    )
+    expect(order[0]).toBeLessThan(order[1] as number)
+    const covered = plan({
+      compute: ['kubernetes'],
+      workloads: ['inference'],
+      extraRequirements: [
+        {
+          id: 'own-kusto',
+          description: 'telemetry',
+          destination: 'ingest-viennawesteurope.kusto.windows.net',
+          protocol: 'TCP',
+          ports: [443],
+        },
+      ],
+    })
+    // THEN it is reported covered by the wildcard's record, and not rendered twice
+    const duplicates = covered.advisories.filter(
+      (d) => d.code === 'AML_EGRESS_DUPLICATE_REQUIREMENT',
+    )
+    expect(duplicates.map((d) => d.requirementIds)).toStrictEqual([['own-kusto', 'k8s-out-01']])
+    expect(covered.rules.some((r) => r.requirementIds.includes('own-kusto'))).toBe(false)
   })
 
   it('adds the hbi key vault only for hbi workspaces (D02)', () => {

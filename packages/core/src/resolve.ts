@@ -17,7 +17,7 @@ import {
   type ResolveOptions,
 } from './customRequirements'
 import { createDiagnostic, type Diagnostic, sortDiagnostics } from './diagnostics'
-import { patternCovers } from './fqdn'
+import { canonicalHost, patternCovers } from './fqdn'
 import { compareOrdinal, sortInPlace } from './order'
 import type { Level, Plan, PlanRuleSchema, RuleEndpointSchema } from './plan'
 import {
@@ -1461,6 +1461,22 @@ function describeCustom(requirement: CustomRequirement): string {
 }
 
 /**
+ * The parent domains of the drafts that can cover a host (`patternCovers`): its own, where the
+ * draft is the host itself, and each domain over it, where the draft is a wildcard. A draft's
+ * host is canonical (catalog patterns, lower-cased names, ARM region names), so a draft under any
+ * other parent domain never covers it.
+ */
+function coveringParents(fqdn: string): Set<string> {
+  const host = canonicalHost(fqdn)
+  const dot = host.indexOf('.')
+  const parents = new Set([dot === -1 ? '' : host.slice(dot + 1)])
+  const name = host.startsWith('*.') ? host.slice(2) : host
+  for (let at = name.indexOf('.'); at !== -1; at = name.indexOf('.', at + 1))
+    parents.add(name.slice(at + 1))
+  return parents
+}
+
+/**
  * The drafts of your own requirements that no chosen catalog draft covers; each one covered is
  * reported (already covered by …) rather than rendered twice.
  */
@@ -1471,7 +1487,14 @@ function withoutCovered(
 ): Draft[] {
   if (custom.length === 0) return []
   return custom.filter((draft) => {
-    const cover = catalogDrafts.find((candidate) => draftCovers(candidate, draft))
+    const destination = draft.destination
+    const parents = destination.kind === 'fqdn' ? coveringParents(destination.fqdn) : undefined
+    // A fleet has a hundred thousand drafts: only those under a parent that can cover the host
+    // are compared (canonicalising both hosts) in full.
+    const cover = catalogDrafts.find(
+      (candidate) =>
+        (!parents || parents.has(candidate.parentDomain)) && draftCovers(candidate, draft),
+    )
     if (!cover) return true
     const requirement = draft.requirement as CustomRequirement
     advisories.push(
