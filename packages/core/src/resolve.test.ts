@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { catalog } from './catalog/catalog'
 import type { Plan, PlanRule } from './plan'
 import { type ProfileInput, parseProfile } from './profile'
 import { resolvePlan } from './resolve'
@@ -117,6 +118,80 @@ describe('resolvePlan', () => {
         .filter((d) => d.code === 'AML_EGRESS_UNRESOLVED_ADDRESS')
         .map((d) => d.path),
     ).toContainEqual(['workspaces', '0', 'storageAccounts'])
+  })
+
+  it("fills each workspace's own names, lower-cased, into its hosts only, region by region", () => {
+    // GIVEN two workspaces of one region with their own storage account and registry (one spelled
+    // in capitals), and a third workspace in another region that lists neither
+    const other = '0d3e5f7a-9b1c-4d2e-8f3a-5b7c9d1e3f5a'
+    const third = '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e'
+    const fleet = plan({
+      workspaces: [
+        {
+          id: WORKSPACE,
+          region: 'westeurope',
+          storageAccounts: ['contosoa'],
+          containerRegistries: ['ContosoAcrA'],
+        },
+        {
+          id: other,
+          region: 'westeurope',
+          storageAccounts: ['contosob'],
+          containerRegistries: ['contosoacrb'],
+        },
+        { id: third, region: 'eastus' },
+      ],
+      compute: ['computeCluster', 'kubernetes'],
+    })
+    // THEN each host of the doc patterns ({storageAccount}.file.core.windows.net,
+    // {containerRegistry}.azurecr.io, {containerRegistry}.{region}.data.azurecr.io) names its
+    // own workspace
+    const own = (host: string) => rule(fleet, `outbound/tcp/${host}`).workspaces
+    expect(own('contosoa.file.core.windows.net')).toStrictEqual([WORKSPACE])
+    expect(own('contosob.file.core.windows.net')).toStrictEqual([other])
+    expect(own('contosoacra.azurecr.io')).toStrictEqual([WORKSPACE])
+    expect(own('contosoacrb.azurecr.io')).toStrictEqual([other])
+    expect(own('contosoacra.westeurope.data.azurecr.io')).toStrictEqual([WORKSPACE])
+    expect(own('contosoacrb.westeurope.data.azurecr.io')).toStrictEqual([other])
+    // AND the third workspace's id fills its own region's host ({workspaceId}.workspace.{region}
+    // .api.azureml.ms, folded into a wildcard), while its empty lists are named by its index
+    const folded = fleet.rules.flatMap((r) => r.subsumes.map((s) => s.fqdn))
+    expect(folded).toContain(`${third}.workspace.eastus.api.azureml.ms`)
+    expect(folded.filter((host) => host.startsWith(third))).toHaveLength(1)
+    const paths = fleet.advisories
+      .filter((d) => d.code === 'AML_EGRESS_UNRESOLVED_ADDRESS' && d.path?.[0] === 'workspaces')
+      .map((d) => d.path?.join('.'))
+    expect(new Set(paths)).toStrictEqual(
+      new Set(['workspaces.2.storageAccounts', 'workspaces.2.containerRegistries']),
+    )
+  })
+
+  it('reports a host of your own covered by the first covering record in catalog order', () => {
+    // GIVEN a host of your own that the wildcard *.kusto.windows.net (k8s-out-01) and the exact
+    // ingest-vienna{region}.kusto.windows.net (k8s-fe-06) both cover, the wildcard listed first
+    const order = ['k8s-out-01', 'k8s-fe-06'].map((id) =>
+      catalog.requirements.findIndex((r) => r.id === id),
+    )
+    expect(order[0]).toBeLessThan(order[1] as number)
+    const covered = plan({
+      compute: ['kubernetes'],
+      workloads: ['inference'],
+      extraRequirements: [
+        {
+          id: 'own-kusto',
+          description: 'telemetry',
+          destination: 'ingest-viennawesteurope.kusto.windows.net',
+          protocol: 'TCP',
+          ports: [443],
+        },
+      ],
+    })
+    // THEN it is reported covered by the wildcard's record, and not rendered twice
+    const duplicates = covered.advisories.filter(
+      (d) => d.code === 'AML_EGRESS_DUPLICATE_REQUIREMENT',
+    )
+    expect(duplicates.map((d) => d.requirementIds)).toStrictEqual([['own-kusto', 'k8s-out-01']])
+    expect(covered.rules.some((r) => r.requirementIds.includes('own-kusto'))).toBe(false)
   })
 
   it('adds the hbi key vault only for hbi workspaces (D02)', () => {

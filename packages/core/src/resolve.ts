@@ -17,7 +17,7 @@ import {
   type ResolveOptions,
 } from './customRequirements'
 import { createDiagnostic, type Diagnostic, sortDiagnostics } from './diagnostics'
-import { patternCovers } from './fqdn'
+import { canonicalHost, patternCovers } from './fqdn'
 import { compareOrdinal, sortInPlace } from './order'
 import type { Level, Plan, PlanRuleSchema, RuleEndpointSchema } from './plan'
 import {
@@ -227,6 +227,10 @@ type HostTemplate = {
   placeholders: readonly string[]
   label: string
   parent: string | undefined
+  /** The profile lists the pattern names (`HOST_LISTS` rows). */
+  lists: readonly (typeof HOST_LISTS)[number][]
+  /** Does it name a workspace's own values (its names, its id)? */
+  namesWorkspace: boolean
 }
 
 const hostTemplates = new Map<string, HostTemplate>()
@@ -242,30 +246,62 @@ function hostTemplate(pattern: string): HostTemplate {
       placeholders: pieces.filter((_, index) => index % 2 === 1),
       label: dot === -1 ? pattern : pattern.slice(0, dot),
       parent: dot === -1 ? undefined : pattern.slice(dot + 1),
+      lists: HOST_LISTS.filter(([placeholder]) => pattern.includes(placeholder)),
+      namesWorkspace: WORKSPACE_PLACEHOLDER.test(pattern),
     }
     hostTemplates.set(pattern, template)
   }
   return template
 }
 
+/** What the placeholders of a workspace's hosts stand for: its names lower-cased, made once. */
+type WorkspaceValues = {
+  region: readonly string[]
+  workspaceId: readonly string[]
+  aksCluster: readonly string[]
+  storageAccounts: readonly string[]
+  containerRegistries: readonly string[]
+}
+
+/**
+ * The values of a workspace's placeholders, made once per workspace (every host pattern of a
+ * fleet names the same few), so that its hosts share their first labels.
+ */
+function createWorkspaceValues(profile: Profile): (index: number) => WorkspaceValues {
+  const byIndex: (WorkspaceValues | undefined)[] = []
+  // D23: without the cluster's DNS prefix, the documented wildcard.
+  const aksCluster = [(profile.kubernetes.clusterDnsPrefix ?? '*').toLowerCase()]
+  return (index) => {
+    let values = byIndex[index]
+    if (!values) {
+      const workspace = profile.workspaces[index] as Workspace
+      values = {
+        region: [workspace.region],
+        workspaceId: [workspace.id.toLowerCase()],
+        aksCluster,
+        storageAccounts: workspace.storageAccounts.map((name) => name.toLowerCase()),
+        containerRegistries: workspace.containerRegistries.map((name) => name.toLowerCase()),
+      }
+      byIndex[index] = values
+    }
+    return values
+  }
+}
+
 /** The values a placeholder stands for in one workspace (several for a profile list). */
-function placeholderValues(
-  placeholder: string,
-  profile: Profile,
-  workspace: Workspace,
-): readonly string[] {
+function placeholderValues(placeholder: string, input: ExpandInput): readonly string[] {
+  const values = input.valuesOf(input.index)
   switch (placeholder) {
     case '{region}':
-      return [workspace.region]
+      return values.region
     case '{workspaceId}':
-      return [workspace.id.toLowerCase()]
+      return values.workspaceId
     case '{aksCluster}':
-      // D23: without the cluster's DNS prefix, the documented wildcard.
-      return [(profile.kubernetes.clusterDnsPrefix ?? '*').toLowerCase()]
+      return values.aksCluster
     case '{storageAccount}':
-      return workspace.storageAccounts.map((name) => name.toLowerCase())
+      return values.storageAccounts
     case '{containerRegistry}':
-      return workspace.containerRegistries.map((name) => name.toLowerCase())
+      return values.containerRegistries
     default:
       return [placeholder]
   }
@@ -273,12 +309,11 @@ function placeholderValues(
 
 /** The profile list a host pattern names that this workspace leaves empty, if any. */
 function missingList(
-  pattern: string,
+  template: HostTemplate,
   input: Pick<ExpandInput, 'workspace' | 'index'>,
 ): { field: string; what: string } | undefined {
-  const { placeholders } = hostTemplate(pattern)
-  for (const [placeholder, field, what] of HOST_LISTS)
-    if (placeholders.includes(placeholder) && input.workspace[field].length === 0)
+  for (const [, field, what] of template.lists)
+    if (input.workspace[field].length === 0)
       return { field: `workspaces.${input.index}.${field}`, what }
   return undefined
 }
@@ -288,19 +323,19 @@ function missingList(
  * two lists). Names in the profile are validated (no dots, no spaces), so lower-casing them keeps
  * every host canonical, and a filled label is one label.
  */
-function fillPattern(
-  pattern: string,
-  input: Pick<ExpandInput, 'profile' | 'workspace'>,
-): readonly string[] {
-  const { parts, placeholders } = hostTemplate(pattern)
+function fillPattern(template: HostTemplate, input: ExpandInput): readonly string[] {
+  const { parts, placeholders } = template
+  // A label that is one placeholder (`{storageAccount}`) is the workspace's values themselves.
+  if (placeholders.length === 1 && parts[0] === '' && parts[1] === '')
+    return placeholderValues(placeholders[0] as string, input)
   let filled = [parts[0] as string]
-  placeholders.forEach((placeholder, at) => {
+  for (let at = 0; at < placeholders.length; at++) {
     const longer: string[] = []
     for (const start of filled)
-      for (const value of placeholderValues(placeholder, input.profile, input.workspace))
+      for (const value of placeholderValues(placeholders[at] as string, input))
         longer.push(`${start}${value}${parts[at + 1]}`)
     filled = longer
-  })
+  }
   return filled
 }
 
@@ -324,6 +359,10 @@ type ExpandInput = {
   parentsByRegion: Map<string, readonly string[]>
   /** The cloud's published tag names: regional tags are looked up, never spelled. */
   tagNames: ServiceTagNames
+  /** The requirement's host templates, once it has expanded a host. */
+  host: HostExpansion | undefined
+  /** What the placeholders of the workspace at an index stand for, shared by every requirement. */
+  valuesOf: (index: number) => WorkspaceValues
   /** Where drafts and diagnostics go: a fleet makes hundreds of thousands, so no arrays per call. */
   drafts: Draft[]
   diagnostics: Diagnostic[]
@@ -385,19 +424,41 @@ function fallbacksFor(input: ExpandInput): string[] {
   return fallbacks
 }
 
+/** A host pattern's templates, looked up once per requirement rather than per workspace. */
+type HostExpansion = {
+  pattern: HostTemplate
+  /** The first label's template, and the parent domain's (none for a one-label host). */
+  label: HostTemplate
+  parent: HostTemplate | undefined
+  urlPath: string | undefined
+}
+
+function hostExpansion(destination: DestinationOf<'fqdn'>): HostExpansion {
+  const pattern = hostTemplate(destination.pattern)
+  return {
+    pattern,
+    label: hostTemplate(pattern.label),
+    parent: pattern.parent === undefined ? undefined : hostTemplate(pattern.parent),
+    urlPath: 'urlPath' in destination ? destination.urlPath : undefined,
+  }
+}
+
+/** The parent domains of a one-label host: none. */
+const NO_PARENT: readonly string[] = ['']
+
 function expandHost(input: ExpandInput, destination: DestinationOf<'fqdn'>): void {
   const { requirement, subnets, drafts } = input
-  const missing = missingList(destination.pattern, input)
+  input.host ??= hostExpansion(destination)
+  const { pattern, label, parent, urlPath } = input.host
+  const missing = missingList(pattern, input)
   if (missing) {
     for (const each of input.requirements)
       input.diagnostics.push(unresolved(each, missing.field, missing.what))
     return
   }
   const fallbacks = fallbacksFor(input)
-  const urlPath = 'urlPath' in destination ? destination.urlPath : undefined
   // The first label varies per workspace, the parent domain mostly per region.
-  const { label, parent } = hostTemplate(destination.pattern)
-  const parents = parent === undefined ? [''] : parentDomainsFor(input, parent)
+  const parents = parent === undefined ? NO_PARENT : parentDomainsFor(input, parent)
   for (const firstLabel of fillPattern(label, input))
     for (const parentDomain of parents) {
       const fqdn = parentDomain ? `${firstLabel}.${parentDomain}` : firstLabel
@@ -416,8 +477,8 @@ function expandHost(input: ExpandInput, destination: DestinationOf<'fqdn'>): voi
 }
 
 /** A host's parent domains in one workspace; the same strings for each workspace of a region. */
-function parentDomainsFor(input: ExpandInput, pattern: string): readonly string[] {
-  if (WORKSPACE_PLACEHOLDER.test(pattern)) return fillPattern(pattern, input)
+function parentDomainsFor(input: ExpandInput, pattern: HostTemplate): readonly string[] {
+  if (pattern.namesWorkspace) return fillPattern(pattern, input)
   let parents = input.parentsByRegion.get(input.workspace.region)
   if (!parents) {
     parents = fillPattern(pattern, input)
@@ -1082,7 +1143,10 @@ function subsume(groups: DraftGroup[], shared: SharedLists): DraftGroup[] {
       })
     } else kept.push(group)
   }
-  for (const group of kept) sortInPlace(group.subsumes, (a, b) => compareOrdinal(a.fqdn, b.fqdn))
+  // Most groups fold nothing in: only the lists of hosts folded into a wildcard need an order.
+  const byHost = (a: PlanRule['subsumes'][number], b: PlanRule['subsumes'][number]) =>
+    compareOrdinal(a.fqdn, b.fqdn)
+  for (const group of kept) if (group.subsumes.length > 1) sortInPlace(group.subsumes, byHost)
   return kept
 }
 
@@ -1261,6 +1325,7 @@ function catalogDrafts(
 ): Draft[] {
   const { subnets, advisories, tagNames, kinds } = input
   const drafts: Draft[] = []
+  const valuesOf = createWorkspaceValues(profile)
   const everyWorkspace = groupWorkspaces(profile.workspaces, () => '')
   const byRegion = groupWorkspaces(profile.workspaces, (workspace) => workspace.region)
   const byWorkspace = groupWorkspaces(profile.workspaces, (workspace) => workspace.id)
@@ -1291,25 +1356,30 @@ function catalogDrafts(
         : undefined
     // A rule names its workspaces when its destination is theirs: their hosts, their region.
     const namesWorkspaces = scope === 'workspace' || namesRegion(requirement)
-    const fallbacksByRegion = new Map<string, string[]>()
-    const parentsByRegion = new Map<string, readonly string[]>()
+    // One input per bundle; a fleet has tens of thousands of groups, each sets its workspace.
+    const expansion: ExpandInput = {
+      requirement,
+      requirements,
+      equivalent,
+      profile,
+      workspace: groups[0]?.workspace as Workspace,
+      index: 0,
+      workspaceIds: [],
+      subnets,
+      fallbacksByRegion: new Map(),
+      parentsByRegion: new Map(),
+      tagNames,
+      host: undefined,
+      valuesOf,
+      drafts,
+      diagnostics: advisories,
+    }
     for (const { workspace, index, ids } of groups) {
       if (outsideDocumentedRegions(requirement, workspace, advisories)) continue
-      expand({
-        requirement,
-        requirements,
-        equivalent,
-        profile,
-        workspace,
-        index,
-        workspaceIds: namesWorkspaces ? ids : [],
-        subnets,
-        fallbacksByRegion,
-        parentsByRegion,
-        tagNames,
-        drafts,
-        diagnostics: advisories,
-      })
+      expansion.workspace = workspace
+      expansion.index = index
+      expansion.workspaceIds = namesWorkspaces ? ids : []
+      expand(expansion)
     }
   }
   return drafts
@@ -1352,6 +1422,8 @@ function customDrafts(
       fallbacksByRegion: new Map(),
       parentsByRegion: new Map(),
       tagNames: input.tagNames,
+      host: undefined,
+      valuesOf: createWorkspaceValues(profile),
       drafts,
       diagnostics: input.advisories,
     })
@@ -1389,6 +1461,22 @@ function describeCustom(requirement: CustomRequirement): string {
 }
 
 /**
+ * The parent domains of the drafts that can cover a host (`patternCovers`): its own, where the
+ * draft is the host itself, and each domain over it, where the draft is a wildcard. A draft's
+ * host is canonical (catalog patterns, lower-cased names, ARM region names), so a draft under any
+ * other parent domain never covers it.
+ */
+function coveringParents(fqdn: string): Set<string> {
+  const host = canonicalHost(fqdn)
+  const dot = host.indexOf('.')
+  const parents = new Set([dot === -1 ? '' : host.slice(dot + 1)])
+  const name = host.startsWith('*.') ? host.slice(2) : host
+  for (let at = name.indexOf('.'); at !== -1; at = name.indexOf('.', at + 1))
+    parents.add(name.slice(at + 1))
+  return parents
+}
+
+/**
  * The drafts of your own requirements that no chosen catalog draft covers; each one covered is
  * reported (already covered by …) rather than rendered twice.
  */
@@ -1399,7 +1487,14 @@ function withoutCovered(
 ): Draft[] {
   if (custom.length === 0) return []
   return custom.filter((draft) => {
-    const cover = catalogDrafts.find((candidate) => draftCovers(candidate, draft))
+    const destination = draft.destination
+    const parents = destination.kind === 'fqdn' ? coveringParents(destination.fqdn) : undefined
+    // A fleet has a hundred thousand drafts: only those under a parent that can cover the host
+    // are compared (canonicalising both hosts) in full.
+    const cover = catalogDrafts.find(
+      (candidate) =>
+        (!parents || parents.has(candidate.parentDomain)) && draftCovers(candidate, draft),
+    )
     if (!cover) return true
     const requirement = draft.requirement as CustomRequirement
     advisories.push(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { requirementDetails } from '../catalogDetails'
 import { diagnosticCodes } from '../diagnostics'
+import { canonicalHost } from '../fqdn'
 import { catalog, findRequirement } from './catalog'
 import { conditions } from './conditions'
 import { decisions } from './decisions'
@@ -48,6 +49,16 @@ describe('catalog', () => {
       expect(RequirementSchema.strict().parse(requirement), requirement.id).toStrictEqual(
         requirement,
       )
+  })
+
+  it('spells every host pattern canonically (lower case, no final dot), as resolve assumes', () => {
+    // resolvePlan fills patterns with lower-cased names and ARM region names and compares the
+    // hosts as they are; a pattern spelled otherwise would hide a cover.
+    const patterns = catalog.requirements.flatMap((r) =>
+      r.destination.kind === 'fqdn' ? [r.destination.pattern.replace(/\{[A-Za-z]+\}/g, 'x')] : [],
+    )
+    expect(patterns.length).toBeGreaterThan(100)
+    expect(patterns.filter((pattern) => pattern !== canonicalHost(pattern))).toStrictEqual([])
   })
 
   it('gives every record a provenance with a repository, path and doc date', () => {
