@@ -18,6 +18,7 @@ import {
   portInRanges,
   type RuleDiagnosticInput,
   type RuleEndpoint,
+  type RuleFinding,
   type Triage,
   type TriagedRule,
   triagePlan,
@@ -315,8 +316,8 @@ function networkParts(tcpRanges: readonly PortRange[], udpRanges: readonly PortR
 type HostShape = {
   /** The destination lists of the drafts each host joins. */
   lists: string[][]
-  /** The diagnostic each host gets: its message is the host, then `messageTail`. */
-  diagnostic?: { code: DiagnosticCode; messageTail: string }
+  /** The diagnostic each host gets (`hostFinding`). */
+  diagnostic?: RuleFinding<PlanRule>
   /** A wildcard whose network part is its service tags gets rules of its own, of these parts. */
   ownTagRuleParts?: readonly NetworkPart[]
 }
@@ -330,6 +331,17 @@ type ShapeKey = Pick<PlanRule, 'requirementIds' | 'serviceTagFallbacks' | 'level
  * builds no key. A shape is found among those by comparing the rest of its key.
  */
 type HostShapes = Map<string, Map<string, (ShapeKey & HostShape)[]>>
+
+/** The diagnostic of every host rule of a shape: the host, then what the shape says of it. */
+function hostFinding(
+  context: Context,
+  code: DiagnosticCode,
+  messageTail: string,
+): RuleFinding<PlanRule> {
+  const hostOf = ({ destination }: PlanRule) =>
+    canonicalHost(destination.kind === 'fqdn' ? destination.fqdn : '')
+  return { code, format: context.format, message: (rule) => `${hostOf(rule)}${messageTail}` }
+}
 
 /** The shape of a host rule, worked out on its first rule. */
 function hostShapeOf(context: Context, triaged: TriagedRule, wildcard: boolean): HostShape {
@@ -401,12 +413,15 @@ function hostShape(context: Context, triaged: TriagedRule, wildcard: boolean): H
     for (const part of parts)
       lists.push(networkDraft(context, rule, { ...part, byFqdn: true }).rule.destinationFqdns)
     const messageTail = ` on ${what} is a network rule with a destination FQDN: the firewall policy needs DNS proxy on (dnsSettings.enableProxy).`
-    return { lists, diagnostic: { code: 'AML_EGRESS_DNS_PROXY_REQUIRED', messageTail } }
+    return { lists, diagnostic: hostFinding(context, 'AML_EGRESS_DNS_PROXY_REQUIRED', messageTail) }
   }
   const tags = rule.serviceTagFallbacks
   if (tags.length === 0) {
     const messageTail = ` on ${what} cannot be expressed: application rules carry only HTTP/HTTPS, network-rule FQDNs ${wildcard ? 'take no wildcards' : 'need DNS proxy (dnsProxy option is off)'} and the plan gives no service tag equivalent. Allow it by address, or with a proxy that matches host names on this port.`
-    return { lists, diagnostic: { code: 'AML_EGRESS_UNSUPPORTED_FEATURE', messageTail } }
+    return {
+      lists,
+      diagnostic: hostFinding(context, 'AML_EGRESS_UNSUPPORTED_FEATURE', messageTail),
+    }
   }
   const why = wildcard
     ? 'network-rule FQDNs take no wildcards'
@@ -415,7 +430,7 @@ function hostShape(context: Context, triaged: TriagedRule, wildcard: boolean): H
       : 'the dnsProxy option is off, so network-rule FQDNs are not used'
   const tagText = tags.join(', ')
   const messageTail = ` on ${what} is rendered as service tag ${tagText} (${why}); the tag covers more than the host.`
-  const diagnostic = { code: 'AML_EGRESS_SERVICE_TAG_FALLBACK', messageTail } as const
+  const diagnostic = hostFinding(context, 'AML_EGRESS_SERVICE_TAG_FALLBACK', messageTail)
   if (wildcard) return { lists, diagnostic, ownTagRuleParts: parts }
   // Exact hosts (storage accounts on SMB, when FQDNs are off or over Azure's limit) share their
   // tag's rule, whose destinations are the tags: a fleet has thousands of them and a few tags.
@@ -462,14 +477,7 @@ function hostRule(context: Context, triaged: TriagedRule, fqdn: string): void {
   const shape = hostShapeOf(context, triaged, host.startsWith('*'))
   for (const list of shape.lists) list.push(host)
   if (shape.ownTagRuleParts) wildcardTagRules(context, { rule, host, parts: shape.ownTagRuleParts })
-  const { diagnostic } = shape
-  if (diagnostic)
-    report(context, {
-      code: diagnostic.code,
-      message: () => `${host}${diagnostic.messageTail}`,
-      rule,
-      index,
-    })
+  if (shape.diagnostic) context.diagnostics.addFinding(shape.diagnostic, rule, index)
 }
 
 /** Does the host itself go into network rules (an FQDN), rather than its service tag? */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createDiagnosticSink, type RuleDiagnosticInput } from './diagnosticSink'
+import { createDiagnosticSink, type RuleDiagnosticInput, type RuleFinding } from './diagnosticSink'
 import { createDiagnostic, formatDiagnostics } from './diagnostics'
 import { summariseDiagnostics } from './summary'
 
@@ -114,5 +114,46 @@ describe('createDiagnosticSink', () => {
       'warning AML_EGRESS_SERVICE_TAG_FALLBACK [firewall] (r0 and 999 more): r0.file.core.windows.net is rendered as Storage.WestEurope',
       'warning AML_EGRESS_SERVICE_TAG_FALLBACK [firewall] (s0 and 1 more): s0.file.core.windows.net is rendered as Storage.WestEurope',
     ])
+  })
+
+  it('returns the same diagnostics from addFinding as from add, building one message per finding', () => {
+    // GIVEN one finding made once, and rules of two requirement lists given to it in turn
+    const built: string[] = []
+    const finding: RuleFinding<{ id: string; requirementIds: readonly string[] }> = {
+      code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
+      format: 'firewall',
+      message: (rule) => {
+        built.push(rule.id)
+        return `${rule.id}.file.core.windows.net is rendered as Storage.WestEurope`
+      },
+    }
+    const other = ['other']
+    const rules = [
+      { id: 'r0', requirementIds: STORAGE },
+      { id: 's0', requirementIds: other },
+      { id: 'r1', requirementIds: STORAGE },
+      { id: 'r2', requirementIds: STORAGE },
+    ]
+    const viaFinding = createDiagnosticSink()
+    const viaAdd = createDiagnosticSink()
+    const every = createDiagnosticSink('every')
+    rules.forEach((rule, index) => {
+      viaFinding.addFinding(finding, rule, index)
+    })
+    const builtBySummary = [...built]
+    rules.forEach((rule, index) => {
+      every.addFinding(finding, rule, index)
+      viaAdd.add({ ...fallback(rule.id, rule.requirementIds), index })
+    })
+    // WHEN listed
+    // THEN the summaries are the same: r0 for three rules, s0 alone; one message per finding
+    expect(viaFinding.list()).toStrictEqual(viaAdd.list())
+    expect(viaFinding.list().map((d) => [d.ruleId, d.count])).toStrictEqual([
+      ['r0', 3],
+      ['s0', undefined],
+    ])
+    expect(builtBySummary).toStrictEqual(['r0', 's0'])
+    // AND the every detail keeps each rule, in order
+    expect(every.list().map((d) => d.ruleId)).toStrictEqual(['r0', 's0', 'r1', 'r2'])
   })
 })

@@ -27,6 +27,20 @@ export type RuleDiagnosticInput = Omit<DiagnosticInput, 'message' | 'rule' | 'in
   index: number
 }
 
+/** The rule a diagnostic is about: its id and requirements. */
+export type DiagnosticRule = { id: string; requirementIds: readonly string[] }
+
+/**
+ * What the rules of one finding share, made once (e.g. per rule shape), for `addFinding`: every
+ * field of the diagnostic but the rule, and its message made from the rule.
+ */
+export type RuleFinding<Rule extends DiagnosticRule> = Omit<
+  RuleDiagnosticInput,
+  'message' | 'rule' | 'index'
+> & {
+  message: (rule: Rule) => string
+}
+
 /** Rule ids a summarised diagnostic lists, the first included. */
 const EXAMPLE_RULES = 3
 
@@ -42,6 +56,15 @@ export type DiagnosticSink = {
   readonly detail: DiagnosticDetail
   /** A diagnostic about one plan rule: kept, or counted in its finding's. */
   add(input: RuleDiagnosticInput): void
+  /**
+   * The same as `add`, for a finding made once and given rule after rule: a rule whose finding
+   * and requirement list came before is counted without building anything.
+   */
+  addFinding<Rule extends DiagnosticRule>(
+    finding: RuleFinding<Rule>,
+    rule: Rule,
+    index: number,
+  ): void
   /** A diagnostic kept as it is (about the render, a limit, an option). */
   push(diagnostic: Diagnostic): void
   /** Everything so far, in the order first met. */
@@ -102,24 +125,45 @@ function countIn(diagnostic: Diagnostic, ruleId: string): void {
 export function createDiagnosticSink(detail: DiagnosticDetail = 'summary'): DiagnosticSink {
   const kept: Diagnostic[] = []
   const findings = new Map<string, Finding>()
+  const byShared = new Map<object, Map<readonly string[], Finding>>()
   let last: Finding | undefined
-  const fold = (input: RuleDiagnosticInput): void => {
+  const fold = (input: RuleDiagnosticInput): Finding => {
     const found = last && sameFinding(last.input, input) ? last : findings.get(findingKey(input))
-    if (found) {
-      countIn(found.diagnostic, input.rule.id)
-      last = found
-      return
+    if (found) countIn(found.diagnostic, input.rule.id)
+    last = found ?? { input, diagnostic: createdFrom(input) }
+    if (!found) {
+      findings.set(findingKey(input), last)
+      kept.push(last.diagnostic)
     }
-    last = { input, diagnostic: createdFrom(input) }
-    findings.set(findingKey(input), last)
-    kept.push(last.diagnostic)
+    return last
   }
   const every = (input: RuleDiagnosticInput): void => {
     kept.push(createdFrom(input))
   }
+  const inputOf = <Rule extends DiagnosticRule>(
+    finding: RuleFinding<Rule>,
+    rule: Rule,
+    index: number,
+  ): RuleDiagnosticInput => ({ ...finding, message: () => finding.message(rule), rule, index })
   return {
     detail,
-    add: detail === 'every' ? every : fold,
+    add:
+      detail === 'every'
+        ? every
+        : (input) => {
+            fold(input)
+          },
+    addFinding: (finding, rule, index) => {
+      if (detail === 'every') return every(inputOf(finding, rule, index))
+      let byList = byShared.get(finding)
+      const known = byList?.get(rule.requirementIds)
+      if (known) return countIn(known.diagnostic, rule.id)
+      if (!byList) {
+        byList = new Map()
+        byShared.set(finding, byList)
+      }
+      byList.set(rule.requirementIds, fold(inputOf(finding, rule, index)))
+    },
     push: (diagnostic) => {
       kept.push(diagnostic)
     },

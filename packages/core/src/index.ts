@@ -53,8 +53,10 @@ export {
   createDiagnosticSink,
   type DiagnosticDetail,
   type DiagnosticDetailOption,
+  type DiagnosticRule,
   type DiagnosticSink,
   type RuleDiagnosticInput,
+  type RuleFinding,
 } from './diagnosticSink'
 export {
   createDiagnostic,

@@ -3,6 +3,7 @@ import {
   createDiagnosticSink,
   type DiagnosticDetailOption,
   type DiagnosticSink,
+  type RuleFinding,
 } from './diagnosticSink'
 import type { Diagnostic } from './diagnostics'
 import type { Capability, FormatCapabilities } from './format'
@@ -197,13 +198,11 @@ const capabilityWords: Record<Capability, string> = {
   urlPath: 'URL paths',
 }
 
-/** A part of a rule that the format leaves out: what it lacks and needs, and how to say it. */
-type LeftOutPart = {
-  missing: Capability
-  /** Every capability the part needs; one array per distinct list (`sharedNeeds`). */
-  needs: Capability[]
-  message: (rule: PlanRule) => string
-}
+/**
+ * A part of a rule that the format leaves out: the diagnostic of every rule of the shape, with the
+ * capability the format lacks and what the part needs.
+ */
+type LeftOutPart = RuleFinding<PlanRule>
 
 /**
  * What triage makes of every rule of one shape (direction, far end's kind, protocol, ports, the
@@ -289,12 +288,21 @@ function leftOutPart(
     part?: Partial<Pick<PlanRule, 'protocol' | 'ports'>>
   },
 ): LeftOutPart {
+  const { missing, message } = input
   const needs = neededFor(rule, {
     protocol: input.part?.protocol ?? rule.protocol,
     ports: input.part?.ports ?? rule.ports,
     attachedOnly: servesOnlyAttached(sink, rule),
   })
-  return { missing: input.missing, needs: sharedNeeds(sink, needs), message: input.message }
+  const { format } = sink
+  return {
+    code: missing === 'inbound' ? 'AML_EGRESS_NOT_EGRESS' : 'AML_EGRESS_OUT_OF_SCOPE',
+    message,
+    format: format.name,
+    lacks: missing,
+    needs: sharedNeeds(sink, needs),
+    help: format.unsupportedHelp?.[missing],
+  }
 }
 
 function trafficText(rule: PlanRule): string {
@@ -441,17 +449,7 @@ function reportRule(
 ): void {
   const { rule, index, verdict } = input
   const { format } = sink
-  for (const part of verdict.leftOut)
-    diagnostics.add({
-      code: part.missing === 'inbound' ? 'AML_EGRESS_NOT_EGRESS' : 'AML_EGRESS_OUT_OF_SCOPE',
-      message: () => part.message(rule),
-      format: format.name,
-      rule,
-      index,
-      lacks: part.missing,
-      needs: part.needs,
-      help: format.unsupportedHelp?.[part.missing],
-    })
+  for (const part of verdict.leftOut) diagnostics.addFinding(part, rule, index)
   const { destination } = rule
   if (verdict.rendered && destination.kind === 'fqdn' && destination.urlPath)
     if (!format.capabilities.urlPath)

@@ -19,7 +19,7 @@ import {
   type PlanRule,
   type PortRange,
   type Protocol,
-  type RuleDiagnosticInput,
+  type RuleFinding,
   type TriagedRule,
   triagePlan,
 } from '@aml-egress/core'
@@ -91,7 +91,8 @@ type NsgShape = {
   rule: PlanRule
   protocol: Protocol
   drafts: Draft[]
-  fallbackNoteTail?: string
+  /** For host rules: the note that their NSG rules name service tags instead of the host. */
+  fallbackNote?: RuleFinding<PlanRule>
 }
 
 /**
@@ -192,28 +193,22 @@ function nsgShape(index: DraftIndex, triaged: TriagedRule): NsgShape {
       drafts.push(draft)
     }
   const shape: NsgShape = { rule, protocol: triaged.protocol, drafts }
-  if (rule.destination.kind === 'fqdn' && drafts.length > 0) {
-    const tags = rule.serviceTagFallbacks
-    shape.fallbackNoteTail = ` use its documented service tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')} (NSGs have no FQDNs); the firewall rule still names the host.`
-  }
+  if (rule.destination.kind === 'fqdn' && drafts.length > 0)
+    shape.fallbackNote = fallbackNote(rule.serviceTagFallbacks)
   return shape
 }
 
 /** The note that a host rule's NSG rules name its service tags instead of the host. */
-function fallbackDiagnostic(
-  triaged: TriagedRule,
-  input: { fqdn: string; tail: string },
-): RuleDiagnosticInput {
-  const { rule, index } = triaged
+function fallbackNote(tags: readonly string[]): RuleFinding<PlanRule> {
+  const tail = ` use its documented service tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')} (NSGs have no FQDNs); the firewall rule still names the host.`
   return {
     code: 'AML_EGRESS_SERVICE_TAG_FALLBACK',
     // Info, not the code's warning: the firewall rule still names the host, so the wider NSG rule
     // lets nothing through that the firewall does not.
     severity: 'info',
-    message: () => `NSG rules for ${input.fqdn}${input.tail}`,
+    message: (rule) =>
+      `NSG rules for ${rule.destination.kind === 'fqdn' ? rule.destination.fqdn : ''}${tail}`,
     format: formatName,
-    rule,
-    index,
   }
 }
 
@@ -233,10 +228,7 @@ function draftsOf(rules: readonly TriagedRule[], diagnostics: DiagnosticSink): D
       draft.requirementLists.add(rule.requirementIds)
       draft.portLists.add(triaged.ports)
     }
-    if (shape.fallbackNoteTail !== undefined && rule.destination.kind === 'fqdn')
-      diagnostics.add(
-        fallbackDiagnostic(triaged, { fqdn: rule.destination.fqdn, tail: shape.fallbackNoteTail }),
-      )
+    if (shape.fallbackNote) diagnostics.addFinding(shape.fallbackNote, rule, triaged.index)
   }
   return index.drafts
 }
