@@ -15,14 +15,27 @@ const LINES_PER_CHUNK = 256
 /** Where the renderer writes it. */
 export const MANIFEST_PATH = 'aml-managed-network/managed-by-aml.json'
 
-function ruleLine(rule: AmlManagedRule): string {
-  return JSON.stringify({
-    destination: rule.destination,
-    protocol: rule.protocol,
-    ports: portRangesText(rule.ports),
-    workspaces: rule.workspaces,
-    requirements: rule.requirementIds,
-  })
+/** The JSON of each list the rules share: a fleet's 40,000 lines name a few hundred lists. */
+type ListTexts = Map<readonly unknown[], string>
+
+function listJson(texts: ListTexts, list: readonly unknown[], json: () => string): string {
+  let text = texts.get(list)
+  if (text === undefined) {
+    text = json()
+    texts.set(list, text)
+  }
+  return text
+}
+
+/** `JSON.stringify` of the rule's line object, with each shared list's text made once. */
+function ruleLine(rule: AmlManagedRule, texts: ListTexts): string {
+  const ports = listJson(texts, rule.ports, () => JSON.stringify(portRangesText(rule.ports)))
+  const workspaces = listJson(texts, rule.workspaces, () => JSON.stringify(rule.workspaces))
+  const requirements = listJson(texts, rule.requirementIds, () =>
+    JSON.stringify(rule.requirementIds),
+  )
+  const protocol = JSON.stringify(rule.protocol)
+  return `{"destination":${JSON.stringify(rule.destination)},"protocol":${protocol},"ports":${ports},"workspaces":${workspaces},"requirements":${requirements}}`
 }
 
 /**
@@ -49,11 +62,12 @@ export function managedByAmlJson(input: {
   // Joined a few hundred at a time: a fleet's 40,000 lines would otherwise all live until one
   // final join, for the garbage collector to copy (twice as costly, measured).
   const chunks: string[] = []
+  const texts: ListTexts = new Map()
   for (let start = 0; start < input.rules.length; start += LINES_PER_CHUNK)
     chunks.push(
       input.rules
         .slice(start, start + LINES_PER_CHUNK)
-        .map((rule) => `    ${ruleLine(rule)}`)
+        .map((rule) => `    ${ruleLine(rule, texts)}`)
         .join(',\n'),
     )
   if (chunks.length === 0) return `${body},\n  "rules": []\n}\n`
