@@ -214,9 +214,8 @@ type Verdict = {
   /** Undefined when nothing of the rule is rendered. */
   rendered?: {
     protocol: Protocol
-    /** The rule's own ports are rendered, not only 80 and 443 of them. */
-    ownPorts: boolean
-    httpPorts: readonly PortRange[]
+    /** 80 and/or 443, when the format carries only those of the ports; else the rule's own. */
+    httpPorts?: readonly PortRange[]
     viaServiceTagFallback: boolean
   }
 }
@@ -373,7 +372,7 @@ function judgeTraffic(
     leftOut.push(leftOutPart(sink, rule, { missing: 'udp', message, part: { protocol: 'UDP' } }))
     protocol = 'TCP'
   }
-  const all = { protocol, ownPorts: true, httpPorts: rule.ports, viaServiceTagFallback }
+  const all = { protocol, viaServiceTagFallback }
   if (capabilities.nonHttpPorts) return all
   const rest = nonHttpRanges(rule.ports)
   if (rest.length > 0) {
@@ -385,7 +384,7 @@ function judgeTraffic(
   }
   const http = httpRanges(rule.ports)
   if (http.length === 0) return undefined
-  return rest.length > 0 ? { ...all, ownPorts: false, httpPorts: http } : all
+  return rest.length > 0 ? { ...all, httpPorts: http } : all
 }
 
 const directionRank: Record<RuleDirection, number> = { outbound: 0, inbound: 1, inCluster: 2 }
@@ -470,7 +469,7 @@ function triageRule(sink: Sink, rule: PlanRule, index: number): TriagedRule | un
   const { rendered } = verdict
   if (!rendered) return undefined
   const { protocol, viaServiceTagFallback } = rendered
-  const ports = rendered.ownPorts ? rule.ports : rendered.httpPorts
+  const ports = rendered.httpPorts ?? rule.ports
   return { rule, index, protocol, ports, viaServiceTagFallback }
 }
 
