@@ -53,7 +53,6 @@ type Finding = { input: RuleDiagnosticInput; diagnostic: Diagnostic }
  * `list` returns them in the order they first came, as a new array.
  */
 export type DiagnosticSink = {
-  readonly detail: DiagnosticDetail
   /** A diagnostic about one plan rule: kept, or counted in its finding's. */
   add(input: RuleDiagnosticInput): void
   /**
@@ -128,14 +127,20 @@ export function createDiagnosticSink(detail: DiagnosticDetail = 'summary'): Diag
   const byShared = new Map<object, Map<readonly string[], Finding>>()
   let last: Finding | undefined
   const fold = (input: RuleDiagnosticInput): Finding => {
-    const found = last && sameFinding(last.input, input) ? last : findings.get(findingKey(input))
-    if (found) countIn(found.diagnostic, input.rule.id)
-    last = found ?? { input, diagnostic: createdFrom(input) }
-    if (!found) {
-      findings.set(findingKey(input), last)
-      kept.push(last.diagnostic)
+    if (last && sameFinding(last.input, input)) {
+      countIn(last.diagnostic, input.rule.id)
+      return last
     }
-    return last
+    const key = findingKey(input)
+    let finding = findings.get(key)
+    if (finding) countIn(finding.diagnostic, input.rule.id)
+    else {
+      finding = { input, diagnostic: createdFrom(input) }
+      findings.set(key, finding)
+      kept.push(finding.diagnostic)
+    }
+    last = finding
+    return finding
   }
   const every = (input: RuleDiagnosticInput): void => {
     kept.push(createdFrom(input))
@@ -146,7 +151,6 @@ export function createDiagnosticSink(detail: DiagnosticDetail = 'summary'): Diag
     index: number,
   ): RuleDiagnosticInput => ({ ...finding, message: () => finding.message(rule), rule, index })
   return {
-    detail,
     add:
       detail === 'every'
         ? every
