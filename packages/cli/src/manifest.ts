@@ -13,9 +13,9 @@ export type Manifest = {
 const ABOUT =
   'Files `aml-egress render` wrote in this directory, by format, with their SHA-256. A later render removes a listed file it no longer produces, if the file is unchanged; it never touches a file that is not listed. Keep this file with the output.'
 
-/** The SHA-256 of a file's text, hex. */
-export function contentHash(contents: string): string {
-  return createHash('sha256').update(contents, 'utf8').digest('hex')
+/** The SHA-256 of a file's text (or of its UTF-8 bytes), hex. */
+export function contentHash(contents: string | Uint8Array): string {
+  return createHash('sha256').update(contents).digest('hex')
 }
 
 /** True for a path render could have written: relative, `/`-separated, no `.`, `..` or empty part. */

@@ -11,6 +11,8 @@ export type FileChange = {
   /** Relative to the batch's root, `/`-separated, no `.` or `..` parts. */
   path: string
   contents: string
+  /** `contents` encoded as UTF-8, when the caller has it already (written instead of encoding again). */
+  utf8?: Uint8Array
   /** What is there now; `undefined` when the file is new. Restored if the batch fails. */
   before: string | undefined
 }
@@ -96,14 +98,14 @@ async function makeDirectories(root: string, relative: string): Promise<string[]
  * O_EXCL (`wx`) so that nothing already there, a planted link included, is opened. The mode of
  * the file it replaces is kept.
  */
-async function stage(target: string, contents: string): Promise<string> {
+async function stage(target: string, contents: string | Uint8Array): Promise<string> {
   const temporary = join(
     dirname(target),
     `.${basename(target)}.${randomBytes(12).toString('hex')}.tmp`,
   )
   const handle = await open(temporary, 'wx', 0o666)
   try {
-    await handle.writeFile(contents, 'utf8')
+    await handle.writeFile(contents)
   } finally {
     await handle.close()
   }
@@ -156,7 +158,7 @@ export async function applyFileBatch(batch: FileBatch): Promise<void> {
     await mkdir(root, { recursive: true })
     for (const change of batch.writes) {
       createdDirectories.push(...(await makeDirectories(root, dirname(change.path))))
-      const temporary = await stage(join(root, change.path), change.contents)
+      const temporary = await stage(join(root, change.path), change.utf8 ?? change.contents)
       staged.push({ change, temporary })
     }
   } catch (error) {

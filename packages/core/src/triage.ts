@@ -505,8 +505,6 @@ export function triagePlan(
 export function countExpressedRules(plan: Plan, format: TriageFormat): number {
   const sink = createSink(plan, format)
   let count = 0
-  plan.rules.forEach((rule, index) => {
-    if (triageRule(sink, rule, index)) count++
-  })
+  for (const rule of plan.rules) if (verdictOf(sink, rule).rendered) count++
   return count
 }

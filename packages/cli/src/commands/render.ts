@@ -24,7 +24,7 @@ import {
   formatsHelp,
   renderOptionsFor,
 } from '../formatOptions'
-import type { Io } from '../io'
+import type { FileChange, Io } from '../io'
 import {
   contentHash,
   isSafeRelativePath,
@@ -75,6 +75,8 @@ type PlacedFile = {
   /** Path relative to `--out`, POSIX. */
   path: string
   contents: string
+  /** `contents` as UTF-8: encoded once, then hashed for the manifest and written. */
+  utf8: Buffer
 }
 
 type PlannedFile = PlacedFile & {
@@ -274,7 +276,9 @@ function placeFiles(rendered: readonly Rendered[]): FormatOutcome<PlacedFile>[] 
     const paths = outputPaths({ format: format.name, files: rendered, nested })
     const files = rendered.map((file, index): PlacedFile => {
       assertSafePath(format.name, file.path)
-      return { format: format.name, path: paths[index] ?? file.path, contents: file.contents }
+      const { contents } = file
+      const path = paths[index] ?? file.path
+      return { format: format.name, path, contents, utf8: Buffer.from(contents, 'utf8') }
     })
     const { name, title } = format
     return { name, title, files, diagnostics, rulesExpressed }
@@ -320,7 +324,7 @@ function nextManifest(input: {
   for (const name of input.names) formats[name] = {}
   for (const file of input.files) {
     const entries = formats[file.format] ?? {}
-    entries[file.path] = contentHash(file.contents)
+    entries[file.path] = contentHash(file.utf8)
     formats[file.format] = entries
   }
   // An edited stale file stays listed: the next render still reports it.
@@ -384,7 +388,7 @@ async function writeOutput(input: { plan: OutputPlan; out: string; io: Io }): Pr
   const { plan } = input
   const writes = plan.files
     .filter((file) => file.status !== 'unchanged')
-    .map(({ path, contents, before }) => ({ path, contents, before }))
+    .map(({ path, contents, utf8, before }): FileChange => ({ path, contents, utf8, before }))
   const removals = plan.stale
     .filter((file) => !file.edited)
     .map(({ path, before }) => ({ path, before }))
