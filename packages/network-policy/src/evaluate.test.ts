@@ -435,6 +435,25 @@ describe('format: cilium evaluator', () => {
     expect(table(config, rows)).toStrictEqual(expected(rows))
   })
 
+  it('returns the line of the egress item that allowed a flow, in spec and in specs', async () => {
+    const text = `${cnp(`${dnsRule}${fqdnRules}`)}specs:
+  - endpointSelector: {}
+    egress:
+      - toCIDR: [10.20.0.4/32]
+`
+    // Independent of the reader: the lines where the items start in the text itself.
+    const lineOf = (marker: string) => text.slice(0, text.indexOf(marker)).split('\n').length
+    const config = await configOf(text)
+    expect(evaluateNetworkPolicy(config, toHost(pod, 'ml.azure.com', 443))).toMatchObject({
+      verdict: 'allowed',
+      decidedBy: { rule: 'azureml/fqdn', line: lineOf('- toFQDNs') },
+    })
+    expect(evaluateNetworkPolicy(config, toAddress(pod, '10.20.0.4', 443))).toMatchObject({
+      verdict: 'allowed',
+      decidedBy: { rule: 'azureml/fqdn', line: lineOf('- toCIDR') },
+    })
+  })
+
   it('returns unknown for a host allowed by name when DNS does not go through the proxy', async () => {
     const config = await configOf(cnp(fqdnRules))
     expect(evaluateNetworkPolicy(config, toHost(pod, 'ml.azure.com', 443)).verdict).toBe('unknown')

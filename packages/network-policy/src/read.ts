@@ -355,40 +355,66 @@ function fqdnPeer(reader: Reader, fqdn: unknown): PolicyPeer {
     : { kind: 'fqdn', matchPattern: value }
 }
 
+/** One Cilium rule (an `egress` or `ingress` item) at its line, when the reader knows it. */
+function ciliumRule(
+  at: Reader,
+  raw: unknown,
+  { namespaced, egress }: { namespaced: boolean; egress: boolean },
+): PolicyRule {
+  const peerKeys = egress ? CILIUM_EGRESS_PEERS : CILIUM_INGRESS_PEERS
+  if (!isObject(raw)) return { peers: [], ports: 'all' }
+  const other = Object.keys(raw).filter((key) => !peerKeys.has(key) && key !== 'toPorts')
+  const peers = ciliumPeers(at, raw, { namespaced, egress })
+  if (other.length > 0) {
+    unsupported(at, `Cilium rule field(s) ${other.join(', ')} are not modelled.`)
+    peers.push({ kind: 'unsupported', what: other.join(', ') })
+  }
+  const hasL3 = Object.keys(raw).some((key) => peerKeys.has(key))
+  const ports = ciliumPorts(at, raw.toPorts)
+  // Cilium: a rule with only toPorts applies to every peer; an empty rule `{}` allows nothing.
+  if (!hasL3 && other.length === 0)
+    return raw.toPorts === undefined ? { peers: [], ports: 'all' } : { peers: 'all', ports }
+  return { peers, ports }
+}
+
 function ciliumRules(
   reader: Reader,
   rules: unknown,
-  { namespaced, egress }: { namespaced: boolean; egress: boolean },
+  options: { namespaced: boolean; egress: boolean; lines: (number | undefined)[] },
 ): PolicyRule[] {
-  const peerKeys = egress ? CILIUM_EGRESS_PEERS : CILIUM_INGRESS_PEERS
-  return asArray(rules).map((raw): PolicyRule => {
-    if (!isObject(raw)) return { peers: [], ports: 'all' }
-    const other = Object.keys(raw).filter((key) => !peerKeys.has(key) && key !== 'toPorts')
-    const peers = ciliumPeers(reader, raw, { namespaced, egress })
-    if (other.length > 0) {
-      unsupported(reader, `Cilium rule field(s) ${other.join(', ')} are not modelled.`)
-      peers.push({ kind: 'unsupported', what: other.join(', ') })
-    }
-    const hasL3 = Object.keys(raw).some((key) => peerKeys.has(key))
-    const ports = ciliumPorts(reader, raw.toPorts)
-    // Cilium: a rule with only toPorts applies to every peer; an empty rule `{}` allows nothing.
-    if (!hasL3 && other.length === 0)
-      return raw.toPorts === undefined ? { peers: [], ports: 'all' } : { peers: 'all', ports }
-    return { peers, ports }
+  return asArray(rules).map((raw, index): PolicyRule => {
+    const line = options.lines[index]
+    const rule = ciliumRule({ ...reader, line: line ?? reader.line }, raw, options)
+    return line === undefined ? rule : { ...rule, line }
   })
+}
+
+/** A Cilium policy's `spec` and each of its `specs`, with where each sits in the document. */
+function ciliumSpecs(
+  raw: Json,
+  path: (string | number)[],
+): { spec: Json; at: (string | number)[] }[] {
+  return [
+    ...(isObject(raw.spec) ? [{ spec: raw.spec, at: [...path, 'spec'] }] : []),
+    ...asArray(raw.specs).flatMap((spec, index) =>
+      isObject(spec) ? [{ spec, at: [...path, 'specs', index] }] : [],
+    ),
+  ]
 }
 
 function readCiliumPolicy(
   reader: Reader,
   raw: Json,
-  kind: EffectivePolicy['kind'],
+  context: { kind: EffectivePolicy['kind']; source: Source; path: (string | number)[] },
 ): EffectivePolicy[] {
+  const { kind, source } = context
   const metadata = isObject(raw.metadata) ? raw.metadata : {}
   const name = typeof metadata.name === 'string' ? metadata.name : '(unnamed)'
   const namespaced = kind === 'CiliumNetworkPolicy'
   const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : 'default'
-  const specs = [...(isObject(raw.spec) ? [raw.spec] : []), ...asArray(raw.specs).filter(isObject)]
-  return specs.map((spec): EffectivePolicy => {
+  return ciliumSpecs(raw, context.path).map(({ spec, at }): EffectivePolicy => {
+    const linesOf = (side: 'egress' | 'ingress') =>
+      itemLines(source, [...at, side], asArray(spec[side]).length)
     const subject = toSelector(spec.endpointSelector)
     const base = {
       kind,
@@ -418,10 +444,22 @@ function readCiliumPolicy(
     return {
       ...base,
       ...(spec.egress !== undefined
-        ? { egress: ciliumRules(reader, spec.egress, { namespaced, egress: true }) }
+        ? {
+            egress: ciliumRules(reader, spec.egress, {
+              namespaced,
+              egress: true,
+              lines: linesOf('egress'),
+            }),
+          }
         : {}),
       ...(spec.ingress !== undefined
-        ? { ingress: ciliumRules(reader, spec.ingress, { namespaced, egress: false }) }
+        ? {
+            ingress: ciliumRules(reader, spec.ingress, {
+              namespaced,
+              egress: false,
+              lines: linesOf('ingress'),
+            }),
+          }
         : {}),
       ...(Object.keys(opaque).length > 0 ? { opaque } : {}),
     }
@@ -507,7 +545,7 @@ function readItem(
   ) {
     if (apiVersion !== 'cilium.io/v2')
       unsupported(reader, `${kind} ${apiVersion} read as cilium.io/v2.`)
-    policies.push(...readCiliumPolicy(reader, item, kind))
+    policies.push(...readCiliumPolicy(reader, item, { kind, source, path }))
   } else readOpaqueKind(gathered, reader, item)
 }
 
