@@ -38,6 +38,7 @@ export type RuleFinding<Rule extends DiagnosticRule> = Omit<
   RuleDiagnosticInput,
   'message' | 'rule' | 'index'
 > & {
+  /** The message for one rule: called only for the rules whose diagnostics are kept. */
   message: (rule: Rule) => string
 }
 
