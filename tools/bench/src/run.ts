@@ -425,7 +425,8 @@ for (const row of readBack)
 
 // 5. CLI start-up.
 console.log('\n## CLI start-up\n')
-const runs = quick ? 3 : 9
+// A start is a third of a second: even the quick run takes enough of them for a stable median.
+const runs = quick ? 7 : 9
 const cliRows = formats.flatMap(({ name }) => {
   const measured = measureCliStartup({ format: name, runs })
   return measured ? [measured] : []
