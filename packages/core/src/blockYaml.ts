@@ -9,6 +9,8 @@
  * warming up its general parser. The differential test holds it to js-yaml's answers.
  */
 
+import { yaml11ReadsAsNonString, yamlCoreReadsAsNonString } from './yamlTypes'
+
 /** Thrown inside the scanner when the text leaves the subset it reads; never escapes. */
 class OutsideSubset extends Error {}
 
@@ -21,12 +23,6 @@ const outside = (): never => {
 const UNUSUAL_TEXT = /[^\n\x20-\x7e]|^(?:%|---|\.\.\.)/m
 // A mapping key: a word and a colon, then a space or the end of the line.
 const KEY = '[A-Za-z][A-Za-z0-9_./-]*(?=:(?: |$))'
-// Words that YAML 1.1 or 1.2 reads as something other than a string.
-const SPECIAL_WORD = /^(?:y|yes|n|no|on|off|true|false|null)$/i
-// Plain scalars starting with a digit that may be numbers, dates or times in some YAML version:
-// base prefixes, floats and integers with `_`, sexagesimal numbers, timestamps.
-const NUMBER_LIKE =
-  /^0[box]|^[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?$|^[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$|^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:$|[Tt ])/
 const DECIMAL = /^(?:0|[1-9][0-9]{0,14})$/
 // Profiles nest five deep; js-yaml refuses more than 100 levels, the scanner leaves 30 to it.
 const MAX_DEPTH = 30
@@ -42,21 +38,25 @@ function isLetter(code: number): boolean {
   return (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
 }
 
+/** Plain text that YAML 1.2 or 1.1 reads as a number, boolean, null or date. */
+function readsAsNonString(text: string): boolean {
+  return yamlCoreReadsAsNonString(text) || yaml11ReadsAsNonString(text)
+}
+
 /** A plain scalar's value: a string, `true`/`false` or a decimal integer; outside otherwise. */
 function plainScalar(text: string): unknown {
   const first = text.charCodeAt(0)
   if (isDigit(first)) {
     if (DECIMAL.test(text)) return Number(text)
-    if (NUMBER_LIKE.test(text)) return outside()
   } else if (isLetter(first)) {
     if (text === 'true') return true
     if (text === 'false') return false
-    if (text.length <= 5 && SPECIAL_WORD.test(text)) return outside()
   } else if (first !== 95 && first !== 47) {
     // Neither `_` nor `/`: an indicator, a quote or nothing at all.
     return outside()
   }
-  return text.endsWith(':') || text.includes(': ') ? outside() : text
+  if (readsAsNonString(text) || text.endsWith(':') || text.includes(': ')) return outside()
+  return text
 }
 
 /** The text before a ` #` comment, without the spaces around it. */
@@ -194,7 +194,7 @@ class Reader {
       const keyEnd = this.keyEnd(this.content)
       if (keyEnd === -1) return outside()
       const key = text.slice(this.content, keyEnd)
-      if ((key.length <= 5 && SPECIAL_WORD.test(key)) || Object.hasOwn(map, key)) return outside()
+      if (readsAsNonString(key) || Object.hasOwn(map, key)) return outside()
       const value = this.skipSpaces(keyEnd + 1)
       if (this.emptyFrom(value)) {
         this.next()

@@ -191,3 +191,4 @@ export {
   type TriageFormat,
   triagePlan,
 } from './triage'
+export { yaml11ReadsAsNonString, yamlCoreReadsAsNonString } from './yamlTypes'

@@ -12,6 +12,7 @@
  * copied once.
  */
 
+import { yaml11ReadsAsNonString, yamlCoreReadsAsNonString } from '@aml-egress/core'
 import { Document, isSeq, isMap as isYamlMap, type Node } from 'yaml'
 import type { CiliumEgressRule, CiliumFqdnSelector, CiliumPortRule } from './model'
 
@@ -21,28 +22,12 @@ type ValueMap = { readonly [key: string]: Value }
 
 // Written plain by the library: starts with a letter or digit, no spaces or flow/comment indicators.
 const PLAIN = /^[A-Za-z0-9][A-Za-z0-9._/:,-]*$/
-// Strings the YAML 1.2 core schema would read as something else: the library quotes them.
-const CORE_NOT_STRING =
-  /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F]+|0o[0-7]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|[Tt]rue|TRUE|[Ff]alse|FALSE|~|[Nn]ull|NULL)$/
-// Strings a YAML 1.1 reader (kubectl's decoder, PyYAML) reads as something else: booleans
-// (`yes`, `on`, `NO`, `y`), binary, octal, hex and underscored numbers, sexagesimals, dates. The
-// library's yaml-1.1 schema double-quotes them, and so does the printer.
-const YAML_1_1_NOT_STRING = new RegExp(
-  [
-    '^(?:[Yy]|[Yy]es|YES|[Nn]|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF)$',
-    '^[-+]?0b[0-1_]+$',
-    '^[-+]?0x[0-9a-fA-F_]+$',
-    '^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?$',
-    '^[-+]?\\.[0-9_]*(?:[eE][-+]?[0-9]+)?$',
-    '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}',
-  ].join('|'),
-)
 // `*` starts an alias, so the library double-quotes these (host patterns, port numbers as text).
 const QUOTED = /^(?:\*[A-Za-z0-9.*-]*|[0-9]+)$/
 
 /** Plain characters, but read as another type by a YAML 1.2 or 1.1 reader. */
 function readsAsOtherType(text: string): boolean {
-  return CORE_NOT_STRING.test(text) || YAML_1_1_NOT_STRING.test(text)
+  return yamlCoreReadsAsNonString(text) || yaml11ReadsAsNonString(text)
 }
 
 /** A string the library writes as it is: a plain scalar or key. */
@@ -56,8 +41,9 @@ function scalar(value: Value): string | undefined {
   if (typeof value !== 'string') return undefined
   if (QUOTED.test(value)) return `"${value}"`
   if (isPlain(value)) return value
-  // Plain characters need no escape inside double quotes: the library's own quoting.
-  return PLAIN.test(value) && !value.endsWith(':') && YAML_1_1_NOT_STRING.test(value)
+  // The library's yaml-1.1 schema double-quotes what a YAML 1.1 reader takes for another type;
+  // plain characters need no escape inside the quotes.
+  return PLAIN.test(value) && !value.endsWith(':') && yaml11ReadsAsNonString(value)
     ? `"${value}"`
     : undefined
 }
