@@ -19,23 +19,19 @@ export default defineConfig([
     clean: true,
     target: 'node20',
   },
-  // The `aml-egress` binary: one minified bundle with its dependencies, split per command and
-  // format so that a render loads only its own. Resolving dozens of module files costs more start-up
-  // time than the rendering itself. The HCL parser (WebAssembly) stays external and lazy.
+  // The `aml-egress` binary: the CLI as one minified CommonJS bundle with its dependencies
+  // (cli.cjs), so that it can be compiled from V8's code cache, and the launcher that does that
+  // (aml-egress.cjs). Commands and formats stay lazy inside the bundle: a render runs only its
+  // own module code. The HCL parser (WebAssembly) stays external and lazy.
   {
-    entry: { 'aml-egress': 'src/bin.ts' },
+    entry: { 'aml-egress': 'src/launcher.ts', cli: 'src/bin.ts' },
     outDir: 'dist/bin',
-    format: ['esm'],
+    format: ['cjs'],
     noExternal: [/.*/],
     esbuildOptions(options) {
       options.external = ['@cdktf/hcl2json']
       options.alias = { yaml: yamlModule }
     },
-    // Bundled CommonJS dependencies (yaml) require Node built-ins, which ESM has no `require` for.
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    },
-    splitting: true,
     minify: true,
     sourcemap: true,
     target: 'node20',

@@ -349,6 +349,13 @@ export const ProfileSchema = z
 let compiledProfileSchema: typeof ProfileSchema | undefined
 
 /**
+ * Up to this many workspaces, zod walks the schema (`jitless`): generating and compiling its
+ * validators with `new Function` costs more than a small profile's whole check, and the CLI's code
+ * cache cannot keep code made at run time.
+ */
+const INTERPRETED_WORKSPACES = 20
+
+/**
  * `ProfileSchema` with the workspaces checked by zod's compiled validator (`z.compile`): one flat
  * loop instead of a walk of the schema per field of each workspace, several times faster on a
  * fleet, with the same results and the same issues (an invalid list is parsed again by the schema
@@ -488,7 +495,10 @@ export function parseProfile(input: unknown, source?: string): Profile {
       problems.map((message) => ({ path: 'workspaces', message })),
       source,
     )
-  const result = profileSchemaForParsing().safeParse(input, { reportInput: true })
+  const result =
+    Array.isArray(workspaces) && workspaces.length <= INTERPRETED_WORKSPACES
+      ? ProfileSchema.safeParse(input, { reportInput: true, jitless: true })
+      : profileSchemaForParsing().safeParse(input, { reportInput: true })
   if (!result.success) throw new ProfileError(toIssues(result.error), source)
   return result.data
 }
