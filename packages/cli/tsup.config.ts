@@ -31,6 +31,9 @@ export default defineConfig([
     esbuildOptions(options) {
       options.external = ['@cdktf/hcl2json']
       options.alias = { yaml: yamlModule }
+      // `import()` becomes `require()`: code run from a vm.Script has no ES module loader of its
+      // own (Node 22 warns that lending it the main one is experimental).
+      options.supported = { 'dynamic-import': false }
     },
     minify: true,
     sourcemap: true,

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import nodeModule, { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Script, constants as vmConstants } from 'node:vm'
+import { Script } from 'node:vm'
 import { codeCacheSlot, readCodeCache, writeCodeCache } from './codeCache'
 
 const bundlePath = join(__dirname, 'cli.cjs')
@@ -24,7 +24,6 @@ const cachedData = slot && readCodeCache(slot, uid)
 const script = new Script(nodeModule.wrap(bundle.toString('utf8')), {
   filename: bundlePath,
   cachedData,
-  importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
 })
 // Made at exit, so that the cache holds every function this run compiled.
 if (slot && (cachedData === undefined || script.cachedDataRejected))

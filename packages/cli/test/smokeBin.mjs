@@ -17,6 +17,8 @@ function run(args, expectedStatus = 0, env = {}) {
     encoding: 'utf8',
     env: { ...process.env, NODE_COMPILE_CACHE: cacheRoot, ...env },
   })
+  // A warning from Node (an experimental API, a deprecation) would reach every user's terminal.
+  if (result.stderr.includes('Warning:')) fail(`aml-egress ${args.join(' ')}:\n${result.stderr}`)
   if (result.status !== expectedStatus) {
     process.stderr.write(`aml-egress ${args.join(' ')}: exit ${result.status}\n${result.stderr}`)
     process.exit(1)
