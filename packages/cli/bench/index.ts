@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { type BenchOptions, type BenchSection, bytes, ms } from '@aml-egress/test-matrix/bench'
 import { writeFirewallLog, writeSquidLog } from './logs'
 
-const bin = fileURLToPath(new URL('../dist/bin/aml-egress.js', import.meta.url))
+const bin = fileURLToPath(new URL('../dist/bin/aml-egress.cjs', import.meta.url))
 const preload = fileURLToPath(new URL('./peakMemory.mjs', import.meta.url))
 
 const PROFILE = `workspaces:

@@ -20,7 +20,7 @@ import { join } from 'node:path'
  * made by `--help` would leave `render` compiling its code at every start; anything else shares
  * `other`.
  */
-export const CACHED_COMMANDS: readonly string[] = [
+const CACHED_COMMANDS: readonly string[] = [
   'render',
   'check',
   'list',
