@@ -172,6 +172,19 @@ describe('profile of a fleet (workspaces checked by the compiled validator)', ()
     expect(profile.workspaces[4]?.containerRegistries).toStrictEqual(['registry4'])
   })
 
+  it('gives the same for a small profile, which zod checks without generated validators', () => {
+    const input = { ...minimal, workspaces: fleet.slice(0, 5) }
+    expect(JSON.stringify(parseProfile(input))).toBe(JSON.stringify(ProfileSchema.parse(input)))
+    const broken = { ...input, workspaces: [{ ...fleet[0], region: 'westeurop' }] }
+    expect(issuesOf(broken)).toStrictEqual([
+      {
+        path: 'workspaces[0].region',
+        message:
+          "unknown Azure region; did you mean 'westeurope'? (use the ARM name, e.g. 'westeurope')",
+      },
+    ])
+  })
+
   it('names every bad workspace field of a long list, in order', () => {
     const workspaces = fleet.map((workspace, index) => {
       if (index === 7) return { ...workspace, storageAccounts: ['store7', 'Bad_Name'] }
