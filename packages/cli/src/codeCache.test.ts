@@ -74,6 +74,8 @@ describe('codeCacheSlot', () => {
     )
     const moved = codeCacheSlot(bundle, args, context({ env: { NODE_COMPILE_CACHE: '/c' } }))
     expect(moved?.directory).toBe('/c/aml-egress')
+    expect(moved?.makeParents).toBe(true)
+    expect(codeCacheSlot(bundle, args, context())?.makeParents).toBe(false)
     expect(moved?.file).toMatch(/^\/c\/aml-egress\/render-squid\.[0-9a-f]{32}\.v8cache$/)
   })
 
@@ -92,8 +94,9 @@ describe('codeCacheSlot', () => {
 describe('reading and writing the cache', () => {
   let root: string
   const data = new Uint8Array([1, 2, 3, 4])
-  const slotIn = (directory: string, name = 'render-squid') => ({
+  const slotIn = (directory: string, name = 'render-squid', makeParents = false) => ({
     directory,
+    makeParents,
     name,
     file: join(directory, `${name}.0123.v8cache`),
   })
@@ -173,6 +176,24 @@ describe('reading and writing the cache', () => {
         files.otherFormat,
       ].sort(),
     )
+  })
+
+  it('makes missing folders above the cache only under NODE_COMPILE_CACHE', () => {
+    const missing = join(root, 'missing-tmp', 'aml-egress-compile-cache-1000')
+    writeCodeCache(slotIn(missing), data, uid)
+    expect(existsSync(join(root, 'missing-tmp'))).toBe(false)
+    const chosen = slotIn(join(root, 'chosen', 'aml-egress'), 'render-squid', true)
+    writeCodeCache(chosen, data, uid)
+    expect([...(readCodeCache(chosen, uid) ?? [])]).toEqual([1, 2, 3, 4])
+  })
+
+  it('gives up quietly when the cache folder is a file', () => {
+    const file = join(root, 'not-a-folder')
+    writeFileSync(file, 'x')
+    const slot = slotIn(join(file, 'aml-egress'))
+    expect(() => writeCodeCache(slot, data, uid)).not.toThrow()
+    expect(readCodeCache(slot, uid)).toBe(undefined)
+    expect(readFileSync(file, 'utf8')).toBe('x')
   })
 
   it('leaves nothing behind when it cannot write', () => {

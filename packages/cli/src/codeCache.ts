@@ -52,7 +52,13 @@ function formatArgument(args: readonly string[]): string | undefined {
 const CACHE_SUFFIX = '.v8cache'
 
 /** Where one command's code cache for one bundle, Node build and set of V8 flags lives. */
-export type CodeCacheSlot = { directory: string; name: string; file: string }
+export type CodeCacheSlot = {
+  directory: string
+  /** Whether the folders above `directory` may be made: only under `NODE_COMPILE_CACHE`. */
+  makeParents: boolean
+  name: string
+  file: string
+}
 
 /** What the cache's location depends on: the process, passed in so tests choose it. */
 export type CacheContext = {
@@ -87,7 +93,12 @@ export function codeCacheSlot(
     .update(`\0${context.v8Version}\0${context.execArgv.join(' ')}\0${env.NODE_OPTIONS ?? ''}`)
     .digest('hex')
     .slice(0, 32)
-  return { directory, name, file: join(directory, `${name}.${key}${CACHE_SUFFIX}`) }
+  return {
+    directory,
+    makeParents: Boolean(env.NODE_COMPILE_CACHE),
+    name,
+    file: join(directory, `${name}.${key}${CACHE_SUFFIX}`),
+  }
 }
 
 /**
@@ -136,14 +147,32 @@ export function writeCodeCache(
 ): void {
   const staging = `${slot.file}.${process.pid}.tmp`
   try {
-    mkdirSync(slot.directory, { recursive: true, mode: 0o700 })
+    makeDirectory(slot)
     if (!isPrivateDirectory(slot.directory, uid)) return
     writeFileSync(staging, data, { flag: 'wx', mode: 0o600 })
     renameSync(staging, slot.file)
     removeStaleCaches(slot, now)
   } catch {
-    // A read-only or full disk leaves the next run to compile again.
-    rmSync(staging, { force: true })
+    // A read-only or full disk, or a cache path that is not a folder: the next run compiles again.
+    removeQuietly(staging)
+  }
+}
+
+/** The cache folder; a missing temporary directory is not made. */
+function makeDirectory(slot: CodeCacheSlot): void {
+  try {
+    mkdirSync(slot.directory, { recursive: slot.makeParents, mode: 0o700 })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  }
+}
+
+/** Runs at exit: an error here would end the command with a stack trace. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true })
+  } catch {
+    // Nothing was staged there (the folder is missing or not a folder).
   }
 }
 
