@@ -97,6 +97,7 @@ describe('reading and writing the cache', () => {
   const slotIn = (directory: string, name = 'render-squid', makeParents = false) => ({
     directory,
     makeParents,
+    uid,
     name,
     file: join(directory, `${name}.0123.v8cache`),
   })
@@ -108,9 +109,9 @@ describe('reading and writing the cache', () => {
 
   it('writes a private folder and file, and reads them back', () => {
     const slot = slotIn(join(root, 'cache'))
-    expect(readCodeCache(slot, uid)).toBe(undefined)
-    writeCodeCache(slot, data, uid)
-    expect([...(readCodeCache(slot, uid) ?? [])]).toEqual([1, 2, 3, 4])
+    expect(readCodeCache(slot)).toBe(undefined)
+    writeCodeCache(slot, data)
+    expect([...(readCodeCache(slot) ?? [])]).toEqual([1, 2, 3, 4])
     expect(statSync(slot.directory).mode & 0o777).toBe(0o700)
     expect(statSync(slot.file).mode & 0o777).toBe(0o600)
     expect(readdirSync(slot.directory)).toEqual(['render-squid.0123.v8cache'])
@@ -118,31 +119,31 @@ describe('reading and writing the cache', () => {
 
   it.skipIf(uid === undefined)('trusts no folder another user could write to', () => {
     const slot = slotIn(join(root, 'shared'))
-    writeCodeCache(slot, data, uid)
+    writeCodeCache(slot, data)
     chmodSync(slot.directory, 0o777)
-    expect(readCodeCache(slot, uid)).toBe(undefined)
-    writeCodeCache(slotIn(slot.directory, 'check-squid'), data, uid)
+    expect(readCodeCache(slot)).toBe(undefined)
+    writeCodeCache(slotIn(slot.directory, 'check-squid'), data)
     expect(existsSync(join(slot.directory, 'check-squid.0123.v8cache'))).toBe(false)
   })
 
   it.skipIf(uid === undefined)('trusts no file or folder owned by another user', () => {
     const slot = slotIn(join(root, 'cache'))
-    writeCodeCache(slot, data, uid)
-    expect(readCodeCache(slot, (uid ?? 0) + 1)).toBe(undefined)
+    writeCodeCache(slot, data)
+    expect(readCodeCache({ ...slot, uid: (uid ?? 0) + 1 })).toBe(undefined)
   })
 
   it('follows no link to a file or folder', () => {
     const real = slotIn(join(root, 'real'))
-    writeCodeCache(real, data, uid)
+    writeCodeCache(real, data)
     const linkedFolder = join(root, 'linked')
     symlinkSync(real.directory, linkedFolder)
-    expect(readCodeCache(slotIn(linkedFolder), uid)).toBe(undefined)
+    expect(readCodeCache(slotIn(linkedFolder))).toBe(undefined)
 
     const slot = slotIn(join(root, 'cache'))
     mkdirSync(slot.directory, { mode: 0o700 })
     symlinkSync(real.file, slot.file)
-    expect(readCodeCache(slot, uid)).toBe(undefined)
-    writeCodeCache(slot, new Uint8Array([9]), uid)
+    expect(readCodeCache(slot)).toBe(undefined)
+    writeCodeCache(slot, new Uint8Array([9]))
     expect([...readFileSync(real.file)]).toEqual([1, 2, 3, 4])
   })
 
@@ -167,7 +168,7 @@ describe('reading and writing the cache', () => {
       writeFileSync(join(directory, file), 'x')
       utimesSync(join(directory, file), time, time)
     }
-    writeCodeCache(slotIn(directory), data, uid, now)
+    writeCodeCache(slotIn(directory), data, now)
     expect(readdirSync(directory).sort()).toEqual(
       [
         files.otherCommand,
@@ -180,19 +181,19 @@ describe('reading and writing the cache', () => {
 
   it('makes missing folders above the cache only under NODE_COMPILE_CACHE', () => {
     const missing = join(root, 'missing-tmp', 'aml-egress-compile-cache-1000')
-    writeCodeCache(slotIn(missing), data, uid)
+    writeCodeCache(slotIn(missing), data)
     expect(existsSync(join(root, 'missing-tmp'))).toBe(false)
     const chosen = slotIn(join(root, 'chosen', 'aml-egress'), 'render-squid', true)
-    writeCodeCache(chosen, data, uid)
-    expect([...(readCodeCache(chosen, uid) ?? [])]).toEqual([1, 2, 3, 4])
+    writeCodeCache(chosen, data)
+    expect([...(readCodeCache(chosen) ?? [])]).toEqual([1, 2, 3, 4])
   })
 
   it('gives up quietly when the cache folder is a file', () => {
     const file = join(root, 'not-a-folder')
     writeFileSync(file, 'x')
     const slot = slotIn(join(file, 'aml-egress'))
-    expect(() => writeCodeCache(slot, data, uid)).not.toThrow()
-    expect(readCodeCache(slot, uid)).toBe(undefined)
+    expect(() => writeCodeCache(slot, data)).not.toThrow()
+    expect(readCodeCache(slot)).toBe(undefined)
     expect(readFileSync(file, 'utf8')).toBe('x')
   })
 
@@ -203,7 +204,7 @@ describe('reading and writing the cache', () => {
     // A folder where the cache file should be: the rename fails.
     mkdirSync(slot.file)
     writeFileSync(join(slot.file, 'keep'), 'x')
-    writeCodeCache(slot, data, uid)
+    writeCodeCache(slot, data)
     expect(readdirSync(directory)).toEqual(['render-squid.0123.v8cache'])
   })
 })

@@ -18,7 +18,8 @@ import { join } from 'node:path'
 /**
  * The commands that get caches of their own. A cache holds the functions its run compiled, so one
  * made by `--help` would leave `render` compiling its code at every start; anything else shares
- * `other`.
+ * `other`. main.ts's list is in the bundle, which the cache must be chosen before loading; a test
+ * keeps the two the same.
  */
 const CACHED_COMMANDS: readonly string[] = [
   'render',
@@ -58,6 +59,8 @@ export type CodeCacheSlot = {
   makeParents: boolean
   name: string
   file: string
+  /** The user the folder and file must belong to; undefined where there are no owner ids. */
+  uid: number | undefined
 }
 
 /** What the cache's location depends on: the process, passed in so tests choose it. */
@@ -98,6 +101,7 @@ export function codeCacheSlot(
     makeParents: Boolean(env.NODE_COMPILE_CACHE),
     name,
     file: join(directory, `${name}.${key}${CACHE_SUFFIX}`),
+    uid: context.uid,
   }
 }
 
@@ -113,7 +117,8 @@ function isPrivateDirectory(path: string, uid: number | undefined): boolean {
 }
 
 /** The cached code in the slot, or `undefined` when there is none this process may trust. */
-export function readCodeCache(slot: CodeCacheSlot, uid: number | undefined): Buffer | undefined {
+export function readCodeCache(slot: CodeCacheSlot): Buffer | undefined {
+  const { uid } = slot
   try {
     if (!isPrivateDirectory(slot.directory, uid)) return undefined
     const descriptor = openSync(slot.file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
@@ -142,13 +147,12 @@ export const STALE_CACHE_AGE_MS = 7 * 24 * 60 * 60 * 1000
 export function writeCodeCache(
   slot: CodeCacheSlot,
   data: Uint8Array,
-  uid: number | undefined,
   now: number = Date.now(),
 ): void {
   const staging = `${slot.file}.${process.pid}.tmp`
   try {
     makeDirectory(slot)
-    if (!isPrivateDirectory(slot.directory, uid)) return
+    if (!isPrivateDirectory(slot.directory, slot.uid)) return
     writeFileSync(staging, data, { flag: 'wx', mode: 0o600 })
     renameSync(staging, slot.file)
     removeStaleCaches(slot, now)
